@@ -1,0 +1,95 @@
+// The write port apply drives, and the report it returns.
+import type { EmployerInfo, Phone, UserState } from './desired.js';
+import type { OrgRoleGrant, OrgUser } from './org.js';
+
+/** Profile fields one PATCH /api/v2/users/{id} can carry; undefined = leave alone. */
+export interface UserPatch {
+  name?: string;
+  title?: string | null;
+  department?: string | null;
+  /** Manager user id; null removes the manager. */
+  managerId?: string | null;
+  phones?: Phone[];
+  acdAutoAnswer?: boolean;
+  profileSkills?: string[];
+  certifications?: string[];
+  employerInfo?: EmployerInfo | null;
+  locationIds?: string[];
+}
+
+export interface NewUser {
+  name: string;
+  email: string;
+  divisionId?: string;
+  title?: string;
+  department?: string;
+  phones?: Phone[];
+  state?: UserState;
+}
+
+export interface IdLevel {
+  id: string;
+  level: number;
+}
+
+/**
+ * Writes to the org. Implemented in src/genesys over the SDK; every method throws `ApiError`.
+ * Batch limits (50 skills, 100 queue members, …) are the caller's to respect.
+ */
+export interface OrgWriter {
+  createUser(user: NewUser): Promise<{ id: string; version: number }>;
+  /** The user with this email in any state (deleted included), or undefined. Search is eventually consistent. */
+  findUserByEmail(email: string): Promise<OrgUser | undefined>;
+  getUser(id: string): Promise<OrgUser>;
+  /** Returns the new version. */
+  patchUser(id: string, version: number, patch: UserPatch): Promise<number>;
+  /** Returns the new version. */
+  setUserState(id: string, version: number, state: UserState): Promise<number>;
+  moveUsersToDivision(divisionId: string, userIds: string[]): Promise<void>;
+  grantRoles(userId: string, grants: OrgRoleGrant[]): Promise<void>;
+  revokeRoles(userId: string, grants: OrgRoleGrant[]): Promise<void>;
+  /** Adds or updates (≤ 50). */
+  setSkills(userId: string, skills: IdLevel[]): Promise<void>;
+  removeSkill(userId: string, skillId: string): Promise<void>;
+  /** Adds or updates (≤ 50). */
+  setLanguages(userId: string, languages: IdLevel[]): Promise<void>;
+  removeLanguage(userId: string, languageId: string): Promise<void>;
+  getGroupVersion(groupId: string): Promise<number>;
+  addGroupMembers(groupId: string, version: number, userIds: string[]): Promise<void>;
+  /** ≤ 50 */
+  removeGroupMembers(groupId: string, userIds: string[]): Promise<void>;
+  /** ≤ 100 */
+  addQueueMembers(queueId: string, userIds: string[]): Promise<void>;
+  /** ≤ 100 */
+  removeQueueMembers(queueId: string, userIds: string[]): Promise<void>;
+  /** Calls made so far through this writer. */
+  apiCalls(): number;
+}
+
+export type Outcome = 'ok' | 'already-done' | 'failed' | 'skipped' | 'conflict';
+
+/** One line of the journal and of the report. */
+export interface OperationRecord {
+  time: string;
+  email: string;
+  operation: string;
+  outcome: Outcome;
+  status?: number;
+  code?: string;
+  contextId?: string;
+  message?: string;
+}
+
+export interface ApplyReport {
+  created: number;
+  updated: number;
+  restored: number;
+  deactivated: number;
+  failed: number;
+  /** Operations that failed, were skipped or met a conflict, with their Genesys code and contextId. */
+  problems: OperationRecord[];
+  apiCalls: number;
+  /** 429 answers met (and waited out). */
+  rateLimited: number;
+  elapsedMs: number;
+}

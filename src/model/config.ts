@@ -1,0 +1,40 @@
+// The settings in provision.yaml, after defaults are applied.
+
+export interface ScopeConfig {
+  /** Divisions (names) whose undeclared users are managed. */
+  divisions: string[];
+  /** Email domains whose undeclared users are managed. */
+  emailDomains: string[];
+  /** Deactivate in-scope users that are not declared in git. Off unless set. */
+  prune: boolean;
+}
+
+export interface SafetyConfig {
+  /** Most deactivations one plan may contain. */
+  maxDeactivations: number;
+  /** Most deactivations, as a percentage of managed users. */
+  maxDeactivationPercent: number;
+  /** Emails that never lose roles and are never deactivated. */
+  protectedUsers: string[];
+  /** Role names whose last holder may not lose the role. */
+  adminRoles: string[];
+}
+
+export interface ApplyConfig {
+  /** Requests in flight at once during apply. */
+  concurrency: number;
+}
+
+export interface ProvisionConfig {
+  /** `mypurecloud.com`, `mypurecloud.ie`, … or an `http://host:port` URL; the environment variable wins. */
+  environment?: string;
+  /** Folder of the desired users, relative to the config file. */
+  usersDir: string;
+  /** ISO 3166 region used to read phone numbers written without a country code. */
+  phoneRegion?: string;
+  scope: ScopeConfig;
+  safety: SafetyConfig;
+  apply: ApplyConfig;
+  /** Requests per minute the OAuth client may make (learned from the API's headers when they say otherwise). */
+  requestsPerMinute: number;
+}

@@ -1,0 +1,75 @@
+// The desired state read from users/: normalised users with the source of every fact.
+import type { Issue, Source } from './issue.js';
+
+export type UserState = 'active' | 'inactive';
+export type PhoneType = 'work' | 'work2' | 'work3' | 'work4' | 'home' | 'mobile' | 'other';
+
+/** A phone number, normalised to E.164 with an optional extension. */
+export interface Phone {
+  type: PhoneType;
+  /** E.164, e.g. `+13175550100`; may be absent for an extension-only work line. */
+  number?: string;
+  extension?: string;
+  /** `PHONE` unless the user asked for an SMS-capable entry. */
+  mediaType: 'PHONE' | 'SMS';
+}
+
+/** A role granted in a division; an undefined division means the org's home division. */
+export interface RoleGrant {
+  role: string;
+  division?: string;
+}
+
+export interface EmployerInfo {
+  employeeId?: string;
+  employeeType?: string;
+  /** ISO date, `YYYY-MM-DD`. */
+  dateHire?: string;
+  officialName?: string;
+}
+
+/**
+ * One user as git wants them. Undefined means "not managed": the field is never touched.
+ * An explicit empty list or map means "none".
+ */
+export interface DesiredUser {
+  /** Lower-case, trimmed, NFC: the identity key on both sides. */
+  email: string;
+  name: string;
+  title?: string;
+  department?: string;
+  division?: string;
+  /** Email (normalised) of the manager. */
+  manager?: string;
+  state?: UserState;
+  phones?: Phone[];
+  roles?: RoleGrant[];
+  skills?: Record<string, number>;
+  languages?: Record<string, number>;
+  queues?: string[];
+  groups?: string[];
+  locations?: string[];
+  acdAutoAnswer?: boolean;
+  profileSkills?: string[];
+  certifications?: string[];
+  employerInfo?: EmployerInfo;
+  /** Where the user starts (the `email` key for YAML, the row for CSV). */
+  source: Source;
+  /**
+   * Positions of individual facts, so resolution errors point at the exact name:
+   * keys are `field` (e.g. `manager`) or `field/item` (e.g. `skills/Billing`, `queues/Support`, `roles/Supervisor`).
+   */
+  at: Record<string, Source>;
+}
+
+/** Everything `load + validate` produced. */
+export interface DesiredState {
+  users: DesiredUser[];
+  /** Files read, relative to the working directory, sorted. */
+  files: string[];
+  /** Files that could not be read or parsed at all (pruning is refused when any exist). */
+  failedFiles: string[];
+  issues: Issue[];
+  /** sha256 over the files' names and bytes: ties a plan to its inputs. */
+  digest: string;
+}

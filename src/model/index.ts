@@ -1,0 +1,8 @@
+// The shared types of every room: desired users, the org, the plan, apply's port and report.
+export type * from './issue.js';
+export type * from './desired.js';
+export type * from './config.js';
+export type * from './org.js';
+export type * from './plan.js';
+export type * from './apply.js';
+export { ProvisionError, ApiError } from './errors.js';

@@ -1,0 +1,86 @@
+// The org as read from Genesys Cloud: users by id, and the named objects users refer to.
+import type { EmployerInfo, Phone } from './desired.js';
+
+/** Any named org object: skill, language, queue, group, role, division, location. */
+export interface Named {
+  id: string;
+  name: string;
+}
+
+export interface OrgRoleGrant {
+  roleId: string;
+  divisionId: string;
+}
+
+/** One user as the org holds them, with ids (names are in `OrgState.lookups`). */
+export interface OrgUser {
+  id: string;
+  version: number;
+  /** Normalised like desired emails (lower-case, trimmed, NFC). */
+  email: string;
+  name: string;
+  state: 'active' | 'inactive' | 'deleted';
+  title?: string;
+  department?: string;
+  divisionId?: string;
+  managerId?: string;
+  phones: Phone[];
+  /** Undefined when the read did not include grants (the field is then not diffed). */
+  roleGrants?: OrgRoleGrant[];
+  /** skill id → proficiency */
+  skills?: Record<string, number>;
+  /** language id → proficiency */
+  languages?: Record<string, number>;
+  groupIds?: string[];
+  locationIds?: string[];
+  acdAutoAnswer?: boolean;
+  profileSkills?: string[];
+  certifications?: string[];
+  employerInfo?: EmployerInfo;
+  /** ISO time of the soft delete, for deleted users. */
+  dateDeleted?: string;
+}
+
+export interface OrgLookups {
+  skills: Named[];
+  languages: Named[];
+  queues: Named[];
+  groups: Named[];
+  roles: Named[];
+  divisions: Named[];
+  locations: Named[];
+}
+
+export interface OrgTarget {
+  /** Region host such as `mypurecloud.ie`, or the sandbox URL. */
+  environment: string;
+  orgId: string;
+  orgName: string;
+}
+
+export interface OrgState {
+  target: OrgTarget;
+  /** Active and inactive users, plus deleted users whose email is declared. */
+  users: OrgUser[];
+  lookups: OrgLookups;
+  homeDivisionId: string;
+  /** queue id → member user ids, for the queues the desired state refers to. */
+  queueMembers: Record<string, string[]>;
+  /** API calls the read took. */
+  apiCalls: number;
+}
+
+/** What the reader must fetch beyond the always-read basics. */
+export interface ReadRequest {
+  /** Declared emails (normalised): deleted users with these emails are read for restore. */
+  emails: string[];
+  /** Queue names the desired state refers to: their membership is read. */
+  queueNames: string[];
+  /** Read role grants (only when some user manages `roles`). */
+  roles: boolean;
+}
+
+/** Reads the org. Implemented in src/genesys; given to the planner by the CLI. */
+export interface OrgReader {
+  readOrg(request: ReadRequest, progress?: (message: string) => void): Promise<OrgState>;
+}

@@ -1,0 +1,105 @@
+// The Plan: plain, serialisable, deterministically sorted data; the contract between plan and apply.
+import type { EmployerInfo, Issue, Phone, Source } from './index.js';
+import type { Named, OrgTarget } from './org.js';
+
+export type Action = 'create' | 'update' | 'restore' | 'deactivate';
+
+/** A role grant with both ids and names. */
+export interface GrantRef {
+  roleId: string;
+  role: string;
+  divisionId: string;
+  division: string;
+}
+
+/** A level (proficiency) on a named object. */
+export interface Level extends Named {
+  level: number;
+}
+
+export interface LevelChange extends Named {
+  before: number;
+  after: number;
+}
+
+/** The manager: by email, with the id when the user already exists (a manager created in the same run has none yet). */
+export interface ManagerRef {
+  email: string;
+  id?: string;
+}
+
+export type FieldChange =
+  | { field: 'name' | 'title' | 'department' | 'state'; kind: 'text'; before: string | null; after: string | null }
+  | { field: 'acdAutoAnswer'; kind: 'bool'; before: boolean | null; after: boolean }
+  | { field: 'division'; kind: 'ref'; before: Named | null; after: Named }
+  | { field: 'manager'; kind: 'manager'; before: ManagerRef | null; after: ManagerRef | null }
+  | { field: 'phones'; kind: 'phones'; before: Phone[]; after: Phone[] }
+  | { field: 'employerInfo'; kind: 'employerInfo'; before: EmployerInfo | null; after: EmployerInfo }
+  | { field: 'queues' | 'groups' | 'locations'; kind: 'set'; add: Named[]; remove: Named[] }
+  | { field: 'profileSkills' | 'certifications'; kind: 'strings'; add: string[]; remove: string[] }
+  | { field: 'roles'; kind: 'grants'; add: GrantRef[]; remove: GrantRef[] }
+  | { field: 'skills' | 'languages'; kind: 'levels'; add: Level[]; change: LevelChange[]; remove: Level[] };
+
+export type FieldName = FieldChange['field'];
+
+/**
+ * One user's change. `fields` lists every field to set: for a create, every managed field
+ * (befores empty); for a restore, what differs once the user is back; for a deactivate, other
+ * declared changes made before the user is switched off.
+ */
+export interface Change {
+  action: Action;
+  email: string;
+  /** Display name: desired for creates and updates, the org's for prunes. */
+  name: string;
+  /** Org user id; absent for creates. */
+  id?: string;
+  /** The user's version at plan time (optimistic locking). */
+  version?: number;
+  fields: FieldChange[];
+  /** Where the user is declared; absent for pruned users. */
+  source?: Source;
+  /** Why a user is deactivated: declared `state: inactive`, or undeclared in a pruned scope. */
+  reason?: 'declared' | 'pruned';
+  /** ISO time of the soft delete, for restores. */
+  deletedAt?: string;
+}
+
+export interface Summary {
+  create: number;
+  update: number;
+  restore: number;
+  deactivate: number;
+  unchanged: number;
+  /** Org users neither declared nor in a pruned scope: never touched. */
+  unmanaged: number;
+}
+
+/** A safety rule the plan breaks, with the figures that broke it. */
+export interface Violation {
+  rule: 'max-deactivations' | 'max-deactivation-percent' | 'empty-desired-state' | 'failed-files' | 'protected-user' | 'last-admin';
+  message: string;
+}
+
+export interface SafetyVerdict {
+  blocked: boolean;
+  violations: Violation[];
+  /** True when `--allow-unsafe` let a blocked plan through. */
+  overridden: boolean;
+}
+
+export interface Plan {
+  formatVersion: 1;
+  target: OrgTarget;
+  /** `DesiredState.digest`. */
+  inputsDigest: string;
+  /** Sorted by action (create, restore, update, deactivate), then email. */
+  changes: Change[];
+  summary: Summary;
+  warnings: Issue[];
+  safety: SafetyVerdict;
+  /** API calls the org read took. */
+  readCalls: number;
+  /** sha256 (hex) of the canonical JSON of every other field. */
+  checksum: string;
+}
