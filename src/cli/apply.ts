@@ -1,12 +1,246 @@
-// The `provision apply` command.
+// The `provision apply` command: plan (or read a saved plan), show it, confirm, apply with progress and a journal, report.
 import type { Command } from 'commander';
 import { ProvisionError } from '../model/index.js';
+import type { OperationRecord, Plan, ProvisionConfig } from '../model/index.js';
+import { EXIT } from './exit.js';
+import { colorsFor, log } from './output.js';
+import type { Colors } from './output.js';
+import type { Opened } from './session.js';
+
+interface ApplyFlags {
+  autoApprove?: boolean;
+  journal?: string;
+  verify?: boolean;
+  sandbox?: boolean;
+  allowUnsafe?: boolean;
+  concurrency?: string;
+}
+
+
+function parseConcurrency(raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 64) {
+    throw new ProvisionError('invalid-concurrency', `--concurrency must be a whole number from 1 to 64, not "${raw}".`, { hint: 'The pacer keeps the request rate under the limit; 4 to 8 is plenty.' });
+  }
+  return n;
+}
+
+/** Reads and checks a saved plan: parseable, a known format, and not edited since it was made. */
+async function readSavedPlan(file: string): Promise<Plan> {
+  const { readFile } = await import('node:fs/promises');
+  const { verifyChecksum } = await import('../plan/index.js');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
+    throw new ProvisionError('plan-unreadable', `Cannot read the plan file ${file} (${code}).`, { hint: 'Save a plan with `provision plan --out plan.json`.' });
+  }
+  let plan: Plan;
+  try {
+    plan = JSON.parse(text) as Plan;
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : 'invalid JSON';
+    throw new ProvisionError('plan-invalid', `${file}:1:1 is not a plan: ${detail}.`, { hint: 'Save a plan with `provision plan --out plan.json` and apply that file unchanged.' });
+  }
+  if (!plan || typeof plan !== 'object' || plan.formatVersion !== 1 || !Array.isArray(plan.changes) || !plan.target) {
+    throw new ProvisionError('plan-invalid', `${file}:1:1 is not a plan of format version 1.`, { hint: 'Save a plan with `provision plan --out plan.json` from this version of provision.' });
+  }
+  if (!verifyChecksum(plan)) {
+    throw new ProvisionError('plan-checksum-mismatch', `${file} was changed after it was planned: its checksum does not match its content.`, {
+      hint: 'A saved plan is applied exactly as reviewed or not at all. Plan again with `provision plan --out plan.json`.',
+    });
+  }
+  return plan;
+}
+
+function isEmptyPlan(plan: Plan): boolean {
+  return plan.changes.length === 0;
+}
+
+async function confirm(question: string): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(question);
+    return answer.trim() === 'yes';
+  } finally {
+    rl.close();
+  }
+}
+
+function problemLine(p: OperationRecord): string {
+  const status = p.status !== undefined && p.status > 0 ? ` HTTP ${p.status}` : p.status === 0 ? ' no answer' : '';
+  const code = p.code ? ` ${p.code}` : '';
+  const context = p.contextId ? ` (contextId ${p.contextId})` : '';
+  return `  ${p.outcome.padEnd(8)} ${p.email}  ${p.operation}:${code}${status}${context}${p.message ? `  ${p.message}` : ''}`;
+}
 
 export function registerApply(program: Command): void {
   program
     .command('apply')
-    .description('(being built)')
-    .action(() => {
-      throw new ProvisionError('not-built', 'provision apply is not built yet.');
+    .description('Apply the changes to the org: plans afresh, or applies a plan saved with `plan --out`.')
+    .argument('[plan]', 'a plan saved with `provision plan --out plan.json`')
+    .option('--auto-approve', 'apply without asking (required when not on a terminal)')
+    .option('--journal <file>', 'append one JSON line per operation to this file, for audit')
+    .option('--verify', 'plan again afterwards and fail if anything is left to change')
+    .option('--sandbox', 'apply to the local sandbox instead of a Genesys Cloud org')
+    .option('--allow-unsafe', 'apply a plan that breaks a safety threshold')
+    .option('--concurrency <n>', 'operations in flight at once (default: apply.concurrency in provision.yaml)')
+    .action(async (planFile: string | undefined, flags: ApplyFlags) => {
+      await runApply(program, planFile, flags);
     });
+}
+
+async function runApply(program: Command, planFile: string | undefined, flags: ApplyFlags): Promise<void> {
+  const globals = program.opts<{ config: string; color?: boolean }>();
+  const c = colorsFor(process.stderr, process.env, globals.color === false);
+  const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
+  const session = await import('./session.js');
+  const configRequired = program.getOptionValueSource('config') === 'cli';
+  const { renderPlan, summaryLine } = await import('../render/index.js');
+  const { loadConfig } = await import('../desired/index.js');
+  const config = await loadConfig(globals.config, { required: configRequired });
+  const concurrency = parseConcurrency(flags.concurrency, config.apply.concurrency);
+
+  let plan: Plan;
+  let opened: Opened;
+  if (planFile !== undefined) {
+    plan = await readSavedPlan(planFile);
+    opened = await session.openTarget({ sandbox: flags.sandbox === true, config: globals.config, configRequired, log });
+  } else {
+    const made = await session.makePlan({ sandbox: flags.sandbox === true, config: globals.config, configRequired, allowUnsafe: flags.allowUnsafe === true, log });
+    plan = made.plan;
+    opened = made;
+  }
+  const { connection, close } = opened;
+  let abortHandler: (() => void) | undefined;
+  try {
+    if (planFile !== undefined) await checkSavedPlan(plan, opened, planFile, config, c);
+
+    process.stderr.write(`${renderPlan(plan, 'text', { color: c.isColorSupported })}\n`);
+    if (plan.safety.blocked && !flags.allowUnsafe) {
+      log(`${c.red('error')} ${c.bold('plan-blocked')}  The plan breaks a safety threshold; nothing was written.`);
+      log(`    ${c.dim('hint: review the violations above; pass --allow-unsafe to apply anyway.')}`);
+      process.exitCode = EXIT.blocked;
+      return;
+    }
+    if (isEmptyPlan(plan)) {
+      log(summaryLine(plan));
+      log('Nothing to apply.');
+      process.exitCode = EXIT.ok;
+      return;
+    }
+    if (!flags.autoApprove) {
+      if (!interactive) {
+        throw new ProvisionError('approval-required', 'Refusing to apply without approval: not on a terminal and --auto-approve not given. Nothing was written.', {
+          hint: 'Review the plan above, then run `provision apply --auto-approve` (CI) or run it in a terminal to be asked.',
+        });
+      }
+      const yes = await confirm(`\n${c.bold('Apply these changes?')} Only 'yes' is accepted: `);
+      if (!yes) {
+        log('Apply cancelled; nothing was written.');
+        process.exitCode = EXIT.error;
+        return;
+      }
+    }
+
+    const { applyPlan, expectedOperations } = await import('../apply/index.js');
+    const { openJournal } = await import('../apply/journal.js');
+    const { progressWriter } = await import('../apply/progress.js');
+    const journal = flags.journal ? openJournal(flags.journal) : undefined;
+    const progress = progressWriter(process.stderr, process.stderr.isTTY === true);
+    const controller = new AbortController();
+    abortHandler = () => {
+      if (controller.signal.aborted) {
+        log('\nStopped at once (second Ctrl-C). In-flight requests may or may not have landed: run `provision apply` again to converge.');
+        journal?.close();
+        process.exit(130);
+      }
+      controller.abort();
+      progress.finish();
+      log('\nStopping: no new operations will start; waiting for those in flight (Ctrl-C again to exit at once).');
+    };
+    process.on('SIGINT', abortHandler);
+    log(`Applying ${expectedOperations(plan)} operations, ${concurrency} at a time…`);
+    let report;
+    try {
+      report = await applyPlan(plan, connection.writer, {
+        concurrency,
+        journal: journal ? (record) => journal.write(record) : undefined,
+        progress: (event) => progress.update(event),
+        signal: controller.signal,
+        rateLimited: () => connection.stats().rateLimited,
+      });
+    } finally {
+      progress.finish();
+      journal?.close();
+    }
+
+    const out = (line: string): void => {
+      process.stdout.write(`${line}\n`);
+    };
+    const seconds = (report.elapsedMs / 1000).toFixed(1);
+    out(`${report.interrupted ? 'Apply interrupted' : 'Apply complete'}: ${report.created} created, ${report.updated} updated, ${report.restored} restored, ${report.deactivated} deactivated, ${report.failed} failed.`);
+    out(`  ${report.apiCalls} API calls in ${seconds} s, ${report.rateLimited} rate-limited answers waited out.`);
+    if (report.problems.length > 0) {
+      out(`Problems (${report.problems.length}):`);
+      for (const p of report.problems) out(problemLine(p));
+    }
+    if (report.conflicts > 0) {
+      out(`${report.conflicts} user(s) were changed in the org since the plan, on the very fields it changes: those fields were left as the org has them. Run \`provision plan\` again and review.`);
+    }
+    if (report.interrupted) out(`${report.notStarted} operation(s) were not started. Run \`provision apply\` again to finish: it converges without duplicates.`);
+    else if (report.failed > 0) out('Fix the causes above and run `provision apply` again: what succeeded is not repeated.');
+
+    let failed = report.failed > 0 || report.interrupted;
+    if (flags.verify && !report.interrupted) {
+      const again = await session.makePlan({ sandbox: flags.sandbox === true, config: globals.config, configRequired, allowUnsafe: true, log });
+      try {
+        if (isEmptyPlan(again.plan)) out('Verified: planning again finds no changes.');
+        else {
+          process.stderr.write(`${renderPlan(again.plan, 'text', { color: c.isColorSupported })}\n`);
+          out(`Verify failed: ${summaryLine(again.plan)}`);
+          failed = true;
+        }
+      } finally {
+        await again.close();
+      }
+    }
+    process.exitCode = failed ? EXIT.error : EXIT.ok;
+  } finally {
+    if (abortHandler) process.off('SIGINT', abortHandler);
+    await close();
+  }
+}
+
+/**
+ * A saved plan must target the org it is applied to. A plan made from other users/ files is still applied as
+ * reviewed, with a warning: the per-user versions keep it from overwriting anyone changed in the org since.
+ */
+async function checkSavedPlan(
+  plan: Plan,
+  opened: { connection: { target(): Promise<{ environment: string; orgId: string; orgName: string }> } },
+  file: string,
+  config: ProvisionConfig,
+  c: Colors,
+): Promise<void> {
+  const target = await opened.connection.target();
+  const { isLocalUrl } = await import('../genesys/settings.js');
+  // A sandbox listens on a new port each run; its org id alone names it.
+  const sameEnvironment = target.environment === plan.target.environment || (isLocalUrl(target.environment) && isLocalUrl(plan.target.environment));
+  if (!sameEnvironment || target.orgId !== plan.target.orgId) {
+    throw new ProvisionError(
+      'plan-target-mismatch',
+      `${file} was planned for org "${plan.target.orgName}" (${plan.target.orgId}) in ${plan.target.environment}, but the credentials reach "${target.orgName}" (${target.orgId}) in ${target.environment}.`,
+      { hint: 'Apply a plan only to the org it was made for: check GENESYS_ENVIRONMENT and the OAuth client, or plan again.' },
+    );
+  }
+  const { loadDesired } = await import('../desired/index.js');
+  const desired = await loadDesired([], config);
+  if (desired.digest !== plan.inputsDigest) {
+    log(`${c.yellow('warning')} ${c.bold('plan-inputs-changed')}  users/ has changed since ${file} was made; applying the plan as it was reviewed.`);
+    log(`    ${c.dim('hint: every change carries the version each user had at plan time, so users edited in the org since are reported as conflicts, never overwritten. Plan again to pick up the newer users/ files.')}`);
+  }
 }

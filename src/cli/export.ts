@@ -1,12 +1,211 @@
-// The `provision export` command.
+// The `provision export` command: reads the org once and writes it as users/ files, never over existing ones unless told.
+import { Option } from 'commander';
 import type { Command } from 'commander';
+import type { Issue, OrgReader } from '../model/index.js';
+import type { ExportField, ExportOptions } from '../export/index.js';
 import { ProvisionError } from '../model/index.js';
+import { colorsFor, formatIssue, log } from './output.js';
+
+interface ExportFlags {
+  out?: string;
+  format: ExportOptions['format'];
+  splitBy: ExportOptions['splitBy'];
+  state: ExportOptions['state'];
+  division?: string[];
+  emailDomain?: string[];
+  fields?: string[];
+  csvDialect: ExportOptions['csvDialect'];
+  force?: boolean;
+  dryRun?: boolean;
+  sandbox?: boolean;
+}
+
+
+/** One file the export writes (or would write). */
+export interface PlannedFile {
+  /** Absolute path. */
+  path: string;
+  /** As shown: relative to the working directory, `/`-separated. */
+  display: string;
+  users: number;
+  exists: boolean;
+}
+
+export interface ExportToFolderOptions {
+  /** Output folder (absolute, or relative to `cwd`). */
+  out: string;
+  options: ExportOptions;
+  force: boolean;
+  dryRun: boolean;
+  cwd?: string;
+  progress?: (message: string) => void;
+}
+
+export interface ExportToFolderResult {
+  files: PlannedFile[];
+  /** Positioned against the shown file paths. */
+  warnings: Issue[];
+  users: number;
+  apiCalls: number;
+  written: boolean;
+}
+
+/**
+ * Reads the org, converts it, checks every target, then writes every file atomically (temp file +
+ * rename). Nothing is written when a target exists without `force`, or on `dryRun`.
+ */
+export async function exportToFolder(reader: OrgReader, run: ExportToFolderOptions): Promise<ExportToFolderResult> {
+  const path = await import('node:path');
+  const { lstat, mkdir, readdir, rename, rm, writeFile } = await import('node:fs/promises');
+  const { exportOrg, exportReadRequest } = await import('../export/index.js');
+  const cwd = run.cwd ?? process.cwd();
+  const outDir = path.resolve(cwd, run.out);
+  const shown = (absolute: string): string => {
+    const rel = path.relative(cwd, absolute);
+    return (rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? absolute : rel).split(path.sep).join('/');
+  };
+
+  const org = await reader.readOrg(exportReadRequest(run.options.fields), run.progress);
+  const result = exportOrg(org, run.options);
+  if (result.users === 0) {
+    throw new ProvisionError('no-users-selected', 'No user of the org matches the export\'s filters; nothing was written.', {
+      hint: 'Check --state, --division and --email-domain (deleted users are never exported).',
+    });
+  }
+  const exists = async (file: string): Promise<boolean> => {
+    try {
+      await lstat(file);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const files: PlannedFile[] = [];
+  for (const f of result.files) {
+    const absolute = path.join(outDir, f.name);
+    files.push({ path: absolute, display: shown(absolute), users: f.users, exists: await exists(absolute) });
+  }
+  const byName = new Map(result.files.map((f, i) => [f.name, files[i]!.display]));
+  const warnings = result.warnings.map((w) => (w.file === undefined ? w : { ...w, file: byName.get(w.file) ?? w.file }));
+
+  // Files already in the folder that this export does not write are read with it by validate and plan.
+  const written = new Set(result.files.map((f) => f.name));
+  const others = (await readdir(outDir).catch(() => [] as string[])).filter((n) => /\.(ya?ml|csv)$/i.test(n) && !n.startsWith('.') && !written.has(n)).sort();
+  if (others.length > 0) {
+    warnings.push({
+      severity: 'warning',
+      code: 'other-users-files',
+      message: `${shown(outDir)} also holds ${others.join(', ')}, which validate and plan read together with the exported files.`,
+      hint: 'Remove or move them if the export replaces them (a user declared twice is an error).',
+    });
+  }
+
+  const base = { files, warnings, users: result.users, apiCalls: org.apiCalls };
+  if (run.dryRun) return { ...base, written: false };
+  const existing = files.filter((f) => f.exists);
+  if (existing.length > 0 && !run.force) {
+    throw new ProvisionError('output-exists', `${existing.length} of the ${files.length} files to write already exist; nothing was written.`, {
+      issues: existing.map((f) => ({ severity: 'error', code: 'file-exists', message: `${f.display} already exists.`, file: f.display })),
+      hint: 'Pass --force to overwrite them, or choose another --out folder.',
+    });
+  }
+
+  await mkdir(outDir, { recursive: true });
+  // Every file is written to a temp file first; only when all are written are they renamed into place.
+  const temps: { temp: string; target: string }[] = [];
+  try {
+    for (const [i, f] of result.files.entries()) {
+      const target = files[i]!.path;
+      const temp = path.join(outDir, `.${f.name}.${process.pid}.tmp`);
+      temps.push({ temp, target });
+      await writeFile(temp, f.text, { encoding: 'utf8', flag: 'w' });
+    }
+  } catch (error) {
+    await Promise.all(temps.map((t) => rm(t.temp, { force: true })));
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ProvisionError('write-failed', `Could not write to ${shown(outDir)}: ${reason}`, { hint: 'Check that the folder is writable; nothing was written.' });
+  }
+  for (const t of temps) await rename(t.temp, t.target);
+  return { ...base, written: true };
+}
+
+/** Where users.schema.json is: the project's own `schemas/`, else the one shipped with provision. */
+async function schemaFile(cwd: string): Promise<string> {
+  const path = await import('node:path');
+  const { existsSync } = await import('node:fs');
+  const { fileURLToPath } = await import('node:url');
+  const local = path.resolve(cwd, 'schemas/users.schema.json');
+  if (existsSync(local)) return local;
+  // This file runs from dist/src/cli/ (or src/cli/ under a TypeScript loader).
+  for (const up of ['../../../schemas/users.schema.json', '../../schemas/users.schema.json']) {
+    const shipped = fileURLToPath(new URL(up, import.meta.url));
+    if (existsSync(shipped)) return shipped;
+  }
+  return local;
+}
+
+/** The `$schema` reference from the output folder, `/`-separated. */
+export async function schemaRefFor(outDir: string, cwd = process.cwd()): Promise<string> {
+  const path = await import('node:path');
+  const rel = path.relative(path.resolve(cwd, outDir), await schemaFile(cwd));
+  return rel.split(path.sep).join('/');
+}
 
 export function registerExport(program: Command): void {
   program
     .command('export')
-    .description('(being built)')
-    .action(() => {
-      throw new ProvisionError('not-built', 'provision export is not built yet.');
+    .description("write the org's users as users/ files (YAML or CSV): the first step of bringing an org into git")
+    .option('--out <dir>', 'output folder (default: usersDir from the config)')
+    .addOption(new Option('--format <format>', 'file format').choices(['yaml', 'csv']).default('yaml'))
+    .addOption(new Option('--split-by <how>', 'one file, or one per division or department').choices(['none', 'division', 'department']).default('none'))
+    .addOption(new Option('--state <state>', 'which users (deleted users are never exported)').choices(['active', 'inactive', 'any']).default('any'))
+    .option('--division <name...>', 'only users of these divisions')
+    .option('--email-domain <domain...>', 'only users with these email domains')
+    .option('--fields <list...>', 'only these fields (comma-separated; email and name are always written)')
+    .addOption(new Option('--csv-dialect <dialect>', "CSV columns: provision's, or Genesys's admin-UI bulk import").choices(['canonical', 'genesys-admin']).default('canonical'))
+    .option('--force', 'overwrite files that already exist')
+    .option('--dry-run', 'list the files that would be written; write nothing')
+    .option('--sandbox', 'export the local sandbox org instead of a Genesys Cloud org')
+    .action(async (flags: ExportFlags) => {
+      await runExportCommand(program, flags);
     });
+}
+
+async function runExportCommand(program: Command, flags: ExportFlags): Promise<void> {
+  const globals = program.opts<{ config: string; color?: boolean }>();
+  const c = colorsFor(process.stderr, process.env, globals.color === false);
+  const { parseFields } = await import('../export/index.js');
+  // Flags are checked before any network call.
+  const fields: ExportField[] | undefined = flags.fields === undefined ? undefined : parseFields(flags.fields);
+  const { loadConfig } = await import('../desired/index.js');
+  const config = await loadConfig(globals.config, { required: program.getOptionValueSource('config') === 'cli' });
+  const out = flags.out ?? config.usersDir;
+  const options: ExportOptions = {
+    format: flags.format,
+    splitBy: flags.splitBy,
+    state: flags.state,
+    divisions: flags.division ?? [],
+    emailDomains: flags.emailDomain ?? [],
+    fields,
+    csvDialect: flags.csvDialect,
+    schemaRef: await schemaRefFor(out),
+  };
+
+  const session = await import('./session.js');
+  const opened = await session.openTarget({ sandbox: flags.sandbox === true, config: globals.config, configRequired: program.getOptionValueSource('config') === 'cli', log });
+  let result: ExportToFolderResult;
+  try {
+    result = await exportToFolder(opened.connection.reader, { out, options, force: flags.force === true, dryRun: flags.dryRun === true, progress: (m) => log(c.dim(m)) });
+  } finally {
+    await opened.close();
+  }
+  for (const warning of result.warnings) log(formatIssue(warning, c));
+  const count = (n: number, what: string): string => `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`;
+  const lines = result.files.map((f) => {
+    const note = result.written ? '' : f.exists ? (flags.force ? '  (exists: would be overwritten)' : '  (exists: needs --force)') : '';
+    return `${result.written ? 'wrote' : 'would write'}  ${f.display}  ${count(f.users, 'user')}${note}`;
+  });
+  process.stdout.write(lines.length > 0 ? `${lines.join('\n')}\n` : '');
+  const warned = result.warnings.length > 0 ? `, ${count(result.warnings.length, 'warning')}` : '';
+  log(`${result.written ? 'Exported' : 'Would export'} ${count(result.users, 'user')} to ${count(result.files.length, 'file')}${warned}  [${count(result.apiCalls, 'API call')}]`);
 }

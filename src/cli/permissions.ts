@@ -1,12 +1,132 @@
-// The `provision permissions` command.
+// The `provision permissions` command: the Genesys Cloud permissions the plan and apply clients need.
 import type { Command } from 'commander';
 import { ProvisionError } from '../model/index.js';
+import type { DesiredUser } from '../model/index.js';
+import { ENDPOINTS, MANAGED_FIELDS, permissionsFor } from '../genesys/permissions.js';
+import type { ClientPermissions, ClientRole, Endpoint, ManagedField } from '../genesys/permissions.js';
+import { log } from './output.js';
+
+export type PermissionsFormat = 'text' | 'json';
+
+/** Where the list of managed fields came from. */
+export type FieldsSource = 'users' | 'all';
+
+export interface PermissionsReport {
+  fields: ManagedField[];
+  fieldsSource: FieldsSource;
+  /** Users read from users/ (0 when every field is listed). */
+  users: number;
+  clients: ClientPermissions[];
+}
+
+const ROLE_TITLES: Record<ClientRole, string> = {
+  plan: 'Plan client (read-only: pull request plans and the nightly drift check)',
+  apply: 'Apply client (reads, then writes: apply on merge)',
+};
+
+/** The fields at least one user sets; undefined means "not managed". */
+export function managedFields(users: readonly DesiredUser[]): ManagedField[] {
+  const used = new Set<ManagedField>(['name']);
+  for (const user of users) {
+    for (const field of MANAGED_FIELDS) {
+      if (user[field] !== undefined) used.add(field);
+    }
+  }
+  return MANAGED_FIELDS.filter((field) => used.has(field));
+}
+
+/** Both clients' needs for `fields`: pure, so the tests and the README can use it. */
+export function buildReport(fields: ManagedField[], fieldsSource: FieldsSource, users: number): PermissionsReport {
+  return {
+    fields,
+    fieldsSource,
+    users,
+    clients: (['plan', 'apply'] as const).map((role) => permissionsFor(role, fields, ENDPOINTS)),
+  };
+}
+
+function endpointLine(endpoint: Endpoint): string {
+  return `      ${endpoint.method.padEnd(6)} ${endpoint.path.padEnd(62)} ${endpoint.purpose}`;
+}
+
+/** The report as text for a person creating the OAuth clients. */
+export function renderText(report: PermissionsReport): string {
+  const lines: string[] = [];
+  const from =
+    report.fieldsSource === 'users'
+      ? `the fields users/ manages (${report.users} user${report.users === 1 ? '' : 's'})`
+      : 'every field provision can manage';
+  lines.push(`Permissions for ${from}: ${report.fields.join(', ')}.`);
+  lines.push('Create one OAuth client (Client Credentials grant) per role below, each with a role holding exactly these permissions.');
+  const notes: string[] = [];
+  for (const client of report.clients) {
+    lines.push('', ROLE_TITLES[client.role]);
+    for (const need of client.permissions) {
+      lines.push(`  ${need.permission}`);
+      for (const endpoint of need.endpoints) {
+        let line = endpointLine(endpoint);
+        if (endpoint.note) {
+          if (!notes.includes(endpoint.note)) notes.push(endpoint.note);
+          line += ` [${notes.indexOf(endpoint.note) + 1}]`;
+        }
+        lines.push(line);
+      }
+    }
+    if (client.unrestricted.length > 0) {
+      lines.push('  (no permission needed)');
+      for (const endpoint of client.unrestricted) lines.push(endpointLine(endpoint));
+    }
+  }
+  if (notes.length > 0) {
+    lines.push('', 'Notes');
+    notes.forEach((note, index) => lines.push(`  [${index + 1}] ${note}`));
+  }
+  lines.push(
+    '',
+    'Grant the permissions in every division whose users provision manages (and the home division).',
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** The report as JSON: stable keys, endpoints without their role and field tags. */
+export function renderJson(report: PermissionsReport): string {
+  const endpoint = (e: Endpoint) => ({ method: e.method, path: e.path, purpose: e.purpose, anyOf: e.anyOf, ...(e.note ? { note: e.note } : {}) });
+  const json = {
+    fields: report.fields,
+    fieldsSource: report.fieldsSource,
+    users: report.users,
+    clients: report.clients.map((client) => ({
+      role: client.role,
+      permissions: client.permissions.map((need) => ({ permission: need.permission, endpoints: need.endpoints.map(endpoint) })),
+      unrestricted: client.unrestricted.map(endpoint),
+    })),
+  };
+  return `${JSON.stringify(json, null, 2)}\n`;
+}
+
+/** The valid users of users/, read the way `validate` reads them (no SDK, no network). */
+async function readUsers(configPath: string): Promise<DesiredUser[]> {
+  const { loadConfig, loadDesired } = await import('../desired/index.js');
+  const config = await loadConfig(configPath);
+  const state = await loadDesired([], config);
+  const errors = state.issues.filter((issue) => issue.severity === 'error').length;
+  if (errors > 0) log(`note: users/ has ${errors} error${errors === 1 ? '' : 's'} (run provision validate); these permissions cover the valid users only.`);
+  return state.users;
+}
 
 export function registerPermissions(program: Command): void {
   program
     .command('permissions')
-    .description('(being built)')
-    .action(() => {
-      throw new ProvisionError('not-built', 'provision permissions is not built yet.');
+    .description('Print the Genesys Cloud permissions the plan (read-only) and apply OAuth clients need for the fields users/ manages.')
+    .option('--format <format>', 'text or json', 'text')
+    .option('--all', 'list the permissions for every field provision can manage, not only those users/ uses')
+    .action(async (options: { format: string; all?: boolean }, command: Command) => {
+      if (options.format !== 'text' && options.format !== 'json') {
+        throw new ProvisionError('bad-format', `Unknown format "${options.format}".`, { hint: 'Use --format text or --format json.' });
+      }
+      const { config } = command.optsWithGlobals<{ config: string }>();
+      const users = options.all ? undefined : await readUsers(config);
+      const report = users ? buildReport(managedFields(users), 'users', users.length) : buildReport([...MANAGED_FIELDS], 'all', 0);
+      process.stdout.write(options.format === 'json' ? renderJson(report) : renderText(report));
     });
 }

@@ -1,12 +1,74 @@
-// The `provision plan` command.
+// The `provision plan` command: what applying users/ would change in the org, written for people and for machines.
+import { Option } from 'commander';
 import type { Command } from 'commander';
+import type { Plan } from '../model/index.js';
 import { ProvisionError } from '../model/index.js';
+import type { PlanFormat } from '../render/index.js';
+import { EXIT } from './exit.js';
+import { colorsFor, log } from './output.js';
+
+interface PlanFlags {
+  format: PlanFormat;
+  out?: string;
+  markdownFile?: string;
+  detailedExitcode?: boolean;
+  sandbox?: boolean;
+  allowUnsafe?: boolean;
+}
+
+/** Writes next to the target, then renames: a reader never sees half a plan, and a failed write leaves the old file. */
+async function writeWhole(file: string, text: string): Promise<void> {
+  const { rename, rm, writeFile } = await import('node:fs/promises');
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    await writeFile(temporary, text, 'utf8');
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
+    throw new ProvisionError('output-unwritable', `Cannot write ${file} (${code}).`, { hint: 'Check that its folder exists and is writable.' });
+  }
+}
+
+/** 0 no changes (or changes without --detailed-exitcode), 2 changes, 3 blocked by a safety threshold. */
+export function planExitCode(plan: Plan, detailed: boolean): number {
+  if (plan.safety.blocked && !plan.safety.overridden) return EXIT.blocked;
+  if (detailed && plan.changes.length > 0) return EXIT.changes;
+  return EXIT.ok;
+}
 
 export function registerPlan(program: Command): void {
   program
     .command('plan')
-    .description('(being built)')
-    .action(() => {
-      throw new ProvisionError('not-built', 'provision plan is not built yet.');
+    .description('show what applying users/ would change in the org; changes nothing (exit 0 done, 1 error, 2 changes with --detailed-exitcode, 3 blocked)')
+    .addOption(new Option('--format <format>', 'how to print the plan on stdout').choices(['text', 'markdown', 'json']).default('text'))
+    .option('--out <file>', 'also save the plan as JSON, for `provision apply <file>` to apply exactly as reviewed')
+    .option('--markdown-file <file>', 'also write the plan as Markdown (a pull-request comment or job summary)')
+    .option('--detailed-exitcode', 'exit 2 when the plan has changes (0 when it has none)')
+    .option('--sandbox', 'plan against the local sandbox instead of a Genesys Cloud org')
+    .option('--allow-unsafe', 'mark a plan that breaks a safety threshold as approved anyway')
+    .action(async (flags: PlanFlags) => {
+      const globals = program.opts<{ config: string; color?: boolean }>();
+      const { makePlan } = await import('./session.js');
+      const { renderPlan } = await import('../render/index.js');
+      const planned = await makePlan({
+        sandbox: flags.sandbox === true,
+        config: globals.config,
+        configRequired: program.getOptionValueSource('config') === 'cli',
+        allowUnsafe: flags.allowUnsafe === true,
+        log,
+      });
+      const { plan } = planned;
+      try {
+        if (flags.out) await writeWhole(flags.out, renderPlan(plan, 'json'));
+        if (flags.markdownFile) await writeWhole(flags.markdownFile, renderPlan(plan, 'markdown', { fullPlanNote: flags.out ? `the saved plan ${flags.out}` : undefined }));
+      } finally {
+        await planned.close();
+      }
+      const color = flags.format === 'text' && colorsFor(process.stdout, process.env, globals.color === false).isColorSupported;
+      const text = renderPlan(plan, flags.format, { color });
+      process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+      if (flags.out) log(`Saved the plan to ${flags.out}: apply it as reviewed with \`provision apply ${flags.out}\`.`);
+      process.exitCode = planExitCode(plan, flags.detailedExitcode === true);
     });
 }

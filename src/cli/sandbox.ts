@@ -1,12 +1,101 @@
-// The `provision sandbox` command.
+// The `provision sandbox` command: runs the local Genesys Cloud emulator in the foreground.
 import type { Command } from 'commander';
 import { ProvisionError } from '../model/index.js';
+import { log } from './output.js';
+
+interface SandboxOptions {
+  port: string;
+  host: string;
+  seed?: string;
+  state?: string;
+  timeScale?: string;
+  faults?: string;
+  rate?: string;
+  searchLag?: string;
+  randomSeed?: string;
+  log?: boolean;
+}
+
+function number(value: string | undefined, option: string, check: (n: number) => boolean, hint: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || !check(n)) {
+    throw new ProvisionError('invalid-option', `${option} ${JSON.stringify(value)} is not valid.`, { hint });
+  }
+  return n;
+}
 
 export function registerSandbox(program: Command): void {
   program
     .command('sandbox')
-    .description('(being built)')
-    .action(() => {
-      throw new ProvisionError('not-built', 'provision sandbox is not built yet.');
+    .description('run a local Genesys Cloud emulator (seeded with the demo org) and print the variables that point provision at it')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', '0')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--seed <file>', 'seed the org from this YAML or JSON file (default: the demo org for users/)')
+    .option('--state <file>', 'keep the org in this JSON file: loaded at start when present, saved after every change')
+    .option('--time-scale <x>', 'run rate-limit windows this many times faster (60: a minute lasts a second)')
+    .option('--faults <spec>', 'inject faults, e.g. "5xx:0.05,429:0.02,drop:0.01,latency:20-80ms,editor:0.01@PATCH /api/v2/users/*"')
+    .option('--rate <n>', 'requests per minute allowed per token', '300')
+    .option('--search-lag <ms>', 'how long a change takes to become searchable', '0')
+    .option('--random-seed <n>', 'seed of the fault dice (the same seed and requests replay the same faults)', '1')
+    .option('--log', 'print every request on stderr')
+    .action(async (opts: SandboxOptions) => {
+      const port = number(opts.port, '--port', (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'Use a port from 0 to 65535.');
+      const timeScale = number(opts.timeScale, '--time-scale', (n) => n > 0, 'Use a positive number, e.g. 60.');
+      const rate = number(opts.rate, '--rate', (n) => Number.isInteger(n) && n > 0, 'Use a whole number of requests per minute, e.g. 300.');
+      const searchLagMs = number(opts.searchLag, '--search-lag', (n) => n >= 0, 'Use milliseconds, e.g. 2000.');
+      const randomSeed = number(opts.randomSeed, '--random-seed', Number.isInteger, 'Use a whole number.');
+      const sandbox = await import('../sandbox/index.js');
+      let faults;
+      try {
+        faults = opts.faults ? await sandbox.parseFaultSpec(opts.faults) : [];
+      } catch (error) {
+        throw new ProvisionError('invalid-faults', `--faults: ${(error as Error).message}`, {
+          hint: 'Write kind:probability items separated by commas, e.g. "5xx:0.05,429:0.02:2s,drop:0.01,latency:20-80ms", each optionally followed by "@METHOD /path".',
+        });
+      }
+      let seed;
+      try {
+        seed = opts.seed ? await sandbox.loadSeed(opts.seed) : await sandbox.demoSeed();
+      } catch (error) {
+        throw new ProvisionError('invalid-seed', (error as Error).message, { hint: 'See the seed file format in the README (divisions, skills, languages, roles, locations, queues, groups, users).' });
+      }
+      let running;
+      try {
+        running = await sandbox.startSandbox({
+          port,
+          host: opts.host,
+          seed,
+          statePath: opts.state,
+          timeScale,
+          requestsPerMinute: rate,
+          searchLagMs,
+          faults,
+          randomSeed,
+          onRequest: opts.log ? (e) => log(`${e.method} ${e.path}${e.query ? `?${e.query}` : ''} → ${e.status || 'no answer'} ${e.ms} ms${e.fault ? ` [${e.fault}]` : ''}`) : undefined,
+        });
+      } catch (error) {
+        const err = error as NodeJS.ErrnoException;
+        if (err.code === 'EADDRINUSE') throw new ProvisionError('port-in-use', `Port ${port} is already in use.`, { hint: 'Pick another --port, or 0 for a free one.' });
+        if (err.name === 'SeedError' || err instanceof SyntaxError) throw new ProvisionError('invalid-seed', err.message, { hint: 'Fix the seed (or delete a corrupt --state file).' });
+        throw error;
+      }
+      const client = running.clients[0];
+      const users = running.org.listUsers('any').length;
+      log(`Sandbox org "${running.org.name}" (${users} users, ${running.org.queues.size} queues, ${running.org.groups.size} groups) at ${running.url}${opts.state ? `, state in ${opts.state}` : ''}`);
+      log('Point provision at it (Ctrl-C stops the sandbox):');
+      // The sandbox's client secret is a fixed, public test value: printing it here is the point.
+      process.stdout.write(`export GENESYS_ENVIRONMENT=${running.url}\nexport GENESYS_CLIENT_ID=${client?.id ?? ''}\nexport GENESYS_CLIENT_SECRET=${client?.secret ?? ''}\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      await running.stop();
+      log(`Sandbox stopped after ${running.requests.length} requests.`);
     });
 }

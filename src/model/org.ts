@@ -27,6 +27,8 @@ export interface OrgUser {
   phones: Phone[];
   /** Undefined when the read did not include grants (the field is then not diffed). */
   roleGrants?: OrgRoleGrant[];
+  /** Ids of the roles held in any division (from the users listing); read even when `roleGrants` is not. */
+  roleIds?: string[];
   /** skill id → proficiency */
   skills?: Record<string, number>;
   /** language id → proficiency */
@@ -78,6 +80,13 @@ export interface ReadRequest {
   queueNames: string[];
   /** Read role grants (only when some user manages `roles`). */
   roles: boolean;
+  /**
+   * Emails (normalised) of the users whose `roles` are managed. Where grants must be read user by
+   * user, only these are read; unset means every declared email.
+   */
+  roleEmails?: string[];
+  /** Read the membership of every queue in the org, whatever `queueNames` says (export needs all of it). */
+  allQueues?: boolean;
 }
 
 /** Reads the org. Implemented in src/genesys; given to the planner by the CLI. */

@@ -1,0 +1,98 @@
+// The batch limits apply respects, and the fewest API calls a plan can be applied in (the benchmark's yardstick).
+import type { FieldChange, Plan } from '../model/index.js';
+import { CREATE_FIELDS, PROFILE_FIELDS } from './fields.js';
+
+/** Entries per call, from the Genesys API (see GENESYS-API.md). */
+export const LIMITS = {
+  skills: 50,
+  languages: 50,
+  groupAdd: 50,
+  groupRemove: 50,
+  queue: 100,
+  divisionMove: 50,
+} as const;
+
+export interface CallBreakdown {
+  creates: number;
+  stateChanges: number;
+  patches: number;
+  roles: number;
+  skills: number;
+  languages: number;
+  divisionMoves: number;
+  groupCalls: number;
+  queueCalls: number;
+  total: number;
+}
+
+const ceil = (n: number, size: number): number => Math.ceil(n / size);
+
+/**
+ * The fewest calls that can apply `plan` when nothing goes wrong: one create or state change per user, one PATCH
+ * for the profile fields a create cannot carry, grant and revoke per user, skills and languages in bulks of 50
+ * plus single removals, and per group (read version + adds in 50s) + removals in 50s, per queue adds and removals
+ * in 100s, per division moves in 50s, and a final state change for deactivations.
+ */
+export function minimumCalls(plan: Plan): CallBreakdown {
+  const out: CallBreakdown = { creates: 0, stateChanges: 0, patches: 0, roles: 0, skills: 0, languages: 0, divisionMoves: 0, groupCalls: 0, queueCalls: 0, total: 0 };
+  const groups = new Map<string, { add: number; remove: number }>();
+  const queues = new Map<string, { add: number; remove: number }>();
+  const divisions = new Map<string, number>();
+  const tally = (map: Map<string, { add: number; remove: number }>, id: string, kind: 'add' | 'remove'): void => {
+    const entry = map.get(id) ?? { add: 0, remove: 0 };
+    entry[kind] += 1;
+    map.set(id, entry);
+  };
+  for (const change of plan.changes) {
+    const isCreate = change.action === 'create';
+    if (isCreate) out.creates += 1;
+    if (change.action === 'restore' || change.action === 'deactivate') out.stateChanges += 1;
+    const profile = change.fields.filter((f) => PROFILE_FIELDS.has(f.field) && !(isCreate && CREATE_FIELDS.has(f.field)));
+    if (profile.length > 0) out.patches += 1;
+    for (const f of change.fields) countField(f, change.action, out, { groups, queues, divisions, tally });
+  }
+  for (const { add, remove } of groups.values()) out.groupCalls += (add > 0 ? 1 + ceil(add, LIMITS.groupAdd) : 0) + ceil(remove, LIMITS.groupRemove);
+  for (const { add, remove } of queues.values()) out.queueCalls += ceil(add, LIMITS.queue) + ceil(remove, LIMITS.queue);
+  for (const n of divisions.values()) out.divisionMoves += ceil(n, LIMITS.divisionMove);
+  out.total = out.creates + out.stateChanges + out.patches + out.roles + out.skills + out.languages + out.divisionMoves + out.groupCalls + out.queueCalls;
+  return out;
+}
+
+function countField(
+  f: FieldChange,
+  action: Plan['changes'][number]['action'],
+  out: CallBreakdown,
+  acc: {
+    groups: Map<string, { add: number; remove: number }>;
+    queues: Map<string, { add: number; remove: number }>;
+    divisions: Map<string, number>;
+    tally: (map: Map<string, { add: number; remove: number }>, id: string, kind: 'add' | 'remove') => void;
+  },
+): void {
+  switch (f.kind) {
+    case 'text':
+      if (f.field === 'state' && (action === 'update' || (action === 'restore' && f.after === 'inactive'))) out.stateChanges += 1;
+      return;
+    case 'ref':
+      if (action !== 'create') acc.divisions.set(f.after.id, (acc.divisions.get(f.after.id) ?? 0) + 1);
+      return;
+    case 'grants':
+      out.roles += (f.add.length > 0 ? 1 : 0) + (f.remove.length > 0 ? 1 : 0);
+      return;
+    case 'levels': {
+      const n = ceil(f.add.length + f.change.length, LIMITS.skills) + f.remove.length;
+      if (f.field === 'skills') out.skills += n;
+      else out.languages += n;
+      return;
+    }
+    case 'set':
+      if (f.field === 'groups' || f.field === 'queues') {
+        const map = f.field === 'groups' ? acc.groups : acc.queues;
+        for (const g of f.add) acc.tally(map, g.id, 'add');
+        for (const g of f.remove) acc.tally(map, g.id, 'remove');
+      }
+      return;
+    default:
+      return;
+  }
+}

@@ -1,0 +1,291 @@
+// Pure field logic for apply: which fields go where, building PATCH bodies, and judging a re-read user after a 409.
+import type { EmployerInfo, FieldChange, FieldName, Named, NewUser, OrgUser, Phone, UserPatch } from '../model/index.js';
+
+/** Fields one PATCH /api/v2/users/{id} carries. */
+export const PROFILE_FIELDS: ReadonlySet<FieldName> = new Set<FieldName>([
+  'name', 'title', 'department', 'manager', 'phones', 'acdAutoAnswer', 'profileSkills', 'certifications', 'employerInfo', 'locations',
+]);
+
+/** Fields POST /api/v2/users accepts, so a create carries them and the PATCH does not. */
+export const CREATE_FIELDS: ReadonlySet<FieldName> = new Set<FieldName>(['name', 'title', 'department', 'phones', 'division', 'state']);
+
+/** How a field of a re-read user relates to the plan: already as desired, still as planned from, or changed by someone else. */
+export type FieldStatus = 'done' | 'pending' | 'conflict';
+
+/** Resolves a manager reference to a user id; undefined when the manager has no id (its create failed). */
+export type ManagerResolver = (ref: { email: string; id?: string }) => string | undefined;
+
+type TextField = 'name' | 'title' | 'department';
+
+function text(value: string | null | undefined): string | null {
+  return value === undefined || value === null || value === '' ? null : value;
+}
+
+function phoneKey(phones: readonly Phone[] | undefined): string {
+  return (phones ?? [])
+    .map((p) => `${p.type}|${p.mediaType}|${p.number ?? ''}|${p.extension ?? ''}`)
+    .sort()
+    .join(';');
+}
+
+function employerKey(info: EmployerInfo | null | undefined): string {
+  if (!info) return '{}';
+  const entries = Object.entries(info).filter(([, v]) => v !== undefined && v !== null && v !== '');
+  return JSON.stringify(Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b))));
+}
+
+function listOf(current: OrgUser | undefined, field: 'profileSkills' | 'certifications' | 'locations'): string[] {
+  if (!current) return [];
+  if (field === 'locations') return current.locationIds ?? [];
+  return current[field] ?? [];
+}
+
+function addRemoveIds(change: FieldChange): { add: string[]; remove: string[] } {
+  if (change.kind === 'strings') return { add: change.add, remove: change.remove };
+  if (change.kind === 'set') return { add: change.add.map((n) => n.id), remove: change.remove.map((n) => n.id) };
+  return { add: [], remove: [] };
+}
+
+/** The full list a PATCH must send: the current list minus removals plus additions (a merge, never a clobber). */
+export function mergedList(base: readonly string[], add: readonly string[], remove: readonly string[]): string[] {
+  const removed = new Set(remove);
+  const out = base.filter((x) => !removed.has(x));
+  for (const x of add) if (!out.includes(x)) out.push(x);
+  return out;
+}
+
+/** The body of POST /api/v2/users for a create change. */
+export function newUserFrom(email: string, name: string, fields: readonly FieldChange[]): NewUser {
+  const user: NewUser = { name, email };
+  for (const f of fields) {
+    if (f.field === 'name' && f.kind === 'text' && f.after) user.name = f.after;
+    if ((f.field === 'title' || f.field === 'department') && f.kind === 'text' && f.after) user[f.field] = f.after;
+    if (f.field === 'division' && f.kind === 'ref') user.divisionId = f.after.id;
+    if (f.field === 'phones' && f.kind === 'phones' && f.after.length > 0) user.phones = f.after;
+    if (f.field === 'state' && f.kind === 'text' && (f.after === 'active' || f.after === 'inactive')) user.state = f.after;
+  }
+  return user;
+}
+
+/** Whether building the PATCH needs the user's current lists (list fields are sent whole). */
+export function needsCurrent(fields: readonly FieldChange[]): boolean {
+  return fields.some((f) => f.kind === 'strings' || (f.kind === 'set' && f.field === 'locations'));
+}
+
+export interface BuiltPatch {
+  patch: UserPatch;
+  /** Fields left out, with the reason (a manager whose create failed). */
+  skipped: Array<{ field: FieldName; reason: string }>;
+  /** Fields in the patch. */
+  fields: FieldChange[];
+}
+
+/**
+ * Builds one UserPatch from profile fields. `current` holds the lists to merge into (absent for a user created in
+ * this run, whose lists start empty).
+ */
+export function buildPatch(fields: readonly FieldChange[], manager: ManagerResolver, current?: OrgUser): BuiltPatch {
+  const patch: UserPatch = {};
+  const skipped: BuiltPatch['skipped'] = [];
+  const used: FieldChange[] = [];
+  for (const f of fields) {
+    if (!PROFILE_FIELDS.has(f.field)) continue;
+    switch (f.kind) {
+      case 'text':
+        if (f.field === 'name') patch.name = f.after ?? '';
+        else if (f.field === 'title' || f.field === 'department') patch[f.field] = f.after;
+        break;
+      case 'manager': {
+        if (f.after === null) {
+          patch.managerId = null;
+          break;
+        }
+        const id = manager(f.after);
+        if (id === undefined) {
+          skipped.push({ field: 'manager', reason: `manager ${f.after.email} has no user id (its create did not succeed)` });
+          continue;
+        }
+        patch.managerId = id;
+        break;
+      }
+      case 'phones':
+        patch.phones = f.after;
+        break;
+      case 'bool':
+        patch.acdAutoAnswer = f.after;
+        break;
+      case 'employerInfo':
+        patch.employerInfo = f.after;
+        break;
+      case 'strings':
+      case 'set': {
+        if (f.field !== 'profileSkills' && f.field !== 'certifications' && f.field !== 'locations') continue;
+        const { add, remove } = addRemoveIds(f);
+        const merged = mergedList(listOf(current, f.field), add, remove);
+        if (f.field === 'locations') patch.locationIds = merged;
+        else patch[f.field] = merged;
+        break;
+      }
+      default:
+        continue;
+    }
+    used.push(f);
+  }
+  return { patch, skipped, fields: used };
+}
+
+/** Judges one field of a freshly read user against the plan's before and after. */
+export function fieldStatus(f: FieldChange, current: OrgUser, manager: ManagerResolver): FieldStatus {
+  switch (f.kind) {
+    case 'text': {
+      const now = f.field === 'state' ? current.state : text(current[f.field as TextField]);
+      if (now === text(f.after)) return 'done';
+      return now === text(f.before) ? 'pending' : 'conflict';
+    }
+    case 'bool': {
+      const now = current.acdAutoAnswer ?? false;
+      if (now === f.after) return 'done';
+      return now === (f.before ?? false) ? 'pending' : 'conflict';
+    }
+    case 'ref': {
+      if (current.divisionId === f.after.id) return 'done';
+      return current.divisionId === f.before?.id ? 'pending' : 'conflict';
+    }
+    case 'manager': {
+      const now = current.managerId ?? null;
+      const after = f.after === null ? null : (manager(f.after) ?? '\u0000unresolved');
+      if (now === after) return 'done';
+      return now === (f.before?.id ?? null) ? 'pending' : 'conflict';
+    }
+    case 'phones': {
+      const now = phoneKey(current.phones);
+      if (now === phoneKey(f.after)) return 'done';
+      return now === phoneKey(f.before) ? 'pending' : 'conflict';
+    }
+    case 'employerInfo': {
+      const now = employerKey(current.employerInfo);
+      if (now === employerKey(f.after)) return 'done';
+      return now === employerKey(f.before) ? 'pending' : 'conflict';
+    }
+    case 'strings':
+    case 'set': {
+      if (f.field !== 'profileSkills' && f.field !== 'certifications' && f.field !== 'locations') return 'pending';
+      // Lists are merged into whatever the org holds now, so another editor's additions survive: never a conflict.
+      const now = new Set(listOf(current, f.field));
+      const { add, remove } = addRemoveIds(f);
+      return add.every((x) => now.has(x)) && remove.every((x) => !now.has(x)) ? 'done' : 'pending';
+    }
+    default:
+      return 'pending';
+  }
+}
+
+/** Describes a field's current value for a conflict message. */
+export function describeCurrent(f: FieldChange, current: OrgUser): string {
+  switch (f.field) {
+    case 'name':
+    case 'title':
+    case 'department':
+      return JSON.stringify(current[f.field] ?? null);
+    case 'manager':
+      return current.managerId ? `manager id ${current.managerId}` : 'no manager';
+    case 'phones':
+      return phoneKey(current.phones) || 'no phones';
+    case 'employerInfo':
+      return employerKey(current.employerInfo);
+    default:
+      return 'a different value';
+  }
+}
+
+function named(id: string, lookup: ReadonlyMap<string, string>): Named {
+  return { id, name: lookup.get(id) ?? id };
+}
+
+/**
+ * For a create that met an existing user (an earlier interrupted run, or a deleted user brought back): what the
+ * user still needs, recomputed from the create's desired fields against the user as it is now.
+ */
+export function recomputeFields(desired: readonly FieldChange[], current: OrgUser): FieldChange[] {
+  const out: FieldChange[] = [];
+  for (const f of desired) {
+    switch (f.kind) {
+      case 'text': {
+        const now = f.field === 'state' ? current.state : text(current[f.field as TextField]);
+        if (now !== text(f.after)) out.push({ ...f, before: now });
+        break;
+      }
+      case 'bool':
+        if ((current.acdAutoAnswer ?? false) !== f.after) out.push({ ...f, before: current.acdAutoAnswer ?? null });
+        break;
+      case 'ref':
+        if (current.divisionId !== f.after.id) out.push({ ...f, before: current.divisionId ? { id: current.divisionId, name: current.divisionId } : null });
+        break;
+      case 'manager': {
+        const before = current.managerId ? { email: '', id: current.managerId } : null;
+        if (f.after === null) {
+          if (current.managerId) out.push({ ...f, before });
+        } else if (f.after.id === undefined || f.after.id !== current.managerId) {
+          out.push({ ...f, before });
+        }
+        break;
+      }
+      case 'phones':
+        if (phoneKey(current.phones) !== phoneKey(f.after)) out.push({ ...f, before: current.phones });
+        break;
+      case 'employerInfo':
+        if (employerKey(current.employerInfo) !== employerKey(f.after)) out.push({ ...f, before: current.employerInfo ?? null });
+        break;
+      case 'strings':
+      case 'set': {
+        const desiredIds = addRemoveIds(f).add;
+        const names = new Map(f.kind === 'set' ? f.add.map((n) => [n.id, n.name] as const) : []);
+        const now = f.field === 'groups' ? current.groupIds : f.field === 'queues' ? undefined : listOf(current, f.field as 'locations');
+        // Queue membership is not part of a user read: add them all (adding a member twice is harmless).
+        if (now === undefined) {
+          if (desiredIds.length > 0) out.push(f);
+          break;
+        }
+        const add = desiredIds.filter((x) => !now.includes(x));
+        const remove = now.filter((x) => !desiredIds.includes(x));
+        if (add.length === 0 && remove.length === 0) break;
+        if (f.kind === 'strings') out.push({ ...f, add, remove });
+        else out.push({ ...f, add: add.map((id) => named(id, names)), remove: remove.map((id) => named(id, names)) });
+        break;
+      }
+      case 'grants': {
+        if (!current.roleGrants) {
+          if (f.add.length > 0) out.push(f);
+          break;
+        }
+        const key = (g: { roleId: string; divisionId: string }): string => `${g.roleId}@${g.divisionId}`;
+        const now = new Set(current.roleGrants.map(key));
+        const want = new Set(f.add.map(key));
+        const add = f.add.filter((g) => !now.has(key(g)));
+        const remove = current.roleGrants
+          .filter((g) => !want.has(key(g)))
+          .map((g) => ({ roleId: g.roleId, role: g.roleId, divisionId: g.divisionId, division: g.divisionId }));
+        if (add.length > 0 || remove.length > 0) out.push({ ...f, add, remove });
+        break;
+      }
+      case 'levels': {
+        const now = f.field === 'skills' ? current.skills : current.languages;
+        if (!now) {
+          if (f.add.length > 0) out.push(f);
+          break;
+        }
+        const wanted = new Map(f.add.map((l) => [l.id, l] as const));
+        const add = f.add.filter((l) => now[l.id] === undefined);
+        const change = f.add
+          .filter((l) => now[l.id] !== undefined && now[l.id] !== l.level)
+          .map((l) => ({ id: l.id, name: l.name, before: now[l.id] ?? 0, after: l.level }));
+        const remove = Object.entries(now)
+          .filter(([id]) => !wanted.has(id))
+          .map(([id, level]) => ({ id, name: id, level }));
+        if (add.length > 0 || change.length > 0 || remove.length > 0) out.push({ ...f, add, change, remove });
+        break;
+      }
+    }
+  }
+  return out;
+}

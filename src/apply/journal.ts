@@ -1,0 +1,39 @@
+// The audit journal: one JSON line per operation, appended and written through at once so a killed run leaves it intact.
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { ProvisionError } from '../model/index.js';
+import type { OperationRecord } from '../model/index.js';
+
+export interface Journal {
+  write(record: OperationRecord): void;
+  close(): void;
+}
+
+/** The fields a journal line carries, in a fixed order; nothing else (no headers, no tokens) can slip in. */
+export function journalLine(record: OperationRecord): string {
+  const { time, email, operation, outcome, status, code, contextId, message } = record;
+  return `${JSON.stringify({ time, email, operation, outcome, status, code, contextId, message })}\n`;
+}
+
+/** Opens `file` for appending (created when missing). Each write is a synchronous write(2): nothing waits in a buffer. */
+export function openJournal(file: string): Journal {
+  let fd: number;
+  try {
+    fd = openSync(file, 'a');
+  } catch (error) {
+    const reason = error instanceof Error && 'code' in error ? String((error as NodeJS.ErrnoException).code) : 'unknown';
+    throw new ProvisionError('journal-unwritable', `Cannot open the journal ${file} for appending (${reason}).`, {
+      hint: 'Check that the folder exists and is writable, or choose another --journal path.',
+    });
+  }
+  let open = true;
+  return {
+    write(record) {
+      if (open) writeSync(fd, journalLine(record));
+    },
+    close() {
+      if (!open) return;
+      open = false;
+      closeSync(fd);
+    },
+  };
+}

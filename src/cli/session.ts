@@ -1,0 +1,109 @@
+// The steps plan, apply and export share: load the config, reach the org (Genesys Cloud or the sandbox), make a plan.
+import type { Connection } from '../genesys/index.js';
+import type { DesiredState, Issue, Plan, ProvisionConfig } from '../model/index.js';
+import { ProvisionError } from '../model/index.js';
+import { colorsFor, formatIssue } from './output.js';
+
+export interface OpenOptions {
+  /** Use the local sandbox (the demo org, kept in DEMO_STATE_FILE) instead of GENESYS_* credentials. */
+  sandbox: boolean;
+  /** Path of provision.yaml. */
+  config: string;
+  /** The config file was named on the command line, so it must exist. */
+  configRequired?: boolean;
+  log: (line: string) => void;
+}
+
+export interface Opened {
+  connection: Connection;
+  config: ProvisionConfig;
+  /** Stops the sandbox when one was started; safe to call once the work is done or has failed. */
+  close(): Promise<void>;
+}
+
+export interface Planned extends Opened {
+  plan: Plan;
+  desired: DesiredState;
+}
+
+async function loadConfigOf(options: OpenOptions): Promise<ProvisionConfig> {
+  const { loadConfig } = await import('../desired/index.js');
+  return loadConfig(options.config, { required: options.configRequired === true });
+}
+
+/** Connects to the org the options name; the SDK is loaded only here. */
+async function connectTo(config: ProvisionConfig, options: OpenOptions): Promise<Opened> {
+  // Missing credentials are reported before the SDK is loaded.
+  const { describeEnvironment, settingsFromEnv } = await import('../genesys/settings.js');
+  const settings = options.sandbox ? undefined : { ...settingsFromEnv(process.env, config.environment), requestsPerMinute: config.requestsPerMinute };
+  const { connect } = await import('../genesys/index.js');
+  const retryLog = (line: string): void => options.log(`  ${line}`);
+  if (settings) {
+    options.log(`Connecting to ${describeEnvironment(settings.environment)}…`);
+    const connection = await connect(settings, { log: retryLog });
+    return { connection, config, close: async () => undefined };
+  }
+  const { DEMO_STATE_FILE, startDemoSandbox } = await import('../sandbox/index.js');
+  const sandbox = await startDemoSandbox({ port: 0, host: '127.0.0.1', usersDir: config.usersDir });
+  try {
+    const client = sandbox.clients[0];
+    if (!client) throw new ProvisionError('sandbox-failed', 'The sandbox started without an OAuth client.');
+    options.log(`Using the local sandbox org "${sandbox.org.name}" (kept in ${DEMO_STATE_FILE}; delete that file to start over).`);
+    const connection = await connect(
+      { environment: sandbox.url, clientId: client.id, clientSecret: client.secret, requestsPerMinute: config.requestsPerMinute },
+      { log: retryLog },
+    );
+    return { connection, config, close: () => sandbox.stop() };
+  } catch (error) {
+    await sandbox.stop();
+    throw error;
+  }
+}
+
+/** Reaches the org without planning (export, and apply of a saved plan). */
+export async function openTarget(options: OpenOptions): Promise<Opened> {
+  return connectTo(await loadConfigOf(options), options);
+}
+
+function errorsIn(issues: readonly Issue[]): Issue[] {
+  return issues.filter((i) => i.severity === 'error');
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * Validates users/ (before any network call), reads what the plan needs from the org and builds the
+ * plan. Invalid files or names the org does not know stop here with every problem listed: a plan
+ * made from part of users/ could read as removals.
+ */
+export async function makePlan(options: OpenOptions & { allowUnsafe: boolean }): Promise<Planned> {
+  const config = await loadConfigOf(options);
+  const { loadDesired } = await import('../desired/index.js');
+  const desired = await loadDesired([], config);
+  const c = colorsFor(process.stderr);
+  const invalid = errorsIn(desired.issues);
+  if (invalid.length > 0 || desired.failedFiles.length > 0) {
+    throw new ProvisionError('invalid-users', `users/ has ${plural(invalid.length, 'error')}: no plan was made.`, {
+      issues: desired.issues,
+      hint: 'Fix them (`provision validate` lists the same), then plan again.',
+    });
+  }
+  for (const warning of desired.issues) options.log(formatIssue(warning, c));
+
+  const { buildPlan, readRequestFor } = await import('../plan/index.js');
+  const opened = await connectTo(config, options);
+  try {
+    const org = await opened.connection.reader.readOrg(readRequestFor(desired, config), (message) => options.log(c.dim(`  reading ${message}…`)));
+    const { plan, errors } = buildPlan({ desired, org, config, allowUnsafe: options.allowUnsafe });
+    if (errors.length > 0) {
+      throw new ProvisionError('unresolved-references', `${plural(errors.length, 'reference')} in users/ do not match the org "${org.target.orgName}": no plan was made.`, {
+        issues: errors,
+        hint: 'Fix the names in users/ (or create what is missing in the org first), then plan again.',
+      });
+    }
+    return { ...opened, plan, desired };
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
+}

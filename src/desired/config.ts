@@ -1,0 +1,87 @@
+// Reads provision.yaml: validated by its schema, every key defaulted, usersDir resolved next to the file.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { isSupportedCountry } from 'libphonenumber-js';
+import type { Issue, ProvisionConfig } from '../model/index.js';
+import { ProvisionError } from '../model/index.js';
+import { displayPath } from './files.js';
+import { issueAt } from './issues.js';
+import { normaliseEmail } from './normalise.js';
+import { schemaIssues, validators } from './schema.js';
+import { readYamlValue } from './yaml-file.js';
+
+/** The settings used when provision.yaml is absent or silent. */
+export function defaultConfig(configDir: string): ProvisionConfig {
+  return {
+    usersDir: path.resolve(configDir, 'users'),
+    scope: { divisions: [], emailDomains: [], prune: false },
+    safety: { maxDeactivations: 10, maxDeactivationPercent: 10, protectedUsers: [], adminRoles: ['admin'] },
+    apply: { concurrency: 8 },
+    requestsPerMinute: 300,
+  };
+}
+
+type Raw = {
+  environment?: string;
+  usersDir?: string;
+  phoneRegion?: string;
+  scope?: Partial<ProvisionConfig['scope']>;
+  safety?: Partial<ProvisionConfig['safety']>;
+  apply?: Partial<ProvisionConfig['apply']>;
+  requestsPerMinute?: number;
+};
+
+/**
+ * Loads the config file. A missing file gives the defaults (or `config-not-found` when required);
+ * an invalid one throws `invalid-config` with every problem positioned.
+ */
+export async function loadConfig(file: string, options: { required?: boolean } = {}): Promise<ProvisionConfig> {
+  const absolute = path.resolve(file);
+  const dir = path.dirname(absolute);
+  const shown = displayPath(absolute, process.cwd());
+  let text: string;
+  try {
+    text = await readFile(absolute, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if ((code === 'ENOENT' || code === 'ENOTDIR') && !options.required) return defaultConfig(dir);
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new ProvisionError('config-not-found', `The config file ${shown} does not exist.`, { hint: 'Create it (see provision.yaml in the README) or pass --config <file>.' });
+    }
+    throw new ProvisionError('invalid-config', `The config file ${shown} cannot be read (${code ?? 'unknown error'}).`);
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const parsed = readYamlValue(shown, text);
+  const issues: Issue[] = [...parsed.issues];
+  const fail = (): never => {
+    throw new ProvisionError('invalid-config', `The config file ${shown} is invalid.`, { issues, hint: 'See schemas/config.schema.json for every setting.' });
+  };
+  if (parsed.failed) fail();
+  const value = parsed.value ?? {};
+  // Emails are compared normalised; normalising first keeps " Boss@Acme.com" from failing the format check.
+  const protectedUsers = (value as Raw).safety?.protectedUsers;
+  if (Array.isArray(protectedUsers)) {
+    (value as { safety: Raw['safety'] }).safety!.protectedUsers = protectedUsers.map((e: unknown) => (typeof e === 'string' ? normaliseEmail(e) : e)) as string[];
+  }
+  const validate = validators().config;
+  if (!validate(value)) issues.push(...schemaIssues(validate.errors ?? [], parsed.locate));
+  if (issues.some((i) => i.severity === 'error')) fail();
+  const raw = value as Raw;
+  if (raw.phoneRegion !== undefined && !isSupportedCountry(raw.phoneRegion)) {
+    issues.push(issueAt(parsed.locate(['phoneRegion']), 'error', 'invalid-phone-region', `"${raw.phoneRegion}" is not a region libphonenumber knows.`, 'Use an ISO 3166 code such as US, GB, IE or DE.'));
+    fail();
+  }
+  const defaults = defaultConfig(dir);
+  const config: ProvisionConfig = {
+    usersDir: raw.usersDir !== undefined ? path.resolve(dir, raw.usersDir) : defaults.usersDir,
+    scope: { ...defaults.scope, ...raw.scope },
+    safety: { ...defaults.safety, ...raw.safety },
+    apply: { ...defaults.apply, ...raw.apply },
+    requestsPerMinute: raw.requestsPerMinute ?? defaults.requestsPerMinute,
+  };
+  config.safety.protectedUsers = config.safety.protectedUsers.map(normaliseEmail);
+  config.scope.emailDomains = config.scope.emailDomains.map((d) => d.trim().toLowerCase());
+  if (raw.environment !== undefined) config.environment = raw.environment;
+  if (raw.phoneRegion !== undefined) config.phoneRegion = raw.phoneRegion;
+  return config;
+}

@@ -1,0 +1,450 @@
+// Reads a users CSV file (provision's columns, Genesys's admin-UI bulk CSV, or the starting guide's) into entries.
+import { parse } from 'csv-parse/sync';
+import type { Issue, Source } from '../model/index.js';
+import type { Entry, FileResult, Path } from './entry.js';
+import { FORBIDDEN_KEYS, PASSWORD_HINT, didYouMeanHint, issueAt, lineIndex } from './issues.js';
+
+export type CsvDialect = 'provision' | 'genesys' | 'starting-guide';
+
+/** Where one cell starts, and its raw text offsets, so items inside it can be located too. */
+interface Cell {
+  line: number;
+  column: number;
+  /** Offset of the cell's content inside the record's raw text. */
+  start: number;
+}
+
+interface Row {
+  cells: string[];
+  raw: string;
+  line: number;
+  cellAt: Cell[];
+}
+
+/** One item of a list cell with its offset inside the (untrimmed) cell text. */
+interface Item {
+  text: string;
+  offset: number;
+}
+
+type Setter = (row: RowBuilder, cell: string, index: number) => void;
+
+const PHONE_COLUMNS = ['work', 'work2', 'work3', 'work4', 'mobile', 'home', 'other'] as const;
+const LIST_FIELDS = ['queues', 'groups', 'locations', 'profileSkills', 'certifications'] as const;
+const TEXT_FIELDS = ['email', 'name', 'title', 'department', 'division', 'manager', 'state'] as const;
+const EMPLOYER_FIELDS = ['employeeId', 'employeeType', 'dateHire', 'officialName'] as const;
+/**
+ * A cell starting with `'` before `=`, `+`, `-`, `@`, tab, CR or `'`: the quote is the spreadsheet-safe
+ * escape that `provision export` (and spreadsheets) put there, not part of the value.
+ */
+export const QUOTED_START = /^'[=+\-@\t\r']/;
+
+/** The value of an escaped cell: the one leading `'` is removed. */
+export function unescapeCell(cell: string): string {
+  return QUOTED_START.test(cell) ? cell.slice(1) : cell;
+}
+
+/** A cell holding only this means "none" (an explicit empty list) in list and map columns. */
+export const NONE = '-';
+
+/** Builds one user's value from cells and remembers where each path came from. */
+class RowBuilder {
+  readonly value: Record<string, unknown> = {};
+  readonly positions = new Map<string, Source>();
+  readonly issues: Issue[] = [];
+
+  constructor(
+    readonly file: string,
+    readonly row: Row,
+  ) {}
+
+  /** Position of `offset` characters into cell `index`'s content. */
+  pos(index: number, offset = 0): Source {
+    const cell = this.row.cellAt[index];
+    if (!cell) return { file: this.file, line: this.row.line, column: 1 };
+    const raw = this.row.raw;
+    let line = cell.line;
+    let column = cell.column + offset;
+    const end = Math.min(raw.length, cell.start + offset);
+    const lastNewline = raw.lastIndexOf('\n', end - 1);
+    if (lastNewline >= cell.start) {
+      for (let i = cell.start; i < end; i++) if (raw.charCodeAt(i) === 10) line++;
+      column = end - lastNewline;
+    }
+    return { file: this.file, line, column };
+  }
+
+  set(path: Path, value: unknown, index: number, offset = 0): void {
+    let target = this.value as Record<string | number, unknown>;
+    for (let i = 0; i < path.length - 1; i++) {
+      const key = path[i]!;
+      const next = target[key];
+      if (typeof next !== 'object' || next === null) {
+        target[key] = typeof path[i + 1] === 'number' ? [] : {};
+      }
+      target = target[key] as Record<string | number, unknown>;
+    }
+    target[path[path.length - 1]!] = value;
+    this.positions.set(path.join('/'), this.pos(index, offset));
+  }
+
+  mark(path: Path, index: number, offset = 0): void {
+    this.positions.set(path.join('/'), this.pos(index, offset));
+  }
+
+  error(index: number, code: string, message: string, hint?: string, offset = 0): void {
+    this.issues.push(issueAt(this.pos(index, offset), 'error', code, message, hint));
+  }
+}
+
+/** Splits a cell on `separator`, keeping each item's offset; empty items are dropped. */
+export function splitItems(cell: string, separator: string | RegExp): Item[] {
+  const items: Item[] = [];
+  const re = typeof separator === 'string' ? new RegExp(separator.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'g') : new RegExp(separator.source, 'g');
+  let start = 0;
+  const push = (end: number): void => {
+    const piece = cell.slice(start, end);
+    const text = piece.trim();
+    if (text) items.push({ text, offset: start + (piece.length - piece.trimStart().length) });
+  };
+  for (let m = re.exec(cell); m !== null; m = re.exec(cell)) {
+    push(m.index);
+    start = m.index + m[0].length;
+  }
+  push(cell.length);
+  return items;
+}
+
+function toNumber(text: string): number | string {
+  return /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
+}
+
+function toBoolean(text: string): boolean | string {
+  const lower = text.toLowerCase();
+  if (['true', 'yes', 'y', '1'].includes(lower)) return true;
+  if (['false', 'no', 'n', '0'].includes(lower)) return false;
+  return text;
+}
+
+function isNone(cell: string): boolean {
+  return cell.trim() === NONE;
+}
+
+function textSetter(field: string): Setter {
+  return (b, cell, index) => {
+    if (isNone(cell)) {
+      b.error(index, 'invalid-none', `"${NONE}" (none) only applies to list columns; "${field}" cannot be emptied this way.`, `Leave the cell empty to leave ${field} unmanaged.`);
+      return;
+    }
+    b.set([field], cell.trim(), index, cell.length - cell.trimStart().length);
+  };
+}
+
+function listSetter(field: string, separator: string | RegExp): Setter {
+  return (b, cell, index) => {
+    if (isNone(cell)) return b.set([field], [], index);
+    const items = splitItems(cell, separator);
+    b.set([field], items.map((i) => i.text), index);
+    items.forEach((item, i) => b.mark([field, i], index, item.offset));
+  };
+}
+
+function levelsSetter(field: 'skills' | 'languages', separator: string | RegExp): Setter {
+  return (b, cell, index) => {
+    if (isNone(cell)) return b.set([field], {}, index);
+    const levels: Record<string, unknown> = {};
+    b.set([field], levels, index);
+    for (const item of splitItems(cell, separator)) {
+      const colon = item.text.lastIndexOf(':');
+      const name = (colon < 0 ? item.text : item.text.slice(0, colon)).trim();
+      const level = colon < 0 ? null : toNumber(item.text.slice(colon + 1).trim());
+      if (FORBIDDEN_KEYS.has(name)) {
+        b.error(index, 'forbidden-key', `The name "${name}" is not allowed.`, undefined, item.offset);
+        continue;
+      }
+      levels[name] = level;
+      b.mark([field, name], index, item.offset);
+    }
+  };
+}
+
+function phoneSetter(type: string): Setter {
+  return (b, cell, index) => {
+    if (isNone(cell)) {
+      b.error(index, 'invalid-none', `"${NONE}" cannot remove one phone number.`, 'Leave the cell empty to leave this number unmanaged.');
+      return;
+    }
+    b.set(['phones', type], cell.trim(), index, cell.length - cell.trimStart().length);
+  };
+}
+
+/** `Role` or `Role@Division` items, `;`-separated. */
+const rolesSetter: Setter = (b, cell, index) => {
+  if (isNone(cell)) return b.set(['roles'], [], index);
+  const grants: unknown[] = [];
+  b.set(['roles'], grants, index);
+  for (const item of splitItems(cell, ';')) {
+    const at = item.text.lastIndexOf('@');
+    const i = grants.length;
+    if (at < 0) {
+      grants.push(item.text);
+      b.mark(['roles', i], index, item.offset);
+      continue;
+    }
+    const role = item.text.slice(0, at).trim();
+    const division = item.text.slice(at + 1).trim();
+    grants.push({ role, division });
+    b.mark(['roles', i], index, item.offset);
+    b.mark(['roles', i, 'role'], index, item.offset);
+    b.mark(['roles', i, 'division'], index, item.offset + at + 1);
+  }
+};
+
+/** Genesys's `employee: [Contact Center], User: [Home; Support], Supervisor`: commas between roles, `;` between divisions. */
+const genesysRolesSetter: Setter = (b, cell, index) => {
+  if (isNone(cell)) return b.set(['roles'], [], index);
+  const grants: unknown[] = [];
+  b.set(['roles'], grants, index);
+  for (const item of splitItems(cell, /,(?![^[]*\])/)) {
+    const i = grants.length;
+    const match = /^(.*?):\s*\[(.*)\]$/s.exec(item.text);
+    b.mark(['roles', i], index, item.offset);
+    if (!match) {
+      grants.push(item.text);
+      continue;
+    }
+    const role = match[1]!.trim();
+    const divisions = splitItems(match[2]!, ';');
+    grants.push(divisions.length > 0 ? { role, divisions: divisions.map((d) => d.text) } : role);
+    b.mark(['roles', i, 'role'], index, item.offset);
+    const base = item.offset + item.text.indexOf('[') + 1;
+    divisions.forEach((d, k) => b.mark(['roles', i, 'divisions', k], index, base + d.offset));
+  }
+};
+
+function employerSetter(field: string): Setter {
+  return (b, cell, index) => {
+    if (isNone(cell)) {
+      b.error(index, 'invalid-none', `"${NONE}" (none) only applies to list columns.`, `Leave the cell empty to leave ${field} unmanaged.`);
+      return;
+    }
+    b.set(['employerInfo', field], cell.trim(), index);
+  };
+}
+
+const boolSetter: Setter = (b, cell, index) => b.set(['acdAutoAnswer'], toBoolean(cell.trim()), index);
+
+/** provision's own columns: the YAML field names, phones as `phone_<type>`, employer info by its field names. */
+function provisionColumns(): Map<string, Setter> {
+  const columns = new Map<string, Setter>();
+  for (const f of TEXT_FIELDS) columns.set(f, textSetter(f));
+  for (const t of PHONE_COLUMNS) columns.set(`phone_${t}`, phoneSetter(t));
+  for (const f of LIST_FIELDS) columns.set(f, listSetter(f, ';'));
+  columns.set('roles', rolesSetter);
+  columns.set('skills', levelsSetter('skills', ';'));
+  columns.set('languages', levelsSetter('languages', ';'));
+  columns.set('acdAutoAnswer', boolSetter);
+  for (const f of EMPLOYER_FIELDS) columns.set(f, employerSetter(f));
+  return columns;
+}
+
+/** Genesys Cloud's admin-UI bulk import/export CSV. */
+function genesysColumns(): Map<string, Setter> {
+  const columns = new Map<string, Setter>();
+  for (const f of ['name', 'email', 'title', 'department', 'division'] as const) columns.set(f, textSetter(f));
+  columns.set('phone_work', (b, cell, index) => {
+    if (!cell.trim()) return;
+    b.set(['phones', 'work', 'number'], cell.trim(), index);
+    b.mark(['phones', 'work'], index);
+  });
+  columns.set('extension', (b, cell, index) => {
+    if (!cell.trim()) return;
+    b.set(['phones', 'work', 'extension'], cell.trim(), index);
+    if (!b.positions.has('phones/work')) b.mark(['phones', 'work'], index);
+  });
+  columns.set('email_manager', textSetter('manager'));
+  columns.set('location_work', (b, cell, index) => {
+    if (isNone(cell)) return b.set(['locations'], [], index);
+    b.set(['locations'], [cell.trim()], index);
+    b.mark(['locations', 0], index);
+  });
+  columns.set('roles_divisions', genesysRolesSetter);
+  columns.set('queues', listSetter('queues', ','));
+  columns.set('skills', levelsSetter('skills', ','));
+  columns.set('hire_date', employerSetter('dateHire'));
+  return columns;
+}
+
+/** The Genesys "user provisioning" developer starting guide's CSV. */
+function startingGuideColumns(): Map<string, Setter> {
+  const single = (field: string): Setter => (b, cell, index) => {
+    if (!cell.trim()) return;
+    b.set([field], [cell.trim()], index);
+    b.mark([field, 0], index);
+  };
+  return new Map<string, Setter>([
+    ['name', textSetter('name')],
+    ['email', textSetter('email')],
+    ['group', single('groups')],
+    ['role', single('roles')],
+  ]);
+}
+
+/** Columns the starting guide has that provision does not manage. */
+const IGNORED_STARTING_GUIDE = new Set(['sitename', 'phonebase']);
+
+export function detectDialect(header: readonly string[]): CsvDialect {
+  const trimmed = header.map((h) => h.trim());
+  const lower = trimmed.map((h) => h.toLowerCase());
+  if (trimmed.includes('NAME') && trimmed.includes('EMAIL') && lower.some((h) => ['group', 'role', 'sitename', 'phonebase', 'password'].includes(h))) {
+    return 'starting-guide';
+  }
+  if (lower.some((h) => ['email_manager', 'roles_divisions', 'location_work', 'hire_date'].includes(h))) return 'genesys';
+  return 'provision';
+}
+
+/** Offsets of each cell's content in a record's raw text (quotes and CR/LF taken into account). */
+function cellStarts(raw: string, count: number, firstLine: number): Cell[] {
+  const cells: Cell[] = [];
+  let i = 0;
+  let line = firstLine;
+  let lineStart = 0;
+  const advanceTo = (target: number): void => {
+    for (; i < target; i++) {
+      if (raw.charCodeAt(i) === 10) {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+  };
+  for (let c = 0; c < count; c++) {
+    const quoted = raw[i] === '"';
+    const start = quoted ? i + 1 : i;
+    cells.push({ line, column: start - lineStart + 1, start });
+    if (quoted) {
+      let j = i + 1;
+      for (; j < raw.length; j++) {
+        if (raw[j] === '"') {
+          if (raw[j + 1] === '"') j++;
+          else break;
+        }
+      }
+      advanceTo(j + 1);
+    }
+    const comma = raw.indexOf(',', i);
+    advanceTo(comma < 0 ? raw.length : comma + 1);
+  }
+  return cells;
+}
+
+interface CsvRecord {
+  record: string[];
+  raw: string;
+  info: { lines: number };
+}
+
+/** Parses one CSV users file. `text` is already decoded (a BOM is removed here if present). */
+export function readCsvFile(file: string, text: string): FileResult {
+  const issues: Issue[] = [];
+  let records: CsvRecord[];
+  try {
+    records = parse(text, {
+      bom: true,
+      info: true,
+      raw: true,
+      skip_empty_lines: true,
+      skip_records_with_error: true,
+      on_skip: (error) => {
+        const err = error as unknown as { message: string; lines?: number } | undefined;
+        if (!err) return;
+        issues.push(issueAt({ file, line: err.lines ?? 1, column: 1 }, 'error', 'csv-syntax', err.message.replace(/ (at|on) line \d+$/, '.')));
+      },
+    }) as unknown as CsvRecord[];
+  } catch (error) {
+    const err = error as { message?: string; lines?: number };
+    issues.push(issueAt({ file, line: err.lines ?? 1, column: 1 }, 'error', 'csv-syntax', String(err.message ?? error).split('\n')[0]!.replace(/ at line \d+$/, '.'), 'Check the quotes on this row: a quoted cell must end with a quote.'));
+    return { entries: [], issues, failed: true };
+  }
+  // csv-parse's line counts drift with CRLF inside quoted cells, so each record is found in the text instead.
+  const pos = lineIndex(text);
+  let cursor = 0;
+  const rows: Row[] = records.map((r) => {
+    // `raw` may end with (part of) the record delimiter, which belongs to no cell.
+    const raw = r.raw.replace(/\r?\n$|\r$/, '');
+    const found = text.indexOf(raw, cursor);
+    const offset = found < 0 ? cursor : found;
+    cursor = offset + raw.length;
+    const line = pos(offset).line;
+    return { cells: r.record, raw, line, cellAt: cellStarts(raw, r.record.length, line) };
+  });
+  const header = rows.shift();
+  if (!header) {
+    issues.push(issueAt({ file, line: 1, column: 1 }, 'warning', 'empty-file', 'This CSV file is empty.', 'Add a header row and one row per user, or delete the file.'));
+    return { entries: [], issues, failed: false };
+  }
+
+  const dialect = detectDialect(header.cells);
+  const known = dialect === 'genesys' ? genesysColumns() : dialect === 'starting-guide' ? startingGuideColumns() : provisionColumns();
+  const knownByLower = new Map([...known.keys()].map((k) => [k.toLowerCase(), k]));
+  const setters: (Setter | undefined)[] = [];
+  const seen = new Map<string, number>();
+  header.cells.forEach((name, index) => {
+    const where: Source = { file, line: header.line, column: header.cellAt[index]?.column ?? 1 };
+    const lower = name.trim().toLowerCase();
+    const canonical = knownByLower.get(lower);
+    if (lower === 'password') {
+      issues.push(issueAt(where, 'error', 'plaintext-password', `The column "${name.trim()}" holds passwords, which must not be kept in users files.`, PASSWORD_HINT));
+    } else if (dialect === 'starting-guide' && IGNORED_STARTING_GUIDE.has(lower)) {
+      issues.push(issueAt(where, 'warning', 'unsupported-column', `The column "${name.trim()}" is ignored: provision does not manage phones or sites.`, 'Remove the column to silence this warning.'));
+    } else if (canonical === undefined) {
+      if (lower === '') {
+        if (rows.some((r) => (r.cells[index] ?? '').trim() !== '')) {
+          issues.push(issueAt(where, 'error', 'unknown-column', `Column ${index + 1} has no name in the header.`, 'Name the column or remove it.'));
+        }
+      } else {
+        issues.push(
+          issueAt(where, 'error', 'unknown-column', `Unknown column "${name.trim()}".`, didYouMeanHint(name.trim(), [...known.keys()]) ?? `Known columns: ${[...known.keys()].join(', ')}.`),
+        );
+      }
+    } else if (seen.has(canonical)) {
+      issues.push(issueAt(where, 'error', 'duplicate-column', `The column "${name.trim()}" appears twice (also column ${seen.get(canonical)! + 1}).`));
+    } else {
+      seen.set(canonical, index);
+      setters[index] = known.get(canonical);
+    }
+  });
+  for (const required of ['email', 'name']) {
+    if (!seen.has(required)) {
+      const column = dialect === 'starting-guide' ? required.toUpperCase() : required;
+      issues.push(issueAt({ file, line: header.line, column: 1 }, 'error', 'missing-column', `The header has no "${column}" column.`, 'Every user needs an email and a name.'));
+    }
+  }
+  if (!seen.has('email') || !seen.has('name')) return { entries: [], issues, failed: false };
+
+  const entries: Entry[] = [];
+  for (const row of rows) {
+    if (row.cells.every((c) => c.trim() === '')) continue;
+    const builder = new RowBuilder(file, row);
+    row.cells.forEach((cell, index) => {
+      const setter = setters[index];
+      // The escape quote becomes a space so every offset (and so every reported column) stays right.
+      if (setter && cell.trim() !== '') setter(builder, QUOTED_START.test(cell) ? ` ${cell.slice(1)}` : cell, index);
+    });
+    const source: Source = { file, line: row.line, column: 1 };
+    const positions = builder.positions;
+    entries.push({
+      file,
+      source,
+      value: builder.value,
+      issues: builder.issues,
+      locate(path: Path): Source {
+        for (let n = path.length; n > 0; n--) {
+          const found = positions.get(path.slice(0, n).join('/'));
+          if (found) return found;
+        }
+        return source;
+      },
+    });
+  }
+  return { entries, issues, failed: false };
+}

@@ -1,0 +1,30 @@
+// The intermediate form both readers (YAML, CSV) produce: one raw user with a way to find positions.
+import type { Issue, Source } from '../model/index.js';
+
+/** A path inside one user, e.g. `['skills', 'Billing']` or `['roles', 2, 'division']`. */
+export type Path = readonly (string | number)[];
+
+/** One user as written (defaults merged), before schema validation and normalisation. */
+export interface Entry {
+  file: string;
+  /** Where the user starts: the `email` key in YAML, the row in CSV. */
+  source: Source;
+  /** Plain data; prototype-polluting keys already dropped. */
+  value: Record<string, unknown>;
+  /** The user's own fields, without the file's defaults (YAML only). */
+  own?: Record<string, unknown>;
+  /** Position of the value at `path` (or of its key when `key` is true); the closest known position otherwise. */
+  locate(path: Path, key?: boolean): Source;
+  /** Problems found while reading this entry; any error makes the user invalid. */
+  issues: Issue[];
+}
+
+/** What reading one file produced. */
+export interface FileResult {
+  entries: Entry[];
+  issues: Issue[];
+  /** A YAML file's `defaults:` block, validated on its own. */
+  defaults?: Entry;
+  /** The file could not be read or parsed at all. */
+  failed: boolean;
+}

@@ -1,0 +1,125 @@
+// The desired state: loads provision.yaml and users/ (YAML and CSV), validates everything, reports every problem at once.
+import path from 'node:path';
+import type { DesiredState, DesiredUser, Issue, ProvisionConfig, Source } from '../model/index.js';
+import { readCsvFile } from './csv-file.js';
+import type { Entry, FileResult } from './entry.js';
+import { createDigest, displayPath, findFiles, readUsersFile } from './files.js';
+import { issueAt, sortIssues } from './issues.js';
+import { normaliseEmail, normaliseEntry } from './normalise.js';
+import type { PhoneCache } from './normalise.js';
+import { duplicateEmails, managerIssues } from './rules.js';
+import type { Declared } from './rules.js';
+import { schemaIssues, validators } from './schema.js';
+import { readYamlFile } from './yaml-file.js';
+
+export { loadConfig, defaultConfig } from './config.js';
+export { normaliseEmail, parsePhone } from './normalise.js';
+export { MAX_FILE_BYTES } from './files.js';
+export { detectDialect } from './csv-file.js';
+export type { CsvDialect } from './csv-file.js';
+
+export interface LoadOptions {
+  /** Folder that relative paths (and shown file names) are relative to; the process's by default. */
+  cwd?: string;
+}
+
+function hasError(issues: readonly Issue[]): boolean {
+  return issues.some((i) => i.severity === 'error');
+}
+
+/** Schema and normalisation for one entry; the user when it is entirely valid. */
+function checkEntry(entry: Entry, phoneRegion: string | undefined, phoneCache: PhoneCache): { user?: DesiredUser; issues: Issue[] } {
+  const issues: Issue[] = [...entry.issues];
+  // Emails are compared normalised; normalising first keeps " Nina@Acme.com" from failing the format check.
+  for (const key of ['email', 'manager']) {
+    const raw = entry.value[key];
+    if (typeof raw === 'string') entry.value[key] = normaliseEmail(raw);
+  }
+  const validate = validators().user;
+  if (!validate(entry.value)) issues.push(...schemaIssues(validate.errors ?? [], entry.locate));
+  if (hasError(issues)) return { issues };
+  const { user, issues: more } = normaliseEntry(entry, phoneRegion, phoneCache);
+  issues.push(...more);
+  return hasError(issues) ? { issues } : { user, issues };
+}
+
+function dedupe(issues: Issue[]): Issue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.file}\0${i.line}\0${i.column}\0${i.code}\0${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * Reads and validates the users files under `paths` (files or folders; default the config's usersDir).
+ * Never throws for bad input: problems are in `issues`; only entirely valid users are returned.
+ */
+export async function loadDesired(paths: string[], config: ProvisionConfig, options: LoadOptions = {}): Promise<DesiredState> {
+  const cwd = options.cwd ?? process.cwd();
+  const targets = paths.length > 0 ? paths : [config.usersDir];
+  const { files, issues: findIssues } = await findFiles(targets, cwd);
+  const issues: Issue[] = [...findIssues];
+  const failedFiles: string[] = [];
+  const digest = createDigest();
+  const phoneCache: PhoneCache = new Map();
+  const declared: Declared[] = [];
+  /** Schema-valid users; `usable` is false when their file's defaults are broken (rules still see them). */
+  const candidates: { user: DesiredUser; source: Source; usable: boolean }[] = [];
+  let entryCount = 0;
+
+  // One file at a time: only one file's text and parse tree is alive at once.
+  for (const file of files) {
+    const r = await readUsersFile(file);
+    digest.add(r);
+    if (r.issue || r.text === undefined) {
+      if (r.issue) issues.push(r.issue);
+      failedFiles.push(r.file.display);
+      continue;
+    }
+    const result: FileResult = r.file.kind === 'csv' ? readCsvFile(r.file.display, r.text) : readYamlFile(r.file.display, r.text);
+    issues.push(...result.issues);
+    if (result.failed) {
+      failedFiles.push(r.file.display);
+      continue;
+    }
+    let defaultsBroken = false;
+    if (result.defaults) {
+      const d = result.defaults;
+      const defaultsIssues = [...d.issues];
+      const validate = validators().defaults;
+      if (!validate(d.value)) defaultsIssues.push(...schemaIssues(validate.errors ?? [], d.locate));
+      issues.push(...defaultsIssues);
+      defaultsBroken = hasError(defaultsIssues);
+    }
+    for (const entry of result.entries) {
+      entryCount++;
+      if (typeof entry.value.email === 'string') declared.push({ email: normaliseEmail(entry.value.email), source: entry.source });
+      // Broken defaults are reported once; the users are still checked on their own fields.
+      const checked = checkEntry(defaultsBroken && entry.own ? { ...entry, value: { ...entry.own } } : entry, config.phoneRegion, phoneCache);
+      issues.push(...checked.issues);
+      if (checked.user) candidates.push({ user: checked.user, source: entry.source, usable: !defaultsBroken });
+    }
+  }
+
+  const duplicates = duplicateEmails(declared);
+  issues.push(...duplicates.issues);
+  const unique = candidates.filter((c) => !duplicates.duplicates.has(c.source));
+  issues.push(...managerIssues(unique.map((c) => c.user), new Set(declared.map((d) => d.email))));
+  const users = unique.filter((c) => c.usable).map((c) => c.user);
+
+  if (files.length > 0 && entryCount === 0 && failedFiles.length === 0 && !hasError(issues)) {
+    const where = targets.length === 1 ? { file: displayPath(path.resolve(cwd, targets[0]!), cwd), line: 0 } : undefined;
+    issues.push(issueAt(where, 'error', 'no-users', 'No users are declared in these files.', 'An empty desired state is refused: it could only remove users. Declare at least one user.'));
+  }
+
+  return {
+    users,
+    files: files.map((f) => f.display),
+    failedFiles,
+    issues: sortIssues(dedupe(issues)),
+    digest: digest.hex(),
+  };
+}

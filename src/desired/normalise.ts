@@ -1,0 +1,225 @@
+// Turns a schema-valid entry into a DesiredUser: normalised emails and phones, flattened role grants, positions.
+import { parsePhoneNumberWithError } from 'libphonenumber-js';
+import type { CountryCode } from 'libphonenumber-js';
+import type { DesiredUser, EmployerInfo, Issue, Phone, PhoneType, RoleGrant, Source, UserState } from '../model/index.js';
+import type { Entry } from './entry.js';
+import { issueAt } from './issues.js';
+
+/** Trimmed, NFC, lower-case: the identity key on both sides of the diff. */
+export function normaliseEmail(email: string): string {
+  return email.trim().normalize('NFC').toLowerCase();
+}
+
+const PHONE_TYPES: readonly PhoneType[] = ['work', 'work2', 'work3', 'work4', 'mobile', 'home', 'other'];
+
+type PhoneInput = string | { number?: string; extension?: string; sms?: boolean };
+
+/** An extension written after the number: ` x123`, ` ext 123`, ` ext. 123`, `#123`. */
+const EXTENSION = /^\s*(?:x|ext\.?|extension|#)\s*(\d{1,10})\s*$/i;
+
+/** Parsed numbers (without extension) by `region|text`: offices share a main number across many users. */
+export type PhoneCache = Map<string, { number: string; ext?: string } | string>;
+
+/** Parses a phone to E.164 (with extension); returns an error message instead when it cannot. */
+export function parsePhone(type: PhoneType, input: PhoneInput, region: string | undefined, cache?: PhoneCache): Phone | string {
+  const spec = typeof input === 'string' ? { number: input } : input;
+  const mediaType = typeof input === 'object' && input.sms ? 'SMS' : 'PHONE';
+  let text = spec.number?.trim() ?? '';
+  let extension = spec.extension?.trim();
+  const extOnly = EXTENSION.exec(text);
+  if (extOnly) {
+    return extension ? `"${text}" gives an extension twice.` : { type, extension: extOnly[1]!, mediaType };
+  }
+  if (!text) {
+    return extension ? { type, extension, mediaType } : 'a phone needs a number or an extension.';
+  }
+  const match = /^(.*?)(?:\s*[,;]?\s*(?:x|ext\.?|extension|#)\s*(\d{1,10}))\s*$/i.exec(text);
+  if (match) {
+    if (extension && extension !== match[2]) return `"${text}" has an extension and "extension" says ${extension}.`;
+    text = match[1]!;
+    extension = match[2]!;
+  }
+  const key = `${region ?? ''}|${text}`;
+  let parsed = cache?.get(key);
+  if (parsed === undefined) {
+    parsed = parseNumber(text, region);
+    cache?.set(key, parsed);
+  }
+  if (typeof parsed === 'string') return parsed;
+  const phone: Phone = { type, number: parsed.number, mediaType };
+  const ext = extension ?? parsed.ext;
+  if (ext) phone.extension = ext;
+  return phone;
+}
+
+function parseNumber(text: string, region: string | undefined): { number: string; ext?: string } | string {
+  try {
+    const parsed = parsePhoneNumberWithError(text, region ? { defaultCountry: region as CountryCode } : undefined);
+    if (!parsed.isValid()) return `"${text}" is not a valid ${parsed.country ?? `+${parsed.countryCallingCode}`} number.`;
+    return parsed.ext ? { number: parsed.number, ext: parsed.ext } : { number: parsed.number };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (reason === 'INVALID_COUNTRY') {
+      return `"${text}" has no country code${region ? '' : ' and the config sets no phoneRegion'}.`;
+    }
+    if (reason === 'NOT_A_NUMBER') return `"${text}" is not a phone number.`;
+    if (reason === 'TOO_SHORT') return `"${text}" is too short to be a phone number.`;
+    if (reason === 'TOO_LONG') return `"${text}" is too long to be a phone number.`;
+    return `"${text}" cannot be read as a phone number.`;
+  }
+}
+
+function trimmed(value: unknown): string {
+  return String(value).trim();
+}
+
+/** Checks a list of names for case-insensitive duplicates; returns the unique names. */
+function uniqueNames(entry: Entry, field: string, names: unknown[], at: Record<string, Source>, issues: Issue[]): string[] {
+  const seen = new Map<string, number>();
+  const out: string[] = [];
+  names.forEach((raw, index) => {
+    const name = trimmed(raw);
+    const key = name.normalize('NFC').toLowerCase();
+    const where = entry.locate([field, index]);
+    const first = seen.get(key);
+    if (first !== undefined) {
+      issues.push(issueAt(where, 'error', 'duplicate-name', `"${name}" is listed twice in ${field}.`, `Remove one of them (the first is item ${first + 1}).`));
+      return;
+    }
+    seen.set(key, index);
+    out.push(name);
+    at[`${field}/${name}`] = where;
+  });
+  return out;
+}
+
+function levels(entry: Entry, field: 'skills' | 'languages', map: Record<string, number>, at: Record<string, Source>, issues: Issue[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  const seen = new Map<string, string>();
+  for (const [rawName, level] of Object.entries(map)) {
+    const name = rawName.trim();
+    const key = name.normalize('NFC').toLowerCase();
+    const where = entry.locate([field, rawName], true);
+    const first = seen.get(key);
+    if (first !== undefined) {
+      issues.push(issueAt(where, 'error', 'duplicate-name', `"${name}" appears twice in ${field} (also as "${first}").`, 'Names are compared without regard to case; keep one.'));
+      continue;
+    }
+    if (!name) {
+      issues.push(issueAt(where, 'error', 'empty-value', `A name in ${field} is empty.`));
+      continue;
+    }
+    seen.set(key, name);
+    out[name] = level;
+    at[`${field}/${name}`] = where;
+  }
+  return out;
+}
+
+type GrantInput = string | { role: string; division?: string; divisions?: string[] };
+
+function grants(entry: Entry, input: GrantInput[], at: Record<string, Source>, issues: Issue[]): RoleGrant[] {
+  const out: RoleGrant[] = [];
+  const seen = new Set<string>();
+  const add = (role: string, division: string | undefined, roleAt: Source, divisionAt: Source | undefined): void => {
+    const key = `${role.toLowerCase()}\u0000${division?.toLowerCase() ?? ''}`;
+    if (seen.has(key)) {
+      issues.push(issueAt(divisionAt ?? roleAt, 'error', 'duplicate-name', `Role "${role}" is granted twice in ${division ? `division "${division}"` : 'the home division'}.`, 'Remove the repeated grant.'));
+      return;
+    }
+    seen.add(key);
+    out.push(division === undefined ? { role } : { role, division });
+    if (!at[`roles/${role}`]) at[`roles/${role}`] = roleAt;
+    if (division !== undefined && divisionAt) at[`roles/${role}@${division}`] = divisionAt;
+  };
+  input.forEach((item, index) => {
+    if (typeof item === 'string') {
+      add(item.trim(), undefined, entry.locate(['roles', index]), undefined);
+      return;
+    }
+    const role = item.role.trim();
+    const roleAt = entry.locate(['roles', index, 'role']);
+    if (item.divisions) {
+      item.divisions.forEach((d, k) => add(role, d.trim(), roleAt, entry.locate(['roles', index, 'divisions', k])));
+    } else {
+      add(role, item.division?.trim(), roleAt, item.division === undefined ? undefined : entry.locate(['roles', index, 'division']));
+    }
+  });
+  return out;
+}
+
+const SIMPLE_TEXT = ['title', 'department', 'division'] as const;
+
+/** Builds the user from a schema-valid entry; issues (bad phones, duplicates) make it unusable. */
+export function normaliseEntry(entry: Entry, phoneRegion: string | undefined, phoneCache?: PhoneCache): { user: DesiredUser; issues: Issue[] } {
+  const v = entry.value;
+  const issues: Issue[] = [];
+  const at: Record<string, Source> = {};
+  const user: DesiredUser = { email: normaliseEmail(String(v.email)), name: trimmed(v.name), source: entry.source, at };
+  at.email = entry.locate(['email']);
+  at.name = entry.locate(['name']);
+  for (const field of SIMPLE_TEXT) {
+    if (v[field] === undefined) continue;
+    user[field] = trimmed(v[field]);
+    at[field] = entry.locate([field]);
+  }
+  if (v.manager !== undefined) {
+    user.manager = normaliseEmail(String(v.manager));
+    at.manager = entry.locate(['manager']);
+  }
+  if (v.state !== undefined) {
+    user.state = v.state as UserState;
+    at.state = entry.locate(['state']);
+  }
+  if (v.phones !== undefined) {
+    at.phones = entry.locate(['phones']);
+    const phones: Phone[] = [];
+    const map = v.phones as Record<string, PhoneInput>;
+    for (const type of PHONE_TYPES) {
+      const input = map[type];
+      if (input === undefined) continue;
+      const where = entry.locate(['phones', type]);
+      at[`phones/${type}`] = where;
+      const phone = parsePhone(type, input, phoneRegion, phoneCache);
+      if (typeof phone === 'string') {
+        issues.push(issueAt(where, 'error', 'invalid-phone', `phones.${type}: ${phone}`, 'Write numbers in international form, e.g. "+1 317 555 0100 x123", or set phoneRegion in provision.yaml.'));
+      } else {
+        phones.push(phone);
+      }
+    }
+    user.phones = phones;
+  }
+  if (v.roles !== undefined) {
+    at.roles = entry.locate(['roles']);
+    user.roles = grants(entry, v.roles as GrantInput[], at, issues);
+  }
+  for (const field of ['skills', 'languages'] as const) {
+    if (v[field] === undefined) continue;
+    at[field] = entry.locate([field]);
+    user[field] = levels(entry, field, v[field] as Record<string, number>, at, issues);
+  }
+  for (const field of ['queues', 'groups', 'locations'] as const) {
+    if (v[field] === undefined) continue;
+    at[field] = entry.locate([field]);
+    user[field] = uniqueNames(entry, field, v[field] as unknown[], at, issues);
+  }
+  for (const field of ['profileSkills', 'certifications'] as const) {
+    if (v[field] === undefined) continue;
+    at[field] = entry.locate([field]);
+    user[field] = uniqueNames(entry, field, v[field] as unknown[], at, issues);
+  }
+  if (v.acdAutoAnswer !== undefined) {
+    user.acdAutoAnswer = v.acdAutoAnswer as boolean;
+    at.acdAutoAnswer = entry.locate(['acdAutoAnswer']);
+  }
+  if (v.employerInfo !== undefined) {
+    const info = v.employerInfo as Record<string, string>;
+    const out: EmployerInfo = {};
+    for (const key of ['employeeId', 'employeeType', 'dateHire', 'officialName'] as const) {
+      if (info[key] !== undefined) out[key] = trimmed(info[key]);
+    }
+    user.employerInfo = out;
+    at.employerInfo = entry.locate(['employerInfo']);
+  }
+  return { user, issues };
+}

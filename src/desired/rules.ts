@@ -1,0 +1,72 @@
+// Rules across users and files: duplicate emails and the manager graph (self, cycles, undeclared).
+import type { DesiredUser, Issue, Source } from '../model/index.js';
+import { issueAt } from './issues.js';
+
+function where(source: Source): string {
+  return `${source.file}:${source.line}${source.column ? `:${source.column}` : ''}`;
+}
+
+/** One declared identity, whether or not the rest of the user is valid. */
+export interface Declared {
+  email: string;
+  source: Source;
+}
+
+/** Emails declared more than once (case-insensitive, NFC); returns the issues and the positions to drop. */
+export function duplicateEmails(declared: readonly Declared[]): { issues: Issue[]; duplicates: Set<Source> } {
+  const first = new Map<string, Source>();
+  const issues: Issue[] = [];
+  const duplicates = new Set<Source>();
+  for (const d of declared) {
+    const earlier = first.get(d.email);
+    if (!earlier) {
+      first.set(d.email, d.source);
+      continue;
+    }
+    duplicates.add(d.source);
+    issues.push(
+      issueAt(d.source, 'error', 'duplicate-email', `${d.email} is declared twice: here and at ${where(earlier)}.`, 'Each user is declared once, in one file (emails are compared without regard to case).'),
+    );
+  }
+  return { issues, duplicates };
+}
+
+/** Manager rules over the valid users; `declared` also holds emails of users that are declared but invalid. */
+export function managerIssues(users: readonly DesiredUser[], declared: ReadonlySet<string> = new Set()): Issue[] {
+  const issues: Issue[] = [];
+  const byEmail = new Map<string, DesiredUser>();
+  for (const u of users) byEmail.set(u.email, u);
+  for (const u of users) {
+    if (u.manager === undefined) continue;
+    const at = u.at.manager ?? u.source;
+    if (u.manager === u.email) {
+      issues.push(issueAt(at, 'error', 'manager-self', `${u.email} is set as their own manager.`, 'Set the manager to another user, or remove the field.'));
+    } else if (!byEmail.has(u.manager) && !declared.has(u.manager)) {
+      issues.push(
+        issueAt(at, 'warning', 'manager-undeclared', `The manager ${u.manager} is not declared in these files.`, 'That is fine if they exist in the org: plan checks it. Otherwise check the spelling.'),
+      );
+    }
+  }
+  // Cycles: follow manager links with three colours; each cycle is reported once, at its first member in file order.
+  const state = new Map<string, 'visiting' | 'done'>();
+  for (const start of users) {
+    if (state.has(start.email)) continue;
+    const chain: DesiredUser[] = [];
+    let current: DesiredUser | undefined = start;
+    while (current && !state.has(current.email)) {
+      state.set(current.email, 'visiting');
+      chain.push(current);
+      const next: string | undefined = current.manager;
+      current = next !== undefined && next !== current.email ? byEmail.get(next) : undefined;
+    }
+    if (current && state.get(current.email) === 'visiting') {
+      const cycle = chain.slice(chain.indexOf(current));
+      const firstMember = [...cycle].sort((a, b) => (a.source.file < b.source.file ? -1 : a.source.file > b.source.file ? 1 : 0) || a.source.line - b.source.line)[0]!;
+      const rotated = [...cycle.slice(cycle.indexOf(firstMember)), ...cycle.slice(0, cycle.indexOf(firstMember))];
+      const path = [...rotated.map((u) => u.email), firstMember.email].join(' → ');
+      issues.push(issueAt(firstMember.at.manager ?? firstMember.source, 'error', 'manager-cycle', `Managers form a cycle: ${path}.`, 'Someone in the chain must report to a user outside it (or to nobody).'));
+    }
+    for (const u of chain) state.set(u.email, 'done');
+  }
+  return issues;
+}

@@ -1,0 +1,149 @@
+// JSON Schema validation of users and config (ajv, compiled once), with errors mapped to file positions.
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { Issue, Source } from '../model/index.js';
+import usersSchema from '../../schemas/users.schema.json' with { type: 'json' };
+import configSchema from '../../schemas/config.schema.json' with { type: 'json' };
+import type { Path } from './entry.js';
+import { didYouMeanHint, issueAt } from './issues.js';
+
+export const USERS_SCHEMA_ID = usersSchema.$id;
+export const CONFIG_SCHEMA_ID = configSchema.$id;
+
+interface Validators {
+  user: ValidateFunction;
+  defaults: ValidateFunction;
+  config: ValidateFunction;
+}
+
+let compiled: Validators | undefined;
+
+// ajv-formats is CommonJS with a default export; under NodeNext its callable sits on `.default`.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020;
+
+/** The validators, compiled on first use and kept for the life of the process. */
+export function validators(): Validators {
+  if (compiled) return compiled;
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true });
+  addFormats(ajv);
+  ajv.addSchema(usersSchema);
+  ajv.addSchema(configSchema);
+  const get = (ref: string): ValidateFunction => {
+    const fn = ajv.getSchema(ref);
+    if (!fn) throw new Error(`schema ${ref} missing`);
+    return fn;
+  };
+  compiled = {
+    user: get(`${USERS_SCHEMA_ID}#/$defs/user`),
+    defaults: get(`${USERS_SCHEMA_ID}#/$defs/defaults`),
+    config: get(CONFIG_SCHEMA_ID),
+  };
+  return compiled;
+}
+
+function pathOf(instancePath: string): string[] {
+  if (!instancePath) return [];
+  return instancePath
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a map';
+  if (typeof value === 'string') return `the text "${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+  return `${typeof value === 'number' ? 'the number' : 'the value'} ${String(value)}`;
+}
+
+function article(type: string): string {
+  const words: Record<string, string> = { string: 'text', object: 'a map', array: 'a list', number: 'a number', integer: 'a whole number', boolean: 'true or false', null: 'nothing' };
+  return type
+    .split(',')
+    .map((t) => words[t] ?? t)
+    .join(' or ');
+}
+
+/** `skills.Billing`, `roles[2].division`, … */
+export function displayPath(path: readonly (string | number)[]): string {
+  let out = '';
+  for (const segment of path) {
+    if (typeof segment === 'number' || /^\d+$/.test(String(segment))) out += `[${segment}]`;
+    else out += out ? `.${segment}` : String(segment);
+  }
+  return out || 'the user';
+}
+
+type Locate = (path: Path, key?: boolean) => Source;
+
+/** Turns ajv errors into positioned issues with stable codes. */
+export function schemaIssues(errors: readonly ErrorObject[], locate: Locate): Issue[] {
+  const issues: Issue[] = [];
+  for (const error of errors) {
+    const path = pathOf(error.instancePath);
+    const field = displayPath(path);
+    const levels = path.length === 2 && (path[0] === 'skills' || path[0] === 'languages');
+    switch (error.keyword) {
+      case 'additionalProperties': {
+        const key = String(error.params.additionalProperty);
+        const allowed = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+        const where = path.length ? ` in ${field}` : '';
+        issues.push(
+          issueAt(locate([...path, key], true), 'error', 'unknown-field', `Unknown field "${key}"${where}.`, didYouMeanHint(key, allowed) ?? (allowed.length ? `Allowed: ${allowed.join(', ')}.` : undefined)),
+        );
+        break;
+      }
+      case 'required':
+        issues.push(issueAt(locate(path), 'error', 'missing-field', `Missing required field "${String(error.params.missingProperty)}"${path.length ? ` in ${field}` : ''}.`));
+        break;
+      case 'type':
+      case 'minimum':
+      case 'maximum':
+        if (levels) {
+          const got = error.data === null ? 'has no proficiency' : `is ${describe(error.data)}`;
+          issues.push(issueAt(locate(path, true), 'error', 'proficiency-range', `The proficiency of ${path[0] === 'skills' ? 'skill' : 'language'} "${path[1]}" ${got}; it must be a number from 0 to 5.`, 'Write e.g. `Billing: 3` (YAML) or `Billing:3` (CSV).'));
+        } else if (error.keyword === 'type') {
+          const hint = typeof error.data === 'number' && String(error.params.type).includes('string') ? 'Quote the value to keep it as text, e.g. "0100".' : undefined;
+          issues.push(issueAt(locate(path), 'error', 'schema-type', `${field} must be ${article(String(error.params.type))}, not ${describe(error.data)}.`, hint));
+        } else {
+          issues.push(issueAt(locate(path), 'error', 'schema-range', `${field} must be ${error.params.comparison} ${error.params.limit}; it is ${describe(error.data)}.`));
+        }
+        break;
+      case 'enum': {
+        const allowed = (error.params.allowedValues as unknown[]).map(String);
+        issues.push(
+          issueAt(locate(path), 'error', 'schema-enum', `${field} must be one of ${allowed.join(', ')}; it is ${describe(error.data)}.`, typeof error.data === 'string' ? didYouMeanHint(error.data, allowed) : undefined),
+        );
+        break;
+      }
+      case 'format': {
+        const format = String(error.params.format);
+        if (format === 'email') {
+          issues.push(issueAt(locate(path), 'error', 'invalid-email', `${field} is not a valid email address: ${describe(error.data)}.`));
+        } else if (format === 'date') {
+          issues.push(issueAt(locate(path), 'error', 'invalid-date', `${field} is not a date in the form YYYY-MM-DD: ${describe(error.data)}.`));
+        } else {
+          issues.push(issueAt(locate(path), 'error', 'schema-format', `${field} must be a valid ${format}.`));
+        }
+        break;
+      }
+      case 'minLength':
+        issues.push(issueAt(locate(path), 'error', 'empty-value', `${field} must not be empty.`));
+        break;
+      case 'minItems':
+        issues.push(issueAt(locate(path), 'error', 'empty-value', `${field} must list at least one item.`));
+        break;
+      case 'pattern':
+        issues.push(issueAt(locate(path), 'error', 'schema-pattern', `${field} has an unexpected form: ${describe(error.data)}.`, path.at(-1) === 'extension' ? 'An extension is digits only.' : undefined));
+        break;
+      case 'not':
+        issues.push(issueAt(locate(path), 'error', 'role-divisions-conflict', `${field} sets both "division" and "divisions".`, 'Use "division" for one division or "divisions" for several, not both.'));
+        break;
+      default:
+        issues.push(issueAt(locate(path), 'error', `schema-${error.keyword.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, `${field} ${error.message ?? 'is invalid'}.`));
+    }
+  }
+  return issues;
+}

@@ -1,0 +1,432 @@
+// Reads a users YAML file into entries, keeping the line and column of every key and value.
+import jsyaml from 'js-yaml';
+import { isAlias, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
+import type { Document, Node } from 'yaml';
+import type { Issue, Source } from '../model/index.js';
+import type { Entry, FileResult, Path } from './entry.js';
+import { FORBIDDEN_KEYS, PASSWORD_HINT, didYouMeanHint, issueAt, lineIndex } from './issues.js';
+
+/** Alias expansions allowed per document (yaml's `maxAliasCount`): enough for real anchors, far too few for a "billion laughs". */
+const MAX_ALIAS_COUNT = 1000;
+
+/**
+ * A parsed YAML node with its source offset: the one shape both parsers below produce.
+ * `yaml` (eemeli/yaml) gives exact diagnostics; js-yaml is several times faster on large, clean files.
+ */
+export interface PNode {
+  kind: 'map' | 'seq' | 'scalar';
+  start: number;
+  /** A scalar's value (for a map key: the key). */
+  value?: unknown;
+  /** A list's items; a map's keys and values, alternating (key nodes are scalars unless the key is complex). */
+  children?: PNode[];
+  /** js-yaml's own value for this collection when nothing in it needs filtering: used as is, not copied. */
+  plain?: unknown;
+}
+
+// ---- the exact path: eemeli/yaml's Document (all errors, duplicate keys, alias guard) ----
+
+function fromYamlNode(node: unknown, doc: Document, fallbackStart: number): PNode {
+  if (isAlias(node)) return fromYamlNode(node.resolve(doc), doc, node.range?.[0] ?? fallbackStart);
+  if (isMap(node)) {
+    const start = node.range?.[0] ?? fallbackStart;
+    const children: PNode[] = [];
+    for (const pair of node.items) {
+      const k = pair.key as Node | null;
+      const keyStart = k?.range?.[0] ?? start;
+      children.push(k === null || isScalar(k) ? { kind: 'scalar', start: keyStart, value: k === null ? null : k.value } : fromYamlNode(k, doc, keyStart));
+      const valueStart = (pair.value as Node | null)?.range?.[0] ?? keyStart;
+      children.push(fromYamlNode(pair.value, doc, valueStart));
+    }
+    return { kind: 'map', start, children };
+  }
+  if (isSeq(node)) {
+    const start = node.range?.[0] ?? fallbackStart;
+    return { kind: 'seq', start, children: node.items.map((item) => fromYamlNode(item, doc, start)) };
+  }
+  if (isScalar(node)) return { kind: 'scalar', start: node.range?.[0] ?? fallbackStart, value: node.value };
+  return { kind: 'scalar', start: fallbackStart, value: null };
+}
+
+interface Parsed {
+  root?: PNode;
+  issues: Issue[];
+  failed: boolean;
+}
+
+/** A hint for the YAML mistakes people make most. */
+function syntaxHint(code: string, message: string): string {
+  if (code === 'TAB_AS_INDENT') return 'Indent with spaces; YAML does not allow tabs.';
+  if (/quote/i.test(message)) return 'A quoted value must end with the same quote it starts with.';
+  if (code === 'BAD_INDENT' || /indent/i.test(message)) return 'Line up each key under its parent with spaces; items of a list start with "- ".';
+  if (/map values|mapping values/i.test(message)) return 'Put a space after the colon (`name: Nina`), and quote values that contain ": " or " #".';
+  return 'Check the indentation and quoting around this line.';
+}
+
+/** Parses with eemeli/yaml: exact errors (all of them), duplicate keys, and yaml's alias-bomb guard. */
+export function parseExact(file: string, text: string, pos: ReturnType<typeof lineIndex>): Parsed {
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true });
+  const issues: Issue[] = [];
+  const where = (offset: number): Source => {
+    const { line, col } = pos(offset);
+    return { file, line, column: col };
+  };
+  if (doc.errors.length > 0) {
+    for (const error of doc.errors) {
+      const duplicate = error.code === 'DUPLICATE_KEY';
+      issues.push(
+        issueAt(
+          where(error.pos[0]),
+          'error',
+          duplicate ? 'duplicate-key' : 'yaml-syntax',
+          error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
+          duplicate ? 'Each key may appear once per map; a later value would silently win.' : syntaxHint(error.code, error.message),
+        ),
+      );
+    }
+    return { issues, failed: true };
+  }
+  for (const warning of doc.warnings) issues.push(issueAt(where(warning.pos[0]), 'warning', 'yaml-warning', warning.message.split('\n')[0]!));
+  let firstAlias: Node | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      firstAlias = node;
+      return visit.BREAK;
+    },
+  });
+  if (firstAlias) {
+    try {
+      doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (error) {
+      if (!(error instanceof ReferenceError)) throw error;
+      issues.push(
+        issueAt(
+          where(firstAlias.range?.[0] ?? 0),
+          'error',
+          'yaml-alias-bomb',
+          'This file expands YAML aliases excessively (a resource-exhaustion pattern); it was not read.',
+          'Use `defaults:` or write the values out instead of nesting anchors and aliases.',
+        ),
+      );
+      return { issues, failed: true };
+    }
+  }
+  const contents = doc.contents as Node | null;
+  if (contents === null || (isScalar(contents) && contents.value === null)) return { issues, failed: false };
+  return { root: fromYamlNode(contents, doc, 0), issues, failed: false };
+}
+
+// ---- the fast path: js-yaml with its node listener; any doubt falls back to the exact path ----
+
+class Mismatch extends Error {}
+
+function skipSpace(text: string, offset: number, sameLine = false): number {
+  let i = offset;
+  for (;;) {
+    const ch = text.charCodeAt(i);
+    if (ch === 32 || ch === 9 || (!sameLine && (ch === 10 || ch === 13))) i++;
+    else if (sameLine) return i;
+    else if (ch === 35) {
+      const nl = text.indexOf('\n', i);
+      if (nl < 0) return text.length;
+      i = nl + 1;
+    } else return i;
+  }
+}
+
+function countKeys(object: object): number {
+  let n = 0;
+  for (const key in object) if (Object.hasOwn(object, key)) n++;
+  return n;
+}
+
+/**
+ * Turns the listener's raw nodes into PNodes in place (no copies: large files stay cheap):
+ * drops js-yaml's wrapper nodes, sets kinds and positions, and checks the shape against the value.
+ */
+function settle(text: string, node: PNode): PNode {
+  let n = node;
+  // js-yaml reports some nodes twice (an outer attempt wrapping the real node): keep the inner one.
+  while (n.children && n.children.length === 1 && n.children[0]!.value === n.value) n = n.children[0]!;
+  const result = n.value;
+  const children = n.children;
+  if (typeof result !== 'object' || result === null) {
+    if (children) throw new Mismatch();
+    // An empty value (`title:`) sits where the key ends, as eemeli/yaml reports it.
+    n.start = skipSpace(text, n.start, result === null);
+    return n;
+  }
+  n.start = skipSpace(text, n.start);
+  n.value = undefined;
+  if (Array.isArray(result)) {
+    n.kind = 'seq';
+    if ((children?.length ?? 0) !== result.length) throw new Mismatch();
+    let clean = true;
+    if (children) {
+      for (let i = 0; i < children.length; i++) {
+        const item = settle(text, children[i]!);
+        children[i] = item;
+        if (item.kind !== 'scalar' && item.plain === undefined) clean = false;
+      }
+    } else n.children = [];
+    if (clean) n.plain = result;
+    return n;
+  }
+  n.kind = 'map';
+  if ((children?.length ?? 0) !== countKeys(result) * 2) throw new Mismatch();
+  let clean = true;
+  if (children) {
+    for (let i = 0; i < children.length; i += 2) {
+      const keyNode = children[i]!;
+      const key = keyNode.value;
+      if ((typeof key === 'object' && key !== null) || keyNode.children || !Object.hasOwn(result, String(key))) throw new Mismatch();
+      keyNode.start = skipSpace(text, keyNode.start);
+      const value = settle(text, children[i + 1]!);
+      children[i + 1] = value;
+      const name = String(key);
+      if (FORBIDDEN_KEYS.has(name) || name.toLowerCase() === 'password' || (value.kind !== 'scalar' && value.plain === undefined)) clean = false;
+    }
+  } else n.children = [];
+  if (clean) n.plain = result;
+  return n;
+}
+
+/** js-yaml's YAML 1.2 core schema, like eemeli/yaml's default: no timestamps, no `!!binary`. */
+const FAST_OPTIONS = { schema: jsyaml.CORE_SCHEMA, json: false };
+
+/** Undefined when the file needs the exact path (aliases, errors, anything unusual). */
+export function parseFast(text: string): { root?: PNode } | undefined {
+  if (text.includes('*') || text.includes('&') || text.includes('---') || text.includes('%YAML') || text.includes('<<')) return undefined;
+  const stack: PNode[] = [];
+  let top: PNode | undefined;
+  try {
+    jsyaml.load(text, {
+      ...FAST_OPTIONS,
+      listener(event, state) {
+        if (event === 'open') {
+          stack.push({ kind: 'scalar', start: state.position, value: undefined, children: undefined, plain: undefined });
+          return;
+        }
+        const node = stack.pop();
+        if (!node) throw new Mismatch();
+        node.value = state.result;
+        const parent = stack[stack.length - 1];
+        if (!parent) top = node;
+        else if (parent.children) parent.children.push(node);
+        else parent.children = [node];
+      },
+    });
+    if (stack.length !== 0) return undefined;
+    if (!top || top.value === null || top.value === undefined) return top?.children ? undefined : {};
+    return { root: settle(text, top) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Parses YAML into positioned nodes: fast when the file is plain, exact otherwise. */
+export function parseYaml(file: string, text: string): Parsed & { pos: ReturnType<typeof lineIndex> } {
+  const pos = lineIndex(text);
+  const fast = parseFast(text);
+  if (fast) return { root: fast.root, issues: [], failed: false, pos };
+  return { ...parseExact(file, text, pos), pos };
+}
+
+// ---- from positioned nodes to entries ----
+
+interface Context {
+  file: string;
+  pos: ReturnType<typeof lineIndex>;
+  issues: Issue[];
+}
+
+function at(ctx: Context, offset: number): Source {
+  const { line, col } = ctx.pos(offset);
+  return { file: ctx.file, line, column: col };
+}
+
+function keyText(ctx: Context, keyNode: PNode): string | undefined {
+  if (keyNode.kind !== 'scalar' || (typeof keyNode.value === 'object' && keyNode.value !== null)) {
+    ctx.issues.push(issueAt(at(ctx, keyNode.start), 'error', 'schema-type', 'Keys must be plain text.'));
+    return undefined;
+  }
+  return String(keyNode.value);
+}
+
+/** Plain data from a node; drops (and reports) `__proto__`-like keys and passwords. */
+function toPlain(ctx: Context, node: PNode, depth: number): unknown {
+  if (node.kind === 'scalar') return node.value;
+  if (node.plain !== undefined) return node.plain;
+  const children = node.children!;
+  if (node.kind === 'seq') return children.map((item) => toPlain(ctx, item, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < children.length; i += 2) {
+    const keyNode = children[i]!;
+    const key = keyText(ctx, keyNode);
+    if (key === undefined) continue;
+    if (FORBIDDEN_KEYS.has(key)) {
+      ctx.issues.push(issueAt(at(ctx, keyNode.start), 'error', 'forbidden-key', `The key "${key}" is not allowed.`, 'It is not a field of provision and could tamper with the program; remove it.'));
+      continue;
+    }
+    if (depth <= 1 && key.toLowerCase() === 'password') {
+      ctx.issues.push(issueAt(at(ctx, keyNode.start), 'error', 'plaintext-password', 'Passwords must not be written in users files.', PASSWORD_HINT));
+      continue;
+    }
+    out[key] = toPlain(ctx, children[i + 1]!, depth + 1);
+  }
+  return out;
+}
+
+/** Index of the key node for `key` in a map's children, or -1. */
+function findKey(node: PNode, key: string): number {
+  if (node.kind !== 'map') return -1;
+  const children = node.children!;
+  for (let i = 0; i < children.length; i += 2) {
+    const k = children[i]!;
+    if (k.kind === 'scalar' && String(k.value) === key) return i;
+  }
+  return -1;
+}
+
+/** The offset of the value (or key) at `path`, or of the deepest node found on the way. */
+export function offsetAt(node: PNode, path: Path, key = false): number {
+  let current = node;
+  for (let i = 0; i < path.length; i++) {
+    const segment = path[i]!;
+    if (current.kind === 'map') {
+      const k = findKey(current, String(segment));
+      if (k < 0) return current.start;
+      if (i === path.length - 1 && key) return current.children![k]!.start;
+      current = current.children![k + 1]!;
+    } else if (current.kind === 'seq') {
+      const item = current.children![Number(segment)];
+      if (!item) return current.start;
+      current = item;
+    } else {
+      return current.start;
+    }
+  }
+  return current.start;
+}
+
+function isNull(node: PNode | undefined): boolean {
+  return node === undefined || (node.kind === 'scalar' && node.value === null);
+}
+
+/** Parses one YAML users file. `text` is already decoded, without a BOM. */
+export function readYamlFile(file: string, text: string): FileResult {
+  const parsed = parseYaml(file, text);
+  const ctx: Context = { file, pos: parsed.pos, issues: parsed.issues };
+  if (parsed.failed) return { entries: [], issues: ctx.issues, failed: true };
+  const root = parsed.root;
+  if (isNull(root)) {
+    ctx.issues.push(issueAt({ file, line: 1, column: 1 }, 'warning', 'empty-file', 'This file declares no users.', 'Add a `users:` list or delete the file.'));
+    return { entries: [], issues: ctx.issues, failed: false };
+  }
+  if (root!.kind !== 'map') {
+    ctx.issues.push(issueAt(at(ctx, root!.start), 'error', 'schema-type', 'A users file must be a map with a `users:` list (and optional `defaults:`).'));
+    return { entries: [], issues: ctx.issues, failed: false };
+  }
+
+  let usersKey: PNode | undefined;
+  let usersNode: PNode | undefined;
+  let defaultsNode: PNode | undefined;
+  const top = root!.children!;
+  for (let i = 0; i < top.length; i += 2) {
+    const keyNode = top[i]!;
+    const key = keyText(ctx, keyNode);
+    if (key === undefined) continue;
+    if (key === 'users') {
+      usersKey = keyNode;
+      usersNode = top[i + 1];
+    } else if (key === 'defaults') defaultsNode = top[i + 1];
+    else if (key.toLowerCase() === 'password') {
+      ctx.issues.push(issueAt(at(ctx, keyNode.start), 'error', 'plaintext-password', 'Passwords must not be written in users files.', PASSWORD_HINT));
+    } else {
+      ctx.issues.push(
+        issueAt(at(ctx, keyNode.start), 'error', 'unknown-field', `Unknown top-level field "${key}".`, didYouMeanHint(key, ['users', 'defaults']) ?? 'A users file has `users:` and optional `defaults:`.'),
+      );
+    }
+  }
+
+  let defaults: Record<string, unknown> | undefined;
+  let defaultsEntry: Entry | undefined;
+  if (!isNull(defaultsNode)) {
+    const node = defaultsNode!;
+    if (node.kind !== 'map') {
+      ctx.issues.push(issueAt(at(ctx, node.start), 'error', 'schema-type', '`defaults` must be a map of user fields.'));
+    } else {
+      const defaultsIssues: Issue[] = [];
+      defaults = toPlain({ ...ctx, issues: defaultsIssues }, node, 1) as Record<string, unknown>;
+      defaultsEntry = { file, source: at(ctx, node.start), value: defaults, issues: defaultsIssues, locate: (path, key) => at(ctx, offsetAt(node, path, key)) };
+    }
+  }
+
+  const done = (entries: Entry[]): FileResult => ({ entries, issues: ctx.issues, defaults: defaultsEntry, failed: false });
+  if (!usersKey || !usersNode) {
+    ctx.issues.push(issueAt({ file, line: 1, column: 1 }, 'error', 'missing-field', 'This file has no `users:` list.', 'Declare users under `users:`.'));
+    return done([]);
+  }
+  if (isNull(usersNode)) {
+    ctx.issues.push(issueAt(at(ctx, usersKey.start), 'warning', 'empty-file', '`users:` is empty: this file declares no users.'));
+    return done([]);
+  }
+  if (usersNode.kind !== 'seq') {
+    ctx.issues.push(issueAt(at(ctx, usersNode.start), 'error', 'schema-type', '`users` must be a list (each item starting with `- email: …`).'));
+    return done([]);
+  }
+
+  // Every user of the file inherits the same defaults: share their positions instead of copying them per user.
+  const shared = new Map<number, Source>();
+  const sharedAt = (offset: number): Source => {
+    let source = shared.get(offset);
+    if (!source) shared.set(offset, (source = at(ctx, offset)));
+    return source;
+  };
+  const entries: Entry[] = [];
+  for (const node of usersNode.children!) {
+    if (node.kind !== 'map') {
+      ctx.issues.push(issueAt(at(ctx, node.start), 'error', 'schema-type', 'Each user must be a map (`- email: …`).'));
+      continue;
+    }
+    const entryIssues: Issue[] = [];
+    const own = toPlain({ ...ctx, issues: entryIssues }, node, 1) as Record<string, unknown>;
+    const value: Record<string, unknown> = { ...own };
+    if (defaults) {
+      for (const key of Object.keys(defaults)) if (!(key in own)) value[key] = defaults[key];
+    }
+    const emailKey = findKey(node, 'email');
+    const source = at(ctx, emailKey >= 0 ? node.children![emailKey]!.start : node.start);
+    const fromDefaults = defaultsNode && defaultsNode.kind === 'map' ? defaultsNode : undefined;
+    entries.push({
+      file,
+      source,
+      value,
+      own,
+      issues: entryIssues,
+      locate(path: Path, key = false): Source {
+        if (fromDefaults && path.length > 0 && !(String(path[0]) in own)) return sharedAt(offsetAt(fromDefaults, path, key));
+        return at(ctx, offsetAt(node, path, key));
+      },
+    });
+  }
+  return done(entries);
+}
+
+/** A parsed YAML value with a locator, for single-document files such as provision.yaml. */
+export interface YamlValue {
+  value: unknown;
+  locate(path: Path, key?: boolean): Source;
+  issues: Issue[];
+  failed: boolean;
+}
+
+/** Parses any YAML document with positions and the same guards as users files (aliases, `__proto__`, duplicate keys). */
+export function readYamlValue(file: string, text: string): YamlValue {
+  const parsed = parseYaml(file, text);
+  const ctx: Context = { file, pos: parsed.pos, issues: parsed.issues };
+  const root = parsed.root;
+  const locate = (path: Path, key = false): Source => at(ctx, root ? offsetAt(root, path, key) : 0);
+  if (parsed.failed) return { value: undefined, locate, issues: ctx.issues, failed: true };
+  return { value: root ? toPlain(ctx, root, 2) : undefined, locate, issues: ctx.issues, failed: false };
+}

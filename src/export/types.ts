@@ -1,0 +1,103 @@
+// The export's plain data: options, one user as the users/ files express them, and the files produced.
+import type { EmployerInfo, Issue, Phone, RoleGrant } from '../model/index.js';
+
+export type ExportFormat = 'yaml' | 'csv';
+export type SplitBy = 'none' | 'division' | 'department';
+export type StateFilter = 'active' | 'inactive' | 'any';
+export type CsvDialectName = 'canonical' | 'genesys-admin';
+
+/** The fields a user may carry besides `email` and `name` (always exported), in schema order. */
+export const EXPORT_FIELDS = [
+  'title',
+  'department',
+  'division',
+  'manager',
+  'state',
+  'phones',
+  'roles',
+  'skills',
+  'languages',
+  'queues',
+  'groups',
+  'locations',
+  'acdAutoAnswer',
+  'profileSkills',
+  'certifications',
+  'employerInfo',
+] as const;
+
+export type ExportField = (typeof EXPORT_FIELDS)[number];
+
+export interface ExportOptions {
+  format: ExportFormat;
+  splitBy: SplitBy;
+  state: StateFilter;
+  /** Division names (matched case-insensitively); empty means every division. */
+  divisions: string[];
+  /** Email domains; empty means every domain. */
+  emailDomains: string[];
+  /** The fields to write; every field when undefined. */
+  fields?: readonly ExportField[];
+  csvDialect: CsvDialectName;
+  /** Path written on YAML files' `$schema` line (relative to the output folder); no line when undefined. */
+  schemaRef?: string;
+}
+
+export const DEFAULT_EXPORT_OPTIONS: ExportOptions = {
+  format: 'yaml',
+  splitBy: 'none',
+  state: 'any',
+  divisions: [],
+  emailDomains: [],
+  csvDialect: 'canonical',
+};
+
+/** A name → proficiency pair; a list, not a map, so names like "10" keep their order. */
+export type Level = readonly [name: string, level: number];
+
+/** Why part of a user could not be written. */
+export interface ExportNote {
+  code: string;
+  message: string;
+}
+
+/** One user as the users/ format says them: names, sorted lists, only the fields that are set. */
+export interface ExportUser {
+  email: string;
+  name: string;
+  title?: string;
+  department?: string;
+  division?: string;
+  manager?: string;
+  state?: 'inactive';
+  /** Sorted by type (work, work2–4, mobile, home, other); one per type. */
+  phones?: Phone[];
+  /** Sorted by role, then home division first, then division. */
+  roles?: RoleGrant[];
+  skills?: Level[];
+  languages?: Level[];
+  queues?: string[];
+  groups?: string[];
+  locations?: string[];
+  acdAutoAnswer?: boolean;
+  profileSkills?: string[];
+  certifications?: string[];
+  employerInfo?: EmployerInfo;
+  /** What this user's file is chosen by (taken from the org whatever `fields` keeps). */
+  groupBy: { division: string | undefined; department: string | undefined };
+  notes: ExportNote[];
+}
+
+export interface ExportFile {
+  /** File name inside the output folder, e.g. `support.yaml`. */
+  name: string;
+  text: string;
+  users: number;
+}
+
+export interface ExportResult {
+  files: ExportFile[];
+  /** Per-user warnings carry the file (name inside the output folder) and line; org-wide ones carry neither. */
+  warnings: Issue[];
+  users: number;
+}

@@ -1,0 +1,135 @@
+// Writes ExportUsers as a users YAML file through the yaml Document API: schema key order, warnings as comments.
+import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import type { Node } from 'yaml';
+import type { Phone } from '../model/index.js';
+import type { ExportUser, Level } from './types.js';
+
+type Value = string | number | boolean;
+
+function scalar(value: Value, quoted = false): Scalar {
+  const node = new Scalar(value);
+  // Dates and ids stay strings for YAML 1.1 tools too, as the example files write them.
+  if (quoted) node.type = 'QUOTE_DOUBLE';
+  return node;
+}
+
+function map(pairs: [string, Node | undefined][], flow = false): YAMLMap {
+  const node = new YAMLMap();
+  for (const [key, value] of pairs) if (value !== undefined) node.items.push(new Pair(scalar(key), value));
+  node.flow = flow;
+  return node;
+}
+
+function seq(items: Node[], flow: boolean): YAMLSeq {
+  const node = new YAMLSeq();
+  node.items.push(...items);
+  node.flow = flow;
+  return node;
+}
+
+const names = (list: readonly string[] | undefined): YAMLSeq | undefined => (list ? seq(list.map((n) => scalar(n)), true) : undefined);
+
+const levels = (list: readonly Level[] | undefined): YAMLMap | undefined => (list ? map(list.map(([name, level]) => [name, scalar(level)])) : undefined);
+
+/** `"+13175550100 x120"`, `"x120"`, or `{ number, extension, sms: true }` for SMS numbers. */
+export function phoneText(phone: Phone): string {
+  if (phone.number === undefined) return `x${phone.extension ?? ''}`;
+  return phone.extension === undefined ? phone.number : `${phone.number} x${phone.extension}`;
+}
+
+function phoneNode(phone: Phone): Node {
+  if (phone.mediaType !== 'SMS') return scalar(phoneText(phone));
+  return map(
+    [
+      ['number', phone.number === undefined ? undefined : scalar(phone.number)],
+      ['extension', phone.extension === undefined ? undefined : scalar(phone.extension, true)],
+      ['sms', scalar(true)],
+    ],
+    true,
+  );
+}
+
+/** The user's map, keys in schema order; `omit` names a field the file's defaults already give. */
+function userNode(user: ExportUser, omit: ReadonlySet<string>): YAMLMap {
+  const pairs: [string, Node | undefined][] = [
+    ['email', scalar(user.email)],
+    ['name', scalar(user.name)],
+  ];
+  const text = (key: 'title' | 'department' | 'division' | 'manager' | 'state'): void => {
+    const value = user[key];
+    if (value !== undefined && !omit.has(key)) pairs.push([key, scalar(value)]);
+  };
+  text('title');
+  text('department');
+  text('division');
+  text('manager');
+  text('state');
+  if (user.phones) pairs.push(['phones', map(user.phones.map((p) => [p.type, phoneNode(p)]))]);
+  if (user.roles) {
+    const grants = user.roles.map((g) => (g.division === undefined ? scalar(g.role) : map([['role', scalar(g.role)], ['division', scalar(g.division)]])));
+    pairs.push(['roles', seq(grants, false)]);
+  }
+  pairs.push(['skills', levels(user.skills)], ['languages', levels(user.languages)]);
+  pairs.push(['queues', names(user.queues)], ['groups', names(user.groups)], ['locations', names(user.locations)]);
+  if (user.acdAutoAnswer !== undefined) pairs.push(['acdAutoAnswer', scalar(user.acdAutoAnswer)]);
+  pairs.push(['profileSkills', names(user.profileSkills)], ['certifications', names(user.certifications)]);
+  const info = user.employerInfo;
+  if (info) {
+    pairs.push([
+      'employerInfo',
+      map([
+        ['employeeId', info.employeeId === undefined ? undefined : scalar(info.employeeId, true)],
+        ['employeeType', info.employeeType === undefined ? undefined : scalar(info.employeeType)],
+        ['dateHire', info.dateHire === undefined ? undefined : scalar(info.dateHire, true)],
+        ['officialName', info.officialName === undefined ? undefined : scalar(info.officialName)],
+      ]),
+    ]);
+  }
+  return map(pairs);
+}
+
+/** Comment lines cannot hold line breaks. */
+function commentLine(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ');
+}
+
+export interface YamlFileOptions {
+  schemaRef?: string;
+  /** One line saying what the file holds. */
+  title: string;
+  /** Values every user of the file shares, written once under `defaults:` and left out of the users. */
+  defaults: { division?: string; department?: string };
+}
+
+/** The file's text, and the line of each user's `- email:` (1-based, in the order given). */
+export function renderYaml(users: readonly ExportUser[], options: YamlFileOptions): { text: string; lines: number[] } {
+  const doc = new Document();
+  const header = [options.schemaRef === undefined ? undefined : ` yaml-language-server: $schema=${options.schemaRef}`, ` ${commentLine(options.title)}`];
+  doc.commentBefore = header.filter((l) => l !== undefined).join('\n');
+  const omit = new Set<string>();
+  const defaults: [string, Node | undefined][] = [];
+  for (const key of ['division', 'department'] as const) {
+    const value = options.defaults[key];
+    if (value === undefined) continue;
+    omit.add(key);
+    defaults.push([key, scalar(value)]);
+  }
+  const items = users.map((user, i) => {
+    const node = userNode(user, omit);
+    if (i > 0) node.spaceBefore = true;
+    if (user.notes.length > 0) node.commentBefore = user.notes.map((n) => ` warning ${n.code}: ${commentLine(n.message)}`).join('\n');
+    return node;
+  });
+  const root = new YAMLMap();
+  if (defaults.length > 0) root.items.push(new Pair(scalar('defaults'), map(defaults)));
+  const usersKey = scalar('users');
+  if (defaults.length > 0) usersKey.spaceBefore = true;
+  root.items.push(new Pair(usersKey, seq(items, false)));
+  doc.contents = root;
+  const text = doc.toString({ lineWidth: 0, flowCollectionPadding: false, indentSeq: true });
+  const lines: number[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line.startsWith('  - email:')) lines.push(i + 1);
+  });
+  return { text, lines };
+}

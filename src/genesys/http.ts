@@ -1,0 +1,205 @@
+// The SDK's HTTP client made resilient: pacing, 429 and 5xx retries, re-authentication on 401, typed and redacted errors.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import platformClient from 'purecloud-platform-client-v2';
+import { toApiError, pathOf, type Redactor } from './errors.js';
+import type { Pacer } from './pacer.js';
+
+export interface ClientStats {
+  /** Requests sent to the API (logins excluded), retries included. */
+  calls: number;
+  /** Requests sent again after a 5xx, a timeout or a dropped connection. */
+  retries: number;
+  /** 429 answers met (each waited out). */
+  rateLimited: number;
+  /** Logins after the first (token expiry, 401). */
+  reauthentications: number;
+}
+
+/** What the HTTP client needs from the connection: the current token and a way to renew it. */
+export interface TokenSource {
+  /** A token valid for a while longer (logs in again shortly before expiry). */
+  current(): Promise<string>;
+  /** Called after a 401 with the token that was refused; resolves to a fresh one (one login shared by all callers). */
+  renew(refused: string): Promise<string>;
+}
+
+export interface RetryPolicy {
+  /** Retries after 5xx and network failures. */
+  maxRetries: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** 429s waited out for one request before giving up. */
+  maxRateLimited: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 4, baseDelayMs: 250, maxDelayMs: 8000, maxRateLimited: 30 };
+
+/** Counts the requests made inside one reader or writer call chain, even when several run at once. */
+export const callScope = new AsyncLocalStorage<{ calls: number }>();
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+
+/**
+ * Requests that may be sent again after a 5xx or a lost answer: reads, PUT/DELETE, the user search,
+ * and writes whose repetition leaves the same state (set-like membership, grants, proficiencies).
+ * Never `POST /users` (a second create would duplicate the user) nor `PATCH /users/{id}` nor group
+ * member adds (both carry a version): those fail with `outcomeUnknown` so apply can check first.
+ */
+export function isRetryable(method: string, path: string): boolean {
+  if (SAFE_METHODS.has(method)) return true;
+  if (path.endsWith('/oauth/token')) return true;
+  if (method === 'POST') {
+    return (
+      /\/api\/v2\/users\/search$/.test(path) ||
+      /\/api\/v2\/routing\/queues\/[^/]+\/members$/.test(path) ||
+      /\/api\/v2\/authorization\/divisions\/[^/]+\/objects\/[^/]+$/.test(path) ||
+      /\/api\/v2\/authorization\/subjects\/[^/]+\/bulk(add|remove|replace)$/.test(path)
+    );
+  }
+  if (method === 'PATCH') return /\/api\/v2\/users\/[^/]+\/routing(skills|languages)\/bulk$/.test(path);
+  return false;
+}
+
+/** Failures where the request certainly never reached the server, so any method may be resent. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+interface AxiosLikeError {
+  code?: string;
+  response?: { status: number; statusText?: string; headers?: Record<string, unknown>; data?: unknown };
+}
+
+function asAxiosError(error: unknown): AxiosLikeError {
+  return error && typeof error === 'object' ? (error as AxiosLikeError) : {};
+}
+
+/** Seconds (or an HTTP date) from Retry-After, as milliseconds. */
+export function retryAfterMs(headers: Record<string, unknown> | undefined): number | undefined {
+  const raw = headers?.['retry-after'];
+  if (typeof raw !== 'string' && typeof raw !== 'number') return undefined;
+  const seconds = Number(raw);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(String(raw));
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+}
+
+function backoff(policy: RetryPolicy, attempt: number): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+  // Equal jitter: never zero, never in lock-step with other callers.
+  return ceiling / 2 + Math.random() * (ceiling / 2);
+}
+
+export interface ResilientOptions {
+  timeoutMs: number;
+  pacer: Pacer;
+  redactor: Redactor;
+  stats: ClientStats;
+  tokens: TokenSource;
+  retry?: RetryPolicy;
+  log?: (line: string) => void;
+}
+
+/**
+ * Installed with `ApiClient.setHttpClient`. The SDK hands every request here (logins included) and
+ * resolves with `response.data`; whatever this rejects with reaches the caller unchanged as long as
+ * it has no `response` property, so every failure is rejected as an `ApiError`.
+ */
+export class ResilientHttpClient extends platformClient.DefaultHttpClient {
+  private readonly options: ResilientOptions;
+  private readonly policy: RetryPolicy;
+
+  constructor(options: ResilientOptions) {
+    super(options.timeoutMs);
+    this.options = options;
+    this.policy = options.retry ?? DEFAULT_RETRY;
+  }
+
+  override async request(request: platformClient.HttpRequestOptions): Promise<unknown> {
+    const method = request.method.toUpperCase();
+    const path = pathOf(request.url);
+    const login = path.endsWith('/oauth/token');
+    const retryable = isRetryable(method, path);
+    // A write that got a 5xx or lost its answer may have been made all the same.
+    const write = !login && !['GET', 'HEAD', 'OPTIONS'].includes(method) && !path.endsWith('/users/search');
+    const { pacer, stats, tokens, redactor } = this.options;
+    let attempt = 0;
+    let limited = 0;
+    let renewed = false;
+    for (;;) {
+      let token = '';
+      if (!login) {
+        // Pace first, then take the token: a long wait for the pacer may outlast the token.
+        await pacer.take();
+        try {
+          token = await tokens.current();
+        } catch (error) {
+          pacer.done();
+          throw error;
+        }
+        request.headers = { ...(request.headers ?? {}), Authorization: `Bearer ${token}` };
+        stats.calls += 1;
+        const scope = callScope.getStore();
+        if (scope) scope.calls += 1;
+      }
+      let failure: AxiosLikeError;
+      try {
+        const response = (await super.request(request)) as { headers?: Record<string, unknown> };
+        if (!login) pacer.done(response.headers);
+        return response;
+      } catch (error) {
+        failure = asAxiosError(error);
+        if (!login) pacer.done(failure.response?.headers);
+      }
+      const response = failure.response;
+      if (response) {
+        const status = response.status;
+        if (status === 429 && limited < this.policy.maxRateLimited) {
+          limited += 1;
+          stats.rateLimited += 1;
+          const wait = retryAfterMs(response.headers) ?? backoff(this.policy, Math.min(limited, 5));
+          if (!login) pacer.block(wait);
+          this.options.log?.(`rate limited on ${method} ${path}; waiting ${(wait / 1000).toFixed(1)} s`);
+          await sleep(login ? wait : 0);
+          continue;
+        }
+        if (status === 401 && !login && !renewed) {
+          renewed = true;
+          await tokens.renew(token);
+          continue;
+        }
+        if (status >= 500 && retryable && attempt < this.policy.maxRetries) {
+          const wait = Math.max(retryAfterMs(response.headers) ?? 0, backoff(this.policy, attempt));
+          attempt += 1;
+          stats.retries += 1;
+          this.options.log?.(`${method} ${path} answered ${status}; retry ${attempt} in ${(wait / 1000).toFixed(1)} s`);
+          await sleep(wait);
+          continue;
+        }
+        throw toApiError(
+          {
+            method,
+            url: request.url,
+            status,
+            statusText: response.statusText,
+            data: response.data,
+            headers: response.headers,
+            outcomeUnknown: write && status >= 500,
+          },
+          redactor,
+        );
+      }
+      const code = failure.code;
+      const notSent = code !== undefined && NOT_SENT.has(code);
+      if ((retryable || notSent) && attempt < this.policy.maxRetries) {
+        const wait = backoff(this.policy, attempt);
+        attempt += 1;
+        stats.retries += 1;
+        this.options.log?.(`${method} ${path} failed (${code ?? 'network'}); retry ${attempt} in ${(wait / 1000).toFixed(1)} s`);
+        await sleep(wait);
+        continue;
+      }
+      throw toApiError({ method, url: request.url, status: 0, networkCode: code, outcomeUnknown: write && !notSent }, redactor);
+    }
+  }
+}

@@ -1,0 +1,133 @@
+// The write port over the SDK: one method per Genesys write that apply drives; every failure is an ApiError.
+import type platformClient from 'purecloud-platform-client-v2';
+import type { IdLevel, NewUser, OrgWriter, UserPatch } from '../model/apply.js';
+import type { UserState } from '../model/desired.js';
+import type { OrgRoleGrant, OrgUser } from '../model/org.js';
+import { guarded, type Apis } from './apis.js';
+import type { Redactor } from './errors.js';
+import { callScope } from './http.js';
+import { createBody, EXPAND, normalizeEmail, orgUserOf, updateBody } from './normalize.js';
+
+export class GenesysWriter implements OrgWriter {
+  private readonly scope = { calls: 0 };
+
+  constructor(
+    private readonly apis: Apis,
+    private readonly redactor: Redactor,
+    /** The home division, for creates that name none (Genesys requires one). */
+    private readonly homeDivision: () => Promise<string | undefined>,
+  ) {}
+
+  /** Every write runs in this writer's call scope so `apiCalls()` counts its requests alone. */
+  private call<T>(what: string, run: () => Promise<T>): Promise<T> {
+    return callScope.run(this.scope, () => guarded(this.redactor, what, run));
+  }
+
+  apiCalls(): number {
+    return this.scope.calls;
+  }
+
+  async createUser(user: NewUser): Promise<{ id: string; version: number }> {
+    const home = user.divisionId ? undefined : await this.homeDivision();
+    const created = await this.call('create user', () => this.apis.users.postUsers(createBody(user, home)));
+    return { id: created.id ?? '', version: created.version };
+  }
+
+  async findUserByEmail(email: string): Promise<OrgUser | undefined> {
+    const wanted = normalizeEmail(email);
+    const found = await this.call('search user', () =>
+      this.apis.users.postUsersSearch({
+        pageSize: 25,
+        pageNumber: 1,
+        expand: EXPAND,
+        query: [
+          { type: 'EXACT', fields: ['email'], value: wanted },
+          { type: 'EXACT', fields: ['state'], values: ['active', 'inactive', 'deleted'] },
+        ],
+      }),
+    );
+    const users = (found.results ?? []).map((u) => orgUserOf(u)).filter((u) => u.email === wanted);
+    // A live user wins over deleted ones with the same email; among deleted, the latest deletion.
+    const live = users.find((u) => u.state !== 'deleted');
+    if (live) return live;
+    return users.sort((a, b) => (b.dateDeleted ?? '').localeCompare(a.dateDeleted ?? ''))[0];
+  }
+
+  async getUser(id: string): Promise<OrgUser> {
+    const user = await this.call('read user', () => this.apis.users.getUser(id, { expand: EXPAND }));
+    return orgUserOf(user);
+  }
+
+  async patchUser(id: string, version: number, patch: UserPatch): Promise<number> {
+    const updated = await this.call('update user', () => this.apis.users.patchUser(id, updateBody(version, patch)));
+    return updated.version;
+  }
+
+  async setUserState(id: string, version: number, state: UserState): Promise<number> {
+    // With `state` present Genesys changes nothing else, so it travels alone.
+    const updated = await this.call('change user state', () => this.apis.users.patchUser(id, { version, state }));
+    return updated.version;
+  }
+
+  async moveUsersToDivision(divisionId: string, userIds: string[]): Promise<void> {
+    if (userIds.length === 0) return;
+    await this.call('move users to division', () => this.apis.authorization.postAuthorizationDivisionObject(divisionId, 'USER', userIds));
+  }
+
+  private grants(grants: OrgRoleGrant[]): platformClient.Models.RoleDivisionGrants {
+    return { grants: grants.map((g) => ({ roleId: g.roleId, divisionId: g.divisionId })) };
+  }
+
+  async grantRoles(userId: string, grants: OrgRoleGrant[]): Promise<void> {
+    if (grants.length === 0) return;
+    await this.call('grant roles', () => this.apis.authorization.postAuthorizationSubjectBulkadd(userId, this.grants(grants), { subjectType: 'PC_USER' }));
+  }
+
+  async revokeRoles(userId: string, grants: OrgRoleGrant[]): Promise<void> {
+    if (grants.length === 0) return;
+    await this.call('revoke roles', () => this.apis.authorization.postAuthorizationSubjectBulkremove(userId, this.grants(grants)));
+  }
+
+  async setSkills(userId: string, skills: IdLevel[]): Promise<void> {
+    if (skills.length === 0) return;
+    await this.call('set skills', () => this.apis.users.patchUserRoutingskillsBulk(userId, skills.map((s) => ({ id: s.id, proficiency: s.level }))));
+  }
+
+  async removeSkill(userId: string, skillId: string): Promise<void> {
+    await this.call('remove skill', () => this.apis.users.deleteUserRoutingskill(userId, skillId));
+  }
+
+  async setLanguages(userId: string, languages: IdLevel[]): Promise<void> {
+    if (languages.length === 0) return;
+    await this.call('set languages', () => this.apis.users.patchUserRoutinglanguagesBulk(userId, languages.map((l) => ({ id: l.id, proficiency: l.level }))));
+  }
+
+  async removeLanguage(userId: string, languageId: string): Promise<void> {
+    await this.call('remove language', () => this.apis.users.deleteUserRoutinglanguage(userId, languageId));
+  }
+
+  async getGroupVersion(groupId: string): Promise<number> {
+    const group = await this.call('read group', () => this.apis.groups.getGroup(groupId));
+    return group.version ?? 0;
+  }
+
+  async addGroupMembers(groupId: string, version: number, userIds: string[]): Promise<void> {
+    if (userIds.length === 0) return;
+    await this.call('add group members', () => this.apis.groups.postGroupMembers(groupId, { memberIds: userIds, version }));
+  }
+
+  async removeGroupMembers(groupId: string, userIds: string[]): Promise<void> {
+    if (userIds.length === 0) return;
+    await this.call('remove group members', () => this.apis.groups.deleteGroupMembers(groupId, userIds.join(',')));
+  }
+
+  async addQueueMembers(queueId: string, userIds: string[]): Promise<void> {
+    if (userIds.length === 0) return;
+    await this.call('add queue members', () => this.apis.routing.postRoutingQueueMembers(queueId, userIds.map((id) => ({ id }))));
+  }
+
+  async removeQueueMembers(queueId: string, userIds: string[]): Promise<void> {
+    if (userIds.length === 0) return;
+    await this.call('remove queue members', () => this.apis.routing.postRoutingQueueMembers(queueId, userIds.map((id) => ({ id })), { _delete: true }));
+  }
+}

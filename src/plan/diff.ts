@@ -1,0 +1,528 @@
+// The diff: desired users against the org, field by field, into sorted changes, counts and warnings.
+import type {
+  Change,
+  DesiredState,
+  DesiredUser,
+  FieldChange,
+  GrantRef,
+  Issue,
+  Level,
+  LevelChange,
+  ManagerRef,
+  Named,
+  OrgState,
+  OrgUser,
+  ProvisionConfig,
+  Source,
+  Summary,
+} from '../model/index.js';
+import { indexNames, issueAt, namedById, resolveName, suggest } from './names.js';
+import type { NameIndex } from './names.js';
+import {
+  compareStrings,
+  normalEmail,
+  normalEmployerInfo,
+  normalPhones,
+  normalStrings,
+  normalText,
+  sameEmployerInfo,
+  samePhones,
+} from './normalize.js';
+
+export interface DiffResult {
+  changes: Change[];
+  summary: Summary;
+  warnings: Issue[];
+  /** Names that did not resolve, and configuration the diff cannot honour. */
+  errors: Issue[];
+  /** Org users the plan manages: declared ones that exist, plus undeclared ones in a pruned scope. */
+  managedCount: number;
+}
+
+interface Indexes {
+  skills: NameIndex;
+  languages: NameIndex;
+  queues: NameIndex;
+  groups: NameIndex;
+  roles: NameIndex;
+  divisions: NameIndex;
+  locations: NameIndex;
+}
+
+/** Everything the per-user diff needs, built once. */
+interface Context {
+  org: OrgState;
+  region: string | undefined;
+  names: Indexes;
+  home: Named;
+  /** Non-deleted org users by email (one per email: see `indexOrgUsers`). */
+  live: Map<string, OrgUser>;
+  /** Deleted org users by email, the most recently deleted one. */
+  deleted: Map<string, OrgUser>;
+  byId: Map<string, OrgUser>;
+  declared: Set<string>;
+  /** user id → ids of the read queues the user belongs to. */
+  queuesOf: Map<string, Set<string>>;
+  /** Queues whose membership was read: only those can show a removal. */
+  queuesRead: Set<string>;
+  errors: Issue[];
+  warnings: Issue[];
+  /** Undeclared managers already warned about (one warning per manager). */
+  managerNotes: Set<string>;
+  managerSuggestions: Map<string, string | undefined>;
+  managerCandidates?: string[];
+  rolesNotRead: boolean;
+}
+
+const ACTION_ORDER: Record<Change['action'], number> = { create: 0, restore: 1, update: 2, deactivate: 3 };
+const STATE_RANK: Record<OrgUser['state'], number> = { active: 0, inactive: 1, deleted: 2 };
+
+function byName<T extends Named>(a: T, b: T): number {
+  return compareStrings(a.name, b.name) || compareStrings(a.id, b.id);
+}
+
+function byGrant(a: GrantRef, b: GrantRef): number {
+  return compareStrings(a.role, b.role) || compareStrings(a.division, b.division) || compareStrings(a.roleId, b.roleId) || compareStrings(a.divisionId, b.divisionId);
+}
+
+/** Where a fact was written: `field/item`, else the field, else the user. */
+function where(user: DesiredUser, field: string, item?: string): Source {
+  return (item === undefined ? undefined : user.at?.[`${field}/${item}`]) ?? user.at?.[field] ?? user.source;
+}
+
+/**
+ * One org user per email. Duplicates (the API does not forbid them across states) are reported; the
+ * active one, else the lowest id, is the one the plan manages.
+ */
+function indexOrgUsers(org: OrgState, warnings: Issue[]): { live: Map<string, OrgUser>; deleted: Map<string, OrgUser>; byId: Map<string, OrgUser>; shadowed: Set<string> } {
+  const live = new Map<string, OrgUser>();
+  const deleted = new Map<string, OrgUser>();
+  const byId = new Map<string, OrgUser>();
+  const dupes = new Map<string, OrgUser[]>();
+  for (const user of org.users) {
+    byId.set(user.id, user);
+    const email = normalEmail(user.email);
+    if (user.state === 'deleted') {
+      const seen = deleted.get(email);
+      if (!seen || (user.dateDeleted ?? '') > (seen.dateDeleted ?? '')) deleted.set(email, user);
+      continue;
+    }
+    const seen = live.get(email);
+    if (!seen) {
+      live.set(email, user);
+      continue;
+    }
+    const list = dupes.get(email) ?? [seen];
+    list.push(user);
+    dupes.set(email, list);
+    if (STATE_RANK[user.state] < STATE_RANK[seen.state] || (user.state === seen.state && compareStrings(user.id, seen.id) < 0)) live.set(email, user);
+  }
+  const shadowed = new Set<string>();
+  for (const [email, list] of [...dupes].sort(([a], [b]) => compareStrings(a, b))) {
+    const kept = live.get(email) as OrgUser;
+    for (const user of list) if (user !== kept) shadowed.add(user.id);
+    warnings.push({
+      severity: 'warning',
+      code: 'duplicate-org-email',
+      message: `The org holds ${list.length} users with the email ${email} (ids ${list.map((u) => u.id).sort(compareStrings).join(', ')}); the plan manages ${kept.id} (${kept.state}) and leaves the others alone.`,
+      hint: 'Delete or rename the extra users in Genesys Cloud.',
+    });
+  }
+  return { live, deleted, byId, shadowed };
+}
+
+function orgEmailOf(context: Context, id: string): string {
+  const user = context.byId.get(id);
+  return user ? normalEmail(user.email) : `unknown user ${id}`;
+}
+
+/** The manager as a reference: an id when the user exists (or is restored), none when created in this run. */
+function resolveManager(context: Context, user: DesiredUser, manager: string): ManagerRef | null | undefined {
+  const email = normalEmail(manager);
+  if (email === '') return null;
+  const declared = context.declared.has(email);
+  const existing = context.live.get(email) ?? (declared ? context.deleted.get(email) : undefined);
+  if (existing) {
+    if (!declared && !context.managerNotes.has(email)) {
+      context.managerNotes.add(email);
+      context.warnings.push({
+        severity: 'warning',
+        code: 'manager-undeclared',
+        message: `Manager ${email} is not declared in users/; found in the org as "${existing.name}"${existing.state === 'inactive' ? ' (inactive)' : ''}.`,
+        hint: 'Declare the manager in users/ to manage them too.',
+        ...issueAt(where(user, 'manager')),
+      });
+    }
+    return { email, id: existing.id };
+  }
+  if (declared) return { email };
+  context.managerCandidates ??= [...new Set([...context.declared, ...context.live.keys()])];
+  const guess = suggest(email, context.managerCandidates, context.managerSuggestions);
+  context.errors.push({
+    severity: 'error',
+    code: 'unknown-manager',
+    message: `Manager ${email} is neither declared in users/ nor a user in the org.${guess === undefined ? '' : ` Did you mean ${guess}?`}`,
+    hint: 'Fix the email, declare the manager in users/, or create them in Genesys Cloud first.',
+    ...issueAt(where(user, 'manager')),
+  });
+  return undefined;
+}
+
+function textChange(field: 'name' | 'title' | 'department', wanted: string | undefined, current: string | undefined): FieldChange | undefined {
+  if (wanted === undefined) return undefined;
+  const after = normalText(wanted);
+  const before = normalText(current);
+  return after === before ? undefined : { field, kind: 'text', before, after };
+}
+
+function setChange(field: 'queues' | 'groups' | 'locations', wanted: Named[], current: Iterable<string>, index: NameIndex, removable: (id: string) => boolean): FieldChange | undefined {
+  const want = new Map(wanted.map((n) => [n.id, n]));
+  const have = new Set(current);
+  const add = [...want.values()].filter((n) => !have.has(n.id)).sort(byName);
+  const remove = [...have].filter((id) => !want.has(id) && removable(id)).map((id) => namedById(index, id)).sort(byName);
+  return add.length === 0 && remove.length === 0 ? undefined : { field, kind: 'set', add, remove };
+}
+
+function levelsChange(field: 'skills' | 'languages', wanted: Level[], current: Record<string, number> | undefined, index: NameIndex): FieldChange | undefined {
+  const have = current ?? {};
+  const want = new Map(wanted.map((l) => [l.id, l]));
+  const add: Level[] = [];
+  const change: LevelChange[] = [];
+  for (const level of want.values()) {
+    const before = have[level.id];
+    if (before === undefined) add.push(level);
+    else if (Number(before) !== level.level) change.push({ id: level.id, name: level.name, before: Number(before), after: level.level });
+  }
+  const remove: Level[] = [];
+  for (const [id, before] of Object.entries(have)) {
+    if (!want.has(id)) remove.push({ ...namedById(index, id), level: Number(before) });
+  }
+  if (add.length === 0 && change.length === 0 && remove.length === 0) return undefined;
+  return { field, kind: 'levels', add: add.sort(byName), change: change.sort(byName), remove: remove.sort(byName) };
+}
+
+function resolveLevels(context: Context, user: DesiredUser, field: 'skills' | 'languages', wanted: Record<string, number>): Level[] | undefined {
+  const index = context.names[field];
+  const out: Level[] = [];
+  let ok = true;
+  for (const [name, level] of Object.entries(wanted)) {
+    const named = resolveName(index, name, where(user, field, name), context.errors);
+    if (named) out.push({ id: named.id, name: named.name, level: Number(level) });
+    else ok = false;
+  }
+  return ok ? out : undefined;
+}
+
+function resolveSet(context: Context, user: DesiredUser, field: 'queues' | 'groups' | 'locations', wanted: string[]): Named[] | undefined {
+  const index = context.names[field];
+  const out: Named[] = [];
+  let ok = true;
+  for (const name of wanted) {
+    const named = resolveName(index, name, where(user, field, name), context.errors);
+    if (named) out.push(named);
+    else ok = false;
+  }
+  return ok ? out : undefined;
+}
+
+function resolveGrants(context: Context, user: DesiredUser, wanted: NonNullable<DesiredUser['roles']>): GrantRef[] | undefined {
+  const out: GrantRef[] = [];
+  let ok = true;
+  for (const grant of wanted) {
+    const at = where(user, 'roles', grant.role);
+    const role = resolveName(context.names.roles, grant.role, at, context.errors);
+    const division =
+      grant.division === undefined || normalText(grant.division) === null
+        ? context.home
+        : resolveName(context.names.divisions, grant.division, user.at?.[`roles/${grant.role}/division`] ?? at, context.errors);
+    if (role && division) out.push({ roleId: role.id, role: role.name, divisionId: division.id, division: division.name });
+    else ok = false;
+  }
+  return ok ? out : undefined;
+}
+
+/**
+ * Every managed field that differs between the desired user and `current` (undefined for a user to
+ * create: all befores empty). Undefined when a name of this user did not resolve.
+ */
+function diffFields(context: Context, user: DesiredUser, current: OrgUser | undefined): FieldChange[] | undefined {
+  const { names } = context;
+  const fields: FieldChange[] = [];
+  let ok = true;
+  const push = (change: FieldChange | undefined): void => {
+    if (change) fields.push(change);
+  };
+
+  push(textChange('name', user.name, current?.name));
+  push(textChange('title', user.title, current?.title));
+  push(textChange('department', user.department, current?.department));
+
+  if (user.division !== undefined) {
+    const division = resolveName(names.divisions, user.division, where(user, 'division'), context.errors);
+    if (!division) ok = false;
+    else if (!current) fields.push({ field: 'division', kind: 'ref', before: null, after: division });
+    else {
+      const beforeId = current.divisionId ?? context.home.id;
+      if (beforeId !== division.id) fields.push({ field: 'division', kind: 'ref', before: namedById(names.divisions, beforeId), after: division });
+    }
+  }
+
+  if (user.manager !== undefined) {
+    const after = resolveManager(context, user, user.manager);
+    if (after === undefined) ok = false;
+    else {
+      const before: ManagerRef | null = current?.managerId ? { email: orgEmailOf(context, current.managerId), id: current.managerId } : null;
+      const same = after === null ? before === null : after.id !== undefined && before?.id === after.id;
+      if (!same) fields.push({ field: 'manager', kind: 'manager', before, after });
+    }
+  }
+
+  if (user.phones !== undefined) {
+    const after = normalPhones(user.phones, context.region);
+    const before = normalPhones(current?.phones, context.region);
+    if (!samePhones(before, after)) fields.push({ field: 'phones', kind: 'phones', before, after });
+  }
+
+  if (user.acdAutoAnswer !== undefined) {
+    const before = current?.acdAutoAnswer ?? null;
+    // The API's default is off: an unset flag already equals `false`.
+    if ((before ?? false) !== user.acdAutoAnswer) fields.push({ field: 'acdAutoAnswer', kind: 'bool', before, after: user.acdAutoAnswer });
+  }
+
+  if (user.employerInfo !== undefined) {
+    const after = normalEmployerInfo(user.employerInfo);
+    const before = normalEmployerInfo(current?.employerInfo);
+    if (!sameEmployerInfo(before, after)) fields.push({ field: 'employerInfo', kind: 'employerInfo', before, after: after ?? {} });
+  }
+
+  if (user.roles !== undefined) {
+    const wanted = resolveGrants(context, user, user.roles);
+    if (!wanted) ok = false;
+    else if (current && current.state !== 'deleted' && current.roleGrants === undefined) context.rolesNotRead = true;
+    else {
+      const want = new Map(wanted.map((g) => [`${g.roleId}|${g.divisionId}`, g]));
+      const have = new Map((current?.roleGrants ?? []).map((g) => [`${g.roleId}|${g.divisionId}`, g]));
+      const add = [...want].filter(([key]) => !have.has(key)).map(([, g]) => g).sort(byGrant);
+      const remove = [...have]
+        .filter(([key]) => !want.has(key))
+        .map(([, g]) => ({ roleId: g.roleId, role: namedById(names.roles, g.roleId).name, divisionId: g.divisionId, division: namedById(names.divisions, g.divisionId).name }))
+        .sort(byGrant);
+      if (add.length > 0 || remove.length > 0) fields.push({ field: 'roles', kind: 'grants', add, remove });
+    }
+  }
+
+  for (const field of ['skills', 'languages'] as const) {
+    const wanted = user[field];
+    if (wanted === undefined) continue;
+    const levels = resolveLevels(context, user, field, wanted);
+    if (!levels) ok = false;
+    else push(levelsChange(field, levels, current?.[field], names[field]));
+  }
+
+  if (user.queues !== undefined) {
+    const wanted = resolveSet(context, user, 'queues', user.queues);
+    if (!wanted) ok = false;
+    else push(setChange('queues', wanted, current ? (context.queuesOf.get(current.id) ?? []) : [], names.queues, (id) => context.queuesRead.has(id)));
+  }
+  if (user.groups !== undefined) {
+    const wanted = resolveSet(context, user, 'groups', user.groups);
+    if (!wanted) ok = false;
+    else push(setChange('groups', wanted, current?.groupIds ?? [], names.groups, () => true));
+  }
+  if (user.locations !== undefined) {
+    const wanted = resolveSet(context, user, 'locations', user.locations);
+    if (!wanted) ok = false;
+    else push(setChange('locations', wanted, current?.locationIds ?? [], names.locations, () => true));
+  }
+
+  for (const field of ['profileSkills', 'certifications'] as const) {
+    const wanted = user[field];
+    if (wanted === undefined) continue;
+    const after = new Set(normalStrings(wanted));
+    const before = new Set(normalStrings(current?.[field]));
+    const add = [...after].filter((s) => !before.has(s));
+    const remove = [...before].filter((s) => !after.has(s));
+    if (add.length > 0 || remove.length > 0) fields.push({ field, kind: 'strings', add, remove });
+  }
+
+  return ok ? fields : undefined;
+}
+
+function baseChange(action: Change['action'], user: DesiredUser, current: OrgUser | undefined, fields: FieldChange[]): Change {
+  const change: Change = { action, email: user.email, name: normalText(user.name) ?? user.name, fields, source: user.source };
+  if (current) {
+    change.id = current.id;
+    change.version = current.version;
+  }
+  return change;
+}
+
+/** The prune scope, resolved; undefined when pruning is off. */
+function pruneScope(context: Context, config: ProvisionConfig): ((user: OrgUser) => boolean) | undefined {
+  const scope = config.scope;
+  if (!scope?.prune) return undefined;
+  const divisionNames = scope.divisions ?? [];
+  const domains = new Set((scope.emailDomains ?? []).map((d) => normalEmail(d).replace(/^@/, '')).filter((d) => d !== ''));
+  if (divisionNames.length === 0 && domains.size === 0) {
+    context.errors.push({
+      severity: 'error',
+      code: 'prune-without-scope',
+      message: 'scope.prune is on but the scope names no divisions and no email domains: every undeclared user would be deactivated.',
+      hint: 'Set scope.divisions and/or scope.emailDomains in the config file, or turn scope.prune off.',
+    });
+    return undefined;
+  }
+  const divisions = new Set<string>();
+  for (const name of divisionNames) {
+    const errors: Issue[] = [];
+    const named = resolveName(context.names.divisions, name, undefined, errors);
+    if (named) divisions.add(named.id);
+    for (const issue of errors) context.errors.push({ ...issue, message: `scope.divisions: ${issue.message}` });
+  }
+  // Both criteria, when both are given, must hold: the narrower scope is the safer one.
+  return (user) => {
+    if (divisionNames.length > 0 && !divisions.has(user.divisionId ?? context.home.id)) return false;
+    if (domains.size > 0) {
+      const email = normalEmail(user.email);
+      if (!domains.has(email.slice(email.lastIndexOf('@') + 1))) return false;
+    }
+    return true;
+  };
+}
+
+function compareChanges(a: Change, b: Change): number {
+  return ACTION_ORDER[a.action] - ACTION_ORDER[b.action] || compareStrings(a.email, b.email);
+}
+
+/** Desired users against the org: the sorted changes, the counts, the warnings and the resolution errors. */
+export function diffUsers(desired: DesiredState, org: OrgState, config: ProvisionConfig): DiffResult {
+  const warnings: Issue[] = [];
+  const errors: Issue[] = [];
+  const { live, deleted, byId, shadowed } = indexOrgUsers(org, warnings);
+  const names: Indexes = {
+    skills: indexNames('skill', org.lookups.skills),
+    languages: indexNames('language', org.lookups.languages),
+    queues: indexNames('queue', org.lookups.queues),
+    groups: indexNames('group', org.lookups.groups),
+    roles: indexNames('role', org.lookups.roles),
+    divisions: indexNames('division', org.lookups.divisions),
+    locations: indexNames('location', org.lookups.locations),
+  };
+  const queuesOf = new Map<string, Set<string>>();
+  for (const [queueId, members] of Object.entries(org.queueMembers)) {
+    for (const userId of members) {
+      const set = queuesOf.get(userId);
+      if (set) set.add(queueId);
+      else queuesOf.set(userId, new Set([queueId]));
+    }
+  }
+  const context: Context = {
+    org,
+    region: config.phoneRegion,
+    names,
+    home: namedById(names.divisions, org.homeDivisionId),
+    live,
+    deleted,
+    byId,
+    declared: new Set(desired.users.map((u) => normalEmail(u.email))),
+    queuesOf,
+    queuesRead: new Set(Object.keys(org.queueMembers)),
+    errors,
+    warnings,
+    managerNotes: new Set(),
+    managerSuggestions: new Map(),
+    rolesNotRead: false,
+  };
+
+  const changes: Change[] = [];
+  const summary: Summary = { create: 0, update: 0, restore: 0, deactivate: 0, unchanged: 0, unmanaged: 0 };
+  let managedCount = 0;
+  const matched = new Set<string>();
+
+  for (const user of desired.users) {
+    const email = normalEmail(user.email);
+    const current = live.get(email);
+    if (current) {
+      matched.add(current.id);
+      managedCount += 1;
+      const fields = diffFields(context, user, current);
+      if (!fields) continue;
+      if (user.state === 'inactive' && current.state === 'active') {
+        changes.push({ ...baseChange('deactivate', user, current, sortFields(fields)), reason: 'declared' });
+        continue;
+      }
+      if (user.state === 'active' && current.state === 'inactive') fields.unshift({ field: 'state', kind: 'text', before: 'inactive', after: 'active' });
+      if (fields.length === 0) summary.unchanged += 1;
+      else changes.push(baseChange('update', user, current, sortFields(fields)));
+      continue;
+    }
+    const gone = deleted.get(email);
+    if (gone) {
+      const fields = diffFields(context, user, gone);
+      if (!fields) continue;
+      // Restoring makes the user active; a declared `inactive` switches them off again afterwards.
+      if (user.state === 'inactive') fields.unshift({ field: 'state', kind: 'text', before: 'deleted', after: 'inactive' });
+      const change = baseChange('restore', user, gone, sortFields(fields));
+      if (gone.dateDeleted) change.deletedAt = gone.dateDeleted;
+      changes.push(change);
+      continue;
+    }
+    const fields = diffFields(context, user, undefined);
+    if (!fields) continue;
+    if (user.state !== undefined) fields.unshift({ field: 'state', kind: 'text', before: null, after: user.state });
+    changes.push(baseChange('create', user, undefined, sortFields(fields)));
+  }
+
+  const inScope = pruneScope(context, config);
+  for (const user of live.values()) {
+    if (matched.has(user.id)) continue;
+    if (!inScope || !inScope(user)) continue;
+    managedCount += 1;
+    if (user.state !== 'active') {
+      summary.unchanged += 1;
+      continue;
+    }
+    changes.push({ action: 'deactivate', email: normalEmail(user.email), name: user.name, id: user.id, version: user.version, fields: [], reason: 'pruned' });
+  }
+  for (const user of org.users) {
+    if (user.state === 'deleted' || matched.has(user.id)) continue;
+    if (shadowed.has(user.id) || !inScope || !inScope(user)) summary.unmanaged += 1;
+  }
+
+  if (context.rolesNotRead) {
+    warnings.push({
+      severity: 'warning',
+      code: 'roles-not-read',
+      message: 'Some users manage roles but the org was read without role grants: their roles are left unchanged.',
+      hint: 'This is a bug in the org reader; please report it.',
+    });
+  }
+
+  changes.sort(compareChanges);
+  for (const change of changes) summary[change.action] += 1;
+  return { changes, summary, warnings, errors, managedCount };
+}
+
+const FIELD_ORDER: FieldChange['field'][] = [
+  'name',
+  'state',
+  'title',
+  'department',
+  'division',
+  'manager',
+  'phones',
+  'acdAutoAnswer',
+  'employerInfo',
+  'roles',
+  'skills',
+  'languages',
+  'queues',
+  'groups',
+  'locations',
+  'profileSkills',
+  'certifications',
+];
+
+function sortFields(fields: FieldChange[]): FieldChange[] {
+  return fields.sort((a, b) => FIELD_ORDER.indexOf(a.field) - FIELD_ORDER.indexOf(b.field));
+}

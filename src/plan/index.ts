@@ -1,0 +1,59 @@
+// The planner: what to read, then desired state + org → a checked, checksummed Plan. Pure: no clock, env or network.
+import type { DesiredState, Issue, OrgState, Plan, ProvisionConfig, ReadRequest } from '../model/index.js';
+import { planChecksum } from './checksum.js';
+import { diffUsers } from './diff.js';
+import { DEFAULT_SAFETY, checkSafety } from './safety.js';
+
+export { planChecksum, verifyChecksum, canonicalJson } from './checksum.js';
+export { checkSafety, DEFAULT_SAFETY, SAFETY_RULES, PERCENT_FLOOR } from './safety.js';
+export type { SafetyContext } from './safety.js';
+export { diffUsers } from './diff.js';
+export type { DiffResult } from './diff.js';
+export { foldName, suggest } from './names.js';
+
+/**
+ * What the reader must fetch for this desired state: deleted users only for declared emails, queue
+ * membership only for referenced queues, role grants only when roles are managed or a safety rule
+ * needs them (admin holders when users may be deactivated).
+ */
+export function readRequestFor(desired: DesiredState, config?: ProvisionConfig): ReadRequest {
+  const emails = new Set<string>();
+  const queues = new Map<string, string>();
+  const roleEmails: string[] = [];
+  let deactivating = config?.scope?.prune === true;
+  for (const user of desired.users) {
+    emails.add(user.email);
+    for (const queue of user.queues ?? []) {
+      const key = queue.trim().toLowerCase();
+      if (!queues.has(key)) queues.set(key, queue.trim());
+    }
+    if (user.roles !== undefined) roleEmails.push(user.email);
+    if (user.state === 'inactive') deactivating = true;
+  }
+  const adminRoles = config?.safety?.adminRoles ?? DEFAULT_SAFETY.adminRoles;
+  // The admin-holder rule makes do with the users listing's role ids where grants are not read.
+  const roles = roleEmails.length > 0 || (deactivating && adminRoles.length > 0);
+  const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  return { emails: [...emails].sort(byCodeUnit), queueNames: [...queues.values()].sort(byCodeUnit), roles, roleEmails: roleEmails.sort(byCodeUnit) };
+}
+
+/**
+ * Diffs, checks safety and seals the plan. `errors` holds resolution problems (unknown or ambiguous
+ * names, unknown managers, an unusable prune scope): when it is not empty the plan must not be shown.
+ */
+export function buildPlan(input: { desired: DesiredState; org: OrgState; config: ProvisionConfig; allowUnsafe?: boolean }): { plan: Plan; errors: Issue[] } {
+  const { desired, org, config } = input;
+  const result = diffUsers(desired, org, config);
+  const safety = checkSafety(result.changes, { desired, org, config, managedCount: result.managedCount }, input.allowUnsafe === true);
+  const unsealed: Omit<Plan, 'checksum'> = {
+    formatVersion: 1,
+    target: { environment: org.target.environment, orgId: org.target.orgId, orgName: org.target.orgName },
+    inputsDigest: desired.digest,
+    changes: result.changes,
+    summary: result.summary,
+    warnings: result.warnings,
+    safety,
+    readCalls: org.apiCalls,
+  };
+  return { plan: { ...unsealed, checksum: planChecksum(unsealed) }, errors: result.errors };
+}

@@ -1,0 +1,100 @@
+// Normalisation applied to both sides before comparing: emails, text, string sets, phones, employer info.
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import type { CountryCode } from 'libphonenumber-js';
+import type { EmployerInfo, Phone, PhoneType } from '../model/index.js';
+
+/** Identity key of a user on both sides: lower-case, trimmed, NFC. */
+export function normalEmail(email: string): string {
+  return email.trim().normalize('NFC').toLowerCase();
+}
+
+/** Trimmed NFC text; blank means "none". */
+export function normalText(text: string | undefined | null): string | null {
+  if (text === undefined || text === null) return null;
+  const trimmed = text.trim().normalize('NFC');
+  return trimmed === '' ? null : trimmed;
+}
+
+/** Code-unit order: the same on every machine whatever its locale. */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Trimmed, de-duplicated, sorted strings (profile skills, certifications). */
+export function normalStrings(list: readonly string[] | undefined): string[] {
+  if (!list) return [];
+  const out = new Set<string>();
+  for (const item of list) {
+    const text = normalText(item);
+    if (text !== null) out.add(text);
+  }
+  return [...out].sort(compareStrings);
+}
+
+const E164 = /^\+[1-9]\d{1,14}$/;
+const PHONE_TYPES: PhoneType[] = ['work', 'work2', 'work3', 'work4', 'home', 'mobile', 'other'];
+
+/**
+ * A phone in canonical form: E.164 number, trimmed extension. The API sometimes answers a display
+ * form ("+1 317-555-0100 ext. 12"), which is parsed back into number and extension.
+ */
+export function normalPhone(phone: Phone, region?: string): Phone {
+  let number = phone.number?.trim() || undefined;
+  let extension = phone.extension?.trim() || undefined;
+  if (number !== undefined && !E164.test(number)) {
+    const parsed = parsePhoneNumberFromString(number, region ? { defaultCountry: region.toUpperCase() as CountryCode } : undefined);
+    if (parsed) {
+      number = parsed.number;
+      extension = extension ?? (parsed.ext || undefined);
+    } else {
+      // Unparseable: compare digits only, so formatting alone never shows as a change.
+      const digits = number.replace(/[^\d+]/g, '');
+      number = digits === '' ? number : digits;
+    }
+  }
+  const out: Phone = { type: phone.type, mediaType: phone.mediaType ?? 'PHONE' };
+  if (number !== undefined) out.number = number;
+  if (extension !== undefined) out.extension = extension;
+  return out;
+}
+
+function phoneKey(phone: Phone): string {
+  return `${PHONE_TYPES.indexOf(phone.type)}|${phone.type}|${phone.mediaType}|${phone.number ?? ''}|${phone.extension ?? ''}`;
+}
+
+/** Canonical, de-duplicated phones sorted by type then media type: two lists are equal iff these are. */
+export function normalPhones(phones: readonly Phone[] | undefined, region?: string): Phone[] {
+  if (!phones) return [];
+  const byKey = new Map<string, Phone>();
+  for (const phone of phones) {
+    const normal = normalPhone(phone, region);
+    byKey.set(phoneKey(normal), normal);
+  }
+  return [...byKey.keys()].sort(compareStrings).map((key) => byKey.get(key) as Phone);
+}
+
+export function samePhones(a: readonly Phone[], b: readonly Phone[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) {
+    if (phoneKey(a[i] as Phone) !== phoneKey(b[i] as Phone)) return false;
+  }
+  return true;
+}
+
+const EMPLOYER_KEYS = ['employeeId', 'employeeType', 'dateHire', 'officialName'] as const;
+
+/** Employer info with blank parts dropped; null when nothing is left. */
+export function normalEmployerInfo(info: EmployerInfo | undefined | null): EmployerInfo | null {
+  if (!info) return null;
+  const out: EmployerInfo = {};
+  for (const key of EMPLOYER_KEYS) {
+    const value = normalText(info[key]);
+    if (value !== null) out[key] = value;
+  }
+  return Object.keys(out).length === 0 ? null : out;
+}
+
+export function sameEmployerInfo(a: EmployerInfo | null, b: EmployerInfo | null): boolean {
+  if (a === null || b === null) return a === b;
+  return EMPLOYER_KEYS.every((key) => a[key] === b[key]);
+}

@@ -1,0 +1,157 @@
+// The safety policy: rules as data with limits from the config, checked in one function, overridden only by a flag.
+import type { Change, DesiredState, OrgState, OrgUser, ProvisionConfig, SafetyConfig, SafetyVerdict, Violation } from '../model/index.js';
+import { foldName } from './names.js';
+import { normalEmail } from './normalize.js';
+
+export interface SafetyContext {
+  desired: DesiredState;
+  org: OrgState;
+  config: ProvisionConfig;
+  /** Org users the plan manages (the base of the percentage). */
+  managedCount: number;
+}
+
+/** The limits used when the config leaves them out. */
+export const DEFAULT_SAFETY: SafetyConfig = {
+  maxDeactivations: 10,
+  maxDeactivationPercent: 10,
+  protectedUsers: [],
+  adminRoles: ['Master Admin'],
+};
+
+/**
+ * Below this many managed users the percentage limit does not apply: on a tiny org a single
+ * deactivation is already a large share (octoDNS keeps the same floor for its thresholds).
+ */
+export const PERCENT_FLOOR = 10;
+
+interface Rule {
+  rule: Violation['rule'];
+  /** Messages, one per breach; none when the plan keeps the rule. */
+  check(changes: Change[], context: SafetyContext, limits: SafetyConfig): string[];
+}
+
+const number = new Intl.NumberFormat('en-US');
+
+function deactivations(changes: Change[]): Change[] {
+  return changes.filter((c) => c.action === 'deactivate');
+}
+
+function share(count: number, managed: number): string {
+  const percent = managed === 0 ? 100 : (count / managed) * 100;
+  return `${percent.toFixed(1)}% of ${number.format(managed)} managed ${managed === 1 ? 'user' : 'users'}`;
+}
+
+function exceed(count: number): string {
+  return count === 1 ? 'exceeds' : 'exceed';
+}
+
+function plural(count: number, word: string): string {
+  return `${number.format(count)} ${word}${count === 1 ? '' : 's'}`;
+}
+
+function pruning(context: SafetyContext): boolean {
+  return context.config.scope?.prune === true;
+}
+
+/** The rules, in the order their violations are reported. */
+export const SAFETY_RULES: readonly Rule[] = [
+  {
+    rule: 'max-deactivations',
+    check(changes, context, limits) {
+      const count = deactivations(changes).length;
+      if (count <= limits.maxDeactivations) return [];
+      return [`${plural(count, 'deactivation')} (${share(count, context.managedCount)}) ${exceed(count)} the limit of ${number.format(limits.maxDeactivations)} (safety.maxDeactivations).`];
+    },
+  },
+  {
+    rule: 'max-deactivation-percent',
+    check(changes, context, limits) {
+      const count = deactivations(changes).length;
+      if (count === 0 || context.managedCount < PERCENT_FLOOR) return [];
+      if ((count / context.managedCount) * 100 <= limits.maxDeactivationPercent) return [];
+      return [`${plural(count, 'deactivation')} (${share(count, context.managedCount)}) ${exceed(count)} the limit of ${limits.maxDeactivationPercent}% (safety.maxDeactivationPercent).`];
+    },
+  },
+  {
+    rule: 'empty-desired-state',
+    check(_changes, context) {
+      if (!pruning(context) || context.desired.users.length > 0) return [];
+      return ['Pruning is on and no users are declared: every active user in scope would be deactivated.'];
+    },
+  },
+  {
+    rule: 'failed-files',
+    check(_changes, context) {
+      const failed = context.desired.failedFiles;
+      if (!pruning(context) || failed.length === 0) return [];
+      return [`Pruning is on but ${plural(failed.length, 'file')} could not be read (${failed.join(', ')}): their users would count as undeclared and be deactivated.`];
+    },
+  },
+  {
+    rule: 'protected-user',
+    check(changes, _context, limits) {
+      const protectedUsers = new Set(limits.protectedUsers.map(normalEmail));
+      if (protectedUsers.size === 0) return [];
+      const out: string[] = [];
+      for (const change of changes) {
+        if (!protectedUsers.has(normalEmail(change.email))) continue;
+        if (change.action === 'deactivate') out.push(`Protected user ${change.email} would be deactivated (${change.reason === 'pruned' ? 'undeclared in a pruned scope' : 'declared inactive'}).`);
+        for (const field of change.fields) {
+          if (field.kind === 'grants' && field.remove.length > 0) {
+            out.push(`Protected user ${change.email} would lose ${plural(field.remove.length, 'role')}: ${field.remove.map((g) => `${g.role} (${g.division})`).join(', ')}.`);
+          }
+        }
+      }
+      return out;
+    },
+  },
+  {
+    rule: 'last-admin',
+    check(changes, context, limits) {
+      const adminNames = new Set(limits.adminRoles.map(foldName));
+      const roles = context.org.lookups.roles.filter((r) => adminNames.has(foldName(r.name)));
+      const out: string[] = [];
+      const byId = new Map(changes.filter((c) => c.id !== undefined).map((c) => [c.id as string, c]));
+      for (const role of roles) {
+        // Grants in every division when they were read; otherwise the role ids of the users listing.
+        const grantsOf = (u: OrgUser): number => u.roleGrants?.filter((g) => g.roleId === role.id).length ?? (u.roleIds?.includes(role.id) ? 1 : 0);
+        const holders = context.org.users.filter((u) => u.state === 'active' && grantsOf(u) > 0);
+        if (holders.length === 0) continue;
+        const lost: string[] = [];
+        let kept = 0;
+        for (const holder of holders) {
+          const change = byId.get(holder.id);
+          if (change?.action === 'deactivate') {
+            lost.push(`${holder.email} (deactivated)`);
+            continue;
+          }
+          const held = grantsOf(holder);
+          const removed = change?.fields.reduce((n, f) => n + (f.kind === 'grants' ? f.remove.filter((g) => g.roleId === role.id).length : 0), 0) ?? 0;
+          const added = change?.fields.some((f) => f.kind === 'grants' && f.add.some((g) => g.roleId === role.id)) ?? false;
+          if (removed >= held && !added) lost.push(`${holder.email} (role removed)`);
+          else kept += 1;
+        }
+        if (kept > 0) continue;
+        // New holders the plan grants the role to keep the org administrable.
+        const gained = changes.some(
+          (c) => c.action !== 'deactivate' && c.fields.some((f) => f.kind === 'grants' && f.add.some((g) => g.roleId === role.id)) && !c.fields.some((f) => f.field === 'state' && f.kind === 'text' && f.after === 'inactive'),
+        );
+        if (gained) continue;
+        out.push(`The plan removes the last ${holders.length === 1 ? 'holder' : `${holders.length} holders`} of the admin role "${role.name}": ${lost.join(', ')}.`);
+      }
+      return out;
+    },
+  },
+];
+
+/** Checks every rule. A blocked plan stays blocked; `allowUnsafe` only marks it overridden. */
+export function checkSafety(changes: Change[], context: SafetyContext, allowUnsafe: boolean): SafetyVerdict {
+  const limits: SafetyConfig = { ...DEFAULT_SAFETY, ...context.config.safety };
+  const violations: Violation[] = [];
+  for (const rule of SAFETY_RULES) {
+    for (const message of rule.check(changes, context, limits)) violations.push({ rule: rule.rule, message });
+  }
+  const blocked = violations.length > 0;
+  return { blocked, violations, overridden: blocked && allowUnsafe };
+}

@@ -1,0 +1,167 @@
+// The terminal plan: Terraform-like `+`/`~`/`↺`/`-` lines, field before → after, colour only when asked.
+import pc from 'picocolors';
+import type { Action, Change, Issue, Plan, SafetyVerdict } from '../model/index.js';
+import { quoted, visible } from './escape.js';
+import { fieldLine, type Style, type WordPart } from './fields.js';
+import { readFooter, summaryLine } from './summary.js';
+
+type Colors = ReturnType<typeof pc.createColors>;
+
+const SYMBOL: Record<Action, string> = { create: '+', update: '~', restore: '↺', deactivate: '-' };
+/** Field lines sit under the change they belong to. */
+const FIELD_INDENT = ' '.repeat(8);
+/** Past this width the source column is not aligned any further (one long name must not push every line). */
+const MAX_ALIGN = 72;
+/** Lists wrap before this width. */
+const WRAP = 100;
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;]*m/g;
+
+/** Columns a string takes on screen, colour codes aside. */
+function width(text: string): number {
+  return [...text.replace(ANSI, '')].length;
+}
+
+function pad(text: string, to: number): string {
+  return text + ' '.repeat(Math.max(0, to - width(text)));
+}
+
+function colorFor(action: Action, c: Colors): (s: string) => string {
+  switch (action) {
+    case 'create':
+      return c.green;
+    case 'update':
+      return c.yellow;
+    case 'restore':
+      return c.cyan;
+    case 'deactivate':
+      return c.red;
+  }
+}
+
+function textStyle(c: Colors): Style {
+  const inner = (value: string): string => quoted(value).slice(1, -1);
+  return {
+    text: visible,
+    quote: quoted,
+    added: (piece) => c.green(`+ ${piece}`),
+    removed: (piece) => c.red(`- ${piece}`),
+    changed: (piece) => c.yellow(`~ ${piece}`),
+    wordDiff: (parts: WordPart[]) => {
+      const body = parts
+        .map((part) => {
+          const value = inner(part.value);
+          if (part.op === 'same') return value;
+          // Without colour the edit is marked like `git diff --word-diff=plain`.
+          if (!c.isColorSupported) return part.op === 'add' ? `{+${value}+}` : `[-${value}-]`;
+          return part.op === 'add' ? c.green(value) : c.red(c.strikethrough(value));
+        })
+        .join('');
+      return `"${body}"`;
+    },
+    arrow: ' → ',
+    none: '(none)',
+  };
+}
+
+/** What the header says after the name: why a user is restored or deactivated. */
+function note(change: Change): string {
+  if (change.action === 'restore' && change.deletedAt) return `(deleted ${visible(change.deletedAt.slice(0, 10))})`;
+  if (change.action === 'deactivate') return change.reason === 'pruned' ? '(in scope, not in git)' : '(declared state: inactive)';
+  return '';
+}
+
+function source(change: Change): string {
+  return change.source ? visible(`${change.source.file}:${change.source.line}`) : '';
+}
+
+/** Items joined with ", ", wrapped under the value column when the line grows past WRAP. */
+function wrapItems(prefix: string, items: string[]): string[] {
+  const lines: string[] = [];
+  const indent = ' '.repeat(width(prefix));
+  let line = prefix;
+  let first = true;
+  for (const [i, item] of items.entries()) {
+    const piece = i < items.length - 1 ? `${item},` : item;
+    if (!first && width(line) + 1 + width(piece) > WRAP) {
+      lines.push(line);
+      line = indent + piece;
+      continue;
+    }
+    line = first ? line + piece : `${line} ${piece}`;
+    first = false;
+  }
+  lines.push(line);
+  return lines;
+}
+
+function renderChange(change: Change, actionWidth: number, leftWidth: number, style: Style, c: Colors): string[] {
+  const left = headerLeft(change, actionWidth, c);
+  const where = source(change);
+  const header = where ? `${pad(left, leftWidth)}  ${c.dim(where)}` : left;
+  const fields = change.fields.map((f) => fieldLine(f, style, change.action));
+  const labelWidth = Math.max(0, ...fields.map((f) => f.label.length + 1));
+  const lines = [header.trimEnd()];
+  for (const field of fields) {
+    lines.push(...wrapItems(`${FIELD_INDENT}${pad(`${field.label}:`, labelWidth)}  `, field.items));
+  }
+  return lines;
+}
+
+function headerLeft(change: Change, actionWidth: number, c: Colors): string {
+  const paint = colorFor(change.action, c);
+  const parts = [`  ${paint(`${SYMBOL[change.action]} ${change.action.padEnd(actionWidth)}`)}`, c.bold(visible(change.email)), quoted(change.name)];
+  const why = note(change);
+  if (why) parts.push(c.dim(why));
+  return parts.join('  ');
+}
+
+function renderWarnings(warnings: Issue[], c: Colors): string[] {
+  if (warnings.length === 0) return [];
+  const lines = [c.yellow(c.bold(`Warnings (${warnings.length}):`))];
+  for (const issue of warnings) {
+    const at = issue.file ? `${issue.file}${issue.line ? `:${issue.line}` : ''}${issue.line && issue.column ? `:${issue.column}` : ''} ` : '';
+    lines.push(`  ${visible(at)}${c.yellow('warning')} ${c.bold(visible(issue.code))}  ${visible(issue.message)}`);
+    if (issue.hint) lines.push(`      ${c.dim(`hint: ${visible(issue.hint)}`)}`);
+  }
+  return lines;
+}
+
+function renderSafety(safety: SafetyVerdict, c: Colors): string[] {
+  if (!safety.blocked && safety.violations.length === 0) return [];
+  const count = safety.violations.length;
+  const rules = `${count} safety rule${count === 1 ? '' : 's'}`;
+  const list = safety.violations.map((v) => `  - ${c.bold(v.rule)}: ${visible(v.message)}`);
+  if (safety.overridden) {
+    return [c.yellow(c.bold(`Safety override: this plan breaks ${rules}; --allow-unsafe let it through.`)), ...list];
+  }
+  if (!safety.blocked) return [c.yellow(c.bold(`This plan breaks ${rules}:`)), ...list];
+  return [
+    c.red(c.bold(`Blocked: this plan breaks ${rules} and will not be applied.`)),
+    ...list,
+    c.dim('Fix users/ or the thresholds in provision.yaml, or rerun with --allow-unsafe to apply it anyway.'),
+  ];
+}
+
+/** The whole plan for a terminal; `color` adds ANSI colour (the caller decides: TTY, NO_COLOR). */
+export function renderText(plan: Plan, color = false): string {
+  const c = pc.createColors(color);
+  const style = textStyle(c);
+  const sections: string[][] = [];
+  if (plan.changes.length > 0) {
+    const actionWidth = Math.max(...plan.changes.map((ch) => ch.action.length));
+    const leftWidth = Math.min(MAX_ALIGN, Math.max(...plan.changes.map((ch) => width(headerLeft(ch, actionWidth, c)))));
+    const target = `${quoted(plan.target.orgName)} (${visible(plan.target.environment)})`;
+    const lines = [`provision will make these changes to ${target}:`, ''];
+    for (const change of plan.changes) lines.push(...renderChange(change, actionWidth, leftWidth, style, c));
+    sections.push(lines);
+  }
+  sections.push(renderWarnings(plan.warnings, c));
+  sections.push(renderSafety(plan.safety, c));
+  sections.push([c.dim(readFooter(plan)), c.bold(summaryLine(plan))]);
+  return `${sections
+    .filter((s) => s.length > 0)
+    .map((s) => s.join('\n'))
+    .join('\n\n')}\n`;
+}

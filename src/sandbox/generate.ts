@@ -1,0 +1,68 @@
+// Builds large, realistic, deterministic orgs for benchmarks and tests.
+import { prng } from './ids.js';
+import type { SeedOrg, SeedUser } from './types.js';
+
+const FIRST = ['Ada', 'Ali', 'Amara', 'Anna', 'Ben', 'Carla', 'Chen', 'Dara', 'Diego', 'Elif', 'Emma', 'Farah', 'Felix', 'Grace', 'Hana', 'Ivan', 'Jonas', 'Kai', 'Kim', 'Lars', 'Lea', 'Liam', 'Maja', 'Mateo', 'Mia', 'Nina', 'Noah', 'Ola', 'Omar', 'Priya', 'Rosa', 'Sam', 'Sara', 'Tariq', 'Theo', 'Uma', 'Vera', 'Wei', 'Yara', 'Zoe'];
+const LAST = ['Andersson', 'Berg', 'Costa', 'Dubois', 'Eriksen', 'Fischer', 'Garcia', 'Hansen', 'Ito', 'Jensen', 'Kowalski', 'Lind', 'Martin', 'Nakamura', 'Novak', 'Olsen', 'Patel', 'Quinn', 'Rossi', 'Sato', 'Schmidt', 'Silva', 'Tanaka', 'Usman', 'Varga', 'Weber', 'Xu', 'Yilmaz', 'Zhang', 'Okafor'];
+const SKILLS = ['Billing', 'Refunds', 'Escalations', 'Technical Support', 'Onboarding', 'Retention', 'Sales', 'Upsell', 'Fraud', 'Shipping', 'Returns', 'Warranty', 'Accessibility', 'VIP', 'Chat', 'Email', 'Social', 'Callbacks', 'Outbound', 'Training'];
+const LANGUAGES = ['English', 'Spanish', 'French', 'German', 'Portuguese', 'Italian', 'Japanese', 'Mandarin', 'Arabic', 'Swedish'];
+const ROLES = ['employee', 'Agent', 'Supervisor', 'Team Lead', 'Quality Evaluator', 'Workforce Planner', 'Reporting', 'Admin'];
+const DIVISIONS = ['Home', 'Support', 'Sales', 'Billing', 'Back Office'];
+const LOCATIONS = ['Indianapolis HQ', 'Dublin', 'Stockholm', 'Manila', 'Remote - Americas', 'Remote - EMEA'];
+const TITLES = ['Agent', 'Senior Agent', 'Specialist', 'Team Lead', 'Supervisor', 'Quality Analyst'];
+const DEPARTMENTS = ['Support', 'Sales', 'Billing', 'Retention', 'Operations'];
+
+export function generateOrg(options: { users: number; queues?: number; groups?: number; seed?: number }): SeedOrg {
+  const random = prng(options.seed ?? 1);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+  const some = <T>(list: readonly T[], min: number, max: number): T[] => {
+    const n = min + Math.floor(random() * (max - min + 1));
+    const out = new Set<T>();
+    while (out.size < Math.min(n, list.length)) out.add(pick(list));
+    return [...out];
+  };
+  const queueCount = options.queues ?? 20;
+  const groupCount = options.groups ?? 10;
+  const queues = Array.from({ length: queueCount }, (_, i) => ({ name: `${DEPARTMENTS[i % DEPARTMENTS.length]} - Tier ${Math.floor(i / DEPARTMENTS.length) + 1}`, division: DIVISIONS[1 + (i % (DIVISIONS.length - 1))] }));
+  const groups = Array.from({ length: groupCount }, (_, i) => ({ name: `Team ${FIRST[i % FIRST.length]}${i >= FIRST.length ? ` ${Math.floor(i / FIRST.length) + 1}` : ''}` }));
+  const users: SeedUser[] = [];
+  const leads: string[] = [];
+  for (let i = 0; i < options.users; i++) {
+    const first = pick(FIRST);
+    const last = pick(LAST);
+    const email = `${first}.${last}.${i + 1}@example.com`.toLowerCase();
+    const roll = random();
+    const state = roll < 0.02 ? 'deleted' : roll < 0.05 ? 'inactive' : 'active';
+    const isLead = i % 12 === 0;
+    const user: SeedUser = {
+      email,
+      name: `${first} ${last}`,
+      title: isLead ? 'Team Lead' : pick(TITLES),
+      department: pick(DEPARTMENTS),
+      division: pick(DIVISIONS),
+      state,
+      phones: [{ type: 'work', number: `+1317555${String(1000 + (i % 9000)).padStart(4, '0')}`, extension: String(2000 + (i % 8000)) }],
+      roles: some(ROLES.slice(0, 3), 1, 2),
+      skills: Object.fromEntries(some(SKILLS, 0, 4).map((s) => [s, 1 + Math.floor(random() * 5)])),
+      languages: Object.fromEntries(some(LANGUAGES, 1, 2).map((l) => [l, 2 + Math.floor(random() * 4)])),
+      queues: queues.length > 0 ? some(queues.map((q) => q.name), 1, 3) : [],
+      groups: groups.length > 0 ? some(groups.map((g) => g.name), 0, 2) : [],
+      locations: random() < 0.7 ? [pick(LOCATIONS)] : [],
+    };
+    if (random() < 0.3) user.employerInfo = { employeeId: `E${String(100000 + i)}`, employeeType: pick(['Full-time', 'Part-time', 'Contractor']), dateHire: `20${10 + Math.floor(random() * 15)}-0${1 + Math.floor(random() * 9)}-1${Math.floor(random() * 9)}` };
+    if (leads.length > 0 && !isLead) user.manager = pick(leads.slice(-20));
+    if (isLead && state === 'active') leads.push(email);
+    users.push(user);
+  }
+  return {
+    org: { name: `Generated Org ${options.users}`, domain: 'generated' },
+    divisions: DIVISIONS.map((name, i) => ({ name, home: i === 0 })),
+    skills: SKILLS,
+    languages: LANGUAGES,
+    roles: ROLES.map((name) => ({ name, permissions: name === 'Admin' ? ['*:*:*'] : [`${name.toLowerCase().replace(/\s+/g, '_')}:view`] })),
+    locations: LOCATIONS,
+    queues,
+    groups,
+    users,
+  };
+}

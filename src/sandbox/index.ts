@@ -1,0 +1,48 @@
+// The Genesys Cloud sandbox: a local emulator of the API that provision uses, for tests, demos and benchmarks.
+import type { RunningSandbox, StartOptions } from './server.js';
+import type { SeedOrg } from './types.js';
+
+export type { SandboxClient, StartOptions, RunningSandbox } from './server.js';
+export type { SandboxOrg, UserRec, GroupRec, QueueRec } from './org.js';
+export type { SeedOrg, SeedUser, FaultRule, FaultKind, ScriptedFault, RequestLogEntry, RoutePattern } from './types.js';
+export { generateOrg } from './generate.js';
+
+/** Starts the sandbox (the server module is loaded on first use, so importing this file stays cheap). */
+export async function startSandbox(options: StartOptions = {}): Promise<RunningSandbox> {
+  const { startServer } = await import('./server.js');
+  return startServer(options);
+}
+
+/** The demo org matching the example users/ folder (a small generated org when there is none). */
+export async function demoSeed(usersDir?: string): Promise<SeedOrg> {
+  const { demoSeed: build } = await import('./demo.js');
+  return build(usersDir);
+}
+
+/** Parses a fault spec string (as given to `provision sandbox --faults`); throws FaultSpecError with the bad item. */
+export async function parseFaultSpec(spec: string) {
+  const { parseFaults } = await import('./faults.js');
+  return parseFaults(spec);
+}
+
+/** Reads a seed file (YAML or JSON). */
+export async function loadSeed(file: string): Promise<SeedOrg> {
+  const { loadSeedFile } = await import('./seed-file.js');
+  return loadSeedFile(file);
+}
+
+/** Where `--sandbox` keeps the demo org between runs (git-ignored). */
+export const DEMO_STATE_FILE = '.provision/sandbox-org.json';
+
+/**
+ * The in-process sandbox behind `--sandbox`: the demo org on first use, then the org as the last
+ * run left it (so plan, apply, plan converges across commands). Delete the state file to start over.
+ */
+export async function startDemoSandbox(options: StartOptions & { usersDir?: string } = {}): Promise<RunningSandbox> {
+  const { existsSync, mkdirSync } = await import('node:fs');
+  const { dirname } = await import('node:path');
+  const statePath = options.statePath ?? DEMO_STATE_FILE;
+  mkdirSync(dirname(statePath), { recursive: true });
+  const seed = options.seed ?? (existsSync(statePath) ? undefined : await demoSeed(options.usersDir));
+  return startSandbox({ ...options, statePath, seed });
+}

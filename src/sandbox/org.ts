@@ -1,0 +1,580 @@
+// The sandbox's in-memory org: records, indexes kept in a stable order, search lag, and seed conversion both ways.
+import type { Models } from 'purecloud-platform-client-v2';
+import { freshId, stableId } from './ids.js';
+import type { SeedGrant, SeedNamed, SeedOrg, SeedUser } from './types.js';
+
+export type UserState = 'active' | 'inactive' | 'deleted';
+
+export interface NamedRec {
+  id: string;
+  name: string;
+  description?: string;
+  dateModified: string;
+}
+
+export interface DivisionRec extends NamedRec {
+  home: boolean;
+}
+
+export interface RoleRec extends NamedRec {
+  permissions: string[];
+}
+
+export interface LocationRec extends NamedRec {
+  version: number;
+}
+
+export interface QueueRec extends NamedRec {
+  divisionId: string;
+  /** Member user ids, in the order they joined. */
+  members: Set<string>;
+}
+
+export interface GroupRec extends NamedRec {
+  version: number;
+  type: string;
+  visibility: string;
+  members: Set<string>;
+}
+
+export interface GrantRec {
+  roleId: string;
+  divisionId: string;
+}
+
+export interface UserRec {
+  id: string;
+  version: number;
+  email: string;
+  name: string;
+  title?: string;
+  department?: string;
+  divisionId: string;
+  managerId?: string;
+  state: UserState;
+  dateDeleted?: string;
+  dateModified: string;
+  addresses: Models.Contact[];
+  skills: Map<string, number>;
+  languages: Map<string, number>;
+  grants: GrantRec[];
+  locationIds: string[];
+  acdAutoAnswer?: boolean;
+  profileSkills?: string[];
+  certifications?: string[];
+  employerInfo?: Models.EmployerInfo;
+  preferredName?: string;
+  /** The listing order's cached key and the name it was made from (internal). */
+  sortKey?: string;
+  sortName?: string;
+}
+
+/** What search sees of a user: a copy taken when it changed, visible once the lag has passed. */
+interface SearchSnapshot {
+  visibleAt: number;
+  user: UserRec;
+}
+
+/** The fields search can match; copied so later edits do not leak into a lagging snapshot. */
+function snapshotOf(user: UserRec): UserRec {
+  return {
+    ...user,
+    addresses: user.addresses.map((a) => ({ ...a })),
+    skills: new Map(user.skills),
+    languages: new Map(user.languages),
+    grants: user.grants.map((g) => ({ ...g })),
+    locationIds: [...user.locationIds],
+  };
+}
+
+/** The listing order's key (name, then id), kept on the record so sorting 50,000 users stays cheap. */
+function sortKey(user: UserRec): string {
+  if (user.sortKey === undefined || user.sortName !== user.name) {
+    user.sortName = user.name;
+    user.sortKey = `${user.name.toLowerCase()}\u0000${user.id}`;
+  }
+  return user.sortKey;
+}
+
+function compareUsers(a: UserRec, b: UserRec): number {
+  const ak = sortKey(a);
+  const bk = sortKey(b);
+  return ak < bk ? -1 : ak > bk ? 1 : 0;
+}
+
+function compareNamed(a: NamedRec, b: NamedRec): number {
+  const an = a.name.toLowerCase();
+  const bn = b.name.toLowerCase();
+  if (an !== bn) return an < bn ? -1 : 1;
+  return a.id < b.id ? -1 : 1;
+}
+
+export function normEmail(email: string): string {
+  return email.normalize('NFC').trim().toLowerCase();
+}
+
+/** A named collection with a by-id map, a by-name index and a cached sorted list. */
+export class Collection<T extends NamedRec> {
+  readonly byId = new Map<string, T>();
+  private byName = new Map<string, T>();
+  private sortedCache: T[] | undefined;
+
+  constructor(readonly kind: string) {}
+
+  add(rec: T): T {
+    this.byId.set(rec.id, rec);
+    this.byName.set(rec.name.toLowerCase(), rec);
+    this.sortedCache = undefined;
+    return rec;
+  }
+
+  get(id: string): T | undefined {
+    return this.byId.get(id);
+  }
+
+  byExactName(name: string): T | undefined {
+    return this.byName.get(name.toLowerCase());
+  }
+
+  /** An id or a name. */
+  resolve(ref: string): T | undefined {
+    return this.byId.get(ref) ?? this.byName.get(ref.toLowerCase());
+  }
+
+  sorted(): T[] {
+    this.sortedCache ??= [...this.byId.values()].sort(compareNamed);
+    return this.sortedCache;
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+}
+
+export class SandboxOrg {
+  id: string;
+  name: string;
+  domain: string;
+  version = 1;
+  readonly divisions = new Collection<DivisionRec>('division');
+  readonly skills = new Collection<NamedRec & { version: number }>('skill');
+  readonly languages = new Collection<NamedRec & { version: number }>('language');
+  readonly roles = new Collection<RoleRec>('role');
+  readonly locations = new Collection<LocationRec>('location');
+  readonly queues = new Collection<QueueRec>('queue');
+  readonly groups = new Collection<GroupRec>('group');
+  readonly users = new Map<string, UserRec>();
+  /** Search lag in ms; 0 makes every change searchable at once. */
+  searchLagMs = 0;
+  /** Called after every change (the server persists the org from here). */
+  onChange: () => void = () => {};
+  /** Moves on with every change made through the org's methods (render caches key on it). */
+  revision = 0;
+
+  /** Records that the org changed: call it after editing records or memberships directly. */
+  changed(): void {
+    this.revision += 1;
+    this.onChange();
+  }
+  now: () => number = () => Date.now();
+
+  private sortedUsers: UserRec[] = [];
+  private stateLists: Map<string, UserRec[]> | undefined;
+  private emails = new Map<string, UserRec[]>();
+  private pending = new Map<string, { base: UserRec | undefined; snaps: SearchSnapshot[] }>();
+
+  constructor(info: { id?: string; name?: string; domain?: string } = {}) {
+    this.id = info.id ?? stableId(`org:${info.name ?? 'Sandbox'}`);
+    this.name = info.name ?? 'Sandbox';
+    this.domain = info.domain ?? 'sandbox';
+  }
+
+  homeDivision(): DivisionRec {
+    const home = this.divisions.sorted().find((d) => d.home) ?? this.divisions.sorted()[0];
+    if (home) return home;
+    return this.divisions.add({ id: stableId(`division:${this.id}:Home`), name: 'Home', description: 'The home division', home: true, dateModified: new Date(this.now()).toISOString() });
+  }
+
+  // ---- users -------------------------------------------------------------------------------
+
+  getUser(id: string): UserRec | undefined {
+    return this.users.get(id);
+  }
+
+  /** Users with this email (normalised), in any state. */
+  usersByEmail(email: string): UserRec[] {
+    return this.emails.get(normEmail(email)) ?? [];
+  }
+
+  /** The non-deleted user with this email, if any. */
+  liveUserByEmail(email: string): UserRec | undefined {
+    return this.usersByEmail(email).find((u) => u.state !== 'deleted');
+  }
+
+  /** Adds a fully formed user record and indexes it. */
+  insertUser(user: UserRec, bulk = false): UserRec {
+    this.users.set(user.id, user);
+    const key = normEmail(user.email);
+    const list = this.emails.get(key);
+    if (list) list.push(user);
+    else this.emails.set(key, [user]);
+    if (bulk) this.sortedUsers.push(user);
+    else this.sortedUsers.splice(this.insertionIndex(user), 0, user);
+    this.stateLists = undefined;
+    this.recordSearch(user, bulk, true);
+    if (!bulk) this.changed();
+    return user;
+  }
+
+  /** Sorts after a bulk load (one sort, not one per user). */
+  finishBulk(): void {
+    this.sortedUsers.sort(compareUsers);
+    this.stateLists = undefined;
+  }
+
+  /** A new user with defaults, as the API or a test would add one. */
+  addUser(fields: Partial<UserRec> & { email: string; name: string }): UserRec {
+    const user: UserRec = {
+      id: fields.id ?? freshId(),
+      version: fields.version ?? 1,
+      divisionId: fields.divisionId ?? this.homeDivision().id,
+      state: fields.state ?? 'active',
+      dateModified: new Date(this.now()).toISOString(),
+      addresses: [],
+      skills: new Map(),
+      languages: new Map(),
+      grants: [],
+      locationIds: [],
+      ...fields,
+    };
+    return this.insertUser(user);
+  }
+
+  /**
+   * Applies a change to a user and re-indexes it: bumps the version (unless told not to),
+   * keeps the listing order and the email index right, and records what search will see.
+   */
+  updateUser(id: string, change: (user: UserRec) => void, options: { bumpVersion?: boolean } = {}): UserRec {
+    const user = this.users.get(id);
+    if (!user) throw new Error(`no user ${id}`);
+    const before = { name: user.name, email: normEmail(user.email), state: user.state };
+    this.beforeSearchChange(user);
+    change(user);
+    if (options.bumpVersion !== false) user.version += 1;
+    user.dateModified = new Date(this.now()).toISOString();
+    if (user.name !== before.name) {
+      const at = this.sortedUsers.indexOf(user);
+      if (at >= 0) this.sortedUsers.splice(at, 1);
+      this.sortedUsers.splice(this.insertionIndex(user), 0, user);
+      this.stateLists = undefined;
+    }
+    if (user.state !== before.state) this.stateLists = undefined;
+    const email = normEmail(user.email);
+    if (email !== before.email) {
+      const old = this.emails.get(before.email)?.filter((u) => u !== user) ?? [];
+      if (old.length > 0) this.emails.set(before.email, old);
+      else this.emails.delete(before.email);
+      const list = this.emails.get(email);
+      if (list) list.push(user);
+      else this.emails.set(email, [user]);
+    }
+    this.recordSearch(user, false, false);
+    this.changed();
+    return user;
+  }
+
+  /** Users in the stable listing order (name, then id), filtered by state (`any` = all). */
+  listUsers(state: UserState | 'any'): UserRec[] {
+    if (state === 'any') return this.sortedUsers;
+    if (!this.stateLists) {
+      const lists = new Map<string, UserRec[]>([['active', []], ['inactive', []], ['deleted', []]]);
+      for (const u of this.sortedUsers) lists.get(u.state)?.push(u);
+      this.stateLists = lists;
+    }
+    return this.stateLists.get(state) ?? [];
+  }
+
+  private insertionIndex(user: UserRec): number {
+    let lo = 0;
+    let hi = this.sortedUsers.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareUsers(this.sortedUsers[mid] as UserRec, user) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  // ---- search (eventually consistent) -----------------------------------------------------
+
+  /** Called before a change: remembers what search saw, so it keeps seeing it until the lag passes. */
+  private beforeSearchChange(user: UserRec): void {
+    if (this.searchLagMs <= 0 || this.pending.has(user.id)) return;
+    this.pending.set(user.id, { base: snapshotOf(user), snaps: [] });
+  }
+
+  private recordSearch(user: UserRec, immediate: boolean, created: boolean): void {
+    if (this.searchLagMs <= 0 || immediate) {
+      this.pending.delete(user.id);
+      return;
+    }
+    const entry = this.pending.get(user.id) ?? { base: created ? undefined : snapshotOf(user), snaps: [] };
+    entry.snaps.push({ visibleAt: this.now() + this.searchLagMs, user: snapshotOf(user) });
+    this.pending.set(user.id, entry);
+  }
+
+  /** Search candidates for an exact email look-up, from the index when no change is waiting out its lag. */
+  searchByEmails(emails: string[]): UserRec[] | undefined {
+    if (this.pending.size > 0) return undefined;
+    const found = new Set<UserRec>();
+    for (const e of emails) for (const u of this.usersByEmail(e)) found.add(u);
+    return [...found].sort(compareUsers);
+  }
+
+  /**
+   * What search sees of each user now: the newest change whose lag has passed, the state before
+   * any pending change, or nothing for a user created too recently to be indexed.
+   */
+  searchView(): UserRec[] {
+    if (this.pending.size === 0) return this.sortedUsers;
+    const now = this.now();
+    const out: UserRec[] = [];
+    for (const user of this.sortedUsers) {
+      const entry = this.pending.get(user.id);
+      if (!entry) {
+        out.push(user);
+        continue;
+      }
+      let last = -1;
+      entry.snaps.forEach((s, i) => {
+        if (s.visibleAt <= now) last = i;
+      });
+      if (last === entry.snaps.length - 1) {
+        this.pending.delete(user.id);
+        out.push(user);
+        continue;
+      }
+      if (last >= 0) {
+        entry.base = (entry.snaps[last] as SearchSnapshot).user;
+        entry.snaps.splice(0, last + 1);
+      }
+      if (entry.base) out.push(entry.base);
+    }
+    return out;
+  }
+}
+
+// ---- seed → org ----------------------------------------------------------------------------
+
+export class SeedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SeedError';
+  }
+}
+
+function named<T extends SeedNamed>(item: T | string): T {
+  return (typeof item === 'string' ? { name: item } : item) as T;
+}
+
+const PHONE_TYPES = new Set(['WORK', 'WORK2', 'WORK3', 'WORK4', 'HOME', 'MOBILE', 'OTHER']);
+
+/** Builds the org from a seed; every reference must name (or be the id of) an object the seed declares. */
+export function orgFromSeed(seed: SeedOrg, now = Date.now()): SandboxOrg {
+  const org = new SandboxOrg(seed.org ?? {});
+  const stamp = new Date(now).toISOString();
+  const oid = org.id;
+  const seenNames = (kind: string) => {
+    const seen = new Set<string>();
+    return (name: string) => {
+      if (typeof name !== 'string' || name.trim() === '') throw new SeedError(`a ${kind} without a name`);
+      const key = name.toLowerCase();
+      if (seen.has(key)) throw new SeedError(`duplicate ${kind} name "${name}"`);
+      seen.add(key);
+    };
+  };
+
+  const divisions = (seed.divisions ?? []).map((d) => named(d));
+  if (divisions.length === 0) divisions.push({ name: 'Home', home: true });
+  const checkDivision = seenNames('division');
+  const homeIndex = Math.max(0, divisions.findIndex((d) => d.home));
+  divisions.forEach((d, i) => {
+    checkDivision(d.name);
+    org.divisions.add({ id: d.id ?? stableId(`division:${oid}:${d.name}`), name: d.name, description: d.description ?? '', home: i === homeIndex, dateModified: stamp });
+  });
+  const home = org.homeDivision();
+  const div = (ref: string | undefined, where: Where): string => {
+    if (ref === undefined) return home.id;
+    const d = org.divisions.resolve(ref);
+    if (!d) throw new SeedError(`${where()}: unknown division "${ref}"`);
+    return d.id;
+  };
+
+  const simple = (items: (SeedNamed | string)[] | undefined, kind: string, add: (n: SeedNamed, id: string) => void) => {
+    const check = seenNames(kind);
+    for (const raw of items ?? []) {
+      const n = named(raw);
+      check(n.name);
+      add(n, n.id ?? stableId(`${kind}:${oid}:${n.name}`));
+    }
+  };
+  simple(seed.skills, 'skill', (n, id) => org.skills.add({ id, name: n.name, description: n.description, version: 1, dateModified: stamp }));
+  simple(seed.languages, 'language', (n, id) => org.languages.add({ id, name: n.name, version: 1, dateModified: stamp }));
+  simple(seed.locations, 'location', (n, id) => org.locations.add({ id, name: n.name, description: n.description, version: 1, dateModified: stamp }));
+  {
+    const check = seenNames('role');
+    for (const raw of seed.roles ?? []) {
+      const r = typeof raw === 'string' ? { name: raw } : raw;
+      check(r.name);
+      org.roles.add({ id: r.id ?? stableId(`role:${oid}:${r.name}`), name: r.name, description: r.description, permissions: r.permissions ?? [], dateModified: stamp });
+    }
+  }
+  {
+    const check = seenNames('queue');
+    for (const raw of seed.queues ?? []) {
+      const q = typeof raw === 'string' ? { name: raw } : raw;
+      check(q.name);
+      org.queues.add({ id: q.id ?? stableId(`queue:${oid}:${q.name}`), name: q.name, description: q.description, divisionId: div(q.division, () => `queue "${q.name}"`), members: new Set(), dateModified: stamp });
+    }
+  }
+  {
+    const check = seenNames('group');
+    for (const raw of seed.groups ?? []) {
+      const g = typeof raw === 'string' ? { name: raw } : raw;
+      check(g.name);
+      org.groups.add({ id: g.id ?? stableId(`group:${oid}:${g.name}`), name: g.name, description: g.description, version: g.version ?? 1, type: g.type ?? 'official', visibility: g.visibility ?? 'public', members: new Set(), dateModified: stamp });
+    }
+  }
+
+  // Users: two passes, so managers may be declared after the users they manage.
+  const users = seed.users ?? [];
+  const recs: UserRec[] = [];
+  users.forEach((u, i) => {
+    // Built only when there is something to report: a seed may hold 50,000 users.
+    const at: Where = () => `user ${i + 1}${u?.email ? ` (${u.email})` : ''}`;
+    if (!u || typeof u.email !== 'string' || u.email.trim() === '') throw new SeedError(`${at()}: email is required`);
+    if (typeof u.name !== 'string' || u.name.trim() === '') throw new SeedError(`${at()}: name is required`);
+    const state = u.state ?? 'active';
+    if (!['active', 'inactive', 'deleted'].includes(state)) throw new SeedError(`${at()}: state must be active, inactive or deleted`);
+    const rec: UserRec = {
+      id: u.id ?? stableId(`user:${oid}:${normEmail(u.email)}:${i}`),
+      version: u.version ?? 1,
+      email: u.email.trim(),
+      name: u.name,
+      title: u.title,
+      department: u.department,
+      divisionId: div(u.division, at),
+      state,
+      dateDeleted: state === 'deleted' ? (u.dateDeleted ?? stamp) : undefined,
+      dateModified: stamp,
+      addresses: phonesToAddresses(u.phones ?? [], at),
+      skills: levels(u.skills, org.skills, 'skill', at),
+      languages: levels(u.languages, org.languages, 'language', at),
+      grants: (u.roles ?? []).map((g) => grantOf(g, org, home.id, at)),
+      locationIds: (u.locations ?? []).map((l) => refId(org.locations, l, 'location', at)),
+      acdAutoAnswer: u.acdAutoAnswer,
+      profileSkills: u.profileSkills,
+      certifications: u.certifications,
+      employerInfo: u.employerInfo,
+    };
+    if (state !== 'deleted' && org.liveUserByEmail(rec.email)) throw new SeedError(`${at()}: email ${u.email} is already used by another user that is not deleted`);
+    if (org.users.has(rec.id)) throw new SeedError(`${at()}: duplicate user id ${rec.id}`);
+    org.insertUser(rec, true);
+    recs.push(rec);
+    for (const q of u.queues ?? []) org.queues.get(refId(org.queues, q, 'queue', at))?.members.add(rec.id);
+    for (const g of u.groups ?? []) org.groups.get(refId(org.groups, g, 'group', at))?.members.add(rec.id);
+  });
+  users.forEach((u, i) => {
+    if (!u.manager) return;
+    const rec = recs[i] as UserRec;
+    const manager = org.users.get(u.manager) ?? org.liveUserByEmail(u.manager) ?? org.usersByEmail(u.manager)[0];
+    if (!manager) throw new SeedError(`user ${i + 1} (${u.email}): unknown manager "${u.manager}"`);
+    rec.managerId = manager.id;
+  });
+  org.finishBulk();
+  return org;
+}
+
+/** Where a seed problem is, computed only when there is one to report. */
+type Where = () => string;
+
+function refId(coll: Collection<NamedRec>, ref: string, kind: string, where: Where): string {
+  const rec = coll.resolve(String(ref));
+  if (!rec) throw new SeedError(`${where()}: unknown ${kind} "${ref}"`);
+  return rec.id;
+}
+
+function levels(map: Record<string, number> | undefined, coll: Collection<NamedRec>, kind: string, where: Where): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [name, level] of Object.entries(map ?? {})) {
+    if (typeof level !== 'number' || level < 0 || level > 5) throw new SeedError(`${where()}: ${kind} "${name}" needs a proficiency from 0 to 5`);
+    out.set(refId(coll, name, kind, where), level);
+  }
+  return out;
+}
+
+function grantOf(grant: SeedGrant, org: SandboxOrg, homeId: string, where: Where): GrantRec {
+  const role = typeof grant === 'string' ? grant : grant.role;
+  const division = typeof grant === 'string' ? undefined : grant.division;
+  const roleId = refId(org.roles, role, 'role', where);
+  if (division === undefined) return { roleId, divisionId: homeId };
+  if (division === '*') return { roleId, divisionId: '*' };
+  return { roleId, divisionId: refId(org.divisions, division, 'division', where) };
+}
+
+function phonesToAddresses(phones: SeedUser['phones'] & object, where: Where): Models.Contact[] {
+  return phones.map((p) => {
+    const type = (p.type ?? 'work').toUpperCase();
+    if (!PHONE_TYPES.has(type)) throw new SeedError(`${where()}: unknown phone type "${p.type}"`);
+    const contact: Models.Contact = { mediaType: p.mediaType ?? 'PHONE', type };
+    if (p.number) contact.address = p.number;
+    if (p.extension) contact.extension = String(p.extension);
+    contact.display = p.number ? (p.extension ? `${p.number};ext=${p.extension}` : p.number) : String(p.extension ?? '');
+    return contact;
+  });
+}
+
+// ---- org → seed (the persisted state) ------------------------------------------------------
+
+/** The org as a seed with every id and version, so a reload reproduces it exactly. */
+export function seedFromOrg(org: SandboxOrg): SeedOrg {
+  const home = org.homeDivision();
+  // Membership looked up once per collection, not once per user.
+  const queuesOf = new Map<string, string[]>();
+  for (const q of org.queues.sorted()) for (const m of q.members) queuesOf.set(m, [...(queuesOf.get(m) ?? []), q.id]);
+  const groupsOf = new Map<string, string[]>();
+  for (const g of org.groups.sorted()) for (const m of g.members) groupsOf.set(m, [...(groupsOf.get(m) ?? []), g.id]);
+  return {
+    org: { id: org.id, name: org.name, domain: org.domain },
+    divisions: org.divisions.sorted().map((d) => ({ id: d.id, name: d.name, description: d.description, home: d.id === home.id })),
+    skills: org.skills.sorted().map((s) => ({ id: s.id, name: s.name })),
+    languages: org.languages.sorted().map((s) => ({ id: s.id, name: s.name })),
+    roles: org.roles.sorted().map((r) => ({ id: r.id, name: r.name, description: r.description, permissions: r.permissions })),
+    locations: org.locations.sorted().map((l) => ({ id: l.id, name: l.name })),
+    queues: org.queues.sorted().map((q) => ({ id: q.id, name: q.name, description: q.description, division: q.divisionId })),
+    groups: org.groups.sorted().map((g) => ({ id: g.id, name: g.name, description: g.description, version: g.version, type: g.type as 'official', visibility: g.visibility as 'public' })),
+    users: org.listUsers('any').map((u): SeedUser => {
+      const out: SeedUser = { id: u.id, version: u.version, email: u.email, name: u.name, state: u.state, division: u.divisionId };
+      if (u.title !== undefined) out.title = u.title;
+      if (u.department !== undefined) out.department = u.department;
+      if (u.managerId) out.manager = u.managerId;
+      if (u.dateDeleted) out.dateDeleted = u.dateDeleted;
+      if (u.addresses.length > 0) {
+        out.phones = u.addresses.map((a) => ({ type: (a.type ?? 'WORK').toLowerCase(), number: a.address, extension: a.extension, mediaType: a.mediaType === 'SMS' ? 'SMS' : 'PHONE' }));
+      }
+      if (u.grants.length > 0) out.roles = u.grants.map((g) => ({ role: g.roleId, division: g.divisionId }));
+      if (u.skills.size > 0) out.skills = Object.fromEntries(u.skills);
+      if (u.languages.size > 0) out.languages = Object.fromEntries(u.languages);
+      const qs = queuesOf.get(u.id);
+      if (qs) out.queues = qs;
+      const gs = groupsOf.get(u.id);
+      if (gs) out.groups = gs;
+      if (u.locationIds.length > 0) out.locations = u.locationIds;
+      if (u.acdAutoAnswer !== undefined) out.acdAutoAnswer = u.acdAutoAnswer;
+      if (u.profileSkills) out.profileSkills = u.profileSkills;
+      if (u.certifications) out.certifications = u.certifications;
+      if (u.employerInfo) out.employerInfo = u.employerInfo;
+      return out;
+    }),
+  };
+}

@@ -1,0 +1,236 @@
+// An in-memory OrgWriter that records every call, for unit tests of apply's ordering, batching and locking rules.
+import { ApiError } from '../../src/model/index.js';
+import type { IdLevel, NewUser, OrgRoleGrant, OrgUser, OrgWriter, UserPatch, UserState } from '../../src/model/index.js';
+
+export interface Call {
+  method: keyof OrgWriter;
+  args: unknown[];
+}
+
+/** Throws `error` instead of running the call when it returns one; return undefined to let it through. */
+export type Interceptor = (call: Call, writer: MemoryWriter) => ApiError | undefined | 'after';
+
+export function apiError(status: number, code: string, message: string, outcomeUnknown = false): ApiError {
+  return new ApiError({ status, code, message, method: 'X', path: '/api/v2/test', contextId: `ctx-${status}-${code}`, outcomeUnknown });
+}
+
+export class MemoryWriter implements OrgWriter {
+  readonly users = new Map<string, OrgUser>();
+  readonly queues = new Map<string, Set<string>>();
+  readonly groups = new Map<string, { version: number; members: Set<string> }>();
+  readonly divisions = new Map<string, string>();
+  readonly calls: Call[] = [];
+  /** Users visible to search (search lags behind writes when a test says so). */
+  readonly searchable = new Set<string>();
+  searchLagCalls = 0;
+  inFlight = 0;
+  maxInFlight = 0;
+  private nextId = 1;
+  interceptors: Interceptor[] = [];
+
+  seed(user: Partial<OrgUser> & { id: string; email: string }): OrgUser {
+    const full: OrgUser = { version: 1, name: user.email, state: 'active', phones: [], ...user };
+    this.users.set(full.id, full);
+    this.searchable.add(full.id);
+    return full;
+  }
+
+  private async run<T>(method: keyof OrgWriter, args: unknown[], body: () => T): Promise<T> {
+    const call = { method, args };
+    this.calls.push(call);
+    this.inFlight += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      await new Promise((resolve) => setImmediate(resolve));
+      let after = false;
+      for (const intercept of this.interceptors) {
+        const verdict = intercept(call, this);
+        if (verdict === 'after') after = true;
+        else if (verdict) throw verdict;
+      }
+      const result = body();
+      if (after) throw apiError(504, 'gateway.timeout', 'The request timed out.', true);
+      return result;
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+
+  callsOf(method: keyof OrgWriter): Call[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  byEmail(email: string): OrgUser[] {
+    return [...this.users.values()].filter((u) => u.email === email);
+  }
+
+  private user(id: string): OrgUser {
+    const user = this.users.get(id);
+    if (!user) throw apiError(404, 'not.found', `User ${id} not found`);
+    return user;
+  }
+
+  private checkVersion(user: OrgUser, version: number): void {
+    if (user.version !== version) throw apiError(409, 'general.conflict', 'The version number of the modified resource must match the version number in the database.');
+  }
+
+  createUser(user: NewUser): Promise<{ id: string; version: number }> {
+    return this.run('createUser', [user], () => {
+      if ([...this.users.values()].some((u) => u.email === user.email)) throw apiError(400, 'general.conflict', 'conflicting users: the email is in use');
+      const id = `u${this.nextId++}`;
+      const created: OrgUser = {
+        id, version: 1, email: user.email, name: user.name, state: user.state ?? 'active', title: user.title, department: user.department,
+        divisionId: user.divisionId ?? 'home', phones: user.phones ?? [], skills: {}, languages: {}, roleGrants: [], groupIds: [],
+      };
+      this.users.set(id, created);
+      if (this.searchLagCalls === 0) this.searchable.add(id);
+      return { id, version: 1 };
+    });
+  }
+
+  findUserByEmail(email: string): Promise<OrgUser | undefined> {
+    return this.run('findUserByEmail', [email], () => {
+      if (this.searchLagCalls > 0) {
+        this.searchLagCalls -= 1;
+        if (this.searchLagCalls === 0) for (const id of this.users.keys()) this.searchable.add(id);
+        return undefined;
+      }
+      const found = [...this.users.values()].find((u) => u.email === email && this.searchable.has(u.id));
+      return found ? structuredClone(found) : undefined;
+    });
+  }
+
+  getUser(id: string): Promise<OrgUser> {
+    return this.run('getUser', [id], () => structuredClone(this.user(id)));
+  }
+
+  patchUser(id: string, version: number, patch: UserPatch): Promise<number> {
+    return this.run('patchUser', [id, version, patch], () => {
+      const user = this.user(id);
+      this.checkVersion(user, version);
+      if (patch.name !== undefined) user.name = patch.name;
+      if (patch.title !== undefined) user.title = patch.title ?? undefined;
+      if (patch.department !== undefined) user.department = patch.department ?? undefined;
+      if (patch.managerId !== undefined) {
+        if (patch.managerId !== null) this.user(patch.managerId);
+        user.managerId = patch.managerId ?? undefined;
+      }
+      if (patch.phones !== undefined) user.phones = patch.phones;
+      if (patch.acdAutoAnswer !== undefined) user.acdAutoAnswer = patch.acdAutoAnswer;
+      if (patch.profileSkills !== undefined) user.profileSkills = patch.profileSkills;
+      if (patch.certifications !== undefined) user.certifications = patch.certifications;
+      if (patch.employerInfo !== undefined) user.employerInfo = patch.employerInfo ?? undefined;
+      if (patch.locationIds !== undefined) user.locationIds = patch.locationIds;
+      user.version += 1;
+      return user.version;
+    });
+  }
+
+  setUserState(id: string, version: number, state: UserState): Promise<number> {
+    return this.run('setUserState', [id, version, state], () => {
+      const user = this.user(id);
+      this.checkVersion(user, version);
+      user.state = state;
+      user.version += 1;
+      return user.version;
+    });
+  }
+
+  moveUsersToDivision(divisionId: string, userIds: string[]): Promise<void> {
+    return this.run('moveUsersToDivision', [divisionId, userIds], () => {
+      for (const id of userIds) this.user(id).divisionId = divisionId;
+    });
+  }
+
+  grantRoles(userId: string, grants: OrgRoleGrant[]): Promise<void> {
+    return this.run('grantRoles', [userId, grants], () => {
+      const user = this.user(userId);
+      user.roleGrants = [...(user.roleGrants ?? []), ...grants];
+    });
+  }
+
+  revokeRoles(userId: string, grants: OrgRoleGrant[]): Promise<void> {
+    return this.run('revokeRoles', [userId, grants], () => {
+      const user = this.user(userId);
+      user.roleGrants = (user.roleGrants ?? []).filter((g) => !grants.some((r) => r.roleId === g.roleId && r.divisionId === g.divisionId));
+    });
+  }
+
+  setSkills(userId: string, skills: IdLevel[]): Promise<void> {
+    return this.run('setSkills', [userId, skills], () => {
+      if (skills.length > 50) throw apiError(400, 'bad.request', 'at most 50 skills per call');
+      const user = this.user(userId);
+      user.skills = { ...user.skills, ...Object.fromEntries(skills.map((s) => [s.id, s.level])) };
+    });
+  }
+
+  removeSkill(userId: string, skillId: string): Promise<void> {
+    return this.run('removeSkill', [userId, skillId], () => {
+      delete this.user(userId).skills?.[skillId];
+    });
+  }
+
+  setLanguages(userId: string, languages: IdLevel[]): Promise<void> {
+    return this.run('setLanguages', [userId, languages], () => {
+      if (languages.length > 50) throw apiError(400, 'bad.request', 'at most 50 languages per call');
+      const user = this.user(userId);
+      user.languages = { ...user.languages, ...Object.fromEntries(languages.map((s) => [s.id, s.level])) };
+    });
+  }
+
+  removeLanguage(userId: string, languageId: string): Promise<void> {
+    return this.run('removeLanguage', [userId, languageId], () => {
+      delete this.user(userId).languages?.[languageId];
+    });
+  }
+
+  private group(id: string): { version: number; members: Set<string> } {
+    const group = this.groups.get(id) ?? { version: 1, members: new Set<string>() };
+    this.groups.set(id, group);
+    return group;
+  }
+
+  getGroupVersion(groupId: string): Promise<number> {
+    return this.run('getGroupVersion', [groupId], () => this.group(groupId).version);
+  }
+
+  addGroupMembers(groupId: string, version: number, userIds: string[]): Promise<void> {
+    return this.run('addGroupMembers', [groupId, version, userIds], () => {
+      const group = this.group(groupId);
+      if (group.version !== version) throw apiError(409, 'general.conflict', 'stale group version');
+      if (userIds.length > 50) throw apiError(400, 'bad.request', 'at most 50 members per call');
+      for (const id of userIds) group.members.add(id);
+      group.version += 1;
+    });
+  }
+
+  removeGroupMembers(groupId: string, userIds: string[]): Promise<void> {
+    return this.run('removeGroupMembers', [groupId, userIds], () => {
+      if (userIds.length > 50) throw apiError(400, 'bad.request', 'at most 50 members per call');
+      const group = this.group(groupId);
+      for (const id of userIds) group.members.delete(id);
+      group.version += 1;
+    });
+  }
+
+  addQueueMembers(queueId: string, userIds: string[]): Promise<void> {
+    return this.run('addQueueMembers', [queueId, userIds], () => {
+      if (userIds.length > 100) throw apiError(400, 'bad.request', 'at most 100 members per call');
+      const queue = this.queues.get(queueId) ?? new Set<string>();
+      for (const id of userIds) queue.add(id);
+      this.queues.set(queueId, queue);
+    });
+  }
+
+  removeQueueMembers(queueId: string, userIds: string[]): Promise<void> {
+    return this.run('removeQueueMembers', [queueId, userIds], () => {
+      if (userIds.length > 100) throw apiError(400, 'bad.request', 'at most 100 members per call');
+      const queue = this.queues.get(queueId) ?? new Set<string>();
+      for (const id of userIds) queue.delete(id);
+    });
+  }
+
+  apiCalls(): number {
+    return this.calls.length;
+  }
+}

@@ -1,0 +1,90 @@
+// One fixture per bad input: each must report its stable code at the exact line and column.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { defaultConfig, loadDesired } from '../../src/desired/index.js';
+
+interface Case {
+  fixture: string;
+  code: string;
+  severity?: 'error' | 'warning';
+  /** Reported file when it is not the fixture itself. */
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+const DIR = 'test/fixtures/invalid';
+
+const cases: Case[] = [
+  { fixture: 'yaml-syntax.yaml', code: 'yaml-syntax', line: 5, column: 1 },
+  { fixture: 'tab-indent.yaml', code: 'yaml-syntax', line: 2, column: 1 },
+  { fixture: 'duplicate-key.yaml', code: 'duplicate-key', line: 5, column: 5 },
+  { fixture: 'unknown-field.yaml', code: 'unknown-field', line: 4, column: 5 },
+  { fixture: 'defaults-unknown-field.yaml', code: 'unknown-field', line: 2, column: 3 },
+  { fixture: 'unknown-top-level.yaml', code: 'unknown-field', line: 1, column: 1 },
+  { fixture: 'missing-field.yaml', code: 'missing-field', line: 2, column: 5 },
+  { fixture: 'not-a-list.yaml', code: 'schema-type', line: 2, column: 3 },
+  { fixture: 'schema-type.yaml', code: 'schema-type', line: 4, column: 13 },
+  { fixture: 'schema-enum.yaml', code: 'schema-enum', line: 4, column: 12 },
+  { fixture: 'proficiency-range.yaml', code: 'proficiency-range', line: 6, column: 7 },
+  { fixture: 'proficiency-range.csv', code: 'proficiency-range', line: 2, column: 40 },
+  { fixture: 'invalid-email.yaml', code: 'invalid-email', line: 2, column: 12 },
+  { fixture: 'invalid-phone.yaml', code: 'invalid-phone', line: 5, column: 13 },
+  { fixture: 'invalid-date.yaml', code: 'invalid-date', line: 5, column: 17 },
+  { fixture: 'duplicate-name.yaml', code: 'duplicate-name', line: 7, column: 9 },
+  { fixture: 'duplicate-email', code: 'duplicate-email', file: `${DIR}/duplicate-email/b.csv`, line: 3, column: 1 },
+  { fixture: 'manager-self.yaml', code: 'manager-self', line: 4, column: 14 },
+  { fixture: 'manager-cycle.yaml', code: 'manager-cycle', line: 4, column: 14 },
+  { fixture: 'manager-undeclared.yaml', code: 'manager-undeclared', severity: 'warning', line: 4, column: 14 },
+  { fixture: 'plaintext-password.yaml', code: 'plaintext-password', line: 4, column: 5 },
+  { fixture: 'plaintext-password.csv', code: 'plaintext-password', line: 1, column: 12 },
+  { fixture: 'forbidden-key.yaml', code: 'forbidden-key', line: 5, column: 7 },
+  { fixture: 'alias-bomb.yaml', code: 'yaml-alias-bomb', line: 2, column: 8 },
+  { fixture: 'binary-file.csv', code: 'binary-file', line: 1, column: 1 },
+  { fixture: 'unknown-column.csv', code: 'unknown-column', line: 1, column: 12 },
+  { fixture: 'missing-column.csv', code: 'missing-column', line: 1, column: 1 },
+  { fixture: 'csv-syntax.csv', code: 'csv-syntax', line: 3, column: 1 },
+  { fixture: 'invalid-none.csv', code: 'invalid-none', line: 2, column: 30 },
+  { fixture: 'role-divisions-conflict.yaml', code: 'role-divisions-conflict', line: 5, column: 9 },
+  { fixture: 'no-users.yaml', code: 'no-users' },
+  { fixture: 'empty-folder', code: 'empty-folder' },
+];
+
+for (const c of cases) {
+  test(`${c.fixture} → ${c.code}${c.line ? ` at ${c.line}:${c.column}` : ''}`, async () => {
+    const path = `${DIR}/${c.fixture}`;
+    const state = await loadDesired([path], defaultConfig('.'));
+    const found = state.issues.filter((i) => i.code === c.code);
+    assert.equal(found.length, 1, `expected one ${c.code}, got ${JSON.stringify(state.issues)}`);
+    const issue = found[0]!;
+    assert.equal(issue.severity, c.severity ?? 'error');
+    assert.equal(issue.file, c.file ?? path);
+    assert.equal(issue.line, c.line);
+    assert.equal(issue.column, c.column);
+    assert.ok(issue.message.length > 0);
+    if (issue.severity === 'error') assert.ok(state.issues.some((i) => i.severity === 'error'));
+  });
+}
+
+test('an unknown field suggests the closest field name', async () => {
+  const state = await loadDesired([`${DIR}/unknown-field.yaml`], defaultConfig('.'));
+  assert.equal(state.issues[0]?.hint, 'Did you mean "skills"?');
+});
+
+test('invalid users are left out, valid ones kept', async () => {
+  const state = await loadDesired([`${DIR}/duplicate-email`], defaultConfig('.'));
+  assert.deepEqual(
+    state.users.map((u) => u.email),
+    ['nina.berg@acme.com', 'ola.lind@acme.com'],
+  );
+});
+
+test('unreadable and unparseable files are listed in failedFiles', async () => {
+  const state = await loadDesired([`${DIR}/yaml-syntax.yaml`, `${DIR}/binary-file.csv`, `${DIR}/alias-bomb.yaml`, `${DIR}/unknown-field.yaml`], defaultConfig('.'));
+  assert.deepEqual(state.failedFiles, [`${DIR}/alias-bomb.yaml`, `${DIR}/binary-file.csv`, `${DIR}/yaml-syntax.yaml`]);
+});
+
+test('the polluting key never reaches a prototype', async () => {
+  await loadDesired([`${DIR}/forbidden-key.yaml`], defaultConfig('.'));
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+});

@@ -1,0 +1,93 @@
+// The YAML reader: the fast parser and the exact one agree on values and positions; defaults and positions.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { lineIndex } from '../../src/desired/issues.js';
+import { parseExact, parseFast, readYamlFile } from '../../src/desired/yaml-file.js';
+import type { PNode } from '../../src/desired/yaml-file.js';
+
+const files = [
+  ...readdirSync('users').filter((f) => f.endsWith('.yaml')).map((f) => `users/${f}`),
+  ...readdirSync('test/fixtures/invalid').filter((f) => f.endsWith('.yaml')).map((f) => `test/fixtures/invalid/${f}`),
+  'provision.yaml',
+];
+
+const extra: [string, string][] = [
+  ['flow', 'users: [{email: a@acme.com, name: "A", skills: {Billing: 3}}]\n'],
+  ['block scalars', 'users:\n  - email: a@acme.com\n    name: >\n      Folded\n      name\n    title: |\n      Lit\n'],
+  ['comments and blank lines', '# top\nusers:\n\n  # a user\n  - email: a@acme.com # trailing\n\n    name: A\n    queues:\n    # inside\n    - Q1\n    -   Q2\n'],
+  ['empty values', 'users:\n  - email: a@acme.com\n    name: A\n    title:\n    queues: []\n    skills: {}\n'],
+  ['quoted keys', 'users:\n  - "email": a@acme.com\n    \'name\': A\n    skills:\n      "Sales - Renewals": 3\n'],
+  ['numbers and booleans', 'users:\n  - email: a@acme.com\n    name: 1234\n    acdAutoAnswer: yes\n    x: true\n    y: 0x1F\n    z: 1.5e3\n'],
+];
+
+/** The tree without the fast path's shortcut values, which the exact path does not carry. */
+function shape(node: PNode | undefined): unknown {
+  if (!node) return node;
+  const { plain: _plain, children, ...rest } = node;
+  const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+  return { ...defined, ...(children ? { children: children.map(shape) } : {}) };
+}
+
+for (const file of files) {
+  const text = readFileSync(file, 'utf8');
+  const fast = parseFast(text);
+  if (!fast) continue;
+  test(`fast and exact parsers agree on ${file}`, () => {
+    const exact = parseExact(file, text, lineIndex(text));
+    assert.deepEqual(shape(fast.root), shape(exact.root));
+  });
+}
+
+for (const [name, text] of extra) {
+  test(`fast and exact parsers agree: ${name}`, () => {
+    const fast = parseFast(text);
+    assert.ok(fast, 'fast path taken');
+    assert.deepEqual(shape(fast.root), shape(parseExact('x.yaml', text, lineIndex(text)).root));
+  });
+}
+
+test('files with aliases, several documents or errors take the exact path', () => {
+  assert.equal(parseFast('a: &x 1\nb: *x\n'), undefined);
+  assert.equal(parseFast('users: []\n---\nusers: []\n'), undefined);
+  assert.equal(parseFast('a: 1\na: 2\n'), undefined);
+  assert.equal(parseFast('a: [1\n'), undefined);
+});
+
+test('defaults fill what a user leaves out, and positions point into the defaults block', () => {
+  const text = 'defaults:\n  division: Support\n  queues: [Q1]\nusers:\n  - email: a@acme.com\n    name: A\n    queues: [Q2]\n';
+  const result = readYamlFile('d.yaml', text);
+  const entry = result.entries[0]!;
+  assert.deepEqual(entry.value, { email: 'a@acme.com', name: 'A', queues: ['Q2'], division: 'Support' });
+  assert.deepEqual(entry.locate(['division']), { file: 'd.yaml', line: 2, column: 13 });
+  assert.deepEqual(entry.locate(['queues', 0]), { file: 'd.yaml', line: 7, column: 14 });
+  assert.deepEqual(entry.locate(['email'], true), { file: 'd.yaml', line: 5, column: 5 });
+  assert.deepEqual(entry.source, { file: 'd.yaml', line: 5, column: 5 });
+});
+
+test('an empty file warns and declares nobody', () => {
+  const result = readYamlFile('e.yaml', '# nothing yet\n');
+  assert.deepEqual(result.entries, []);
+  assert.equal(result.issues[0]?.code, 'empty-file');
+  assert.equal(result.failed, false);
+});
+
+test('a top-level list is refused with a hint at the expected shape', () => {
+  const result = readYamlFile('l.yaml', '- email: a@acme.com\n');
+  assert.equal(result.issues[0]?.code, 'schema-type');
+});
+
+test('values read through the fast path equal those of the exact path', () => {
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    if (!parseFast(text) || file === 'provision.yaml') continue;
+    const fast = readYamlFile(file, text);
+    // An alias-free file read through the exact path: force it by appending an unused anchor.
+    const exact = readYamlFile(file, `${text}\n# &anchor *alias\n`);
+    assert.deepEqual(
+      fast.entries.map((e) => e.value),
+      exact.entries.map((e) => e.value),
+      file,
+    );
+  }
+});

@@ -1,0 +1,249 @@
+// The resilient HTTP client against a throwaway local server: retries, 429, re-login, timeouts, typed and redacted errors.
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { connect } from '../../src/genesys/index.js';
+import { ApiError } from '../../src/model/errors.js';
+
+const CLIENT_ID = 'http-test-client';
+const SECRET = 'sEcReT-value-0123456789';
+const FAST = { maxRetries: 3, baseDelayMs: 5, maxDelayMs: 20, maxRateLimited: 5 };
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+interface Seen {
+  method: string;
+  path: string;
+  auth: string;
+}
+
+let server: Server;
+let port = 0;
+let script: Handler[] = [];
+let seen: Seen[] = [];
+let tokens = 0;
+let tokenLifetime = 3600;
+let acceptOnly: string | undefined;
+
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+const okOrg: Handler = (_req, res) => json(res, 200, { id: 'org-1', name: 'Test Org', version: 1 });
+
+before(async () => {
+  server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    req.resume();
+    req.on('end', () => {
+      if (url.pathname === '/oauth/token') {
+        const expected = `Basic ${Buffer.from(`${CLIENT_ID}:${SECRET}`).toString('base64')}`;
+        if (req.headers.authorization !== expected) {
+          json(res, 401, { error: 'invalid_client', description: 'authentication failed', error_description: 'authentication failed' });
+          return;
+        }
+        tokens += 1;
+        json(res, 200, { access_token: `token-${tokens}-abcdefghijkl`, token_type: 'bearer', expires_in: tokenLifetime });
+        return;
+      }
+      seen.push({ method: req.method ?? '', path: url.pathname, auth: req.headers.authorization ?? '' });
+      if (acceptOnly && req.headers.authorization !== `Bearer ${acceptOnly}`) {
+        json(res, 401, { message: 'Invalid login credentials.', code: 'bad.credentials', status: 401 });
+        return;
+      }
+      const next = script.shift() ?? okOrg;
+      next(req, res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
+});
+
+after(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+beforeEach(() => {
+  script = [];
+  seen = [];
+  tokenLifetime = 3600;
+  acceptOnly = undefined;
+});
+
+/** Each test gets its own client id so that pacers (shared per OAuth client) do not carry over. */
+let n = 0;
+async function open(options: { secret?: string; timeoutMs?: number } = {}) {
+  n += 1;
+  return connect(
+    { environment: `http://127.0.0.1:${port}`, clientId: CLIENT_ID, clientSecret: options.secret ?? SECRET, requestsPerMinute: 6000 + n, timeoutMs: options.timeoutMs },
+    { retry: FAST },
+  );
+}
+
+function assertClean(error: unknown, extra: string[] = []): void {
+  const texts = [String(error), JSON.stringify(error), (error as Error).stack ?? '', (error as ApiError).hint ?? ''];
+  const forbidden = [SECRET, Buffer.from(`${CLIENT_ID}:${SECRET}`).toString('base64'), 'Bearer token-', ...extra];
+  for (const text of texts) for (const bad of forbidden) assert.ok(!text.includes(bad), `error text leaks ${bad}: ${text}`);
+}
+
+describe('resilient HTTP client', () => {
+  it('refused credentials: a typed 401 naming the login, without the secret', async () => {
+    await assert.rejects(open({ secret: 'wrong-secret-value' }), (error: unknown) => {
+      assert.ok(error instanceof ApiError);
+      assert.equal(error.status, 401);
+      assert.equal(error.code, 'invalid_client');
+      assert.equal(error.path, '/oauth/token');
+      assert.match(error.hint ?? '', /GENESYS_CLIENT_ID/);
+      assertClean(error, ['wrong-secret-value']);
+      return true;
+    });
+  });
+
+  it('retries a read through 5xx answers of every body kind', async () => {
+    const conn = await open();
+    script = [
+      (_q, r) => json(r, 503, { message: 'busy', code: 'service.unavailable', status: 503 }),
+      (_q, r) => {
+        r.writeHead(502, { 'content-type': 'text/html' });
+        r.end('<html><head><title>502 Bad Gateway</title></head><body>bad</body></html>');
+      },
+      (_q, r) => {
+        r.writeHead(500);
+        r.end();
+      },
+    ];
+    const target = await conn.target();
+    assert.equal(target.orgName, 'Test Org');
+    assert.equal(seen.length, 4);
+    assert.equal(conn.stats().retries, 3);
+  });
+
+  it('gives up on a read after the retries with the last error, typed', async () => {
+    const conn = await open();
+    const html: Handler = (_q, r) => {
+      r.writeHead(502, { 'content-type': 'text/html' });
+      r.end('<html><head><title>502 Bad Gateway</title></head></html>');
+    };
+    script = [html, html, html, html];
+    await assert.rejects(conn.target(), (error: unknown) => {
+      assert.ok(error instanceof ApiError);
+      assert.equal(error.status, 502);
+      assert.equal(error.method, 'GET');
+      assert.equal(error.path, '/api/v2/organizations/me');
+      assert.equal(error.outcomeUnknown, false);
+      assert.match(error.message, /502 Bad Gateway/);
+      assertClean(error);
+      return true;
+    });
+    assert.equal(seen.length, 4);
+  });
+
+  it('never resends a create after a 5xx: outcome unknown', async () => {
+    const conn = await open();
+    script = [(_q, r) => json(r, 500, { message: 'oops', code: 'internal.server.error', status: 500, contextId: 'ctx-123' })];
+    await assert.rejects(conn.writer.createUser({ name: 'A', email: 'a@example.com', divisionId: 'd1' }), (error: unknown) => {
+      assert.ok(error instanceof ApiError);
+      assert.equal(error.status, 500);
+      assert.equal(error.outcomeUnknown, true);
+      assert.equal(error.contextId, 'ctx-123');
+      assert.match(error.message, /ctx-123/);
+      return true;
+    });
+    assert.deepEqual(
+      seen.map((s) => `${s.method} ${s.path}`),
+      ['POST /api/v2/users'],
+    );
+  });
+
+  it('never resends a create after a dropped connection: outcome unknown, status 0', async () => {
+    const conn = await open();
+    script = [(req) => req.socket.destroy()];
+    await assert.rejects(conn.writer.createUser({ name: 'A', email: 'a@example.com', divisionId: 'd1' }), (error: unknown) => {
+      assert.ok(error instanceof ApiError);
+      assert.equal(error.status, 0);
+      assert.equal(error.code, 'network-error');
+      assert.equal(error.outcomeUnknown, true);
+      assertClean(error);
+      return true;
+    });
+    assert.equal(seen.length, 1);
+  });
+
+  it('waits out a 429 for its Retry-After, then succeeds', async () => {
+    const conn = await open();
+    script = [(_q, r) => json(r, 429, { message: 'Rate limit exceeded', code: 'too.many.requests.retry.after', status: 429 }, { 'retry-after': '1' })];
+    const started = Date.now();
+    await conn.target();
+    assert.ok(Date.now() - started >= 950, `waited ${Date.now() - started} ms`);
+    assert.equal(conn.stats().rateLimited, 1);
+    assert.equal(seen.length, 2);
+  });
+
+  it('retries a create after a 429 (it was refused, not made)', async () => {
+    const conn = await open();
+    script = [
+      (_q, r) => json(r, 429, { message: 'Rate limit exceeded', code: 'too.many.requests', status: 429 }, { 'retry-after': '0' }),
+      (_q, r) => json(r, 200, { id: 'u1', version: 1, name: 'A', email: 'a@example.com' }),
+    ];
+    const created = await conn.writer.createUser({ name: 'A', email: 'a@example.com', divisionId: 'd1' });
+    assert.deepEqual(created, { id: 'u1', version: 1 });
+    assert.equal(conn.writer.apiCalls(), 2);
+  });
+
+  it('logs in again once on a 401 and resends with the new token', async () => {
+    const conn = await open();
+    const before = tokens;
+    acceptOnly = `token-${before + 1}-abcdefghijkl`;
+    await conn.target();
+    assert.equal(conn.stats().reauthentications, 1);
+    assert.equal(seen.at(-1)?.auth, `Bearer ${acceptOnly}`);
+  });
+
+  it('a second 401 after logging in again is a typed error without the token', async () => {
+    const conn = await open();
+    acceptOnly = 'never-matches';
+    await assert.rejects(conn.target(), (error: unknown) => {
+      assert.ok(error instanceof ApiError);
+      assert.equal(error.status, 401);
+      assert.equal(error.code, 'bad.credentials');
+      assertClean(error);
+      return true;
+    });
+    assert.equal(conn.stats().reauthentications, 1);
+  });
+
+  it('logs in before the token expires instead of collecting a 401', async () => {
+    tokenLifetime = 1;
+    const conn = await open();
+    const first = tokens;
+    await new Promise((r) => setTimeout(r, 1000));
+    await conn.target();
+    assert.equal(tokens, first + 1);
+    assert.ok(seen.every((s) => s.auth === `Bearer token-${tokens}-abcdefghijkl`));
+  });
+
+  it('shares one login among concurrent requests that meet a 401', async () => {
+    const conn = await open();
+    const before = tokens;
+    acceptOnly = `token-${before + 1}-abcdefghijkl`;
+    await Promise.all([conn.target(), conn.writer.getGroupVersion('g1').catch(() => 0), conn.writer.getGroupVersion('g2').catch(() => 0)]);
+    assert.equal(tokens, before + 1);
+  });
+
+  it('times out a hung read, retries it, and reports a timeout', async () => {
+    const conn = await open({ timeoutMs: 100 });
+    const hang: Handler = () => undefined;
+    script = [hang, hang, hang, hang];
+    await assert.rejects(conn.target(), (error: unknown) => {
+      assert.ok(error instanceof ApiError);
+      assert.equal(error.status, 0);
+      assert.equal(error.code, 'timeout');
+      assertClean(error);
+      return true;
+    });
+    assert.equal(seen.length, 4);
+  });
+});

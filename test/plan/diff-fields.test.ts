@@ -1,0 +1,171 @@
+// Field-by-field diff of one existing user: every field kind, undefined vs empty, and the normalisations.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildPlan } from '../../src/plan/index.js';
+import type { DesiredUser, FieldChange, OrgState, OrgUser } from '../../src/model/index.js';
+import { config, desiredState, desiredUser, orgState, orgUser } from './builders.js';
+
+interface Case {
+  name: string;
+  desired: Partial<DesiredUser>;
+  org?: Partial<OrgUser>;
+  state?: Partial<OrgState>;
+  /** Other users, declared and in the org. */
+  others?: { desired?: DesiredUser[]; org?: OrgUser[] };
+  /** The fields of ola's update; [] means unchanged. */
+  expect: FieldChange[];
+}
+
+const EMAIL = 'ola.lind@acme.com';
+const boss = orgUser('u-boss', 'grace@acme.com', { name: 'Grace' });
+
+const cases: Case[] = [
+  // Text fields
+  { name: 'title changes', desired: { title: 'Support Manager' }, org: { title: 'Team Lead' }, expect: [{ field: 'title', kind: 'text', before: 'Team Lead', after: 'Support Manager' }] },
+  { name: 'title undefined is not managed', desired: {}, org: { title: 'Team Lead' }, expect: [] },
+  { name: 'title empty clears it', desired: { title: '' }, org: { title: 'Team Lead' }, expect: [{ field: 'title', kind: 'text', before: 'Team Lead', after: null }] },
+  { name: 'title empty on an empty title is no change', desired: { title: '  ' }, org: {}, expect: [] },
+  { name: 'strings are compared trimmed', desired: { title: '  Agent ' }, org: { title: 'Agent' }, expect: [] },
+  { name: 'text is case-sensitive', desired: { department: 'support' }, org: { department: 'Support' }, expect: [{ field: 'department', kind: 'text', before: 'Support', after: 'support' }] },
+  { name: 'name changes', desired: { name: 'Ola Lindqvist' }, org: { name: 'Ola Lind' }, expect: [{ field: 'name', kind: 'text', before: 'Ola Lind', after: 'Ola Lindqvist' }] },
+  { name: 'name in another Unicode form is equal', desired: { name: 'Chloe\u0301' }, org: { name: 'Chlo\u00e9' }, expect: [] },
+  // Division
+  { name: 'division moves', desired: { division: 'Sales' }, org: { divisionId: 'd-support' }, expect: [{ field: 'division', kind: 'ref', before: { id: 'd-support', name: 'Support' }, after: { id: 'd-sales', name: 'Sales' } }] },
+  { name: 'division names match case-insensitively', desired: { division: 'sales' }, org: { divisionId: 'd-sales' }, expect: [] },
+  { name: 'division undefined is not managed', desired: {}, org: { divisionId: 'd-sales' }, expect: [] },
+  { name: 'a user without division is in the home division', desired: { division: 'Home' }, org: { divisionId: undefined }, expect: [] },
+  // Manager
+  { name: 'manager set to an existing user', desired: { manager: 'grace@acme.com' }, org: {}, others: { org: [boss] }, expect: [{ field: 'manager', kind: 'manager', before: null, after: { email: 'grace@acme.com', id: 'u-boss' } }] },
+  { name: 'manager unchanged', desired: { manager: 'grace@acme.com' }, org: { managerId: 'u-boss' }, others: { org: [boss] }, expect: [] },
+  { name: 'manager email compared case-insensitively', desired: { manager: 'Grace@ACME.com' }, org: { managerId: 'u-boss' }, others: { org: [boss] }, expect: [] },
+  {
+    name: 'manager to a user created in this run has no id',
+    desired: { manager: 'new.boss@acme.com' },
+    org: { managerId: 'u-boss' },
+    others: { org: [boss], desired: [desiredUser('new.boss@acme.com', { name: 'New Boss' })] },
+    expect: [{ field: 'manager', kind: 'manager', before: { email: 'grace@acme.com', id: 'u-boss' }, after: { email: 'new.boss@acme.com' } }],
+  },
+  { name: 'manager removed with an empty email', desired: { manager: '' }, org: { managerId: 'u-boss' }, others: { org: [boss] }, expect: [{ field: 'manager', kind: 'manager', before: { email: 'grace@acme.com', id: 'u-boss' }, after: null }] },
+  { name: 'manager undefined is not managed', desired: {}, org: { managerId: 'u-boss' }, others: { org: [boss] }, expect: [] },
+  // Phones
+  { name: 'phones equal in another format', desired: { phones: [{ type: 'work', number: '+13175550100', mediaType: 'PHONE' }] }, org: { phones: [{ type: 'work', number: '+1 317-555-0100', mediaType: 'PHONE' }] }, expect: [] },
+  {
+    name: 'phones compare by type whatever the order',
+    desired: { phones: [{ type: 'mobile', number: '+13175550111', mediaType: 'PHONE' }, { type: 'work', number: '+13175550110', extension: '110', mediaType: 'PHONE' }] },
+    org: { phones: [{ type: 'work', number: '+13175550110', extension: '110', mediaType: 'PHONE' }, { type: 'mobile', number: '+13175550111', mediaType: 'PHONE' }] },
+    expect: [],
+  },
+  {
+    name: 'phone extension changes',
+    desired: { phones: [{ type: 'work', number: '+13175550110', extension: '111', mediaType: 'PHONE' }] },
+    org: { phones: [{ type: 'work', number: '+13175550110', extension: '110', mediaType: 'PHONE' }] },
+    expect: [{ field: 'phones', kind: 'phones', before: [{ type: 'work', number: '+13175550110', extension: '110', mediaType: 'PHONE' }], after: [{ type: 'work', number: '+13175550110', extension: '111', mediaType: 'PHONE' }] }],
+  },
+  {
+    name: 'a display form with an extension is parsed',
+    desired: { phones: [{ type: 'work', number: '+13175550110', extension: '110', mediaType: 'PHONE' }] },
+    org: { phones: [{ type: 'work', number: '+1 317 555 0110 ext. 110', mediaType: 'PHONE' }] },
+    expect: [],
+  },
+  {
+    name: 'phones empty removes them all',
+    desired: { phones: [] },
+    org: { phones: [{ type: 'home', number: '+13175550199', mediaType: 'PHONE' }] },
+    expect: [{ field: 'phones', kind: 'phones', before: [{ type: 'home', number: '+13175550199', mediaType: 'PHONE' }], after: [] }],
+  },
+  { name: 'phones undefined are not managed', desired: {}, org: { phones: [{ type: 'home', number: '+13175550199', mediaType: 'PHONE' }] }, expect: [] },
+  {
+    name: 'SMS and voice entries differ',
+    desired: { phones: [{ type: 'mobile', number: '+13175550111', mediaType: 'SMS' }] },
+    org: { phones: [{ type: 'mobile', number: '+13175550111', mediaType: 'PHONE' }] },
+    expect: [{ field: 'phones', kind: 'phones', before: [{ type: 'mobile', number: '+13175550111', mediaType: 'PHONE' }], after: [{ type: 'mobile', number: '+13175550111', mediaType: 'SMS' }] }],
+  },
+  // Flags and employer info
+  { name: 'auto-answer off equals unset', desired: { acdAutoAnswer: false }, org: {}, expect: [] },
+  { name: 'auto-answer switched on', desired: { acdAutoAnswer: true }, org: { acdAutoAnswer: false }, expect: [{ field: 'acdAutoAnswer', kind: 'bool', before: false, after: true }] },
+  { name: 'employer info equal', desired: { employerInfo: { employeeId: 'E1', dateHire: '2020-01-02' } }, org: { employerInfo: { dateHire: '2020-01-02', employeeId: 'E1' } }, expect: [] },
+  {
+    name: 'employer info changed',
+    desired: { employerInfo: { employeeId: 'E2' } },
+    org: { employerInfo: { employeeId: 'E1', employeeType: 'Full-time' } },
+    expect: [{ field: 'employerInfo', kind: 'employerInfo', before: { employeeId: 'E1', employeeType: 'Full-time' }, after: { employeeId: 'E2' } }],
+  },
+  { name: 'employer info empty clears it', desired: { employerInfo: {} }, org: { employerInfo: { employeeId: 'E1' } }, expect: [{ field: 'employerInfo', kind: 'employerInfo', before: { employeeId: 'E1' }, after: {} }] },
+  // Roles
+  { name: 'roles without division mean the home division', desired: { roles: [{ role: 'User' }, { role: 'employee' }] }, org: { roleGrants: [{ roleId: 'r-emp', divisionId: 'd-home' }, { roleId: 'r-user', divisionId: 'd-home' }] }, expect: [] },
+  {
+    name: 'roles compare as role and division pairs',
+    desired: { roles: [{ role: 'User' }, { role: 'supervisor', division: 'Support' }] },
+    org: { roleGrants: [{ roleId: 'r-user', divisionId: 'd-home' }, { roleId: 'r-sup', divisionId: 'd-sales' }] },
+    expect: [
+      {
+        field: 'roles',
+        kind: 'grants',
+        add: [{ roleId: 'r-sup', role: 'Supervisor', divisionId: 'd-support', division: 'Support' }],
+        remove: [{ roleId: 'r-sup', role: 'Supervisor', divisionId: 'd-sales', division: 'Sales' }],
+      },
+    ],
+  },
+  { name: 'roles empty removes every grant', desired: { roles: [] }, org: { roleGrants: [{ roleId: 'r-user', divisionId: 'd-home' }] }, expect: [{ field: 'roles', kind: 'grants', add: [], remove: [{ roleId: 'r-user', role: 'User', divisionId: 'd-home', division: 'Home' }] }] },
+  { name: 'roles undefined are not managed', desired: {}, org: { roleGrants: [{ roleId: 'r-user', divisionId: 'd-home' }] }, expect: [] },
+  // Skills and languages
+  { name: 'proficiencies compare numerically', desired: { skills: { Billing: 3, chat: 4 } }, org: { skills: { 's-billing': 3, 's-chat': 4.0 } }, expect: [] },
+  {
+    name: 'skills added, changed and removed',
+    desired: { skills: { Billing: 5, Chat: 2 } },
+    org: { skills: { 's-billing': 3, 's-esc': 1 } },
+    expect: [
+      {
+        field: 'skills',
+        kind: 'levels',
+        add: [{ id: 's-chat', name: 'Chat', level: 2 }],
+        change: [{ id: 's-billing', name: 'Billing', before: 3, after: 5 }],
+        remove: [{ id: 's-esc', name: 'Escalations', level: 1 }],
+      },
+    ],
+  },
+  { name: 'skills empty removes them all', desired: { skills: {} }, org: { skills: { 's-chat': 2 } }, expect: [{ field: 'skills', kind: 'levels', add: [], change: [], remove: [{ id: 's-chat', name: 'Chat', level: 2 }] }] },
+  { name: 'skills undefined are not managed', desired: {}, org: { skills: { 's-chat': 2 } }, expect: [] },
+  { name: 'languages added', desired: { languages: { English: 5, Spanish: 3 } }, org: { languages: { 'l-en': 5 } }, expect: [{ field: 'languages', kind: 'levels', add: [{ id: 'l-es', name: 'Spanish', level: 3 }], change: [], remove: [] }] },
+  // Sets
+  {
+    name: 'queues from the read membership',
+    desired: { queues: ['support - tier 2'] },
+    org: {},
+    state: { queueMembers: { 'q-1': ['u-ola'], 'q-2': [], 'q-s': [] } },
+    expect: [{ field: 'queues', kind: 'set', add: [{ id: 'q-2', name: 'Support - Tier 2' }], remove: [{ id: 'q-1', name: 'Support - Tier 1' }] }],
+  },
+  { name: 'queues equal', desired: { queues: ['Support - Tier 1'] }, org: {}, state: { queueMembers: { 'q-1': ['u-ola'] } }, expect: [] },
+  { name: 'queues empty leaves every read queue', desired: { queues: [] }, org: {}, state: { queueMembers: { 'q-1': ['u-ola'], 'q-2': ['u-ola'] } }, expect: [{ field: 'queues', kind: 'set', add: [], remove: [{ id: 'q-1', name: 'Support - Tier 1' }, { id: 'q-2', name: 'Support - Tier 2' }] }] },
+  { name: 'queues undefined are not managed', desired: {}, org: {}, state: { queueMembers: { 'q-1': ['u-ola'] } }, expect: [] },
+  { name: 'groups as a set', desired: { groups: ['Support Team', 'Team Leads'] }, org: { groupIds: ['g-leads', 'g-support'] }, expect: [] },
+  { name: 'groups removed', desired: { groups: ['Team Leads'] }, org: { groupIds: ['g-leads', 'g-support'] }, expect: [{ field: 'groups', kind: 'set', add: [], remove: [{ id: 'g-support', name: 'Support Team' }] }] },
+  { name: 'locations added', desired: { locations: ['Dublin Office'] }, org: {}, expect: [{ field: 'locations', kind: 'set', add: [{ id: 'loc-dub', name: 'Dublin Office' }], remove: [] }] },
+  { name: 'profile skills trimmed and de-duplicated', desired: { profileSkills: [' Excel', 'Excel', 'SQL'] }, org: { profileSkills: ['SQL', 'Excel'] }, expect: [] },
+  { name: 'certifications changed', desired: { certifications: ['ITIL'] }, org: { certifications: ['CCNA'] }, expect: [{ field: 'certifications', kind: 'strings', add: ['ITIL'], remove: ['CCNA'] }] },
+];
+
+for (const c of cases) {
+  test(`diff: ${c.name}`, () => {
+    const ola = desiredUser(EMAIL, { name: 'Ola Lind', ...c.desired });
+    const current = orgUser('u-ola', 'Ola.Lind@Acme.com', { name: 'Ola Lind', ...c.org });
+    const { plan, errors } = buildPlan({
+      desired: desiredState([ola, ...(c.others?.desired ?? [])]),
+      org: orgState([current, ...(c.others?.org ?? [])], c.state),
+      config: config(),
+    });
+    assert.deepEqual(errors, []);
+    const change = plan.changes.find((ch) => ch.email === EMAIL);
+    if (c.expect.length === 0) {
+      assert.equal(change, undefined, `unexpected change: ${JSON.stringify(change?.fields)}`);
+      assert.equal(plan.summary.unchanged >= 1, true);
+      return;
+    }
+    assert.ok(change, 'expected an update');
+    assert.equal(change.action, 'update');
+    assert.equal(change.id, 'u-ola');
+    assert.equal(change.version, 3);
+    assert.deepEqual(change.source, ola.source);
+    assert.deepEqual(change.fields, c.expect);
+  });
+}

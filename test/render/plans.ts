@@ -1,0 +1,243 @@
+// Hand-built plans for the renderer tests: every action, every FieldChange kind, warnings, safety verdicts, empty.
+import type { Change, Plan, SafetyVerdict, Summary } from '../../src/model/index.js';
+
+const target = { environment: 'mypurecloud.ie', orgId: '5f1c0a2e-7d4b-4c1e-9a53-0b6f2d8e4c11', orgName: 'Acme Support' };
+const safe: SafetyVerdict = { blocked: false, violations: [], overridden: false };
+const home = { id: 'div-home', name: 'Home' };
+const support = { id: 'div-support', name: 'Support' };
+
+export function plan(changes: Change[], extra: Partial<Plan> = {}): Plan {
+  const summary: Summary = {
+    create: changes.filter((c) => c.action === 'create').length,
+    update: changes.filter((c) => c.action === 'update').length,
+    restore: changes.filter((c) => c.action === 'restore').length,
+    deactivate: changes.filter((c) => c.action === 'deactivate').length,
+    unchanged: 1199,
+    unmanaged: 31,
+  };
+  return {
+    formatVersion: 1,
+    target,
+    inputsDigest: '9b2d4c61f0a7e3b85c1d2e4f6a8b0c9d7e5f3a1b2c4d6e8f0a1b3c5d7e9f1a2b',
+    changes,
+    summary,
+    warnings: [],
+    safety: safe,
+    readCalls: 14,
+    checksum: '3e7a1c9b5d2f4e6a8c0b1d3f5e7a9c2b4d6f8e0a1c3b5d7f9e2a4c6b8d0f1e3a',
+    ...extra,
+  };
+}
+
+const create: Change = {
+  action: 'create',
+  email: 'nina.berg@acme.com',
+  name: 'Nina Berg',
+  source: { file: 'users/support.yaml', line: 41, column: 3 },
+  fields: [
+    { field: 'name', kind: 'text', before: null, after: 'Nina Berg' },
+    { field: 'title', kind: 'text', before: null, after: 'Agent' },
+    { field: 'department', kind: 'text', before: null, after: 'Support' },
+    { field: 'division', kind: 'ref', before: null, after: support },
+    { field: 'manager', kind: 'manager', before: null, after: { email: 'ola.lind@acme.com', id: 'u-ola' } },
+    {
+      field: 'phones',
+      kind: 'phones',
+      before: [],
+      after: [
+        { type: 'work', number: '+13175550100', extension: '12', mediaType: 'PHONE' },
+        { type: 'mobile', number: '+46701234567', mediaType: 'SMS' },
+      ],
+    },
+    { field: 'employerInfo', kind: 'employerInfo', before: null, after: { employeeId: 'E-1041', dateHire: '2026-01-05' } },
+    { field: 'acdAutoAnswer', kind: 'bool', before: null, after: true },
+    { field: 'roles', kind: 'grants', add: [{ roleId: 'r-agent', role: 'Agent', divisionId: home.id, division: home.name }], remove: [] },
+    { field: 'skills', kind: 'levels', add: [{ id: 's-billing', name: 'Billing', level: 3 }, { id: 's-spanish', name: 'Spanish', level: 4 }], change: [], remove: [] },
+    { field: 'languages', kind: 'levels', add: [{ id: 'l-en', name: 'English', level: 5 }], change: [], remove: [] },
+    { field: 'queues', kind: 'set', add: [{ id: 'q-t1', name: 'Support - Tier 1' }], remove: [] },
+    { field: 'groups', kind: 'set', add: [{ id: 'g-nordics', name: 'Nordics' }], remove: [] },
+    { field: 'locations', kind: 'set', add: [{ id: 'loc-sto', name: 'Stockholm' }], remove: [] },
+    { field: 'profileSkills', kind: 'strings', add: ['Zendesk', 'Salesforce'], remove: [] },
+    { field: 'certifications', kind: 'strings', add: ['ITIL 4'], remove: [] },
+  ],
+};
+
+const restore: Change = {
+  action: 'restore',
+  email: 'kim.sato@acme.com',
+  name: 'Kim Sato',
+  id: 'u-kim',
+  version: 7,
+  deletedAt: '2026-03-02T09:15:00.000Z',
+  source: { file: 'users/sales.csv', line: 7 },
+  fields: [{ field: 'title', kind: 'text', before: 'Sales Rep', after: 'Senior Sales Rep' }],
+};
+
+const restoreBare: Change = {
+  action: 'restore',
+  email: 'lee.chan@acme.com',
+  name: 'Lee Chan',
+  id: 'u-lee',
+  version: 3,
+  deletedAt: '2026-02-11T17:40:00.000Z',
+  source: { file: 'users/sales.csv', line: 9 },
+  fields: [],
+};
+
+const update: Change = {
+  action: 'update',
+  email: 'ola.lind@acme.com',
+  name: 'Ola Lindqvist',
+  id: 'u-ola',
+  version: 42,
+  source: { file: 'users/support.yaml', line: 12, column: 3 },
+  fields: [
+    { field: 'name', kind: 'text', before: 'Ola Lind', after: 'Ola Lindqvist' },
+    { field: 'title', kind: 'text', before: 'Team Lead', after: 'Support Manager' },
+    {
+      field: 'department',
+      kind: 'text',
+      before: 'Customer Support Operations for the Nordic and Baltic Regions',
+      after: 'Customer Success Operations for the Nordic, Baltic and Polish Regions',
+    },
+    { field: 'state', kind: 'text', before: 'inactive', after: 'active' },
+    { field: 'division', kind: 'ref', before: home, after: support },
+    { field: 'manager', kind: 'manager', before: { email: 'eva.holm@acme.com', id: 'u-eva' }, after: null },
+    {
+      field: 'phones',
+      kind: 'phones',
+      before: [
+        { type: 'work', number: '+13175550101', mediaType: 'PHONE' },
+        { type: 'home', number: '+4681234567', mediaType: 'PHONE' },
+      ],
+      after: [
+        { type: 'work', number: '+13175550199', extension: '7', mediaType: 'PHONE' },
+        { type: 'work2', extension: '4410', mediaType: 'PHONE' },
+      ],
+    },
+    {
+      field: 'employerInfo',
+      kind: 'employerInfo',
+      before: { employeeId: 'E-0007', employeeType: 'Contractor', officialName: 'Ola Lind' },
+      after: { employeeId: 'E-0007', employeeType: 'Full-time', dateHire: '2019-04-01' },
+    },
+    { field: 'acdAutoAnswer', kind: 'bool', before: true, after: false },
+    {
+      field: 'roles',
+      kind: 'grants',
+      add: [{ roleId: 'r-sup', role: 'Supervisor', divisionId: support.id, division: support.name }],
+      remove: [{ roleId: 'r-admin', role: 'Admin', divisionId: home.id, division: home.name }],
+    },
+    {
+      field: 'skills',
+      kind: 'levels',
+      add: [{ id: 's-chat', name: 'Chat', level: 2 }],
+      change: [{ id: 's-billing', name: 'Billing', before: 3, after: 5 }],
+      remove: [{ id: 's-esc', name: 'Escalations', level: 4 }],
+    },
+    { field: 'languages', kind: 'levels', add: [], change: [{ id: 'l-sv', name: 'Swedish', before: 4, after: 5 }], remove: [] },
+    { field: 'queues', kind: 'set', add: [{ id: 'q-t2', name: 'Support - Tier 2' }], remove: [{ id: 'q-t1', name: 'Support - Tier 1' }] },
+    { field: 'groups', kind: 'set', add: [], remove: [{ id: 'g-old', name: 'Night Shift' }] },
+    { field: 'locations', kind: 'set', add: [{ id: 'loc-got', name: 'Gothenburg' }], remove: [{ id: 'loc-sto', name: 'Stockholm' }] },
+    { field: 'profileSkills', kind: 'strings', add: ['Coaching'], remove: ['Zendesk'] },
+    { field: 'certifications', kind: 'strings', add: [], remove: ['ITIL 3'] },
+  ],
+};
+
+const clearTitle: Change = {
+  action: 'update',
+  email: 'per.ek@acme.com',
+  name: 'Per Ek',
+  id: 'u-per',
+  version: 5,
+  source: { file: 'users/support.yaml', line: 77, column: 3 },
+  fields: [
+    { field: 'title', kind: 'text', before: 'Agent', after: null },
+    { field: 'phones', kind: 'phones', before: [{ type: 'work', number: '+13175550150', mediaType: 'PHONE' }], after: [] },
+  ],
+};
+
+const declaredDeactivate: Change = {
+  action: 'deactivate',
+  email: 'sam.ray@acme.com',
+  name: 'Sam Ray',
+  id: 'u-sam',
+  version: 19,
+  reason: 'declared',
+  source: { file: 'users/support.yaml', line: 88, column: 3 },
+  fields: [
+    { field: 'state', kind: 'text', before: 'active', after: 'inactive' },
+    { field: 'queues', kind: 'set', add: [], remove: [{ id: 'q-t1', name: 'Support - Tier 1' }] },
+  ],
+};
+
+const prunedDeactivate: Change = {
+  action: 'deactivate',
+  email: 'old.agent@acme.com',
+  name: 'Old Agent',
+  id: 'u-old',
+  version: 61,
+  reason: 'pruned',
+  fields: [],
+};
+
+/** Every action and every kind of field change, with warnings; safety passed. */
+export const fullPlan = plan([create, restore, restoreBare, update, clearTitle, declaredDeactivate, prunedDeactivate], {
+  warnings: [
+    {
+      severity: 'warning',
+      code: 'manager-not-declared',
+      message: 'Manager "eva.holm@acme.com" is not declared in users/ but exists in the org.',
+      hint: 'Declare the manager to manage them too.',
+      file: 'users/support.yaml',
+      line: 14,
+      column: 14,
+    },
+    { severity: 'warning', code: 'prune-disabled', message: '31 org users are not declared and are left alone.' },
+  ],
+});
+
+function pruned(n: number): Change[] {
+  return Array.from({ length: n }, (_, i) => ({
+    action: 'deactivate' as const,
+    email: `leaver${String(i + 1).padStart(2, '0')}@acme.com`,
+    name: `Leaver ${i + 1}`,
+    id: `u-leaver-${i + 1}`,
+    version: 2,
+    reason: 'pruned' as const,
+    fields: [],
+  }));
+}
+
+const violations: SafetyVerdict['violations'] = [
+  { rule: 'max-deactivations', message: '12 deactivations exceed the limit of 10.' },
+  { rule: 'max-deactivation-percent', message: '12 deactivations are 9.2% of 130 managed users, over the limit of 5%.' },
+  { rule: 'protected-user', message: 'Protected user "leaver01@acme.com" would be deactivated.' },
+];
+
+/** A prune that breaks the thresholds: still rendered, refused. */
+export const blockedPlan = plan(pruned(12), { safety: { blocked: true, violations, overridden: false } });
+
+/** The same, let through by --allow-unsafe. */
+export const overriddenPlan = plan(pruned(12), { safety: { blocked: true, violations, overridden: true } });
+
+/** Nothing to do. */
+export const emptyPlan: Plan = plan([], { summary: { create: 0, update: 0, restore: 0, deactivate: 0, unchanged: 940, unmanaged: 12 }, readCalls: 1 });
+
+/** One create with a given name, for escaping tests. */
+export function createNamed(name: string, extra: Partial<Change> = {}): Plan {
+  return plan([{ ...create, name, fields: [{ field: 'title', kind: 'text', before: null, after: name }], ...extra }]);
+}
+
+/** `n` updates of a few fields each, for truncation. */
+export function bigPlan(n: number, deactivations = 0): Plan {
+  const updates: Change[] = Array.from({ length: n }, (_, i) => ({
+    ...update,
+    email: `agent${String(i).padStart(5, '0')}@acme.com`,
+    name: `Agent ${i}`,
+    id: `u-${i}`,
+    source: { file: 'users/agents.csv', line: i + 2 },
+    fields: update.fields.slice(0, 6),
+  }));
+  return plan([...updates, ...pruned(deactivations)]);
+}
