@@ -80,7 +80,7 @@ function problemLine(p: OperationRecord): string {
 export function registerApply(program: Command): void {
   program
     .command('apply')
-    .description('Apply the changes to the org: plans afresh, or applies a plan saved with `plan --out`.')
+    .description('make the org match users/: plans afresh (or takes a plan saved with `plan --out`), shows it, asks, applies')
     .argument('[plan]', 'a plan saved with `provision plan --out plan.json`')
     .option('--auto-approve', 'apply without asking (required when not on a terminal)')
     .option('--journal <file>', 'append one JSON line per operation to this file, for audit')

@@ -117,7 +117,7 @@ async function readUsers(configPath: string): Promise<DesiredUser[]> {
 export function registerPermissions(program: Command): void {
   program
     .command('permissions')
-    .description('Print the Genesys Cloud permissions the plan (read-only) and apply OAuth clients need for the fields users/ manages.')
+    .description('print the Genesys Cloud permissions the plan (read-only) and apply OAuth clients need for the fields users/ manages')
     .option('--format <format>', 'text or json', 'text')
     .option('--all', 'list the permissions for every field provision can manage, not only those users/ uses')
     .action(async (options: { format: string; all?: boolean }, command: Command) => {
