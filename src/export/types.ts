@@ -1,5 +1,6 @@
 // The export's plain data: options, one user as the users/ files express them, and the files produced.
-import type { EmployerInfo, Issue, Phone, RoleGrant } from '../model/index.js';
+import { USER_FIELDS } from '../model/index.js';
+import type { EmployerInfo, Issue, Phone, RoleGrant, UserField } from '../model/index.js';
 
 export type ExportFormat = 'yaml' | 'csv';
 export type SplitBy = 'none' | 'division' | 'department';
@@ -7,26 +8,9 @@ export type StateFilter = 'active' | 'inactive' | 'any';
 export type CsvDialectName = 'canonical' | 'genesys-admin';
 
 /** The fields a user may carry besides `email` and `name` (always exported), in schema order. */
-export const EXPORT_FIELDS = [
-  'title',
-  'department',
-  'division',
-  'manager',
-  'state',
-  'phones',
-  'roles',
-  'skills',
-  'languages',
-  'queues',
-  'groups',
-  'locations',
-  'acdAutoAnswer',
-  'profileSkills',
-  'certifications',
-  'employerInfo',
-] as const;
+export type ExportField = Exclude<UserField, 'name'>;
 
-export type ExportField = (typeof EXPORT_FIELDS)[number];
+export const EXPORT_FIELDS: readonly ExportField[] = USER_FIELDS.filter((f): f is ExportField => f !== 'name');
 
 export interface ExportOptions {
   format: ExportFormat;

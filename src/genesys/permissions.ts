@@ -1,47 +1,14 @@
 // The Genesys Cloud permissions each OAuth client needs, per endpoint and managed field: plain data, no SDK.
+import { USER_FIELDS } from '../model/index.js';
+import type { UserField } from '../model/index.js';
 
 /** The two OAuth clients: `plan` reads (pull requests, drift), `apply` reads and writes (merges). */
 export type ClientRole = 'plan' | 'apply';
 
 /** The user fields users/ can manage (the keys of `DesiredUser` that map to the org). */
-export type ManagedField =
-  | 'name'
-  | 'title'
-  | 'department'
-  | 'division'
-  | 'manager'
-  | 'state'
-  | 'phones'
-  | 'roles'
-  | 'skills'
-  | 'languages'
-  | 'queues'
-  | 'groups'
-  | 'locations'
-  | 'acdAutoAnswer'
-  | 'profileSkills'
-  | 'certifications'
-  | 'employerInfo';
+export type ManagedField = UserField;
 
-export const MANAGED_FIELDS: readonly ManagedField[] = [
-  'name',
-  'title',
-  'department',
-  'division',
-  'manager',
-  'state',
-  'phones',
-  'roles',
-  'skills',
-  'languages',
-  'queues',
-  'groups',
-  'locations',
-  'acdAutoAnswer',
-  'profileSkills',
-  'certifications',
-  'employerInfo',
-];
+export const MANAGED_FIELDS: readonly ManagedField[] = USER_FIELDS;
 
 /** One API call provision makes, and what Genesys Cloud asks of the caller for it. */
 export interface Endpoint {

@@ -28,6 +28,29 @@ export interface EmployerInfo {
   officialName?: string;
 }
 
+/** The fields a user may manage besides the identity key `email`, in the schema's order. */
+export const USER_FIELDS = [
+  'name',
+  'title',
+  'department',
+  'division',
+  'manager',
+  'state',
+  'phones',
+  'roles',
+  'skills',
+  'languages',
+  'queues',
+  'groups',
+  'locations',
+  'acdAutoAnswer',
+  'profileSkills',
+  'certifications',
+  'employerInfo',
+] as const;
+
+export type UserField = (typeof USER_FIELDS)[number];
+
 /**
  * One user as git wants them. Undefined means "not managed": the field is never touched.
  * An explicit empty list or map means "none".

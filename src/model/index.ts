@@ -6,3 +6,4 @@ export type * from './org.js';
 export type * from './plan.js';
 export type * from './apply.js';
 export { ProvisionError, ApiError } from './errors.js';
+export { USER_FIELDS } from './desired.js';

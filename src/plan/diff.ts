@@ -206,7 +206,7 @@ function resolveLevels(context: Context, user: DesiredUser, field: 'skills' | 'l
   const out: Level[] = [];
   let ok = true;
   for (const [name, level] of Object.entries(wanted)) {
-    const named = resolveName(index, name, where(user, field, name), context.errors);
+    const named = resolveName(index, name, () => where(user, field, name), context.errors);
     if (named) out.push({ id: named.id, name: named.name, level: Number(level) });
     else ok = false;
   }
@@ -218,7 +218,7 @@ function resolveSet(context: Context, user: DesiredUser, field: 'queues' | 'grou
   const out: Named[] = [];
   let ok = true;
   for (const name of wanted) {
-    const named = resolveName(index, name, where(user, field, name), context.errors);
+    const named = resolveName(index, name, () => where(user, field, name), context.errors);
     if (named) out.push(named);
     else ok = false;
   }
@@ -229,12 +229,12 @@ function resolveGrants(context: Context, user: DesiredUser, wanted: NonNullable<
   const out: GrantRef[] = [];
   let ok = true;
   for (const grant of wanted) {
-    const at = where(user, 'roles', grant.role);
+    const at = (): Source => where(user, 'roles', grant.role);
     const role = resolveName(context.names.roles, grant.role, at, context.errors);
     const division =
       grant.division === undefined || normalText(grant.division) === null
         ? context.home
-        : resolveName(context.names.divisions, grant.division, user.at?.[`roles/${grant.role}/division`] ?? at, context.errors);
+        : resolveName(context.names.divisions, grant.division, () => user.at?.[`roles/${grant.role}/division`] ?? at(), context.errors);
     if (role && division) out.push({ roleId: role.id, role: role.name, divisionId: division.id, division: division.name });
     else ok = false;
   }
@@ -258,7 +258,7 @@ function diffFields(context: Context, user: DesiredUser, current: OrgUser | unde
   push(textChange('department', user.department, current?.department));
 
   if (user.division !== undefined) {
-    const division = resolveName(names.divisions, user.division, where(user, 'division'), context.errors);
+    const division = resolveName(names.divisions, user.division, () => where(user, 'division'), context.errors);
     if (!division) ok = false;
     else if (!current) fields.push({ field: 'division', kind: 'ref', before: null, after: division });
     else {
@@ -375,7 +375,7 @@ function pruneScope(context: Context, config: ProvisionConfig): ((user: OrgUser)
   const divisions = new Set<string>();
   for (const name of divisionNames) {
     const errors: Issue[] = [];
-    const named = resolveName(context.names.divisions, name, undefined, errors);
+    const named = resolveName(context.names.divisions, name, () => undefined, errors);
     if (named) divisions.add(named.id);
     for (const issue of errors) context.errors.push({ ...issue, message: `scope.divisions: ${issue.message}` });
   }

@@ -70,9 +70,9 @@ export function issueAt(at: Source | undefined): Pick<Issue, 'file' | 'line' | '
 
 /**
  * Resolves one name; on failure pushes an `unknown-<kind>` (with a did-you-mean) or `ambiguous-name`
- * error at `at` and returns undefined.
+ * error at `where()` and returns undefined. The position is found only for an error: most names resolve.
  */
-export function resolveName(index: NameIndex, name: string, at: Source | undefined, errors: Issue[]): Named | undefined {
+export function resolveName(index: NameIndex, name: string, where: () => Source | undefined, errors: Issue[]): Named | undefined {
   const cached = index.resolved.get(name);
   if (cached) return cached;
   const key = foldName(name);
@@ -89,7 +89,7 @@ export function resolveName(index: NameIndex, name: string, at: Source | undefin
       code: 'ambiguous-name',
       message: `${label} "${name}" matches ${found.length} ${index.kind === 'division' ? 'divisions' : `${index.kind}s`} in the org (ids ${ids.join(', ')}).`,
       hint: `Names are matched case-insensitively; rename one of them in Genesys Cloud so that each ${index.kind} name is unique.`,
-      ...issueAt(at),
+      ...issueAt(where()),
     });
     return undefined;
   }
@@ -100,7 +100,7 @@ export function resolveName(index: NameIndex, name: string, at: Source | undefin
     code: `unknown-${index.kind}`,
     message: `${label} "${name}" does not exist in the org.${original === undefined ? '' : ` Did you mean "${original}"?`}`,
     hint: `Fix the name (matched case-insensitively) or create the ${index.kind} in Genesys Cloud first.`,
-    ...issueAt(at),
+    ...issueAt(where()),
   });
   return undefined;
 }

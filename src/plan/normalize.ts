@@ -34,6 +34,26 @@ export function normalStrings(list: readonly string[] | undefined): string[] {
 const E164 = /^\+[1-9]\d{1,14}$/;
 const PHONE_TYPES: PhoneType[] = ['work', 'work2', 'work3', 'work4', 'home', 'mobile', 'other'];
 
+/** Parsing is the slow part of comparing phones, and offices share numbers (extensions differ): remember answers. */
+const parsedPhones = new Map<string, { number: string; extension?: string }>();
+const MAX_PARSED_PHONES = 100_000;
+
+function parsedPhone(raw: string, region: string | undefined): { number: string; extension?: string } {
+  const key = `${region ?? ''}|${raw}`;
+  let answer = parsedPhones.get(key);
+  if (answer) return answer;
+  const parsed = parsePhoneNumberFromString(raw, region ? { defaultCountry: region.toUpperCase() as CountryCode } : undefined);
+  if (parsed) answer = { number: parsed.number, extension: parsed.ext || undefined };
+  else {
+    // Unparseable: compare digits only, so formatting alone never shows as a change.
+    const digits = raw.replace(/[^\d+]/g, '');
+    answer = { number: digits === '' ? raw : digits };
+  }
+  if (parsedPhones.size >= MAX_PARSED_PHONES) parsedPhones.clear();
+  parsedPhones.set(key, answer);
+  return answer;
+}
+
 /**
  * A phone in canonical form: E.164 number, trimmed extension. The API sometimes answers a display
  * form ("+1 317-555-0100 ext. 12"), which is parsed back into number and extension.
@@ -42,15 +62,9 @@ export function normalPhone(phone: Phone, region?: string): Phone {
   let number = phone.number?.trim() || undefined;
   let extension = phone.extension?.trim() || undefined;
   if (number !== undefined && !E164.test(number)) {
-    const parsed = parsePhoneNumberFromString(number, region ? { defaultCountry: region.toUpperCase() as CountryCode } : undefined);
-    if (parsed) {
-      number = parsed.number;
-      extension = extension ?? (parsed.ext || undefined);
-    } else {
-      // Unparseable: compare digits only, so formatting alone never shows as a change.
-      const digits = number.replace(/[^\d+]/g, '');
-      number = digits === '' ? number : digits;
-    }
+    const parsed = parsedPhone(number, region);
+    number = parsed.number;
+    extension = extension ?? parsed.extension;
   }
   const out: Phone = { type: phone.type, mediaType: phone.mediaType ?? 'PHONE' };
   if (number !== undefined) out.number = number;

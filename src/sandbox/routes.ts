@@ -2,7 +2,7 @@
 import type { Models } from 'purecloud-platform-client-v2';
 import { HttpError, badRequest, invalidValue, nameConflict, notFound, tooMany, versionConflict } from './errors.js';
 import { freshId } from './ids.js';
-import type { GrantRec, NamedRec, SandboxOrg, UserRec, UserState } from './org.js';
+import type { DivisionRec, GrantRec, NamedRec, SandboxOrg, UserRec, UserState } from './org.js';
 import {
   listing,
   liveMembers,
@@ -483,12 +483,25 @@ function getSubject(ctx: Ctx): Answer {
 
 // ---- divisions -------------------------------------------------------------------------------
 
+/** Each org's last division grant listing, at one revision: its pages are read one after the other. */
+const grantsCache = new WeakMap<SandboxOrg, { revision: number; divisionId: string; grants: Models.AuthzGrant[] }>();
+
 /** Every grant made in one division, users sorted by id; grants in all divisions (`*`) appear in every listing. */
 function divisionGrants(ctx: Ctx): Answer {
   const { org } = ctx;
   const divisionId = ctx.params[0] as string;
   const division = org.divisions.get(divisionId);
   if (!division) throw notFound('division', divisionId);
+  const last = grantsCache.get(org);
+  const found = last?.revision === org.revision && last.divisionId === divisionId ? last.grants : divisionGrantList(org, division);
+  grantsCache.set(org, { revision: org.revision, divisionId, grants: found });
+  const list = listing(found, paging(ctx.query, 100), ctx.path, ctx.query);
+  const body: Models.AuthzDivisionGrantEntityListing = { entities: list.entities, pageSize: list.pageSize, pageNumber: list.pageNumber, total: list.total, pageCount: list.pageCount };
+  return ok(body);
+}
+
+function divisionGrantList(org: SandboxOrg, division: DivisionRec): Models.AuthzGrant[] {
+  const divisionId = division.id;
   const found: Models.AuthzGrant[] = [];
   const users = org.listUsers('any').filter((u) => u.state !== 'deleted').sort((a, b) => (a.id < b.id ? -1 : 1));
   for (const user of users) {
@@ -503,9 +516,7 @@ function divisionGrants(ctx: Ctx): Answer {
       });
     }
   }
-  const list = listing(found, paging(ctx.query, 100), ctx.path, ctx.query);
-  const body: Models.AuthzDivisionGrantEntityListing = { entities: list.entities, pageSize: list.pageSize, pageNumber: list.pageNumber, total: list.total, pageCount: list.pageCount };
-  return ok(body);
+  return found;
 }
 
 

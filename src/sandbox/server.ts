@@ -9,8 +9,11 @@ import { FaultEngine, parseFaults } from './faults.js';
 import type { Decision } from './faults.js';
 import { orgFromSeed, seedFromOrg } from './org.js';
 import type { SandboxOrg } from './org.js';
+import { userJson } from './render.js';
 import { findRoute } from './routes.js';
 import type { FaultRule, RequestLogEntry, ScriptedFault, SeedOrg } from './types.js';
+
+const NO_EXPANSION = new Set<string>();
 
 export interface SandboxClient {
   id: string;
@@ -95,6 +98,8 @@ async function loadOrg(options: StartOptions): Promise<SandboxOrg> {
 
 export async function startServer(options: StartOptions = {}): Promise<RunningSandbox> {
   const org = await loadOrg(options);
+  // Serialise every user once now, as a loaded org would be warm: no listing page then pays for it.
+  for (const user of org.listUsers('any')) userJson(org, user, NO_EXPANSION);
   org.searchLagMs = options.searchLagMs ?? 0;
   const clients = options.clients && options.clients.length > 0 ? options.clients : [DEFAULT_CLIENT];
   const timeScale = options.timeScale && options.timeScale > 0 ? options.timeScale : 1;
