@@ -30,6 +30,8 @@ export interface ApplyOptions {
 export interface ApplyResult extends ApplyReport {
   /** Users with at least one field not written because someone else changed it since the plan. */
   conflicts: number;
+  /** Users counted above whose every operation found the change already made (an earlier run, or someone else). */
+  alreadyDone: number;
   /** Operations never started because apply was interrupted. */
   notStarted: number;
   interrupted: boolean;
@@ -52,6 +54,8 @@ interface Run {
   finalState?: UserState;
   problems: number;
   conflicted: boolean;
+  /** Operations of this user that made a change (not found already made). */
+  wrote: number;
 }
 
 /** Users joining or leaving one group or queue. */
@@ -136,6 +140,7 @@ class Applier {
       fresh: change.action === 'create',
       problems: 0,
       conflicted: false,
+      wrote: 0,
     }));
     for (const run of this.runs) this.byEmail.set(run.email, run);
     this.total = expectedOperations(plan);
@@ -622,6 +627,7 @@ class Applier {
       ...(message !== undefined ? { message: detail.message ? `${message} (${detail.message})` : message } : {}),
     };
     for (const key of Object.keys(record) as Array<keyof OperationRecord>) if (record[key] === undefined) delete record[key];
+    if (outcome === 'ok') run.wrote += 1;
     if (outcome === 'failed' || outcome === 'skipped' || outcome === 'conflict') {
       run.problems += 1;
       this.problems.push(record);
@@ -639,7 +645,7 @@ class Applier {
   }
 
   private report(elapsedMs: number, apiCalls: number): ApplyResult {
-    const counts = { created: 0, updated: 0, restored: 0, deactivated: 0, failed: 0, conflicts: 0 };
+    const counts = { created: 0, updated: 0, restored: 0, deactivated: 0, failed: 0, conflicts: 0, alreadyDone: 0 };
     for (const run of this.runs) {
       if (run.conflicted) counts.conflicts += 1;
       if (run.problems > 0) {
@@ -647,6 +653,7 @@ class Applier {
         continue;
       }
       if (this.options.signal?.aborted && this.notStarted > 0) continue;
+      if (run.wrote === 0) counts.alreadyDone += 1;
       if (run.change.action === 'create') counts.created += 1;
       else if (run.change.action === 'restore') counts.restored += 1;
       else if (run.change.action === 'deactivate') counts.deactivated += 1;

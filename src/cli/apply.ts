@@ -184,6 +184,7 @@ async function runApply(program: Command, planFile: string | undefined, flags: A
     const seconds = (report.elapsedMs / 1000).toFixed(1);
     out(`${report.interrupted ? 'Apply interrupted' : 'Apply complete'}: ${report.created} created, ${report.updated} updated, ${report.restored} restored, ${report.deactivated} deactivated, ${report.failed} failed.`);
     out(`  ${report.apiCalls} API calls in ${seconds} s, ${report.rateLimited} rate-limited answers waited out.`);
+    if (report.alreadyDone > 0) out(`  ${report.alreadyDone} of these users were already as planned (an earlier run, or someone in the org, made the changes): nothing was written for them.`);
     if (report.problems.length > 0) {
       out(`Problems (${report.problems.length}):`);
       for (const p of report.problems) out(problemLine(p));

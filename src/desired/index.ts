@@ -85,6 +85,9 @@ export async function loadDesired(paths: string[], config: ProvisionConfig, opti
       failedFiles.push(r.file.display);
       continue;
     }
+    // A file that parses but yields no user to read (no `users:` list, not a list, no email column)
+    // lost every user it holds, just like one that does not parse: pruning must not count them as undeclared.
+    if (result.entries.length === 0 && hasError(result.issues)) failedFiles.push(r.file.display);
     let defaultsBroken = false;
     if (result.defaults) {
       const d = result.defaults;

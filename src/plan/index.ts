@@ -13,13 +13,15 @@ export { foldName, suggest } from './names.js';
 
 /**
  * What the reader must fetch for this desired state: deleted users only for declared emails, queue
- * membership only for referenced queues, role grants only when roles are managed or a safety rule
- * needs them (admin holders when users may be deactivated).
+ * membership of every queue once some user manages `queues` (a user may sit in a queue no file
+ * names, and only reading it shows the removal), role grants only when roles are managed or a
+ * safety rule needs them (admin holders when users may be deactivated).
  */
 export function readRequestFor(desired: DesiredState, config?: ProvisionConfig): ReadRequest {
   const emails = new Set<string>();
   const queues = new Map<string, string>();
   const roleEmails: string[] = [];
+  let queuesManaged = false;
   let deactivating = config?.scope?.prune === true;
   for (const user of desired.users) {
     emails.add(user.email);
@@ -28,13 +30,14 @@ export function readRequestFor(desired: DesiredState, config?: ProvisionConfig):
       if (!queues.has(key)) queues.set(key, queue.trim());
     }
     if (user.roles !== undefined) roleEmails.push(user.email);
+    if (user.queues !== undefined) queuesManaged = true;
     if (user.state === 'inactive') deactivating = true;
   }
   const adminRoles = config?.safety?.adminRoles ?? DEFAULT_SAFETY.adminRoles;
   // The admin-holder rule makes do with the users listing's role ids where grants are not read.
   const roles = roleEmails.length > 0 || (deactivating && adminRoles.length > 0);
   const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  return { emails: [...emails].sort(byCodeUnit), queueNames: [...queues.values()].sort(byCodeUnit), roles, roleEmails: roleEmails.sort(byCodeUnit) };
+  return { emails: [...emails].sort(byCodeUnit), queueNames: [...queues.values()].sort(byCodeUnit), roles, roleEmails: roleEmails.sort(byCodeUnit), allQueues: queuesManaged };
 }
 
 /**

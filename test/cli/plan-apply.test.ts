@@ -130,6 +130,7 @@ describe('plan and apply against a sandbox named by GENESYS_* variables', () => 
     assert.equal(liveUsers(), users, 'no user created twice');
     const outcomes = new Set(readFileSync(path.join(dir, 'again.jsonl'), 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { outcome: string }).outcome));
     assert.ok(outcomes.has('already-done'), [...outcomes].join(', '));
+    assert.match(r.stdout, /^ {2}[1-9]\d* of these users were already as planned/m);
   });
 
   it('a blocked plan exits 3, and apply writes nothing without --allow-unsafe', async () => {

@@ -72,7 +72,8 @@ test('readRequestFor: declared emails, referenced queues, roles when managed', (
     desiredUser('b@acme.com', { queues: ['Support - Tier 2', 'Sales'] }),
     desiredUser('a@acme.com', { queues: ['sales'] }),
   ]);
-  assert.deepEqual(readRequestFor(desired), { emails: ['a@acme.com', 'b@acme.com'], queueNames: ['Sales', 'Support - Tier 2'], roles: false, roleEmails: [] });
+  assert.deepEqual(readRequestFor(desired), { emails: ['a@acme.com', 'b@acme.com'], queueNames: ['Sales', 'Support - Tier 2'], roles: false, roleEmails: [], allQueues: true });
+  assert.equal(readRequestFor(desiredState([desiredUser('c@acme.com')])).allQueues, false, 'no queue membership read when no user manages queues');
   const withRoles = desiredState([desiredUser('a@acme.com', { roles: [] }), desiredUser('b@acme.com')]);
   assert.equal(readRequestFor(withRoles).roles, true);
   assert.deepEqual(readRequestFor(withRoles).roleEmails, ['a@acme.com'], 'only the users whose roles are managed');
