@@ -1,16 +1,12 @@
 // The official SDK pointed at a running sandbox: an isolated ApiClient, logged in, with the API objects tests use.
 import platformClient from 'purecloud-platform-client-v2';
+import { apisFor } from '../../src/genesys/apis.js';
+import type { Apis } from '../../src/genesys/apis.js';
 import type { RunningSandbox } from '../../src/sandbox/index.js';
 
-export interface SdkApis {
+export interface SdkApis extends Apis {
   client: platformClient.ApiClientClass;
   auth: { accessToken: string; tokenExpiryTime: number };
-  users: platformClient.UsersApi;
-  routing: platformClient.RoutingApi;
-  groups: platformClient.GroupsApi;
-  authorization: platformClient.AuthorizationApi;
-  locations: platformClient.LocationsApi;
-  organization: platformClient.OrganizationApi;
 }
 
 /** A fresh, isolated SDK client for the sandbox (never the shared ApiClient), logged in with client credentials. */
@@ -29,12 +25,7 @@ export async function sdkClientFor(
   return {
     client,
     auth,
-    users: new platformClient.UsersApi(client),
-    routing: new platformClient.RoutingApi(client),
-    groups: new platformClient.GroupsApi(client),
-    authorization: new platformClient.AuthorizationApi(client),
-    locations: new platformClient.LocationsApi(client),
-    organization: new platformClient.OrganizationApi(client),
+    ...apisFor(client),
   };
 }
 
