@@ -110,7 +110,7 @@ async function runApply(program: Command, planFile: string | undefined, flags: A
     plan = await readSavedPlan(planFile);
     opened = await session.openTarget({ sandbox: flags.sandbox === true, config: globals.config, configRequired, log });
   } else {
-    const made = await session.makePlan({ sandbox: flags.sandbox === true, config: globals.config, configRequired, allowUnsafe: flags.allowUnsafe === true, log });
+    const made = await session.makePlan({ sandbox: flags.sandbox === true, config: globals.config, configRequired, noColor: globals.color === false, allowUnsafe: flags.allowUnsafe === true, log });
     plan = made.plan;
     opened = made;
   }
@@ -197,7 +197,7 @@ async function runApply(program: Command, planFile: string | undefined, flags: A
 
     let failed = report.failed > 0 || report.interrupted;
     if (flags.verify && !report.interrupted) {
-      const again = await session.makePlan({ sandbox: flags.sandbox === true, config: globals.config, configRequired, allowUnsafe: true, log });
+      const again = await session.makePlan({ sandbox: flags.sandbox === true, config: globals.config, configRequired, noColor: globals.color === false, allowUnsafe: true, log });
       try {
         if (isEmptyPlan(again.plan)) out('Verified: planning again finds no changes.');
         else {

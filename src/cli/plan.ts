@@ -56,6 +56,7 @@ export function registerPlan(program: Command): void {
         config: globals.config,
         configRequired: program.getOptionValueSource('config') === 'cli',
         allowUnsafe: flags.allowUnsafe === true,
+        noColor: globals.color === false,
         log,
       });
       const { plan } = planned;

@@ -11,6 +11,8 @@ export interface OpenOptions {
   config: string;
   /** The config file was named on the command line, so it must exist. */
   configRequired?: boolean;
+  /** --no-color: the warnings logged while planning stay plain. */
+  noColor?: boolean;
   log: (line: string) => void;
 }
 
@@ -44,7 +46,16 @@ async function connectTo(config: ProvisionConfig, options: OpenOptions): Promise
     return { connection, config, close: async () => undefined };
   }
   const { DEMO_STATE_FILE, startDemoSandbox } = await import('../sandbox/index.js');
-  const sandbox = await startDemoSandbox({ port: 0, host: '127.0.0.1', usersDir: config.usersDir });
+  let sandbox: Awaited<ReturnType<typeof startDemoSandbox>>;
+  try {
+    sandbox = await startDemoSandbox({ port: 0, host: '127.0.0.1', usersDir: config.usersDir });
+  } catch (error) {
+    const err = error as Error;
+    if (err.name !== 'SeedError' && !(err instanceof SyntaxError)) throw error;
+    throw new ProvisionError('sandbox-state-invalid', `The sandbox org in ${DEMO_STATE_FILE} cannot be loaded: ${err.message}.`, {
+      hint: `Delete ${DEMO_STATE_FILE} to start again from the demo org.`,
+    });
+  }
   try {
     const client = sandbox.clients[0];
     if (!client) throw new ProvisionError('sandbox-failed', 'The sandbox started without an OAuth client.');
@@ -80,7 +91,7 @@ export async function makePlan(options: OpenOptions & { allowUnsafe: boolean }):
   const config = await loadConfigOf(options);
   const { loadDesired } = await import('../desired/index.js');
   const desired = await loadDesired([], config);
-  const c = colorsFor(process.stderr);
+  const c = colorsFor(process.stderr, process.env, options.noColor === true);
   const invalid = errorsIn(desired.issues);
   if (invalid.length > 0 || desired.failedFiles.length > 0) {
     throw new ProvisionError('invalid-users', `users/ has ${plural(invalid.length, 'error')}: no plan was made.`, {

@@ -1,7 +1,7 @@
 // `provision plan` and `provision apply` through the built binary, against a sandbox over HTTP: exit codes, files, refusals, secrets.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -80,12 +80,12 @@ describe('plan and apply against a sandbox named by GENESYS_* variables', () => 
   });
 
   it('refuses to apply without a terminal or --auto-approve, and writes nothing', async () => {
-    const before = sb.requests.filter((q) => q.method !== 'GET' && !q.path.startsWith('/oauth') && q.path !== '/api/v2/users/search').length;
+    const writes = (): number => sb.requests.filter((q) => q.method !== 'GET' && !q.path.startsWith('/oauth') && q.path !== '/api/v2/users/search').length;
+    const before = writes();
     const r = await run(dir, ['apply'], env);
     assert.equal(r.status, 1, explain(r));
     assert.match(r.stderr, /error approval-required {2}Refusing to apply without approval/);
-    const after = sb.requests.filter((q) => q.method !== 'GET' && !q.path.startsWith('/oauth') && q.path !== '/api/v2/users/search').length;
-    assert.equal(after, before, 'no write reached the org');
+    assert.equal(writes(), before, 'no write reached the org');
   });
 
   it('refuses a saved plan edited after planning', async () => {
@@ -210,6 +210,19 @@ describe('plan before any network call', () => {
     const r = await run(dir, ['--config', 'missing.yaml', 'plan', '--sandbox']);
     assert.equal(r.status, 1, explain(r));
     assert.match(r.stderr, /missing\.yaml/);
+  });
+
+  it('a corrupt sandbox state file is a clear error that says how to start over', async () => {
+    mkdirSync(path.join(dir, '.provision'), { recursive: true });
+    writeFileSync(path.join(dir, '.provision/sandbox-org.json'), '{"users": [');
+    try {
+      const r = await run(dir, ['plan', '--sandbox']);
+      assert.equal(r.status, 1, explain(r));
+      assert.match(r.stderr, /error sandbox-state-invalid {2}The sandbox org in \.provision\/sandbox-org\.json cannot be loaded/);
+      assert.match(r.stderr, /hint: Delete \.provision\/sandbox-org\.json/);
+    } finally {
+      rmSync(path.join(dir, '.provision'), { recursive: true, force: true });
+    }
   });
 
   it('--sandbox keeps its org between runs: plan, apply, plan converges', async () => {
