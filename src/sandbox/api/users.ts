@@ -1,0 +1,344 @@
+// UsersApi: users (list, read, create, update, soft delete, search) and their routing skills, languages, roles and queues.
+import type { Models } from 'purecloud-platform-client-v2';
+import { HttpError, invalidValue, notFound, tooMany, versionConflict } from '../errors.js';
+import type { NamedRec, UserRec, UserState } from '../org.js';
+import { listing, paging, parseExpand, queryList, rawListing, renderAuthorization, renderQueue, renderUser, renderUserLanguages, renderUserSkills, userJson } from '../render.js';
+import { array, liveUser, MAX_LIST, noContent, object, ok, stamp, str, type Answer, type Ctx, type Endpoint, type Handler } from './http.js';
+import { criterionMatcher, mentionsState, searchPage, type Criterion } from './search.js';
+
+const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const PHONE_TYPES = new Set(['WORK', 'WORK2', 'WORK3', 'WORK4', 'HOME', 'MOBILE', 'OTHER', 'PRIMARY']);
+
+function contacts(value: unknown): Models.Contact[] {
+  const list = array(value, 'a list of addresses');
+  const seen = new Set<string>();
+  return list.map((raw, i) => {
+    const c = object(raw, 'an address') as Models.Contact;
+    const mediaType = c.mediaType ?? 'PHONE';
+    const type = c.type ?? 'WORK';
+    if (!['PHONE', 'SMS', 'EMAIL'].includes(mediaType)) throw invalidValue(`addresses[${i}].mediaType`, `Unknown mediaType ${mediaType}.`);
+    if (!PHONE_TYPES.has(type)) throw invalidValue(`addresses[${i}].type`, `Unknown address type ${type}.`);
+    const key = `${mediaType}/${type}`;
+    if (seen.has(key)) throw invalidValue('addresses', `Only one ${mediaType} address of type ${type} is allowed.`);
+    seen.add(key);
+    if (mediaType !== 'EMAIL' && c.address && !/^\+[1-9]\d{6,14}$/.test(c.address)) throw invalidValue(`addresses[${i}].address`, `Phone number ${c.address} is not in E.164 form.`);
+    const out: Models.Contact = { mediaType, type };
+    if (c.address) out.address = c.address;
+    if (c.extension) out.extension = String(c.extension);
+    out.display = c.address ? (c.extension ? `${c.address};ext=${c.extension}` : c.address) : (out.extension ?? '');
+    return out;
+  });
+}
+
+// ---- users -----------------------------------------------------------------------------------
+
+const STATES = new Set(['active', 'inactive', 'deleted', 'any']);
+
+function getUsers(ctx: Ctx): Answer {
+  const { org, query } = ctx;
+  const page = paging(query, MAX_LIST);
+  const state = (query.get('state') ?? 'active') as UserState | 'any';
+  if (!STATES.has(state)) throw invalidValue('state', `state must be one of active, inactive, deleted, any.`);
+  const sortOrder = (query.get('sortOrder') ?? 'ASC').toUpperCase();
+  if (sortOrder !== 'ASC' && sortOrder !== 'DESC') throw invalidValue('sortOrder', 'sortOrder must be ASC or DESC.');
+  const expand = parseExpand(queryList(query, 'expand'));
+  const ids = queryList(query, 'id');
+  let users: UserRec[];
+  if (ids.length > 0) {
+    if (ids.length > 100) throw tooMany('id', 100);
+    const wanted = new Set(ids);
+    users = org.listUsers(state).filter((u) => wanted.has(u.id));
+  } else {
+    users = org.listUsers(state);
+  }
+  const list = listing(users, page, ctx.path, query, sortOrder === 'DESC');
+  // Typed as the SDK's listing; the entities go out as cached JSON text (see userJson).
+  const envelope: Models.UserEntityListing = { ...list, entities: [] };
+  return { status: 200, raw: rawListing(envelope, list.entities.map((u) => userJson(org, u, expand))) };
+}
+
+function getUser(ctx: Ctx): Answer {
+  const id = ctx.params[0] as string;
+  const user = ctx.org.getUser(id);
+  const state = ctx.query.get('state') ?? 'active';
+  // Like Genesys: a deleted user is found only when asked for with state=deleted.
+  if (!user || (user.state === 'deleted') !== (state === 'deleted')) throw notFound('user', id);
+  const body: Models.User = renderUser(ctx.org, user, parseExpand(queryList(ctx.query, 'expand')));
+  return ok(body);
+}
+
+function postUsers(ctx: Ctx): Answer {
+  const { org } = ctx;
+  const body = object(ctx.body, 'a user') as Partial<Models.CreateUser> & Record<string, unknown>;
+  const name = str(body.name, 'name', true) as string;
+  const email = (str(body.email, 'email', true) as string).trim();
+  if (!EMAIL_RE.test(email)) throw invalidValue('email', `${email} is not a valid email address.`);
+  if (body.password !== undefined) str(body.password, 'password', false);
+  const state = body.state ?? 'active';
+  if (state !== 'active' && state !== 'inactive') throw invalidValue('state', 'state must be active or inactive.');
+  const divisionId = str(body.divisionId, 'divisionId', false) ?? org.homeDivision().id;
+  if (!org.divisions.get(divisionId)) throw invalidValue('divisionId', `Division ${divisionId} does not exist.`);
+  const same = org.usersByEmail(email);
+  const live = same.find((u) => u.state !== 'deleted');
+  if (live) {
+    throw new HttpError(409, 'general.conflict', `A user with email ${email} already exists.`, { email }, [{ fieldName: 'email', entityId: live.id, errorCode: 'general.conflict' }]);
+  }
+  const deleted = same.find((u) => u.state === 'deleted');
+  if (deleted) {
+    // Genesys refuses to create a user whose email belongs to a deleted user: restore that one instead.
+    throw new HttpError(400, 'bad.request', `Conflicting users: a deleted user has email ${email}. Restore it by setting its state to active.`, { email }, [{ fieldName: 'email', entityId: deleted.id, errorCode: 'conflicting.users' }]);
+  }
+  const user = org.addUser({
+    email,
+    name,
+    state,
+    divisionId,
+    title: str(body.title, 'title', false),
+    department: str(body.department, 'department', false),
+    addresses: body.addresses === undefined ? [] : contacts(body.addresses),
+  });
+  const out: Models.User = renderUser(org, user, new Set());
+  return ok(out);
+}
+
+function patchUser(ctx: Ctx): Answer {
+  const { org } = ctx;
+  const id = ctx.params[0] as string;
+  const body = object(ctx.body, 'a user update') as Partial<Models.UpdateUser> & Record<string, unknown>;
+  const user = org.getUser(id);
+  if (!user) throw notFound('user', id);
+  if (body.version === undefined || body.version === null) throw invalidValue('version', 'version is required: send the current version of the user.');
+  if (typeof body.version !== 'number' || !Number.isInteger(body.version)) throw invalidValue('version', 'version must be a whole number.');
+  if (body.version !== user.version) throw versionConflict(user.version, body.version);
+  if (body.state !== undefined) {
+    // When state is present it is the only field changed (Genesys ignores the rest).
+    const state = body.state;
+    if (state !== 'active' && state !== 'inactive') throw invalidValue('state', 'state must be active or inactive.');
+    if (user.state === 'deleted') {
+      const other = org.liveUserByEmail(user.email);
+      if (other) throw new HttpError(409, 'general.conflict', `Another user already has email ${user.email}.`, { email: user.email });
+    }
+    const updated = org.updateUser(id, (u) => {
+      u.state = state;
+      u.dateDeleted = undefined;
+    });
+    return ok(renderUser(org, updated, new Set()) satisfies Models.User);
+  }
+  if (user.state === 'deleted') throw notFound('user', id);
+  const changes: ((u: UserRec) => void)[] = [];
+  if (body.name !== undefined) {
+    const name = str(body.name, 'name', true) as string;
+    changes.push((u) => (u.name = name));
+  }
+  for (const field of ['title', 'department', 'preferredName'] as const) {
+    if (body[field] === undefined) continue;
+    const value = body[field] === null || body[field] === '' ? undefined : str(body[field], field, false);
+    changes.push((u) => (u[field] = value));
+  }
+  if (body.email !== undefined) {
+    const email = (str(body.email, 'email', true) as string).trim();
+    if (!EMAIL_RE.test(email)) throw invalidValue('email', `${email} is not a valid email address.`);
+    const other = org.liveUserByEmail(email);
+    if (other && other.id !== id) throw new HttpError(409, 'general.conflict', `A user with email ${email} already exists.`, { email });
+    changes.push((u) => (u.email = email));
+  }
+  if (body.manager !== undefined) {
+    const manager = body.manager as unknown;
+    if (manager === null || manager === '') changes.push((u) => (u.managerId = undefined));
+    else {
+      const managerId = typeof manager === 'object' ? (manager as { id?: unknown }).id : manager;
+      if (typeof managerId !== 'string') throw invalidValue('manager', 'manager must be a user id.');
+      const m = org.getUser(managerId);
+      if (!m || m.state === 'deleted') throw invalidValue('manager', `Manager ${managerId} is not an existing user.`);
+      if (managerId === id) throw invalidValue('manager', 'A user cannot be their own manager.');
+      changes.push((u) => (u.managerId = managerId));
+    }
+  }
+  if (body.addresses !== undefined) {
+    const addresses = body.addresses === null ? [] : contacts(body.addresses);
+    changes.push((u) => (u.addresses = addresses));
+  }
+  if (body.acdAutoAnswer !== undefined) {
+    if (typeof body.acdAutoAnswer !== 'boolean') throw invalidValue('acdAutoAnswer', 'acdAutoAnswer must be true or false.');
+    const value = body.acdAutoAnswer;
+    changes.push((u) => (u.acdAutoAnswer = value));
+  }
+  for (const field of ['profileSkills', 'certifications'] as const) {
+    if (body[field] === undefined) continue;
+    const list = array(body[field] ?? [], `a list in ${field}`);
+    if (!list.every((x) => typeof x === 'string')) throw invalidValue(field, `${field} must be a list of strings.`);
+    changes.push((u) => (u[field] = [...new Set(list as string[])]));
+  }
+  if (body.employerInfo !== undefined) {
+    const info = body.employerInfo === null ? undefined : (object(body.employerInfo, 'employer info') as Models.EmployerInfo);
+    if (info?.dateHire !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(info.dateHire)) throw invalidValue('employerInfo.dateHire', 'dateHire must be a date, YYYY-MM-DD.');
+    changes.push((u) => (u.employerInfo = info ? { ...info } : undefined));
+  }
+  if (body.locations !== undefined) {
+    const ids = array(body.locations ?? [], 'a list of locations').map((raw, i) => {
+      const l = object(raw, 'a location') as Models.Location;
+      const lid = l.locationDefinition?.id ?? l.id;
+      if (!lid || !org.locations.get(lid)) throw invalidValue(`locations[${i}]`, `Location ${lid ?? '(no id)'} does not exist.`);
+      return lid;
+    });
+    changes.push((u) => (u.locationIds = [...new Set(ids)]));
+  }
+  const updated = org.updateUser(id, (u) => changes.forEach((c) => c(u)));
+  return ok(renderUser(org, updated, new Set()) satisfies Models.User);
+}
+
+function deleteUser(ctx: Ctx): Answer {
+  const id = ctx.params[0] as string;
+  liveUser(ctx.org, id);
+  ctx.org.updateUser(id, (u) => {
+    u.state = 'deleted';
+    u.dateDeleted = stamp(ctx.org);
+  });
+  return ok({});
+}
+
+// ---- search ----------------------------------------------------------------------------------
+
+const SEARCH_FIELDS: Record<string, (u: UserRec) => string[]> = {
+  id: (u) => [u.id],
+  email: (u) => [u.email],
+  state: (u) => [u.state],
+  name: (u) => [u.name],
+  title: (u) => (u.title ? [u.title] : []),
+  department: (u) => (u.department ? [u.department] : []),
+  username: (u) => [u.email],
+  'division.id': (u) => [u.divisionId],
+  divisionId: (u) => [u.divisionId],
+  'manager.id': (u) => (u.managerId ? [u.managerId] : []),
+  'addresses.address': (u) => u.addresses.map((a) => a.address ?? '').filter((a) => a !== ''),
+};
+
+function postUsersSearch(ctx: Ctx): Answer {
+  const { org } = ctx;
+  const body = object(ctx.body, 'a search request') as Record<string, unknown> & { query?: Criterion[]; expand?: string[] };
+  const criteria = body.query === undefined ? [] : (array(body.query, 'a list of criteria') as Criterion[]);
+  const matchers = criteria.map((c) => criterionMatcher(c, SEARCH_FIELDS));
+  // Without a criterion on state, search leaves deleted users out, as Genesys does.
+  const withDeleted = mentionsState(criteria);
+  // An exact email criterion narrows the scan to the email index (the answer is the same, only faster).
+  const byEmail = criteria.find((c) => (c.type ?? '').toUpperCase() === 'EXACT' && !c.group && (c.fields ?? (c.field ? [c.field] : [])).every((f) => f === 'email'));
+  const emails = byEmail ? (byEmail.values ?? (byEmail.value !== undefined ? [byEmail.value] : [])).map(String) : undefined;
+  const candidates = (emails && org.searchByEmails(emails)) ?? org.searchView();
+  const found = candidates.filter((u) => (withDeleted || u.state !== 'deleted') && matchers.every((m) => m(u)));
+  const page = searchPage(found, body);
+  const expand = parseExpand(Array.isArray(body.expand) ? (body.expand as string[]) : []);
+  const out: Models.UsersSearchResponse = { ...page, types: ['users'], results: page.results.map((u) => renderUser(org, u, expand)) };
+  return ok(out);
+}
+
+// ---- routing skills and languages on users ---------------------------------------------------
+
+function levelsBody(ctx: Ctx, coll: { get(id: string): NamedRec | undefined }, kind: string): Map<string, number> {
+  const list = array(ctx.body, `a list of ${kind}s`);
+  if (list.length > 50) throw tooMany(`${kind}s`, 50);
+  const out = new Map<string, number>();
+  list.forEach((raw, i) => {
+    const item = object(raw, `a ${kind}`) as { id?: unknown; proficiency?: unknown };
+    if (typeof item.id !== 'string' || !coll.get(item.id)) throw invalidValue(`[${i}].id`, `The ${kind} ${String(item.id)} does not exist.`);
+    const p = item.proficiency;
+    if (typeof p !== 'number' || p < 0 || p > 5) throw invalidValue(`[${i}].proficiency`, 'proficiency must be from 0 to 5.');
+    out.set(item.id, p);
+  });
+  return out;
+}
+
+function userSkills(ctx: Ctx): Answer {
+  const user = liveUser(ctx.org, ctx.params[0] as string);
+  const body: Models.UserSkillEntityListing = listing(renderUserSkills(ctx.org, user), paging(ctx.query, 100), ctx.path, ctx.query);
+  return ok(body);
+}
+
+function putSkills(replace: boolean): Handler {
+  return (ctx) => {
+    const user = liveUser(ctx.org, ctx.params[0] as string);
+    const levels = levelsBody(ctx, ctx.org.skills, 'skill');
+    ctx.org.updateUser(user.id, (u) => {
+      if (replace) u.skills = levels;
+      else for (const [id, p] of levels) u.skills.set(id, p);
+    }, { bumpVersion: false });
+    const skills = renderUserSkills(ctx.org, user);
+    const body: Models.UserSkillEntityListing = { entities: skills, pageSize: skills.length, pageNumber: 1, total: skills.length, pageCount: 1 };
+    return ok(body);
+  };
+}
+
+function deleteSkill(ctx: Ctx): Answer {
+  const user = liveUser(ctx.org, ctx.params[0] as string);
+  ctx.org.updateUser(user.id, (u) => u.skills.delete(ctx.params[1] as string), { bumpVersion: false });
+  return noContent();
+}
+
+function userLanguages(ctx: Ctx): Answer {
+  const user = liveUser(ctx.org, ctx.params[0] as string);
+  const body: Models.UserLanguageEntityListing = listing(renderUserLanguages(ctx.org, user), paging(ctx.query, 100), ctx.path, ctx.query);
+  return ok(body);
+}
+
+function patchLanguages(ctx: Ctx): Answer {
+  const user = liveUser(ctx.org, ctx.params[0] as string);
+  const levels = levelsBody(ctx, ctx.org.languages, 'language');
+  ctx.org.updateUser(user.id, (u) => {
+    for (const [id, p] of levels) u.languages.set(id, p);
+  }, { bumpVersion: false });
+  const languages = renderUserLanguages(ctx.org, user);
+  const body: Models.UserLanguageEntityListing = { entities: languages, pageSize: languages.length, pageNumber: 1, total: languages.length, pageCount: 1 };
+  return ok(body);
+}
+
+function deleteLanguage(ctx: Ctx): Answer {
+  const user = liveUser(ctx.org, ctx.params[0] as string);
+  ctx.org.updateUser(user.id, (u) => u.languages.delete(ctx.params[1] as string), { bumpVersion: false });
+  return noContent();
+}
+
+// ---- roles -----------------------------------------------------------------------------------
+
+function getUserRoles(ctx: Ctx): Answer {
+  const user = liveUser(ctx.org, ctx.params[0] as string);
+  return ok(renderAuthorization(ctx.org, user) satisfies Models.UserAuthorization);
+}
+
+function putUserRoles(ctx: Ctx): Answer {
+  const { org } = ctx;
+  const user = liveUser(org, ctx.params[0] as string);
+  const ids = array(ctx.body, 'a list of role ids');
+  for (const id of ids) if (typeof id !== 'string' || !org.roles.get(id)) throw invalidValue('roleIds', `Role ${String(id)} does not exist.`);
+  const home = org.homeDivision().id;
+  org.updateUser(user.id, (u) => (u.grants = [...new Set(ids as string[])].map((roleId) => ({ roleId, divisionId: home }))), { bumpVersion: false });
+  return ok(renderAuthorization(org, user) satisfies Models.UserAuthorization);
+}
+
+// ---- queues ----------------------------------------------------------------------------------
+
+function getUserQueues(ctx: Ctx): Answer {
+  const { org } = ctx;
+  const user = liveUser(org, ctx.params[0] as string);
+  const queues = org.queues.sorted().filter((q) => q.members.has(user.id));
+  const list = listing(queues, paging(ctx.query, MAX_LIST), ctx.path, ctx.query);
+  const body: Models.UserQueueEntityListing = { ...list, entities: list.entities.map((q) => ({ ...renderQueue(org, q), joined: true })) };
+  return ok(body);
+}
+
+export const usersEndpoints: Endpoint[] = [
+  ['GET', '/api/v2/users', getUsers],
+  ['POST', '/api/v2/users', postUsers],
+  ['POST', '/api/v2/users/search', postUsersSearch],
+  ['GET', '/api/v2/users/{id}', getUser],
+  ['PATCH', '/api/v2/users/{id}', patchUser],
+  ['DELETE', '/api/v2/users/{id}', deleteUser],
+  ['GET', '/api/v2/users/{id}/routingskills', userSkills],
+  ['PUT', '/api/v2/users/{id}/routingskills/bulk', putSkills(true)],
+  ['PATCH', '/api/v2/users/{id}/routingskills/bulk', putSkills(false)],
+  ['DELETE', '/api/v2/users/{id}/routingskills/{skillId}', deleteSkill],
+  ['GET', '/api/v2/users/{id}/routinglanguages', userLanguages],
+  ['PATCH', '/api/v2/users/{id}/routinglanguages/bulk', patchLanguages],
+  ['DELETE', '/api/v2/users/{id}/routinglanguages/{languageId}', deleteLanguage],
+  ['GET', '/api/v2/users/{id}/roles', getUserRoles],
+  ['PUT', '/api/v2/users/{id}/roles', putUserRoles],
+  ['GET', '/api/v2/users/{id}/queues', getUserQueues],
+];
