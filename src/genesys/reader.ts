@@ -64,6 +64,9 @@ export class GenesysReader implements OrgReader {
     const rolesP = lookup('roles', (pageNumber) => apis.authorization.getAuthorizationRoles({ pageSize: size, pageNumber }));
     const divisionsP = lookup('divisions', (pageNumber) => apis.authorization.getAuthorizationDivisions({ pageSize: size, pageNumber }));
     const locationsP = lookup('locations', (pageNumber) => apis.locations.getLocations({ pageSize: size, pageNumber }));
+    // These run while the users are listed and are awaited only after: until then a failure of one
+    // (a 503, a 403) must not surface as an unhandled rejection. Promise.all below still throws it.
+    for (const pending of [orgPromise, skillsP, languagesP, queuesP, groupsP, rolesP, divisionsP, locationsP]) pending.catch(() => undefined);
 
     // Users: active and inactive listed apart, because `state=any` also walks every deleted user
     // the org ever had (deleted users stay forever); deleted ones are searched for by email below.
