@@ -65,6 +65,10 @@ export class GenesysReader implements OrgReader {
     const divisionsP = lookup('divisions', (pageNumber) => apis.authorization.getAuthorizationDivisions({ pageSize: size, pageNumber }));
     const locationsP = lookup('locations', (pageNumber) => apis.locations.getLocations({ pageSize: size, pageNumber }));
 
+    // Awaited below, after the users: one that fails meanwhile (a 403 for a missing permission) must not
+    // go unhandled until then, or Node ends the process with a stack trace instead of the typed error.
+    for (const early of [orgPromise, skillsP, languagesP, queuesP, groupsP, rolesP, divisionsP, locationsP]) early.catch(() => undefined);
+
     // Users: active and inactive listed apart, because `state=any` also walks every deleted user
     // the org ever had (deleted users stay forever); deleted ones are searched for by email below.
     const totals = { active: 0, inactive: 0 };
