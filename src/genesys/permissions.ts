@@ -49,6 +49,8 @@ const QUEUE_MEMBER_WRITE = ['routing:queue:edit', 'routing:queueMember:manage'];
 const LANGUAGE_ASSIGN = ['routing:skill:assign', 'routing:language:assign'];
 const GROUP_MEMBERS_NOTE = 'The API reference lists no permission for this call; grant directory:group:edit so the client may change the members of groups it does not own.';
 const GRANT_READS: ManagedField[] = ['roles', 'state'];
+const EXTENSION_NOTE =
+  'The API reference says so in words (UsersApi patchUser): "Updating some fields, like a users extension, requires the telephony:extension:assign permission for the relevant division. Without it, the request will return 403 Forbidden." Creating a user with an extension needs it too.';
 
 /**
  * The calls provision makes (src/genesys/reader.ts and writer.ts), each with the permissions the
@@ -111,7 +113,19 @@ export const ENDPOINTS: readonly Endpoint[] = [
     requires: 'none',
     permissions: [],
     grant: 'telephony:extension:assign',
-    note: 'The API reference says so in words: "Updating some fields, like a users extension, requires the telephony:extension:assign permission for the relevant division. Without it, the request will return 403 Forbidden."',
+    note: EXTENSION_NOTE,
+  },
+  {
+    method: 'POST',
+    path: '/api/v2/users',
+    purpose: 'create users with phones that have an extension',
+    roles: WRITER,
+    fields: ['phones'],
+    doc: 'UsersApi.md#postUsers',
+    requires: 'none',
+    permissions: [],
+    grant: 'telephony:extension:assign',
+    note: EXTENSION_NOTE,
   },
   {
     method: 'POST',
@@ -170,20 +184,27 @@ function isUsed(endpoint: Endpoint, role: ClientRole, fields: ReadonlySet<Manage
   return endpoint.fields.some((field) => fields.has(field));
 }
 
-/** The permissions `role` needs to manage `fields`, each with the endpoints that need it. */
+/** Whether a call accepts any one of several permissions (so another call's permission may already cover it). */
+const hasChoice = (endpoint: Endpoint): boolean => endpoint.requires === 'any' && endpoint.permissions.length > 1;
+
+/**
+ * The permissions `role` needs to manage `fields`, each with the endpoints that need it: as few as
+ * will do. A call that accepts any of several permissions is covered by one another call already
+ * needs (language writes by `routing:skill:assign` when skills are managed too), else by its `grant`.
+ */
 export function permissionsFor(role: ClientRole, fields: Iterable<ManagedField>, endpoints: readonly Endpoint[] = ENDPOINTS): ClientPermissions {
   const managed = new Set(fields);
+  const used = endpoints.filter((endpoint) => isUsed(endpoint, role, managed));
+  const unrestricted = used.filter((endpoint) => !endpoint.grant);
+  const chosen = new Set(used.filter((endpoint) => endpoint.grant && !hasChoice(endpoint)).map((endpoint) => endpoint.grant as string));
   const byPermission = new Map<string, Endpoint[]>();
-  const unrestricted: Endpoint[] = [];
-  for (const endpoint of endpoints) {
-    if (!isUsed(endpoint, role, managed)) continue;
-    if (!endpoint.grant) {
-      unrestricted.push(endpoint);
-      continue;
-    }
-    const list = byPermission.get(endpoint.grant) ?? [];
+  for (const endpoint of used) {
+    if (!endpoint.grant) continue;
+    const permission = hasChoice(endpoint) ? (endpoint.permissions.find((p) => chosen.has(p)) ?? endpoint.grant) : endpoint.grant;
+    chosen.add(permission);
+    const list = byPermission.get(permission) ?? [];
     list.push(endpoint);
-    byPermission.set(endpoint.grant, list);
+    byPermission.set(permission, list);
   }
   const permissions = [...byPermission.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

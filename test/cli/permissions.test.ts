@@ -90,6 +90,14 @@ test('scope.prune reads role grants (the last admin check), as managing state do
   assert.ok(granted('plan', managedFields([user({})], { prune: true })).includes('authorization:grant:view'));
 });
 
+test('a call that accepts several permissions is covered by one another call needs: no redundant grant', () => {
+  assert.deepEqual(granted('apply', ['name', 'skills', 'languages']), [...BASELINE, 'routing:skill:assign'].sort());
+  const skills = permissionsFor('apply', ['name', 'skills', 'languages']).permissions.find((need) => need.permission === 'routing:skill:assign');
+  assert.ok(skills?.endpoints.some((endpoint) => endpoint.path === '/api/v2/users/{userId}/routinglanguages/bulk'));
+  // Queue member reads accept routing:queue:view, which the queue look-up needs anyway.
+  assert.deepEqual(granted('plan', ['name', 'queues']), granted('plan', ['name']));
+});
+
 test('each permission lists the endpoints that need it', () => {
   const skills = permissionsFor('apply', ['name', 'skills']).permissions.find((need) => need.permission === 'routing:skill:assign');
   assert.deepEqual(
