@@ -106,7 +106,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSa
   // Serialise every user once now, as a loaded org would be warm: no listing page then pays for it.
   for (const user of org.listUsers('any')) userJson(org, user, NO_EXPANSION);
   org.searchLagMs = options.searchLagMs ?? 0;
-  const clients = options.clients && options.clients.length > 0 ? options.clients : [DEFAULT_CLIENT];
+  const clients = options.clients && options.clients.length > 0 ? options.clients : options.seed?.clients && options.seed.clients.length > 0 ? options.seed.clients : [DEFAULT_CLIENT];
   const timeScale = options.timeScale && options.timeScale > 0 ? options.timeScale : 1;
   const limit = options.requestsPerMinute ?? 300;
   const windowMs = 60_000 / timeScale;
