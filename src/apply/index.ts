@@ -95,11 +95,14 @@ export function isExistingUserConflict(error: unknown): boolean {
   return error.status === 400 && /conflict|exist|already|in use|duplicate/i.test(`${error.code} ${error.message}`);
 }
 
-/** Redacts anything that looks like a credential from a free-text message. */
-function redact(message: string): string {
+/**
+ * Redacts anything that looks like a credential from a free-text message; permission names such as
+ * `authorization:grant:add` (named by 403 answers) are not credentials and stay readable.
+ */
+export function redact(message: string): string {
   return message
     .replace(/(bearer|basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [redacted]')
-    .replace(/(access_token|client_secret|authorization)["'=:\s]+[^\s"',}]+/gi, '$1=[redacted]')
+    .replace(/(access_token|client_secret|authorization)(?!:[A-Za-z*]+:[A-Za-z*]+)["'=:\s]+[^\s"',}]+/gi, '$1=[redacted]')
     .split('\n')[0]!
     .slice(0, 500);
 }

@@ -68,6 +68,10 @@ export class GenesysReader implements OrgReader {
     // (a 503, a 403) must not surface as an unhandled rejection. Promise.all below still throws it.
     for (const pending of [orgPromise, skillsP, languagesP, queuesP, groupsP, rolesP, divisionsP, locationsP]) pending.catch(() => undefined);
 
+    // Awaited below, after the users: one that fails meanwhile (a 403 for a missing permission) must not
+    // go unhandled until then, or Node ends the process with a stack trace instead of the typed error.
+    for (const early of [orgPromise, skillsP, languagesP, queuesP, groupsP, rolesP, divisionsP, locationsP]) early.catch(() => undefined);
+
     // Users: active and inactive listed apart, because `state=any` also walks every deleted user
     // the org ever had (deleted users stay forever); deleted ones are searched for by email below.
     const totals = { active: 0, inactive: 0 };
