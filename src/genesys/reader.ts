@@ -64,10 +64,6 @@ export class GenesysReader implements OrgReader {
     const rolesP = lookup('roles', (pageNumber) => apis.authorization.getAuthorizationRoles({ pageSize: size, pageNumber }));
     const divisionsP = lookup('divisions', (pageNumber) => apis.authorization.getAuthorizationDivisions({ pageSize: size, pageNumber }));
     const locationsP = lookup('locations', (pageNumber) => apis.locations.getLocations({ pageSize: size, pageNumber }));
-    // These run while the users are listed and are awaited only after: until then a failure of one
-    // (a 503, a 403) must not surface as an unhandled rejection. Promise.all below still throws it.
-    for (const pending of [orgPromise, skillsP, languagesP, queuesP, groupsP, rolesP, divisionsP, locationsP]) pending.catch(() => undefined);
-
     // Awaited below, after the users: one that fails meanwhile (a 403 for a missing permission) must not
     // go unhandled until then, or Node ends the process with a stack trace instead of the typed error.
     for (const early of [orgPromise, skillsP, languagesP, queuesP, groupsP, rolesP, divisionsP, locationsP]) early.catch(() => undefined);
