@@ -9,12 +9,12 @@ import {
 } from './fields.js';
 import type { ManagerResolver } from './fields.js';
 import { chunk, runPool } from './pool.js';
-import { DEFAULT_RETRY_POLICY, isOutcomeUnknown, isVersionConflict, realSleep, Retrier } from './retry.js';
+import { DEFAULT_RETRY_POLICY, isOutcomeUnknown, isVersionConflict, realSleep, Retrier, subResourceTrouble } from './retry.js';
 import type { RetryPolicy, Trouble } from './retry.js';
 
 export { minimumCalls, LIMITS } from './calls.js';
 export type { CallBreakdown } from './calls.js';
-export { DEFAULT_RETRY_POLICY, isOutcomeUnknown, isVersionConflict, Retrier } from './retry.js';
+export { DEFAULT_RETRY_POLICY, isOutcomeUnknown, isVersionConflict, Retrier, subResourceTrouble } from './retry.js';
 export type { Backoff, RetryPolicy, Trouble } from './retry.js';
 
 export interface ApplyOptions {
@@ -592,7 +592,7 @@ class Applier {
    */
   private async step(run: Run, operation: string, call: () => Promise<void>, message?: string, removal = false): Promise<void> {
     try {
-      await this.retrier.run(call, SUB_RESOURCE);
+      await this.retrier.run(call, SUB_RESOURCE, subResourceTrouble);
       this.record(run, operation, 'ok', undefined, message);
     } catch (error) {
       if (removal && isApiError(error) && error.status === 404) {
@@ -627,8 +627,9 @@ class Applier {
             for (const run of part) this.record(run, operation, 'ok');
             break;
           } catch (error) {
-            const unknown = isOutcomeUnknown(error);
-            const out = unknown ? !this.retrier.allows('unknown', tally.unknown) : !isVersionConflict(error) || tally.moves + 1 >= MAX_LOCK_RETRIES;
+            const trouble = subResourceTrouble(error);
+            const unknown = trouble === 'unknown';
+            const out = unknown ? !this.retrier.allows('unknown', tally.unknown) : trouble !== 'conflict' || tally.moves + 1 >= MAX_LOCK_RETRIES;
             if (out) {
               for (const run of part) this.record(run, operation, 'failed', error);
               break;
@@ -659,7 +660,7 @@ class Applier {
     }
     for (const part of chunk(live(remove), LIMITS.groupRemove)) {
       // Terraform retries these on version errors too (`group/resource_genesyscloud_group.go`).
-      await this.batch(part, `remove from group ${group.name}`, () => this.writer.removeGroupMembers(group.id, part.map((r) => r.id as string)), SUB_RESOURCE);
+      await this.batch(part, `remove from group ${group.name}`, () => this.writer.removeGroupMembers(group.id, part.map((r) => r.id as string)), true);
     }
   }
 
@@ -676,9 +677,10 @@ class Applier {
     await this.batch(runs, `move to division ${division.name}`, () => this.writer.moveUsersToDivision(division.id, ids));
   }
 
-  private async batch(runs: Run[], operation: string, call: () => Promise<void>, retryOn: readonly Trouble[] = UNKNOWN_ONLY): Promise<void> {
+  /** One call for several users; `subResource` ones also wait out the refusals of users being patched (see `step`). */
+  private async batch(runs: Run[], operation: string, call: () => Promise<void>, subResource = false): Promise<void> {
     try {
-      await this.retrier.run(call, retryOn);
+      await (subResource ? this.retrier.run(call, SUB_RESOURCE, subResourceTrouble) : this.idempotent(call));
       for (const run of runs) this.record(run, operation, 'ok', undefined, runs.length > 1 ? `batch of ${runs.length}` : undefined);
     } catch (error) {
       for (const run of runs) this.record(run, operation, 'failed', error, undefined);

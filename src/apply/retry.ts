@@ -47,6 +47,16 @@ export function troubleOf(error: unknown): Trouble | undefined {
   return undefined;
 }
 
+/**
+ * For writes to a user's sub-resources (skills, languages, roles, group members): a 408 is one more way Genesys
+ * refuses them while the user is being patched, and Terraform waits it out like a version error
+ * (`util.IsVersionMismatch` takes 409, 408 and the 400). These writes are set-like, so sending one again is safe.
+ */
+export function subResourceTrouble(error: unknown): Trouble | undefined {
+  if (error instanceof ApiError && error.status === 408) return 'conflict';
+  return troubleOf(error);
+}
+
 export type Sleep = (ms: number) => Promise<void>;
 
 export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -74,16 +84,17 @@ export class Retrier {
   }
 
   /**
-   * Runs `call` until it succeeds, retrying after the troubles listed in `retryOn`, each within its own budget.
+   * Runs `call` until it succeeds, retrying after the troubles listed in `retryOn` (as `classify` sorts failures),
+   * each within its own budget.
    * Only for calls that may be sent again as they are (set-like writes, reads). Throws the last error.
    */
-  async run<T>(call: () => Promise<T>, retryOn: readonly Trouble[]): Promise<T> {
+  async run<T>(call: () => Promise<T>, retryOn: readonly Trouble[], classify: (error: unknown) => Trouble | undefined = troubleOf): Promise<T> {
     const seen: Record<Trouble, number> = { conflict: 0, unknown: 0 };
     for (;;) {
       try {
         return await call();
       } catch (error) {
-        const trouble = troubleOf(error);
+        const trouble = classify(error);
         if (trouble === undefined || !retryOn.includes(trouble) || !this.allows(trouble, seen[trouble])) throw error;
         await this.wait(trouble, seen[trouble], error);
         seen[trouble] += 1;

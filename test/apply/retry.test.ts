@@ -1,7 +1,7 @@
 // Unit tests of apply's back-off: the retry policy itself, then apply through sub-resource refusals, spurious 409s and reads that lag writes, with an injected sleep (no real waiting).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyPlan, DEFAULT_RETRY_POLICY, isOutcomeUnknown, isVersionConflict, Retrier } from '../../src/apply/index.js';
+import { applyPlan, DEFAULT_RETRY_POLICY, isOutcomeUnknown, isVersionConflict, Retrier, subResourceTrouble } from '../../src/apply/index.js';
 import type { ApplyOptions } from '../../src/apply/index.js';
 import type { FieldChange, OperationRecord, OrgWriter } from '../../src/model/index.js';
 import { apiError, MemoryWriter } from './memory-writer.js';
@@ -36,18 +36,20 @@ const mismatch400 = () => apiError(400, 'bad.request', 'The user version does no
 const timeout408 = () => apiError(408, 'request.timeout', 'The request timed out.', true);
 
 test('the policy: which failures are retried, Terraform\'s back-off for conflicts, and Retry-After first', async () => {
-  const cases: Array<[string, ReturnType<typeof apiError>, boolean, boolean]> = [
-    ['409', conflict409(), true, false],
-    ['400 does not match the current version', mismatch400(), true, false],
-    ['400 another bad request', apiError(400, 'bad.request', 'name may not be empty'), false, false],
-    ['408', timeout408(), false, true],
-    ['503', apiError(503, 'service.unavailable', 'unavailable', true), false, true],
-    ['no answer', apiError(0, 'network-error', 'socket hang up', true), false, true],
-    ['404', apiError(404, 'not.found', 'gone'), false, false],
+  const cases: Array<[string, ReturnType<typeof apiError>, boolean, boolean, string | undefined]> = [
+    ['409', conflict409(), true, false, 'conflict'],
+    ['400 does not match the current version', mismatch400(), true, false, 'conflict'],
+    ['400 another bad request', apiError(400, 'bad.request', 'name may not be empty'), false, false, undefined],
+    ['408', timeout408(), false, true, 'conflict'],
+    ['503', apiError(503, 'service.unavailable', 'unavailable', true), false, true, 'unknown'],
+    ['no answer', apiError(0, 'network-error', 'socket hang up', true), false, true, 'unknown'],
+    ['404', apiError(404, 'not.found', 'gone'), false, false, undefined],
   ];
-  for (const [name, error, conflict, unknown] of cases) {
+  for (const [name, error, conflict, unknown, subResource] of cases) {
     assert.equal(isVersionConflict(error), conflict, name);
     assert.equal(isOutcomeUnknown(error), unknown, name);
+    // A sub-resource write refused with a 408 while its user is being patched waits like a version error (Terraform).
+    assert.equal(subResourceTrouble(error), subResource, name);
   }
   const waits: number[] = [];
   const retrier = new Retrier(DEFAULT_RETRY_POLICY, async (ms) => {
@@ -112,9 +114,8 @@ test('sub-resource writes refused with 409, 400 "does not match the current vers
   assert.deepEqual(user.languages, { l0: 1 });
   assert.deepEqual(user.roleGrants, [{ roleId: 'r-new', divisionId: 'd1' }]);
   assert.equal(writer.groups.get('g1')?.members.has('u1'), false);
-  // Conflicts wait (i+1)×500 ms, unknown outcomes 250 ms doubling; each call on its own count.
-  const conflicts = [500, 1000, 1500, 500, 1000, 500, 500, 500, 1000];
-  assert.deepEqual(sorted(waits), sorted([...conflicts, 250, 500]));
+  // Each call waits (i+1)×500 ms on its own count: 409, the 400 and 408 alike.
+  assert.deepEqual(sorted(waits), sorted([500, 1000, 1500, 500, 1000, 500, 500, 500, 1000, 500, 1000]));
   assert.ok(journal.every((r) => r.outcome === 'ok'), JSON.stringify(journal));
 });
 
@@ -146,7 +147,8 @@ test('a group add refused while the group version is current waits; a moved vers
   const writer = new MemoryWriter();
   writer.seed({ id: 'u1', email: 'a@x.com' });
   writer.groups.set('g1', { version: 7, members: new Set() });
-  failFirst(writer, 'addGroupMembers', 2, conflict409);
+  failFirst(writer, 'addGroupMembers', 1, conflict409);
+  failFirst(writer, 'addGroupMembers', 1, timeout408);
   const { options, waits } = recorded();
   const report = await applyPlan(planOf([update('a@x.com', 'u1', 1, [set('groups', ['g1'])])]), writer, options);
   assert.equal(report.failed, 0);
