@@ -52,7 +52,7 @@ export function registerSandbox(program: Command): void {
     .option('--seed <file>', 'seed the org from this YAML or JSON file (default: the demo org for users/)')
     .option('--state <file>', 'keep the org in this JSON file: loaded at start when present, saved after every change')
     .option('--time-scale <x>', 'run rate-limit windows this many times faster (60: a minute lasts a second)')
-    .option('--faults <spec>', 'inject faults, e.g. "5xx:0.05,429:0.02,drop:0.01,latency:20-80ms,editor:0.01@PATCH /api/v2/users/*"')
+    .option('--faults <spec>', 'inject faults, e.g. "5xx:0.05,429:0.02,drop:0.01,latency:20-80ms,editor:0.01@PATCH /api/v2/users/*"; "realism" adds the random behaviours of real orgs')
     .option('--rate <n>', 'requests per minute allowed per token', '300')
     .option('--search-lag <ms>', 'how long a change takes to become searchable', '0')
     .option('--random-seed <n>', 'seed of the fault dice (the same seed and requests replay the same faults)', '1')
@@ -70,7 +70,7 @@ export function registerSandbox(program: Command): void {
         faults = opts.faults ? await sandbox.parseFaultSpec(opts.faults) : [];
       } catch (error) {
         throw new ProvisionError('invalid-faults', `--faults: ${(error as Error).message}`, {
-          hint: 'Write kind:probability items separated by commas, e.g. "5xx:0.05,429:0.02:2s,drop:0.01,latency:20-80ms", each optionally followed by "@METHOD /path".',
+          hint: 'Write kind:probability items separated by commas, e.g. "5xx:0.05,429:0.02:2s,drop:0.01,latency:20-80ms", each optionally followed by "@METHOD /path", or the profile "realism".',
         });
       }
       let seed;

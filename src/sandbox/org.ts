@@ -76,7 +76,7 @@ interface SearchSnapshot {
 }
 
 /** The fields search can match; copied so later edits do not leak into a lagging snapshot. */
-function snapshotOf(user: UserRec): UserRec {
+export function snapshotOf(user: UserRec): UserRec {
   return {
     ...user,
     addresses: user.addresses.map((a) => ({ ...a })),
@@ -168,6 +168,8 @@ export class SandboxOrg {
   searchLagMs = 0;
   /** Called after every change (the server persists the org from here). */
   onChange: () => void = () => {};
+  /** Called before each change of a user with the record as it still is, and whether the change moves its version (the consistency faults watch writes here). */
+  beforeUserChange: ((user: UserRec, versioned: boolean) => void) | undefined;
   /** Moves on with every change made through the org's methods (render caches key on it). */
   revision = 0;
 
@@ -258,6 +260,7 @@ export class SandboxOrg {
     const user = this.users.get(id);
     if (!user) throw new Error(`no user ${id}`);
     const before = { name: user.name, email: normEmail(user.email), state: user.state };
+    this.beforeUserChange?.(user, options.bumpVersion !== false);
     this.beforeSearchChange(user);
     change(user);
     if (options.bumpVersion !== false) user.version += 1;

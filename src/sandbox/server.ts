@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { Consistency, CONSISTENCY_KINDS, subConflictError } from './consistency.js';
 import { HttpError } from './errors.js';
 import { FaultEngine, parseFaults } from './faults.js';
 import type { Decision } from './faults.js';
@@ -112,6 +113,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSa
   const windowMs = 60_000 / timeScale;
   const rules = typeof options.faults === 'string' ? parseFaults(options.faults) : (options.faults ?? []);
   const faults = new FaultEngine(rules, options.randomSeed ?? 1);
+  // Watching writes costs a copy of each user written: only when a fault needs it.
+  let consistency = rules.some((r) => CONSISTENCY_KINDS.has(r.kind)) ? new Consistency(org) : undefined;
   const tokens = new TokenStore(clients);
   const authorizers = authorizersFor(org, clients, options.permissions);
   const requests: RequestLogEntry[] = [];
@@ -153,7 +156,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSa
     let token: Token | undefined;
     try {
       const raw = await readBody(req);
-      const decisions = faults.decide(method, url.pathname);
+      const watch = consistency;
+      const decisions = faults.decide(method, url.pathname, watch && ((rule) => watch.applies(rule, method, url.pathname, url.searchParams, raw)));
       let main: Decision | undefined;
       for (const d of decisions) {
         if (d.kind === 'latency') await sleep(d.ms ?? 0);
@@ -182,6 +186,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSa
       const headers = rate.headers(token, now);
       if (main?.kind === '5xx' || main?.kind === '429') return finish(faultAnswer(res, main, headers, faults));
       if (main?.kind === 'editor') concurrentEdit(org, url.pathname, faults);
+      if (main?.kind === 'sub-conflict') throw subConflictError(main.status, () => faults.roll());
+      let view = org;
+      if (main?.kind === 'stale-read') {
+        const stale = consistency?.staleOrg(main, url.pathname);
+        // A scripted stale read of a user with no recent write reads fresh, and is not logged as a fault.
+        if (stale) view = stale;
+        else entry.fault = undefined;
+      }
       const { handler, params, template } = findRoute(method, url.pathname);
       let body: unknown;
       if (raw.trim() !== '') {
@@ -192,7 +204,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSa
         }
       }
       const authorizer = authorizers?.get(token.clientId);
-      const ctx = { org, method, path: url.pathname, params, query: url.searchParams, body, ...(authorizer ? { can: authorizer.can.bind(authorizer) } : {}) };
+      const ctx = { org: view, method, path: url.pathname, params, query: url.searchParams, body, ...(authorizer ? { can: authorizer.can.bind(authorizer) } : {}) };
       authorize(ctx, template);
       const answer = handler(ctx);
       if (main?.kind === 'drop-after-commit') {
@@ -243,7 +255,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSa
     clients,
     org,
     requests,
-    script: (fault) => faults.script(fault),
+    script: (fault) => {
+      faults.script(fault);
+      // Writes from now on are watched; a scripted stale read shows a user as it was before its latest of them.
+      if (fault.kind === 'stale-read') consistency ??= new Consistency(org);
+    },
     revokeTokens,
     stop: async () => {
       if (stopped) return;

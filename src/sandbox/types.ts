@@ -103,7 +103,9 @@ export type FaultKind =
   | 'drop-after-commit'
   | 'timeout-after-commit'
   | 'revoke'
-  | 'editor';
+  | 'editor'
+  | 'sub-conflict'
+  | 'stale-read';
 
 export type FaultBody = 'json' | 'html' | 'empty';
 
@@ -121,14 +123,17 @@ export interface FaultRule {
   probability: number;
   /** Unset: every /api/v2 request. */
   route?: RoutePattern;
-  /** 5xx: the status (500, 502, 503 or 504); random when unset. */
+  /** 5xx: the status (500, 502, 503 or 504); sub-conflict: 409, 400 or 408; random when unset. */
   status?: number;
   /** 5xx: the body's form; random when unset. */
   body?: FaultBody;
   /** latency: the delay range in ms. */
   minMs?: number;
   maxMs?: number;
-  /** 429: how long the storm lasts (every matching request answers 429 meanwhile); timeout: how long the socket hangs. */
+  /**
+   * 429: how long the storm lasts (every matching request answers 429 meanwhile); timeout: how long the socket hangs;
+   * sub-conflict: how long after a versioned write the user counts as being patched; stale-read: how long a read may lag a write.
+   */
   durationMs?: number;
 }
 
@@ -139,9 +144,13 @@ export interface ScriptedFault {
   /** 1-based; default 1. */
   nth?: number;
   kind: FaultKind;
+  /** 5xx: the status; sub-conflict: 409 (default), 400 or 408, answered whether or not the user is being patched. */
   status?: number;
   body?: FaultBody;
-  /** latency: the delay; timeout kinds: how long the socket hangs before it is destroyed (default 60 s). */
+  /**
+   * latency: the delay; timeout kinds: how long the socket hangs before it is destroyed (default 60 s); stale-read: how
+   * far back a write may be for the read to show the user as it was before it (default 1 s).
+   */
   ms?: number;
 }
 
