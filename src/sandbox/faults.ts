@@ -9,7 +9,7 @@ export class FaultSpecError extends Error {
   }
 }
 
-const KINDS: FaultKind[] = ['5xx', '429', 'latency', 'drop', 'timeout', 'drop-after-commit', 'timeout-after-commit', 'revoke', 'editor'];
+const KINDS: FaultKind[] = ['5xx', '429', 'latency', 'drop', 'timeout', 'drop-after-commit', 'timeout-after-commit', 'revoke', 'editor', 'auth-lag'];
 const BODIES: FaultBody[] = ['json', 'html', 'empty'];
 
 function parseDuration(text: string, item: string): number {
@@ -34,7 +34,11 @@ function parseRoute(text: string, item: string): RoutePattern {
  * Parses `kind[/variant]:args[@METHOD /path]`, comma-separated. Kinds and their arguments:
  * `5xx:P` (`5xx/html:P`, `503:P`, `503/empty:P`), `429:P[:DURATION]`, `latency:A-Bms[:P]`,
  * `drop:P`, `timeout:P[:DURATION]`, `drop-after-commit:P`, `timeout-after-commit:P[:DURATION]`,
- * `revoke:P`, `editor:P`.
+ * `revoke:P`, `editor:P`, `auth-lag:DURATION`.
+ *
+ * `auth-lag:DURATION` is not a dice roll but a state of the org: a role or division created through the
+ * API less than DURATION ago answers 404 to grants (bulkadd, bulkreplace), as Genesys's authorization
+ * cache does until it catches up (Terraform retries those 404s: user_roles/genesyscloud_user_roles_proxy.go).
  */
 export function parseFaults(spec: string): FaultRule[] {
   const rules: FaultRule[] = [];
@@ -61,6 +65,10 @@ export function parseFaults(spec: string): FaultRule[] {
       const max = range[2] === undefined ? min : Number(range[2]);
       if (max < min) throw new FaultSpecError(`"${item}": the range's end is below its start`);
       rule = { kind: 'latency', probability: args[1] === undefined ? 1 : parseProbability(args[1], item), minMs: min, maxMs: max };
+    } else if (kindName === 'auth-lag') {
+      if (args.length !== 1 || variant !== undefined) throw new FaultSpecError(`"${item}": auth-lag takes only a duration, e.g. auth-lag:2s`);
+      if (route) throw new FaultSpecError(`"${item}": auth-lag applies to every grant and takes no route`);
+      rule = { kind: 'auth-lag', probability: 1, durationMs: parseDuration(args[0] ?? '', item) };
     } else if (KINDS.includes(kindName as FaultKind)) {
       rule = { kind: kindName as FaultKind, probability: parseProbability(args[0] ?? '', item) };
       if (args[1] !== undefined) {
@@ -68,7 +76,7 @@ export function parseFaults(spec: string): FaultRule[] {
         rule.durationMs = parseDuration(args[1], item);
       }
     } else {
-      throw new FaultSpecError(`"${item}": unknown fault "${kindName}" (known: 5xx, 500-599, 429, latency, drop, timeout, drop-after-commit, timeout-after-commit, revoke, editor)`);
+      throw new FaultSpecError(`"${item}": unknown fault "${kindName}" (known: 5xx, 500-599, 429, latency, drop, timeout, drop-after-commit, timeout-after-commit, revoke, editor, auth-lag)`);
     }
     if (route) rule.route = route;
     rules.push(rule);
@@ -118,7 +126,7 @@ export class FaultEngine {
   }
 
   script(fault: ScriptedFault): void {
-    if (!KINDS.includes(fault.kind)) throw new FaultSpecError(`unknown fault kind "${fault.kind}"`);
+    if (!KINDS.includes(fault.kind) || fault.kind === 'auth-lag') throw new FaultSpecError(`unknown fault kind "${fault.kind}"`);
     this.scripted.push({ ...fault, method: fault.method.toUpperCase(), seen: 0 });
   }
 
@@ -142,6 +150,8 @@ export class FaultEngine {
     const api = path.startsWith('/api/v2/');
     let main: Decision | undefined;
     for (const rule of this.rules) {
+      // Org-wide states, not per-request dice: the server reads them from the rules once.
+      if (rule.kind === 'auth-lag') continue;
       if (rule.route ? !routeMatches(rule.route, method, path) : !api) continue;
       if (rule.kind === '429') {
         const until = this.storms.get(rule);

@@ -69,6 +69,11 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** The `auth-lag` fault's duration (the longest, if given twice); 0 without one. */
+function authLagOf(rules: FaultRule[]): number {
+  return rules.reduce((ms, r) => (r.kind === 'auth-lag' ? Math.max(ms, r.durationMs ?? 0) : ms), 0);
+}
+
 /** Loads the org: the state file when it exists, else the seed file, else the in-memory seed, else an empty org. */
 async function loadOrg(options: StartOptions): Promise<SandboxOrg> {
   if (options.statePath && existsSync(options.statePath)) {
@@ -92,6 +97,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSa
   const windowMs = 60_000 / timeScale;
   const rules = typeof options.faults === 'string' ? parseFaults(options.faults) : (options.faults ?? []);
   const faults = new FaultEngine(rules, options.randomSeed ?? 1);
+  org.authLagMs = authLagOf(rules);
   const tokens = new TokenStore(clients);
   const requests: RequestLogEntry[] = [];
   const sockets = new Set<Socket>();

@@ -21,12 +21,18 @@ export interface SeedRole extends SeedNamed {
 export interface SeedQueue extends SeedNamed {
   /** Division name or id; the home division when absent. */
   division?: Ref;
+  /** Groups (names or ids) whose members are members of the queue too (`memberBy: group`). */
+  memberGroups?: Ref[];
 }
 
 export interface SeedGroup extends SeedNamed {
   version?: number;
   type?: 'official' | 'social';
   visibility?: 'public' | 'owners' | 'members';
+  /** Roles may be granted to the group; default true. */
+  rolesEnabled?: boolean;
+  /** Roles granted to the group (its members hold them through it), like a user's `roles`. */
+  roles?: SeedGrant[];
 }
 
 export interface SeedPhone {
@@ -92,7 +98,8 @@ export type FaultKind =
   | 'drop-after-commit'
   | 'timeout-after-commit'
   | 'revoke'
-  | 'editor';
+  | 'editor'
+  | 'auth-lag';
 
 export type FaultBody = 'json' | 'html' | 'empty';
 
@@ -117,7 +124,10 @@ export interface FaultRule {
   /** latency: the delay range in ms. */
   minMs?: number;
   maxMs?: number;
-  /** 429: how long the storm lasts (every matching request answers 429 meanwhile); timeout: how long the socket hangs. */
+  /**
+   * 429: how long the storm lasts (every matching request answers 429 meanwhile); timeout: how long the socket hangs;
+   * auth-lag: how long a role or division created through the API stays unknown to grants.
+   */
   durationMs?: number;
 }
 
