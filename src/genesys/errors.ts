@@ -67,6 +67,13 @@ function hintFor(status: number, code: string, path: string): string | undefined
   return undefined;
 }
 
+/** Retry-After in seconds (the form Genesys sends), as ms; an HTTP date is left to the HTTP client. */
+function retryAfterOf(headers: Record<string, unknown> | undefined): number | undefined {
+  const raw = headers?.['retry-after'];
+  const seconds = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
+}
+
 /** The one place that turns a failed exchange into an ApiError; every string in it passes the redactor. */
 export function toApiError(failure: FailedExchange, redactor: Redactor): ApiError {
   const path = pathOf(failure.url);
@@ -104,7 +111,9 @@ export function toApiError(failure: FailedExchange, redactor: Redactor): ApiErro
   const unknown = failure.outcomeUnknown ? ' The change may or may not have been made.' : '';
   const sentence = message.replace(/[.\s]+$/, '');
   const full = `${method} ${path} failed: ${failure.status === 0 ? '' : `${failure.status} `}${sentence}${contextId ? ` (contextId ${contextId})` : ''}.${unknown}`;
+  const retryAfterMs = retryAfterOf(failure.headers);
   return new ApiError({
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     status: failure.status,
     code: redactor.scrub(code),
     message: redactor.scrub(full),

@@ -30,6 +30,8 @@ export class ApiError extends ProvisionError {
   readonly contextId?: string;
   /** True when the request may have taken effect although no success arrived (timeout, dropped connection, 5xx on a write). */
   readonly outcomeUnknown: boolean;
+  /** The answer's Retry-After, in ms, when it had one. */
+  readonly retryAfterMs?: number;
 
   constructor(fields: {
     status: number;
@@ -40,6 +42,7 @@ export class ApiError extends ProvisionError {
     contextId?: string;
     outcomeUnknown?: boolean;
     hint?: string;
+    retryAfterMs?: number;
   }) {
     super(fields.code, fields.message, { hint: fields.hint });
     this.name = 'ApiError';
@@ -48,5 +51,6 @@ export class ApiError extends ProvisionError {
     this.path = fields.path;
     this.contextId = fields.contextId;
     this.outcomeUnknown = fields.outcomeUnknown ?? false;
+    if (fields.retryAfterMs !== undefined) this.retryAfterMs = fields.retryAfterMs;
   }
 }
