@@ -64,21 +64,28 @@ function holds(user: OrgUser, roleId: string): boolean {
 }
 
 /**
- * Does a holder still hold the role once the change is applied? A revoke removes only the user's own
- * grants: a grant through a group stays unless the plan takes the user out of that group. Where grants
- * were not read the plan cannot revoke the role (roles are then not diffed), so only leaving is a loss.
+ * How a holder loses the role once the change is applied, or undefined when they keep it. A revoke
+ * removes only the user's own grants: a grant through a group stays unless the plan takes the user out
+ * of that group. Where grants were not read (roles not managed) the plan revokes nothing, but leaving a
+ * group may still take the role, as the listing's role ids cannot say where it came from: that counts
+ * as a loss, the safe reading.
  */
-function keepsRole(user: OrgUser, change: Change | undefined, roleId: string, groupRoles: Map<string, Set<string>>): boolean {
+function lossOf(user: OrgUser, change: Change | undefined, roleId: string, groupRoles: Map<string, Set<string>>): string | undefined {
   const fields = change?.fields ?? [];
-  if (fields.some((f) => f.kind === 'grants' && f.add.some((g) => g.roleId === roleId))) return true;
-  const leaves = new Set(fields.flatMap((f) => (f.field === 'groups' && f.kind === 'set' ? f.remove.map((g) => g.id) : [])));
-  const joins = fields.flatMap((f) => (f.field === 'groups' && f.kind === 'set' ? f.add.map((g) => g.id) : []));
-  if (joins.some((id) => groupRoles.get(id)?.has(roleId))) return true;
-  if (user.roleGrants === undefined) return true;
+  if (fields.some((f) => f.kind === 'grants' && f.add.some((g) => g.roleId === roleId))) return undefined;
+  const left = fields.flatMap((f) => (f.field === 'groups' && f.kind === 'set' ? f.remove : []));
+  const joined = fields.flatMap((f) => (f.field === 'groups' && f.kind === 'set' ? f.add : []));
+  if (joined.some((g) => groupRoles.get(g.id)?.has(roleId))) return undefined;
+  if (user.roleGrants === undefined) {
+    if (left.length === 0) return undefined;
+    return `leaves ${left.length === 1 ? 'group' : 'groups'} ${left.map((g) => `"${g.name}"`).join(', ')}, which may grant it`;
+  }
   const own = user.roleGrants.filter((g) => g.roleId === roleId).length;
   const revoked = fields.reduce((n, f) => n + (f.kind === 'grants' ? f.remove.filter((g) => g.roleId === roleId).length : 0), 0);
-  if (own > revoked) return true;
-  return (user.inheritedGrants ?? []).some((g) => g.roleId === roleId && !leaves.has(g.groupId));
+  if (own > revoked) return undefined;
+  const leaving = new Set(left.map((g) => g.id));
+  if ((user.inheritedGrants ?? []).some((g) => g.roleId === roleId && !leaving.has(g.groupId))) return undefined;
+  return 'role removed';
 }
 
 /** The rules, in the order their violations are reported. */
@@ -154,8 +161,9 @@ export const SAFETY_RULES: readonly Rule[] = [
             lost.push(`${holder.email} (deactivated)`);
             continue;
           }
-          if (keepsRole(holder, change, role.id, groupRoles)) kept += 1;
-          else lost.push(`${holder.email} (role removed)`);
+          const loss = lossOf(holder, change, role.id, groupRoles);
+          if (loss === undefined) kept += 1;
+          else lost.push(`${holder.email} (${loss})`);
         }
         if (kept > 0) continue;
         // New holders the plan grants the role to (directly, or through a group that holds it) keep the org administrable.

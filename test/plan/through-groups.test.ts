@@ -228,10 +228,16 @@ const adminCases: AdminCase[] = [
     blocked: false,
   },
   {
-    name: 'grants not read: the listing\'s role ids count, and only a deactivation can take them',
+    name: 'grants not read: the listing\'s role ids count, and a revoke cannot take them',
+    users: [orgUser('u-a', 'a@acme.com', { roleGrants: undefined, roleIds: ['r-admin'], groupIds: ['g-leads'] })],
+    desired: [desiredUser('a@acme.com', { title: 'Admin' })],
+    blocked: false,
+  },
+  {
+    name: 'grants not read: leaving a group may take the role, the safe reading',
     users: [orgUser('u-a', 'a@acme.com', { roleGrants: undefined, roleIds: ['r-admin'], groupIds: ['g-leads'] })],
     desired: [desiredUser('a@acme.com', { groups: [] })],
-    blocked: false,
+    blocked: true,
   },
 ];
 
