@@ -126,6 +126,8 @@ class Applier {
   private failedOps = 0;
   private total: number;
   private notStarted = 0;
+  /** Built with the users phase, run in the next one. */
+  private queueTasks: Array<() => Promise<void>> = [];
 
   constructor(
     private readonly plan: Plan,
@@ -156,6 +158,7 @@ class Applier {
     const phases: Array<() => Array<() => Promise<void>>> = [
       () => this.phaseFirst(),
       () => this.phaseUsers(),
+      () => this.phaseQueues(),
       () => this.phaseDivisions(),
       () => this.phaseFinalState(),
     ];
@@ -198,7 +201,7 @@ class Applier {
     return tasks;
   }
 
-  /** One PATCH per user, then roles, skills, languages, and group and queue membership batched across users. */
+  /** One PATCH per user, then roles, skills, languages and group membership batched across users (queue membership follows). */
   private phaseUsers(): Array<() => Promise<void>> {
     const groupTasks: Array<() => Promise<void>> = [];
     const userTasks: Array<() => Promise<void>> = [];
@@ -234,8 +237,19 @@ class Applier {
       for (const part of chunk(add, LIMITS.queue)) queueTasks.push(() => this.queueMembers(item, 'add', part));
       for (const part of chunk(remove, LIMITS.queue)) queueTasks.push(() => this.queueMembers(item, 'remove', part));
     }
+    this.queueTasks = queueTasks;
     // Group tasks make several calls in sequence: start them first so they do not trail at the end.
-    return [...groupTasks, ...queueTasks, ...userTasks];
+    return [...groupTasks, ...userTasks];
+  }
+
+  /**
+   * Queue members once group members are in place: a queue follows its member groups, and a user still
+   * in a member group cannot join the queue directly, so one who leaves the group joins it only after.
+   */
+  private phaseQueues(): Array<() => Promise<void>> {
+    const tasks = this.queueTasks;
+    this.queueTasks = [];
+    return tasks;
   }
 
   private phaseDivisions(): Array<() => Promise<void>> {

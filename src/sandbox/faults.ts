@@ -9,7 +9,7 @@ export class FaultSpecError extends Error {
   }
 }
 
-const KINDS: FaultKind[] = ['5xx', '429', 'latency', 'drop', 'timeout', 'drop-after-commit', 'timeout-after-commit', 'revoke', 'editor', 'sub-conflict', 'stale-read'];
+const KINDS: FaultKind[] = ['5xx', '429', 'latency', 'drop', 'timeout', 'drop-after-commit', 'timeout-after-commit', 'revoke', 'editor', 'sub-conflict', 'stale-read', 'auth-lag'];
 const BODIES: FaultBody[] = ['json', 'html', 'empty'];
 /** Kinds that fire only where the org's recent writes allow (see `FaultEngine.decide`). */
 const CONDITIONAL = new Set<FaultKind>(['sub-conflict', 'stale-read']);
@@ -31,7 +31,7 @@ export const READ_LAG_MS = 1000;
 export const REALISM: readonly string[] = [
   // MERGE(issue 11): the kinds below belong to other branches; check their arguments when they land.
   'drop-expand:0.1',
-  'auth-lag:0.2',
+  'auth-lag:1s',
   // A user's skills, languages, roles, group memberships and profile skills refuse writes now and then while the user is being patched.
   'sub-conflict:0.25:1s',
   // A read of a user just written still shows the user as it was, now and then.
@@ -80,7 +80,7 @@ function parseRoute(text: string, item: string): RoutePattern {
  * Parses `kind[/variant]:args[@METHOD /path]`, comma-separated. Kinds and their arguments:
  * `5xx:P` (`5xx/html:P`, `503:P`, `503/empty:P`), `429:P[:DURATION]`, `latency:A-Bms[:P]`,
  * `drop:P`, `timeout:P[:DURATION]`, `drop-after-commit:P`, `timeout-after-commit:P[:DURATION]`,
- * `revoke:P`, `editor:P`,
+ * `revoke:P`, `editor:P`, `auth-lag:DURATION`,
  * `sub-conflict[/409|/400|/408]:P[:WINDOW]`: a write to a user's skills, languages, roles, group memberships or profile
  * skills answers 409 (or 400 "does not match the current version", or 408; drawn at random unless named) with
  * probability P while the same user had a versioned write (a PATCH, a state change, a division move) within the last
@@ -93,6 +93,9 @@ function parseRoute(text: string, item: string): RoutePattern {
  * #1461: spurious 409s from eventual consistency right after a write). The users listing and search are not affected
  * (search has its own lag, `--search-lag`).
  * `realism` stands for the items of the realism profile (`REALISM`).
+ * `auth-lag:DURATION` is not a dice roll but a state of the org: a role or division created through the
+ * API less than DURATION ago answers 404 to grants (bulkadd, bulkreplace), as Genesys's authorization
+ * cache does until it catches up (Terraform retries those 404s: user_roles/genesyscloud_user_roles_proxy.go).
  */
 export function parseFaults(spec: string): FaultRule[] {
   const rules: FaultRule[] = [];
@@ -119,6 +122,10 @@ export function parseFaults(spec: string): FaultRule[] {
       const max = range[2] === undefined ? min : Number(range[2]);
       if (max < min) throw new FaultSpecError(`"${item}": the range's end is below its start`);
       rule = { kind: 'latency', probability: args[1] === undefined ? 1 : parseProbability(args[1], item), minMs: min, maxMs: max };
+    } else if (kindName === 'auth-lag') {
+      if (args.length !== 1 || variant !== undefined) throw new FaultSpecError(`"${item}": auth-lag takes only a duration, e.g. auth-lag:2s`);
+      if (route) throw new FaultSpecError(`"${item}": auth-lag applies to every grant and takes no route`);
+      rule = { kind: 'auth-lag', probability: 1, durationMs: parseDuration(args[0] ?? '', item) };
     } else if (KINDS.includes(kindName as FaultKind)) {
       rule = { kind: kindName as FaultKind, probability: parseProbability(args[0] ?? '', item) };
       if (args[1] !== undefined) {
@@ -133,7 +140,7 @@ export function parseFaults(spec: string): FaultRule[] {
       }
     } else {
       throw new FaultSpecError(
-        `"${item}": unknown fault "${kindName}" (known: 5xx, 500-599, 429, latency, drop, timeout, drop-after-commit, timeout-after-commit, revoke, editor, sub-conflict, stale-read, and the profile realism)`,
+        `"${item}": unknown fault "${kindName}" (known: 5xx, 500-599, 429, latency, drop, timeout, drop-after-commit, timeout-after-commit, revoke, editor, sub-conflict, stale-read, auth-lag, and the profile realism)`,
       );
     }
     if (route) rule.route = route;
@@ -184,7 +191,7 @@ export class FaultEngine {
   }
 
   script(fault: ScriptedFault): void {
-    if (!KINDS.includes(fault.kind)) throw new FaultSpecError(`unknown fault kind "${fault.kind}"`);
+    if (!KINDS.includes(fault.kind) || fault.kind === 'auth-lag') throw new FaultSpecError(`unknown fault kind "${fault.kind}"`);
     this.scripted.push({ ...fault, method: fault.method.toUpperCase(), seen: 0 });
   }
 
@@ -212,6 +219,8 @@ export class FaultEngine {
     const api = path.startsWith('/api/v2/');
     let main: Decision | undefined;
     for (const rule of this.rules) {
+      // Org-wide states, not per-request dice: the server reads them from the rules once.
+      if (rule.kind === 'auth-lag') continue;
       if (rule.route ? !routeMatches(rule.route, method, path) : !api) continue;
       if (CONDITIONAL.has(rule.kind) && !applies?.(rule)) continue;
       if (rule.kind === '429') {

@@ -78,6 +78,11 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** The `auth-lag` fault's duration (the longest, if given twice); 0 without one. */
+function authLagOf(rules: FaultRule[]): number {
+  return rules.reduce((ms, r) => (r.kind === 'auth-lag' ? Math.max(ms, r.durationMs ?? 0) : ms), 0);
+}
+
 /** Loads the org: the state file when it exists, else the seed file, else the in-memory seed, else an empty org. */
 async function loadOrg(options: StartOptions): Promise<SandboxOrg> {
   if (options.statePath && existsSync(options.statePath)) {
@@ -115,6 +120,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSa
   const faults = new FaultEngine(rules, options.randomSeed ?? 1);
   // Watching writes costs a copy of each user written: only when a fault needs it.
   let consistency = rules.some((r) => CONSISTENCY_KINDS.has(r.kind)) ? new Consistency(org) : undefined;
+  org.authLagMs = authLagOf(rules);
   const tokens = new TokenStore(clients);
   const authorizers = authorizersFor(org, clients, options.permissions);
   const requests: RequestLogEntry[] = [];

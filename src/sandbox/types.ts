@@ -21,12 +21,18 @@ export interface SeedRole extends SeedNamed {
 export interface SeedQueue extends SeedNamed {
   /** Division name or id; the home division when absent. */
   division?: Ref;
+  /** Groups (names or ids) whose members are members of the queue too (`memberBy: group`). */
+  memberGroups?: Ref[];
 }
 
 export interface SeedGroup extends SeedNamed {
   version?: number;
   type?: 'official' | 'social';
   visibility?: 'public' | 'owners' | 'members';
+  /** Roles may be granted to the group; default true. */
+  rolesEnabled?: boolean;
+  /** Roles granted to the group (its members hold them through it), like a user's `roles`. */
+  roles?: SeedGrant[];
 }
 
 export interface SeedPhone {
@@ -105,7 +111,8 @@ export type FaultKind =
   | 'revoke'
   | 'editor'
   | 'sub-conflict'
-  | 'stale-read';
+  | 'stale-read'
+  | 'auth-lag';
 
 export type FaultBody = 'json' | 'html' | 'empty';
 
@@ -133,6 +140,7 @@ export interface FaultRule {
   /**
    * 429: how long the storm lasts (every matching request answers 429 meanwhile); timeout: how long the socket hangs;
    * sub-conflict: how long after a versioned write the user counts as being patched; stale-read: how long a read may lag a write.
+   * auth-lag: how long a role or division created through the API stays unknown to grants.
    */
   durationMs?: number;
 }
