@@ -201,6 +201,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'GET /api/v2/authorization/divisions': { doc: 'AuthorizationApi.md#getAuthorizationDivisions' },
   'GET /api/v2/authorization/divisions/home': { doc: 'AuthorizationApi.md#getAuthorizationDivisionsHome' },
   'GET /api/v2/authorization/divisions/{divisionId}': { doc: 'AuthorizationApi.md#getAuthorizationDivision' },
+  'DELETE /api/v2/authorization/divisions/{divisionId}': { doc: 'AuthorizationApi.md#deleteAuthorizationDivision', any: ['authorization:division:delete'] },
   'POST /api/v2/authorization/divisions': { doc: 'AuthorizationApi.md#postAuthorizationDivisions', all: ['authorization:division:add', 'authorization:grant:add'] },
   'POST /api/v2/authorization/divisions/{divisionId}/objects/{objectType}': {
     doc: 'AuthorizationApi.md#postAuthorizationDivisionObject',
@@ -210,6 +211,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'GET /api/v2/authorization/divisions/{divisionId}/grants': { doc: 'AuthorizationApi.md#getAuthorizationDivisionGrants', any: GRANT_VIEW },
   'GET /api/v2/authorization/roles': { doc: 'AuthorizationApi.md#getAuthorizationRoles', any: ['authorization:role:view'] },
   'GET /api/v2/authorization/roles/{roleId}': { doc: 'AuthorizationApi.md#getAuthorizationRole', any: ['authorization:role:view'] },
+  'DELETE /api/v2/authorization/roles/{roleId}': { doc: 'AuthorizationApi.md#deleteAuthorizationRole', any: ['authorization:role:delete'] },
   'POST /api/v2/authorization/roles': { doc: 'AuthorizationApi.md#postAuthorizationRoles', any: ['authorization:role:add'] },
 
   // RoutingApi.md
