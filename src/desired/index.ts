@@ -60,9 +60,10 @@ function dedupe(issues: Issue[]): Issue[] {
 export async function loadDesired(paths: string[], config: ProvisionConfig, options: LoadOptions = {}): Promise<DesiredState> {
   const cwd = options.cwd ?? process.cwd();
   const targets = paths.length > 0 ? paths : [config.usersDir];
-  const { files, issues: findIssues } = await findFiles(targets, cwd);
+  const { files, issues: findIssues, failed } = await findFiles(targets, cwd, { prune: config.scope.prune });
   const issues: Issue[] = [...findIssues];
-  const failedFiles: string[] = [];
+  // Skipped or refused users files (hidden under prune, links out of the working directory) failed to load too.
+  const failedFiles: string[] = [...failed];
   const digest = createDigest();
   const phoneCache: PhoneCache = new Map();
   const declared: Declared[] = [];
@@ -121,7 +122,7 @@ export async function loadDesired(paths: string[], config: ProvisionConfig, opti
   return {
     users,
     files: files.map((f) => f.display),
-    failedFiles,
+    failedFiles: failedFiles.sort(),
     issues: sortIssues(dedupe(issues)),
     digest: digest.hex(),
   };

@@ -65,7 +65,7 @@ test('modest anchors and aliases are fine', async () => {
   }
 });
 
-test('folders are walked recursively in sorted order; other files and dot folders are ignored', async () => {
+test('folders are walked recursively in sorted order; other files and dot folders are not read, and each is reported', async () => {
   const dir = tempDir();
   try {
     mkdirSync(path.join(dir, 'b-team'));
@@ -76,7 +76,13 @@ test('folders are walked recursively in sorted order; other files and dot folder
     writeFileSync(path.join(dir, '.git', 'c.yaml'), 'nonsense: [\n');
     const state = await loadDesired(['.'], defaultConfig(dir), { cwd: dir });
     assert.deepEqual(state.files, ['a.csv', 'b-team/x.yml']);
-    assert.deepEqual(state.issues, []);
+    assert.deepEqual(
+      state.issues.map((i) => [i.severity, i.code, i.file]),
+      [
+        ['warning', 'skipped-file', '.git'],
+        ['warning', 'skipped-file', 'README.md'],
+      ],
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
