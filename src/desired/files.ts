@@ -9,6 +9,9 @@ import { issueAt } from './issues.js';
 /** Files larger than this are refused before parsing. */
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 
+/** All users files together. */
+export const MAX_INPUT_BYTES = 50 * 1024 * 1024;
+
 const EXTENSIONS = new Set(['.yaml', '.yml', '.csv']);
 
 export type FileKind = 'yaml' | 'csv';
@@ -252,6 +255,21 @@ export async function findFiles(paths: readonly string[], cwd: string, options: 
   }
   const files = [...walk.files.values()].sort((a, b) => (a.display < b.display ? -1 : a.display > b.display ? 1 : 0));
   return { files, issues, failed: walk.failed };
+}
+
+/** The bytes the files hold together, leaving out those over the per-file cap (they are refused on their own). */
+export async function inputBytes(files: readonly FoundFile[]): Promise<number> {
+  let total = 0;
+  for (const file of files) {
+    const size = (await stat(file.absolute).catch(() => undefined))?.size ?? 0;
+    if (size <= MAX_FILE_BYTES) total += size;
+  }
+  return total;
+}
+
+/** Megabytes with one decimal, as the size guards say them. */
+export function megabytes(bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(1);
 }
 
 export interface ReadFile {

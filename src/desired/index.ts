@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { DesiredState, DesiredUser, Issue, ProvisionConfig, Source } from '../model/index.js';
 import { readCsvFile } from './csv-file.js';
 import type { Entry, FileResult } from './entry.js';
-import { createDigest, displayPath, findFiles, readUsersFile } from './files.js';
+import { MAX_FILE_BYTES, MAX_INPUT_BYTES, createDigest, displayPath, findFiles, inputBytes, megabytes, readUsersFile } from './files.js';
 import { issueAt, sortIssues } from './issues.js';
 import { normaliseEmail, normaliseEntry } from './normalise.js';
 import type { PhoneCache } from './normalise.js';
@@ -14,7 +14,7 @@ import { readYamlFile } from './yaml-file.js';
 
 export { loadConfig, defaultConfig } from './config.js';
 export { normaliseEmail, parsePhone } from './normalise.js';
-export { MAX_FILE_BYTES } from './files.js';
+export { MAX_FILE_BYTES, MAX_INPUT_BYTES } from './files.js';
 export { detectDialect } from './csv-file.js';
 export type { CsvDialect } from './csv-file.js';
 
@@ -64,12 +64,28 @@ export async function loadDesired(paths: string[], config: ProvisionConfig, opti
   const issues: Issue[] = [...findIssues];
   // Skipped or refused users files (hidden under prune, links out of the working directory) failed to load too.
   const failedFiles: string[] = [...failed];
+  const where = targets.length === 1 ? { file: displayPath(path.resolve(cwd, targets[0]!), cwd), line: 0 } : undefined;
   const digest = createDigest();
   const phoneCache: PhoneCache = new Map();
   const declared: Declared[] = [];
   /** Schema-valid users; `usable` is false when their file's defaults are broken (rules still see them). */
   const candidates: { user: DesiredUser; source: Source; usable: boolean }[] = [];
   let entryCount = 0;
+
+  // The total is checked before anything is parsed: past it, no file is read at all.
+  const total = await inputBytes(files);
+  if (total > MAX_INPUT_BYTES) {
+    issues.push(
+      issueAt(
+        where,
+        'error',
+        'input-too-large',
+        `The users files come to ${megabytes(total)} MB; provision reads at most ${MAX_INPUT_BYTES / 1024 / 1024} MB at once.`,
+        `Nothing was read. Each file may hold up to ${MAX_FILE_BYTES / 1024 / 1024} MB; validate and plan fewer or smaller files, or remove what is not users data.`,
+      ),
+    );
+    return { users: [], files: files.map((f) => f.display), failedFiles: [...failedFiles, ...files.map((f) => f.display)].sort(), issues: sortIssues(issues), digest: createDigest().hex() };
+  }
 
   // One file at a time: only one file's text and parse tree is alive at once.
   for (const file of files) {
@@ -115,7 +131,6 @@ export async function loadDesired(paths: string[], config: ProvisionConfig, opti
   const users = unique.filter((c) => c.usable).map((c) => c.user);
 
   if (files.length > 0 && entryCount === 0 && failedFiles.length === 0 && !hasError(issues)) {
-    const where = targets.length === 1 ? { file: displayPath(path.resolve(cwd, targets[0]!), cwd), line: 0 } : undefined;
     issues.push(issueAt(where, 'error', 'no-users', 'No users are declared in these files.', 'An empty desired state is refused: it could only remove users. Declare at least one user.'));
   }
 
