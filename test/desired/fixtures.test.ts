@@ -58,6 +58,7 @@ const cases: Case[] = [
   { fixture: 'symlink-outside', cwd: 'repo', path: 'users', code: 'symlink-outside', file: 'users/b.yaml' },
   { fixture: 'symlink-loop', code: 'symlink-loop', file: `${DIR}/symlink-loop/again` },
   { fixture: 'symlink-broken', code: 'symlink-broken', file: `${DIR}/symlink-broken/b.yaml` },
+  { fixture: 'alias-cycle.yaml', code: 'yaml-alias-cycle', line: 4, column: 40 },
 ];
 
 for (const c of cases) {
