@@ -100,7 +100,8 @@ export async function loadDesired(paths: string[], config: ProvisionConfig, opti
     issues.push(...result.issues);
     if (result.failed) {
       failedFiles.push(r.file.display);
-      continue;
+      // A CSV file cut short by an unclosed quote still has the rows before it to check.
+      if (result.entries.length === 0) continue;
     }
     // A file that parses but yields no user to read (no `users:` list, not a list, no email column)
     // lost every user it holds, just like one that does not parse: pruning must not count them as undeclared.

@@ -48,7 +48,7 @@ const cases: Case[] = [
   { fixture: 'binary-file.csv', code: 'binary-file', line: 1, column: 1 },
   { fixture: 'unknown-column.csv', code: 'unknown-column', line: 1, column: 12 },
   { fixture: 'missing-column.csv', code: 'missing-column', line: 1, column: 1 },
-  { fixture: 'csv-syntax.csv', code: 'csv-syntax', line: 3, column: 1 },
+  { fixture: 'csv-syntax.csv', code: 'csv-syntax', line: 3, column: 19 },
   { fixture: 'invalid-none.csv', code: 'invalid-none', line: 2, column: 30 },
   { fixture: 'role-divisions-conflict.yaml', code: 'role-divisions-conflict', line: 5, column: 9 },
   { fixture: 'no-users.yaml', code: 'no-users' },
