@@ -9,7 +9,8 @@ import { normaliseEmail, normaliseEntry } from './normalise.js';
 import type { PhoneCache } from './normalise.js';
 import { duplicateEmails, managerIssues } from './rules.js';
 import type { Declared } from './rules.js';
-import { schemaIssues, validators } from './schema.js';
+import { pathOf, schemaIssues, validators } from './schema.js';
+import type { ErrorObject } from 'ajv';
 import { readYamlFile } from './yaml-file.js';
 
 export { loadConfig, defaultConfig } from './config.js';
@@ -27,8 +28,41 @@ function hasError(issues: readonly Issue[]): boolean {
   return issues.some((i) => i.severity === 'error');
 }
 
-/** Schema and normalisation for one entry; the user when it is entirely valid. */
-function checkEntry(entry: Entry, phoneRegion: string | undefined, phoneCache: PhoneCache): { user?: DesiredUser; issues: Issue[] } {
+/**
+ * The entry's value without what failed the schema: a field, a map entry (`skills.Billing`,
+ * `phones.work`) or a list item (left as null, so the other items keep their positions). What is
+ * left is checked further, so one run reports every problem, and none twice.
+ */
+function withoutInvalid(value: Record<string, unknown>, errors: readonly ErrorObject[]): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...value };
+  const copied = new Set<string>();
+  for (const error of errors) {
+    const path = pathOf(error.instancePath);
+    // An unknown key is the problem, not the map that holds it (`phones.fax` leaves the other phones to check).
+    if (error.keyword === 'additionalProperties') path.push(String(error.params.additionalProperty));
+    const [field, item] = path;
+    if (field === undefined || !Object.hasOwn(out, field)) continue;
+    const inner = out[field];
+    if (item === undefined || typeof inner !== 'object' || inner === null) {
+      delete out[field];
+      continue;
+    }
+    if (!copied.has(field)) {
+      out[field] = Array.isArray(inner) ? [...inner] : { ...inner };
+      copied.add(field);
+    }
+    const container = out[field] as Record<string, unknown> | unknown[];
+    if (Array.isArray(container)) container[Number(item)] = null;
+    else delete container[item];
+  }
+  return out;
+}
+
+/**
+ * Schema and normalisation for one entry; the user when it is entirely valid. A user with errors
+ * still comes back as `partial` when its email is valid, for the rules across users (manager-self).
+ */
+function checkEntry(entry: Entry, phoneRegion: string | undefined, phoneCache: PhoneCache): { user?: DesiredUser; partial?: DesiredUser; issues: Issue[] } {
   const issues: Issue[] = [...entry.issues];
   // Emails are compared normalised; normalising first keeps " Nina@Acme.com" from failing the format check.
   for (const key of ['email', 'manager']) {
@@ -36,11 +70,16 @@ function checkEntry(entry: Entry, phoneRegion: string | undefined, phoneCache: P
     if (typeof raw === 'string') entry.value[key] = normaliseEmail(raw);
   }
   const validate = validators().user;
-  if (!validate(entry.value)) issues.push(...schemaIssues(validate.errors ?? [], entry.locate));
-  if (hasError(issues)) return { issues };
-  const { user, issues: more } = normaliseEntry(entry, phoneRegion, phoneCache);
+  let value = entry.value;
+  if (!validate(value)) {
+    const errors = [...(validate.errors ?? [])];
+    issues.push(...schemaIssues(errors, entry.locate));
+    value = withoutInvalid(value, errors);
+  }
+  const { user, issues: more } = normaliseEntry({ ...entry, value }, phoneRegion, phoneCache);
   issues.push(...more);
-  return hasError(issues) ? { issues } : { user, issues };
+  if (!hasError(issues)) return { user, issues };
+  return typeof value.email === 'string' ? { partial: user, issues } : { issues };
 }
 
 function dedupe(issues: Issue[]): Issue[] {
@@ -68,7 +107,7 @@ export async function loadDesired(paths: string[], config: ProvisionConfig, opti
   const digest = createDigest();
   const phoneCache: PhoneCache = new Map();
   const declared: Declared[] = [];
-  /** Schema-valid users; `usable` is false when their file's defaults are broken (rules still see them). */
+  /** Users for the rules across users; `usable` is false when they (or their file's defaults) have errors. */
   const candidates: { user: DesiredUser; source: Source; usable: boolean }[] = [];
   let entryCount = 0;
 
@@ -122,6 +161,7 @@ export async function loadDesired(paths: string[], config: ProvisionConfig, opti
       const checked = checkEntry(defaultsBroken && entry.own ? { ...entry, value: { ...entry.own } } : entry, config.phoneRegion, phoneCache);
       issues.push(...checked.issues);
       if (checked.user) candidates.push({ user: checked.user, source: entry.source, usable: !defaultsBroken });
+      else if (checked.partial) candidates.push({ user: checked.partial, source: entry.source, usable: false });
     }
   }
 

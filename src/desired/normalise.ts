@@ -78,6 +78,8 @@ function uniqueNames(entry: Entry, field: string, names: unknown[], at: Record<s
   const seen = new Map<string, number>();
   const out: string[] = [];
   names.forEach((raw, index) => {
+    // An item that failed the schema is left out (as null) so that the others keep their positions.
+    if (raw === null) return;
     const name = trimmed(raw);
     const key = name.normalize('NFC').toLowerCase();
     const where = entry.locate([field, index]);
@@ -116,7 +118,7 @@ function levels(entry: Entry, field: 'skills' | 'languages', map: Record<string,
   return out;
 }
 
-type GrantInput = string | { role: string; division?: string; divisions?: string[] };
+type GrantInput = string | { role: string; division?: string; divisions?: string[] } | null;
 
 function grants(entry: Entry, input: GrantInput[], at: Record<string, Source>, issues: Issue[]): RoleGrant[] {
   const out: RoleGrant[] = [];
@@ -133,6 +135,7 @@ function grants(entry: Entry, input: GrantInput[], at: Record<string, Source>, i
     if (division !== undefined && divisionAt) at[`roles/${role}@${division}`] = divisionAt;
   };
   input.forEach((item, index) => {
+    if (item === null) return;
     if (typeof item === 'string') {
       add(item.trim(), undefined, entry.locate(['roles', index]), undefined);
       return;

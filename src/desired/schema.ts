@@ -42,7 +42,8 @@ export function validators(): Validators {
   return compiled;
 }
 
-function pathOf(instancePath: string): string[] {
+/** An ajv instance path (`/skills/Billing`) as its segments. */
+export function pathOf(instancePath: string): string[] {
   if (!instancePath) return [];
   return instancePath
     .slice(1)
