@@ -59,6 +59,8 @@ const cases: Case[] = [
   { fixture: 'symlink-loop', code: 'symlink-loop', file: `${DIR}/symlink-loop/again` },
   { fixture: 'symlink-broken', code: 'symlink-broken', file: `${DIR}/symlink-broken/b.yaml` },
   { fixture: 'alias-cycle.yaml', code: 'yaml-alias-cycle', line: 4, column: 40 },
+  { fixture: 'value-too-long.yaml', code: 'value-too-long', line: 4, column: 12 },
+  { fixture: 'empty-extension.yaml', code: 'empty-extension', line: 5, column: 13 },
 ];
 
 for (const c of cases) {
