@@ -26,6 +26,7 @@ import {
   normalPhones,
   normalStrings,
   normalText,
+  orgText,
   sameEmployerInfo,
   samePhones,
 } from './normalize.js';
@@ -179,7 +180,7 @@ function resolveManager(context: Context, user: DesiredUser, manager: string): M
 function textChange(field: 'name' | 'title' | 'department', wanted: string | undefined, current: string | undefined): FieldChange | undefined {
   if (wanted === undefined) return undefined;
   const after = normalText(wanted);
-  const before = normalText(current);
+  const before = orgText(current);
   return after === before ? undefined : { field, kind: 'text', before, after };
 }
 
@@ -392,7 +393,7 @@ function diffFields(context: Context, user: DesiredUser, current: OrgUser | unde
 
   if (user.employerInfo !== undefined) {
     const after = normalEmployerInfo(user.employerInfo);
-    const before = normalEmployerInfo(current?.employerInfo);
+    const before = normalEmployerInfo(current?.employerInfo, true);
     if (!sameEmployerInfo(before, after)) fields.push({ field: 'employerInfo', kind: 'employerInfo', before, after: after ?? {} });
   }
 
@@ -447,7 +448,7 @@ function diffFields(context: Context, user: DesiredUser, current: OrgUser | unde
     const wanted = user[field];
     if (wanted === undefined) continue;
     const after = new Set(normalStrings(wanted));
-    const before = new Set(normalStrings(current?.[field]));
+    const before = new Set(normalStrings(current?.[field], true));
     const add = [...after].filter((s) => !before.has(s));
     const remove = [...before].filter((s) => !after.has(s));
     if (add.length > 0 || remove.length > 0) fields.push({ field, kind: 'strings', add, remove });
