@@ -214,7 +214,7 @@ function sdkEndpoints(): Map<string, string> {
   for (const file of readdirSync(dir)) {
     const api = file.replace(/\.js$/, '');
     const source = readFileSync(join(dir, file), 'utf8');
-    for (const match of source.matchAll(/\n\t(\w+)\([^)]*\) \{[\s\S]*?callApi\(\s*'([^']+)',\s*'([A-Z]+)'/g)) {
+    for (const match of source.matchAll(/\n\t(?!constructor\b)(\w+)\([^)]*\) \{[\s\S]*?callApi\(\s*'([^']+)',\s*'([A-Z]+)'/g)) {
       out.set(`${api}.md#${match[1]}`, routeKey(match[3] as string, match[2] as string));
     }
   }
