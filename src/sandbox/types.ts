@@ -38,6 +38,32 @@ export interface SeedPhone {
   mediaType?: 'PHONE' | 'SMS';
 }
 
+/** Another email address of a user (an EMAIL entry of `addresses`, besides the primary email). */
+export interface SeedOtherEmail {
+  /** work | home (case-insensitive): the types Terraform's `other_emails` allows. */
+  type?: string;
+  address: string;
+}
+
+/** A location of a user, with the user's own notes on it. */
+export interface SeedUserLocation {
+  location: Ref;
+  notes?: string;
+}
+
+/**
+ * An extension pool (TelephonyProvidersEdgeApi `ExtensionPool`): extensions from `startNumber` to
+ * `endNumber` are internal extensions the org can map to users.
+ */
+export interface SeedExtensionPool {
+  id?: string;
+  name?: string;
+  startNumber: string;
+  endNumber: string;
+  /** Division name or id; the home division when absent. */
+  division?: Ref;
+}
+
 /** A role grant: a role name (home division), or a role in a named division. */
 export type SeedGrant = Ref | { role: Ref; division?: Ref };
 
@@ -55,12 +81,13 @@ export interface SeedUser {
   /** ISO time of the soft delete, for deleted users. */
   dateDeleted?: string;
   phones?: SeedPhone[];
+  otherEmails?: SeedOtherEmail[];
   roles?: SeedGrant[];
   skills?: Record<string, number>;
   languages?: Record<string, number>;
   queues?: Ref[];
   groups?: Ref[];
-  locations?: Ref[];
+  locations?: (Ref | SeedUserLocation)[];
   acdAutoAnswer?: boolean;
   profileSkills?: string[];
   certifications?: string[];
@@ -72,7 +99,8 @@ export interface SeedUser {
  * Lists of named objects accept plain strings too (`skills: [Billing, Spanish]`).
  */
 export interface SeedOrg {
-  org?: { id?: string; name?: string; domain?: string };
+  /** `defaultCountryCode` (ISO 3166 alpha-2, default US): numbers of that country are displayed in national form. */
+  org?: { id?: string; name?: string; domain?: string; defaultCountryCode?: string };
   divisions?: (SeedDivision | string)[];
   skills?: (SeedNamed | string)[];
   languages?: (SeedNamed | string)[];
@@ -80,6 +108,7 @@ export interface SeedOrg {
   locations?: (SeedNamed | string)[];
   queues?: (SeedQueue | string)[];
   groups?: (SeedGroup | string)[];
+  extensionPools?: SeedExtensionPool[];
   users?: SeedUser[];
 }
 

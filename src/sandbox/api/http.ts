@@ -10,6 +10,11 @@ export interface Ctx {
   params: string[];
   query: URLSearchParams;
   body: unknown;
+  /**
+   * Whether the calling client holds `permission` (in `divisionId`, when given). Undefined when the
+   * sandbox's permission mode is off: every call is then allowed.
+   */
+  can?: (permission: string, divisionId?: string) => boolean;
 }
 
 export interface Answer {
