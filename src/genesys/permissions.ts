@@ -121,6 +121,15 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: 'GET', path: '/api/v2/locations', purpose: 'resolve location names', roles: ['plan', 'apply'], fields: ['locations'], anyOf: [] },
   {
     method: 'GET',
+    path: '/api/v2/telephony/providers/edges/extensionpools',
+    purpose: 'check extension-only phones against the extension pools (read only when some user declares one)',
+    roles: ['plan', 'apply'],
+    fields: ['phones'],
+    anyOf: ['telephony:extensionPool:view'],
+    grant: 'telephony:extensionPool:view',
+  },
+  {
+    method: 'GET',
     path: '/api/v2/users/{userId}',
     purpose: 're-read a user after a version conflict (409)',
     roles: ['apply'],
@@ -144,6 +153,25 @@ export const ENDPOINTS: readonly Endpoint[] = [
     fields: 'always',
     anyOf: ['directory:user:edit'],
     grant: 'directory:user:edit',
+  },
+  {
+    method: 'PATCH',
+    path: '/api/v2/users/{userId}',
+    purpose:
+      'set phones with an extension (patchUser: "Updating some fields, like a users extension, requires the telephony:extension:assign permission for the relevant division"); other emails too, since they travel with the phones in one addresses list',
+    roles: ['apply'],
+    fields: ['phones', 'otherEmails'],
+    anyOf: ['telephony:extension:assign'],
+    grant: 'telephony:extension:assign',
+  },
+  {
+    method: 'POST',
+    path: '/api/v2/users',
+    purpose: 'create users with an extension (held to the rule of patchUser: the sandbox is, and Genesys may be)',
+    roles: ['apply'],
+    fields: ['phones'],
+    anyOf: ['telephony:extension:assign'],
+    grant: 'telephony:extension:assign',
   },
   {
     method: 'POST',

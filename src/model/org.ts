@@ -1,5 +1,5 @@
 // The org as read from Genesys Cloud: users by id, and the named objects users refer to.
-import type { EmployerInfo, Phone } from './desired.js';
+import type { EmployerInfo, OtherEmail, Phone } from './desired.js';
 
 /** Any named org object: skill, language, queue, group, role, division, location. */
 export interface Named {
@@ -25,6 +25,8 @@ export interface OrgUser {
   divisionId?: string;
   managerId?: string;
   phones: Phone[];
+  /** EMAIL entries of `addresses` (absent: none); they travel with the phones in every write of `addresses`. */
+  otherEmails?: OtherEmail[];
   /** Undefined when the read did not include grants (the field is then not diffed). */
   roleGrants?: OrgRoleGrant[];
   /** Ids of the roles held in any division (from the users listing); read even when `roleGrants` is not. */
@@ -35,6 +37,8 @@ export interface OrgUser {
   languages?: Record<string, number>;
   groupIds?: string[];
   locationIds?: string[];
+  /** location id → the user's notes on it (`Location.notes`), which a PATCH of locations must send back. */
+  locationNotes?: Record<string, string>;
   acdAutoAnswer?: boolean;
   profileSkills?: string[];
   certifications?: string[];
@@ -53,6 +57,13 @@ export interface OrgLookups {
   locations: Named[];
 }
 
+/** An extension pool: the internal extensions from `start` to `end` (digits, compared as numbers). */
+export interface ExtensionRange {
+  name: string;
+  start: string;
+  end: string;
+}
+
 export interface OrgTarget {
   /** Region host such as `mypurecloud.ie`, or the sandbox URL. */
   environment: string;
@@ -68,6 +79,11 @@ export interface OrgState {
   homeDivisionId: string;
   /** queue id → member user ids, for the queues the desired state refers to. */
   queueMembers: Record<string, string[]>;
+  /**
+   * The org's extension pools, when the request asked for them; null when the client may not list
+   * them (403), undefined when not asked for.
+   */
+  extensionPools?: ExtensionRange[] | null;
   /** API calls the read took. */
   apiCalls: number;
 }
@@ -87,6 +103,8 @@ export interface ReadRequest {
   roleEmails?: string[];
   /** Read the membership of every queue in the org, whatever `queueNames` says (export needs all of it). */
   allQueues?: boolean;
+  /** Read the org's extension pools (some user declares an extension-only phone). */
+  extensionPools?: boolean;
 }
 
 /** Reads the org. Implemented in src/genesys; given to the planner by the CLI. */

@@ -12,6 +12,7 @@ import type {
   Named,
   OrgState,
   OrgUser,
+  Phone,
   ProvisionConfig,
   Source,
   Summary,
@@ -21,11 +22,14 @@ import type { NameIndex } from './names.js';
 import {
   compareStrings,
   normalEmail,
+  inRange,
   normalEmployerInfo,
+  normalOtherEmails,
   normalPhones,
   normalStrings,
   normalText,
   sameEmployerInfo,
+  sameOtherEmails,
   samePhones,
 } from './normalize.js';
 
@@ -72,6 +76,8 @@ interface Context {
   managerSuggestions: Map<string, string | undefined>;
   managerCandidates?: string[];
   rolesNotRead: boolean;
+  /** Extension-only lines to set while the org's extension pools could not be read (403). */
+  extensionsUnchecked: number;
 }
 
 const ACTION_ORDER: Record<Change['action'], number> = { create: 0, restore: 1, update: 2, deactivate: 3 };
@@ -242,6 +248,67 @@ function resolveGrants(context: Context, user: DesiredUser, wanted: NonNullable<
 }
 
 /**
+ * Extension-only lines the plan would set that lie in none of the org's extension pools. Genesys
+ * keeps such an extension as one "that has not been mapped to an internal extension pool yet"
+ * (Terraform `flattenUserAddresses`): accepted, read back the same, so the plan converges, but
+ * nothing routes to it. A warning at the line, not an error: an org may add the pool later.
+ */
+function checkExtensions(context: Context, user: DesiredUser, before: readonly Phone[], after: readonly Phone[]): void {
+  const held = new Set(before.filter((p) => p.number === undefined).map((p) => `${p.type}|${p.extension ?? ''}`));
+  const pools = context.org.extensionPools;
+  for (const phone of after) {
+    if (phone.number !== undefined || phone.extension === undefined || held.has(`${phone.type}|${phone.extension}`)) continue;
+    if (pools === undefined) continue;
+    if (pools === null) {
+      context.extensionsUnchecked += 1;
+      continue;
+    }
+    if (pools.some((p) => inRange(phone.extension as string, p))) continue;
+    const known = pools.map((p) => `${p.name ? `${p.name} ` : ''}${p.start}–${p.end}`).join(', ');
+    context.warnings.push({
+      severity: 'warning',
+      code: 'extension-not-in-pool',
+      message: `phones.${phone.type}: extension ${phone.extension} is in none of the org's extension pools${known ? ` (${known})` : ' (the org has none)'}; Genesys keeps it as an extension not mapped to a pool, and calls do not reach it.`,
+      hint: `Pick an extension inside a pool, add a pool covering ${phone.extension} in Genesys Cloud (Telephony > Extension pools), or write the full number with the extension, e.g. "+1 317 555 0100 x${phone.extension}".`,
+      ...issueAt(where(user, 'phones', phone.type)),
+    });
+  }
+}
+
+/**
+ * Phones and other emails. Genesys holds both in `addresses`, which a write replaces whole: a change
+ * of one carries the org's value of the other (when the plan leaves it as it is), so apply sends it
+ * back and neither is ever lost.
+ */
+function pushAddresses(context: Context, user: DesiredUser, current: OrgUser | undefined, fields: FieldChange[]): void {
+  let phones: Extract<FieldChange, { kind: 'phones' }> | undefined;
+  let emails: Extract<FieldChange, { kind: 'otherEmails' }> | undefined;
+  if (user.phones !== undefined) {
+    const after = normalPhones(user.phones, context.region);
+    const before = normalPhones(current?.phones, context.region);
+    if (!samePhones(before, after)) {
+      phones = { field: 'phones', kind: 'phones', before, after };
+      checkExtensions(context, user, current?.state === 'deleted' ? [] : before, after);
+    }
+  }
+  if (user.otherEmails !== undefined) {
+    const after = normalOtherEmails(user.otherEmails);
+    const before = normalOtherEmails(current?.otherEmails);
+    if (!sameOtherEmails(before, after)) emails = { field: 'otherEmails', kind: 'otherEmails', before, after };
+  }
+  if (current && phones && !emails) {
+    const kept = normalOtherEmails(current.otherEmails);
+    if (kept.length > 0) phones.otherEmails = kept;
+  }
+  if (current && emails && !phones) {
+    const kept = normalPhones(current.phones, context.region);
+    if (kept.length > 0) emails.phones = kept;
+  }
+  if (phones) fields.push(phones);
+  if (emails) fields.push(emails);
+}
+
+/**
  * Every managed field that differs between the desired user and `current` (undefined for a user to
  * create: all befores empty). Undefined when a name of this user did not resolve.
  */
@@ -277,11 +344,7 @@ function diffFields(context: Context, user: DesiredUser, current: OrgUser | unde
     }
   }
 
-  if (user.phones !== undefined) {
-    const after = normalPhones(user.phones, context.region);
-    const before = normalPhones(current?.phones, context.region);
-    if (!samePhones(before, after)) fields.push({ field: 'phones', kind: 'phones', before, after });
-  }
+  pushAddresses(context, user, current, fields);
 
   if (user.acdAutoAnswer !== undefined) {
     const before = current?.acdAutoAnswer ?? null;
@@ -432,6 +495,7 @@ export function diffUsers(desired: DesiredState, org: OrgState, config: Provisio
     managerNotes: new Set(),
     managerSuggestions: new Map(),
     rolesNotRead: false,
+    extensionsUnchecked: 0,
   };
 
   const changes: Change[] = [];
@@ -498,6 +562,15 @@ export function diffUsers(desired: DesiredState, org: OrgState, config: Provisio
     });
   }
 
+  if (context.extensionsUnchecked > 0) {
+    warnings.push({
+      severity: 'warning',
+      code: 'extension-pools-unreadable',
+      message: `${context.extensionsUnchecked} extension-only phone line(s) to set could not be checked against the org's extension pools: the client may not list them.`,
+      hint: 'Grant telephony:extensionPool:view to the OAuth client (see `provision permissions`).',
+    });
+  }
+
   changes.sort(compareChanges);
   for (const change of changes) summary[change.action] += 1;
   return { changes, summary, warnings, errors, managedCount };
@@ -511,6 +584,7 @@ const FIELD_ORDER: FieldChange['field'][] = [
   'division',
   'manager',
   'phones',
+  'otherEmails',
   'acdAutoAnswer',
   'employerInfo',
   'roles',

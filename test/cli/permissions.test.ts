@@ -49,7 +49,8 @@ const BASELINE = ['directory:user:add', 'directory:user:edit', 'directory:user:v
 const ADDS: [ManagedField, string[]][] = [
   ['title', []],
   ['manager', []],
-  ['phones', []],
+  ['phones', ['telephony:extension:assign', 'telephony:extensionPool:view']],
+  ['otherEmails', ['telephony:extension:assign']],
   ['employerInfo', []],
   ['division', []],
   ['skills', ['routing:skill:assign']],

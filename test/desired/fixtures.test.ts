@@ -46,6 +46,11 @@ const cases: Case[] = [
   { fixture: 'csv-syntax.csv', code: 'csv-syntax', line: 3, column: 1 },
   { fixture: 'invalid-none.csv', code: 'invalid-none', line: 2, column: 30 },
   { fixture: 'role-divisions-conflict.yaml', code: 'role-divisions-conflict', line: 5, column: 9 },
+  { fixture: 'other-email-primary.yaml', code: 'other-email-primary', line: 6, column: 13 },
+  { fixture: 'other-email-primary.csv', code: 'other-email-primary', line: 2, column: 28 },
+  { fixture: 'duplicate-other-email.yaml', code: 'duplicate-other-email', line: 4, column: 50 },
+  { fixture: 'language-proficiency.yaml', code: 'proficiency-range', line: 6, column: 7 },
+  { fixture: 'employee-type.yaml', code: 'schema-enum', line: 5, column: 21 },
   { fixture: 'no-users.yaml', code: 'no-users' },
   { fixture: 'empty-folder', code: 'empty-folder' },
 ];
