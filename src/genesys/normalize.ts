@@ -32,10 +32,19 @@ function unwrapped(value: string | undefined): string | undefined {
  */
 function readNumber(raw: string, region: string | undefined): { number: string; ext?: string } {
   if (/^\+\d{6,15}$/.test(raw)) return { number: raw };
-  const parsed = parsePhoneNumberFromString(raw, (region?.toUpperCase() || undefined) as CountryCode | undefined);
-  if (parsed) return parsed.ext ? { number: parsed.number, ext: parsed.ext } : { number: parsed.number };
-  return { number: raw };
+  const key = `${region ?? ''}|${raw}`;
+  let read = readNumbers.get(key);
+  if (read === undefined) {
+    const parsed = parsePhoneNumberFromString(raw, (region?.toUpperCase() || undefined) as CountryCode | undefined);
+    read = !parsed ? { number: raw } : parsed.ext ? { number: parsed.number, ext: parsed.ext } : { number: parsed.number };
+    if (readNumbers.size >= 100_000) readNumbers.clear();
+    readNumbers.set(key, read);
+  }
+  return read;
 }
+
+/** Display forms already read: an org's users share office numbers, and parsing is the slow part of a read. */
+const readNumbers = new Map<string, { number: string; ext?: string }>();
 
 /**
  * One `addresses` entry as a Phone, or undefined for emails and unusable entries. Genesys answers a
