@@ -56,6 +56,8 @@ interface Run {
   conflicted: boolean;
   /** Operations of this user that made a change (not found already made). */
   wrote: number;
+  /** The user's create, restore or deactivate went through (written now, or found already made). */
+  primaryDone: boolean;
 }
 
 /** Users joining or leaving one group or queue. */
@@ -93,11 +95,14 @@ export function isExistingUserConflict(error: unknown): boolean {
   return error.status === 400 && /conflict|exist|already|in use|duplicate/i.test(`${error.code} ${error.message}`);
 }
 
-/** Redacts anything that looks like a credential from a free-text message. */
-function redact(message: string): string {
+/**
+ * Redacts anything that looks like a credential from a free-text message; permission names such as
+ * `authorization:grant:add` (named by 403 answers) are not credentials and stay readable.
+ */
+export function redact(message: string): string {
   return message
     .replace(/(bearer|basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [redacted]')
-    .replace(/(access_token|client_secret|authorization)["'=:\s]+[^\s"',}]+/gi, '$1=[redacted]')
+    .replace(/(access_token|client_secret|authorization)(?!:[A-Za-z*]+:[A-Za-z*]+)["'=:\s]+[^\s"',}]+/gi, '$1=[redacted]')
     .split('\n')[0]!
     .slice(0, 500);
 }
@@ -141,6 +146,7 @@ class Applier {
       problems: 0,
       conflicted: false,
       wrote: 0,
+      primaryDone: false,
     }));
     for (const run of this.runs) this.byEmail.set(run.email, run);
     this.total = expectedOperations(plan);
@@ -628,6 +634,7 @@ class Applier {
     };
     for (const key of Object.keys(record) as Array<keyof OperationRecord>) if (record[key] === undefined) delete record[key];
     if (outcome === 'ok') run.wrote += 1;
+    if ((outcome === 'ok' || outcome === 'already-done') && operation === run.change.action) run.primaryDone = true;
     if (outcome === 'failed' || outcome === 'skipped' || outcome === 'conflict') {
       run.problems += 1;
       this.problems.push(record);
@@ -646,14 +653,22 @@ class Applier {
 
   private report(elapsedMs: number, apiCalls: number): ApplyResult {
     const counts = { created: 0, updated: 0, restored: 0, deactivated: 0, failed: 0, conflicts: 0, alreadyDone: 0 };
+    const interrupted = this.options.signal?.aborted === true && this.notStarted > 0;
     for (const run of this.runs) {
       if (run.conflicted) counts.conflicts += 1;
       if (run.problems > 0) {
         counts.failed += 1;
         continue;
       }
-      if (this.options.signal?.aborted && this.notStarted > 0) continue;
-      if (run.wrote === 0) counts.alreadyDone += 1;
+      if (interrupted) {
+        // Count what was written: a user is created (restored, deactivated) once that call went
+        // through, even when the rest of their operations were not started; nobody else is counted.
+        if (run.wrote === 0) continue;
+        if (run.change.action !== 'update' && !run.primaryDone) {
+          counts.updated += 1;
+          continue;
+        }
+      } else if (run.wrote === 0) counts.alreadyDone += 1;
       if (run.change.action === 'create') counts.created += 1;
       else if (run.change.action === 'restore') counts.restored += 1;
       else if (run.change.action === 'deactivate') counts.deactivated += 1;

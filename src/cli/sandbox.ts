@@ -14,6 +14,24 @@ interface SandboxOptions {
   searchLag?: string;
   randomSeed?: string;
   log?: boolean;
+  permissions?: boolean;
+}
+
+/** The plan client `--permissions` adds beside the default (apply) client; fixed, public test credentials. */
+const PLAN_CLIENT = { id: 'sandbox-plan-client', secret: 'sandbox-plan-secret' };
+
+/**
+ * `--permissions` without clients in the seed: the default client holds exactly what `provision
+ * permissions --all` lists for the apply client, and a second client what it lists for the plan client.
+ */
+async function leastPrivilegeClients() {
+  const { MANAGED_FIELDS, permissionsFor } = await import('../genesys/permissions.js');
+  const { DEFAULT_CLIENT } = await import('../sandbox/server.js');
+  const list = (role: 'plan' | 'apply') => permissionsFor(role, MANAGED_FIELDS).permissions.map((need) => need.permission);
+  return [
+    { ...DEFAULT_CLIENT, roles: [{ name: 'provision apply', permissions: list('apply'), divisions: ['*'] }] },
+    { ...PLAN_CLIENT, roles: [{ name: 'provision plan', permissions: list('plan'), divisions: ['*'] }] },
+  ];
 }
 
 function number(value: string | undefined, option: string, check: (n: number) => boolean, hint: string): number | undefined {
@@ -39,6 +57,7 @@ export function registerSandbox(program: Command): void {
     .option('--search-lag <ms>', 'how long a change takes to become searchable', '0')
     .option('--random-seed <n>', 'seed of the fault dice (the same seed and requests replay the same faults)', '1')
     .option('--log', 'print every request on stderr')
+    .option('--permissions', "permission mode: each client may do only what its role allows (the seed's clients, else an apply and a plan client holding what `provision permissions --all` lists)")
     .action(async (opts: SandboxOptions) => {
       const port = number(opts.port, '--port', (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'Use a port from 0 to 65535.');
       const timeScale = number(opts.timeScale, '--time-scale', (n) => n > 0, 'Use a positive number, e.g. 60.');
@@ -60,9 +79,13 @@ export function registerSandbox(program: Command): void {
       } catch (error) {
         throw new ProvisionError('invalid-seed', (error as Error).message, { hint: 'See the seed file format in the README (divisions, skills, languages, roles, locations, queues, groups, users).' });
       }
+      const seedClients = seed.clients !== undefined && seed.clients.length > 0;
+      const clients = opts.permissions && !seedClients ? await leastPrivilegeClients() : undefined;
       let running;
       try {
         running = await sandbox.startSandbox({
+          clients,
+          permissions: opts.permissions === true ? true : undefined,
           port,
           host: opts.host,
           seed,
@@ -83,6 +106,16 @@ export function registerSandbox(program: Command): void {
       const client = running.clients[0];
       const users = running.org.listUsers('any').length;
       log(`Sandbox org "${running.org.name}" (${users} users, ${running.org.queues.size} queues, ${running.org.groups.size} groups) at ${running.url}${opts.state ? `, state in ${opts.state}` : ''}`);
+      const modeOn = opts.permissions === true || running.clients.some((c) => c.roles !== undefined);
+      if (modeOn) {
+        log('Permission mode: each client may do only what its roles allow.');
+        for (const c of running.clients) {
+          const roles = (c.roles ?? []).map((r) => `${r.name ?? 'role'}: ${r.permissions.length} permissions in ${(r.divisions ?? ['*']).join(', ')}`).join('; ');
+          // Only the built-in plan client's fixed, public test secret is shown; a seed's own secrets are not.
+          const secret = c.id === PLAN_CLIENT.id && c.secret === PLAN_CLIENT.secret ? ` (secret ${c.secret})` : '';
+          log(`  client ${c.id}${secret}: ${roles || 'no roles'}`);
+        }
+      }
       log('Point provision at it (Ctrl-C stops the sandbox):');
       // The sandbox's client secret is a fixed, public test value: printing it here is the point.
       process.stdout.write(`export GENESYS_ENVIRONMENT=${running.url}\nexport GENESYS_CLIENT_ID=${client?.id ?? ''}\nexport GENESYS_CLIENT_SECRET=${client?.secret ?? ''}\n`);

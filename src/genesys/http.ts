@@ -37,6 +37,9 @@ export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 4, baseDelayMs: 250, max
 /** Counts the requests made inside one reader or writer call chain, even when several run at once. */
 export const callScope = new AsyncLocalStorage<{ calls: number }>();
 
+/** Fresh tokens one request may have refused in a row before the 401 is reported. */
+export const MAX_REFUSED_IN_A_ROW = 3;
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
@@ -125,7 +128,9 @@ export class ResilientHttpClient extends platformClient.DefaultHttpClient {
     const { pacer, stats, tokens, redactor } = this.options;
     let attempt = 0;
     let limited = 0;
-    let renewed = false;
+    // 401s met in a row by this request: each one logs in again (tokens can be revoked more than
+    // once in a run), but a client whose every fresh token is refused must fail, not loop.
+    let refusedInARow = 0;
     for (;;) {
       let token = '';
       if (!login) {
@@ -163,11 +168,12 @@ export class ResilientHttpClient extends platformClient.DefaultHttpClient {
           await sleep(login ? wait : 0);
           continue;
         }
-        if (status === 401 && !login && !renewed) {
-          renewed = true;
+        if (status === 401 && !login && refusedInARow < MAX_REFUSED_IN_A_ROW) {
+          refusedInARow += 1;
           await tokens.renew(token);
           continue;
         }
+        refusedInARow = 0;
         if (status >= 500 && retryable && attempt < this.policy.maxRetries) {
           const wait = Math.max(retryAfterMs(response.headers) ?? 0, backoff(this.policy, attempt));
           attempt += 1;

@@ -74,6 +74,9 @@ export class GenesysReader implements OrgReader {
     const divisionsP = lookup('divisions', (pageNumber) => apis.authorization.getAuthorizationDivisions({ pageSize: size, pageNumber }));
     const locationsP = lookup('locations', (pageNumber) => apis.locations.getLocations({ pageSize: size, pageNumber }));
     const poolsP = request.extensionPools ? this.extensionPools(run) : Promise.resolve(undefined);
+    // Awaited below, after the users: one that fails meanwhile (a 403 for a missing permission) must not
+    // go unhandled until then, or Node ends the process with a stack trace instead of the typed error.
+    for (const early of [orgPromise, skillsP, languagesP, queuesP, groupsP, rolesP, divisionsP, locationsP, poolsP]) early.catch(() => undefined);
 
     // Users: active and inactive listed apart, because `state=any` also walks every deleted user
     // the org ever had (deleted users stay forever); deleted ones are searched for by email below.
@@ -141,26 +144,18 @@ export class GenesysReader implements OrgReader {
       lookups,
       homeDivisionId,
       queueMembers,
-      ...(extensionPools !== undefined ? { extensionPools } : {}),
+      ...(extensionPools ? { extensionPools } : {}),
       apiCalls: 0,
     };
   }
 
-  /**
-   * The org's extension pools (TelephonyProvidersEdgeApi, 100 a page as Terraform reads them), or
-   * null when the client may not list them (403): the plan then says it could not check.
-   */
-  private async extensionPools(run: <T>(task: () => Promise<T>) => Promise<T>): Promise<ExtensionRange[] | null> {
-    try {
-      const pools = await allPages(
-        (pageNumber) => this.guard('list extension pools', () => this.apis.telephony.getTelephonyProvidersEdgesExtensionpools({ pageSize: 100, pageNumber })),
-        run,
-      );
-      return pools.filter((p) => p.startNumber && p.endNumber).map((p) => ({ name: p.name ?? '', start: p.startNumber as string, end: p.endNumber as string }));
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 403) return null;
-      throw error;
-    }
+  /** The org's extension pools (TelephonyProvidersEdgeApi), 100 a page as Terraform reads them. */
+  private async extensionPools(run: <T>(task: () => Promise<T>) => Promise<T>): Promise<ExtensionRange[]> {
+    const pools = await allPages(
+      (pageNumber) => this.guard('list extension pools', () => this.apis.telephony.getTelephonyProvidersEdgesExtensionpools({ pageSize: 100, pageNumber })),
+      run,
+    );
+    return pools.filter((p) => p.startNumber && p.endNumber).map((p) => ({ name: p.name ?? '', start: p.startNumber as string, end: p.endNumber as string }));
   }
 
   /**

@@ -79,11 +79,8 @@ export interface OrgState {
   homeDivisionId: string;
   /** queue id → member user ids, for the queues the desired state refers to. */
   queueMembers: Record<string, string[]>;
-  /**
-   * The org's extension pools, when the request asked for them; null when the client may not list
-   * them (403), undefined when not asked for.
-   */
-  extensionPools?: ExtensionRange[] | null;
+  /** The org's extension pools, when the request asked for them (`ReadRequest.extensionPools`). */
+  extensionPools?: ExtensionRange[];
   /** API calls the read took. */
   apiCalls: number;
 }

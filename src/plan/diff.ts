@@ -76,8 +76,6 @@ interface Context {
   managerSuggestions: Map<string, string | undefined>;
   managerCandidates?: string[];
   rolesNotRead: boolean;
-  /** Extension-only lines to set while the org's extension pools could not be read (403). */
-  extensionsUnchecked: number;
 }
 
 const ACTION_ORDER: Record<Change['action'], number> = { create: 0, restore: 1, update: 2, deactivate: 3 };
@@ -259,10 +257,6 @@ function checkExtensions(context: Context, user: DesiredUser, before: readonly P
   for (const phone of after) {
     if (phone.number !== undefined || phone.extension === undefined || held.has(`${phone.type}|${phone.extension}`)) continue;
     if (pools === undefined) continue;
-    if (pools === null) {
-      context.extensionsUnchecked += 1;
-      continue;
-    }
     if (pools.some((p) => inRange(phone.extension as string, p))) continue;
     const known = pools.map((p) => `${p.name ? `${p.name} ` : ''}${p.start}–${p.end}`).join(', ');
     context.warnings.push({
@@ -495,7 +489,6 @@ export function diffUsers(desired: DesiredState, org: OrgState, config: Provisio
     managerNotes: new Set(),
     managerSuggestions: new Map(),
     rolesNotRead: false,
-    extensionsUnchecked: 0,
   };
 
   const changes: Change[] = [];
@@ -559,15 +552,6 @@ export function diffUsers(desired: DesiredState, org: OrgState, config: Provisio
       code: 'roles-not-read',
       message: 'Some users manage roles but the org was read without role grants: their roles are left unchanged.',
       hint: 'This is a bug in the org reader; please report it.',
-    });
-  }
-
-  if (context.extensionsUnchecked > 0) {
-    warnings.push({
-      severity: 'warning',
-      code: 'extension-pools-unreadable',
-      message: `${context.extensionsUnchecked} extension-only phone line(s) to set could not be checked against the org's extension pools: the client may not list them.`,
-      hint: 'Grant telephony:extensionPool:view to the OAuth client (see `provision permissions`).',
     });
   }
 

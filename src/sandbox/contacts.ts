@@ -2,7 +2,7 @@
 import type { Models } from 'purecloud-platform-client-v2';
 import { getCountryCallingCode, parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { CountryCode } from 'libphonenumber-js';
-import { HttpError, invalidValue } from './errors.js';
+import { invalidValue } from './errors.js';
 import type { SandboxOrg } from './org.js';
 
 const PHONE_TYPES = new Set(['WORK', 'WORK2', 'WORK3', 'WORK4', 'HOME', 'MOBILE', 'OTHER']);
@@ -13,21 +13,6 @@ const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const E164 = /^\+[1-9]\d{6,14}$/;
 /** Extensions are digits: stricter than the API, which documents no form (Contact: "Use internal extension instead of address"). */
 const EXTENSION = /^\d{1,10}$/;
-
-/** The permission an extension needs (UsersApi.md, patchUser: "Updating some fields, like a users extension, requires the telephony:extension:assign permission for the relevant division. Without it, the request will return 403 Forbidden."). */
-export const EXTENSION_PERMISSION = 'telephony:extension:assign';
-
-/**
- * A 403 worded as Genesys words a missing permission: code `missing.permissions`, "Unable to perform
- * the requested action. You are missing the following permission(s): …" (the error catalogue of
- * gildas/go-gcloudcx `error.go`; the `missing.any.permissions` variant appears in answers quoted in
- * Terraform provider issues #277 and #1133).
- */
-export function missingPermission(permission: string, divisionId?: string): HttpError {
-  const params: Record<string, string> = { permissions: `[${permission}]` };
-  if (divisionId) params.divisionId = divisionId;
-  return new HttpError(403, 'missing.permissions', `Unable to perform the requested action. You are missing the following permission(s): [${permission}]`, params);
-}
 
 /** `employerInfo.employeeType` values (Terraform user schema: "Employee type (Full-time | Part-time | Contractor)"). */
 export const EMPLOYEE_TYPES: readonly string[] = ['Full-time', 'Part-time', 'Contractor'];
@@ -76,11 +61,6 @@ export function parseAddresses(list: unknown[], primaryEmail: string): Models.Co
     if (!out.address && !out.extension) throw invalidValue(`addresses[${i}]`, 'A phone needs an address (number) or an extension.');
     return out;
   });
-}
-
-/** Whether a stored list sets an extension on some phone. */
-export function hasExtension(addresses: readonly Models.Contact[]): boolean {
-  return addresses.some((a) => a.mediaType !== 'EMAIL' && a.extension !== undefined);
 }
 
 /** Whether an extension lies in one of the org's extension pools (compared as numbers, as Terraform's pool look-up does). */

@@ -13,6 +13,8 @@ import { persist } from './persistence.js';
 import { userJson } from './render.js';
 import { concurrentEdit, faultAnswer, send, sendError } from './respond.js';
 import { findRoute } from './api/index.js';
+import { authorize } from './api/permissions.js';
+import { Authorizer } from './permissions.js';
 import type { FaultRule, RequestLogEntry, ScriptedFault, SeedOrg } from './types.js';
 
 const NO_EXPANSION = new Set<string>();
@@ -29,6 +31,12 @@ export interface StartOptions {
   faults?: string | FaultRule[];
   randomSeed?: number;
   clients?: SandboxClient[];
+  /**
+   * Permission mode: every request is checked against its client's `roles` (the endpoint's
+   * permissions, and the divisions of the objects it names). Off by default; on by default as soon
+   * as a client declares roles.
+   */
+  permissions?: boolean;
   /** Called as each answer is sent (or the connection dropped), with its log entry. */
   onRequest?: (entry: RequestLogEntry) => void;
 }
@@ -81,18 +89,31 @@ async function loadOrg(options: StartOptions): Promise<SandboxOrg> {
   return orgFromSeed(options.seed ?? {});
 }
 
+/** Each client's authorizer when permission mode is on (a client without roles gets an empty one); undefined when off. */
+function authorizersFor(org: SandboxOrg, clients: SandboxClient[], mode: boolean | undefined): Map<string, Authorizer> | undefined {
+  if (!(mode ?? clients.some((c) => c.roles !== undefined))) return undefined;
+  const out = new Map<string, Authorizer>();
+  for (const client of clients) {
+    const authorizer = new Authorizer(org, client.roles ?? []);
+    authorizer.validate(client.id);
+    out.set(client.id, authorizer);
+  }
+  return out;
+}
+
 export async function startServer(options: StartOptions = {}): Promise<RunningSandbox> {
   const org = await loadOrg(options);
   // Serialise every user once now, as a loaded org would be warm: no listing page then pays for it.
   for (const user of org.listUsers('any')) userJson(org, user, NO_EXPANSION);
   org.searchLagMs = options.searchLagMs ?? 0;
-  const clients = options.clients && options.clients.length > 0 ? options.clients : [DEFAULT_CLIENT];
+  const clients = options.clients && options.clients.length > 0 ? options.clients : options.seed?.clients && options.seed.clients.length > 0 ? options.seed.clients : [DEFAULT_CLIENT];
   const timeScale = options.timeScale && options.timeScale > 0 ? options.timeScale : 1;
   const limit = options.requestsPerMinute ?? 300;
   const windowMs = 60_000 / timeScale;
   const rules = typeof options.faults === 'string' ? parseFaults(options.faults) : (options.faults ?? []);
   const faults = new FaultEngine(rules, options.randomSeed ?? 1);
   const tokens = new TokenStore(clients);
+  const authorizers = authorizersFor(org, clients, options.permissions);
   const requests: RequestLogEntry[] = [];
   const sockets = new Set<Socket>();
   const held = new Set<NodeJS.Timeout>();
@@ -161,7 +182,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSa
       const headers = rate.headers(token, now);
       if (main?.kind === '5xx' || main?.kind === '429') return finish(faultAnswer(res, main, headers, faults));
       if (main?.kind === 'editor') concurrentEdit(org, url.pathname, faults);
-      const { handler, params } = findRoute(method, url.pathname);
+      const { handler, params, template } = findRoute(method, url.pathname);
       let body: unknown;
       if (raw.trim() !== '') {
         try {
@@ -170,7 +191,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSa
           throw new HttpError(400, 'bad.request', 'The request body is not valid JSON.');
         }
       }
-      const answer = handler({ org, method, path: url.pathname, params, query: url.searchParams, body });
+      const authorizer = authorizers?.get(token.clientId);
+      const ctx = { org, method, path: url.pathname, params, query: url.searchParams, body, ...(authorizer ? { can: authorizer.can.bind(authorizer) } : {}) };
+      authorize(ctx, template);
+      const answer = handler(ctx);
       if (main?.kind === 'drop-after-commit') {
         res.socket?.destroy();
         return finish(0);

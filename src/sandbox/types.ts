@@ -98,6 +98,15 @@ export interface SeedUser {
  * An org as people write it (YAML or JSON): objects by name, users referring to them by name.
  * Lists of named objects accept plain strings too (`skills: [Billing, Spanish]`).
  */
+/** An OAuth client a seed declares: its credentials and, for permission mode, its roles. */
+export interface SeedClient {
+  id: string;
+  secret: string;
+  tokenLifetimeSeconds?: number;
+  /** Permissions (`domain:entity:action`, `*` for the entity or the action) in divisions (names or ids; `*` or none: all). */
+  roles?: { name?: string; permissions: string[]; divisions?: Ref[] }[];
+}
+
 export interface SeedOrg {
   /** `defaultCountryCode` (ISO 3166 alpha-2, default US): numbers of that country are displayed in national form. */
   org?: { id?: string; name?: string; domain?: string; defaultCountryCode?: string };
@@ -110,6 +119,8 @@ export interface SeedOrg {
   groups?: (SeedGroup | string)[];
   extensionPools?: SeedExtensionPool[];
   users?: SeedUser[];
+  /** OAuth clients (instead of the default one); clients with roles turn permission mode on. Not kept in the state file. */
+  clients?: SeedClient[];
 }
 
 export type FaultKind =

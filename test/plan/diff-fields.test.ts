@@ -234,8 +234,4 @@ describe('extension-only lines and the org\'s extension pools', () => {
     assert.deepEqual(codes(plan([{ type: 'work', number: '+13175550100', extension: '120', mediaType: 'PHONE' }], pools)), []);
     assert.deepEqual(codes(plan([{ type: 'work', extension: '120', mediaType: 'PHONE' }], undefined)), []);
   });
-  it('pools the client may not list leave one warning saying so', () => {
-    const p = plan([{ type: 'work', extension: '120', mediaType: 'PHONE' }], null);
-    assert.deepEqual(codes(p), [['extension-pools-unreadable', undefined, undefined, undefined]]);
-  });
 });

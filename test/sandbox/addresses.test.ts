@@ -1,10 +1,7 @@
-// Conformance: a user's addresses in the four shapes Genesys answers with, other emails, extension pools and the permission an extension needs; employeeType, language proficiency and location notes.
+// Conformance: a user's addresses in the four shapes Genesys answers with, other emails and extension pools; employeeType, language proficiency and location notes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Models } from 'purecloud-platform-client-v2';
-import { findRoute } from '../../src/sandbox/api/index.js';
-import type { Ctx } from '../../src/sandbox/api/index.js';
-import { HttpError } from '../../src/sandbox/errors.js';
 import { orgFromSeed, seedFromOrg } from '../../src/sandbox/org.js';
 import type { SeedOrg } from '../../src/sandbox/index.js';
 import { rejection, sdkClientFor } from '../support/sdk.js';
@@ -118,46 +115,6 @@ test('addresses a write may not send: 400 invalid.value', async () => {
     assert.equal(created.status, 400);
     assert.equal((await sdk.users.getUser(id)).version, version, 'nothing was written');
   });
-});
-
-/** Calls a users handler as the server would, with a permission check in place (the permission mode). */
-function call(org: ReturnType<typeof orgFromSeed>, method: string, path: string, body: unknown, can: Ctx['can']): { status: number; body?: unknown } {
-  const { handler, params } = findRoute(method, path);
-  try {
-    return handler({ org, method, path, params, query: new URLSearchParams(), body, can });
-  } catch (error) {
-    if (!(error instanceof HttpError)) throw error;
-    return { status: error.status, body: { code: error.code, message: error.message } };
-  }
-}
-
-test('an extension needs telephony:extension:assign in the user\'s division when the permission mode is on', () => {
-  const org = orgFromSeed(seed());
-  const ola = org.liveUserByEmail('ola.lind@acme.com');
-  assert.ok(ola);
-  const support = org.divisions.byExactName('Support')?.id;
-  const asked: Array<[string, string | undefined]> = [];
-  const without = (permission: string, division?: string): boolean => {
-    asked.push([permission, division]);
-    return permission !== 'telephony:extension:assign';
-  };
-  const withExtension = { version: ola.version, addresses: [{ mediaType: 'PHONE', type: 'WORK', address: '+13175550130', extension: '130' }] };
-  const refused = call(org, 'PATCH', `/api/v2/users/${ola.id}`, withExtension, without);
-  assert.equal(refused.status, 403);
-  assert.deepEqual(refused.body, { code: 'missing.permissions', message: 'Unable to perform the requested action. You are missing the following permission(s): [telephony:extension:assign]' });
-  assert.deepEqual(asked, [['telephony:extension:assign', support]]);
-  assert.equal(org.getUser(ola.id)?.addresses.length, 0, 'nothing was written');
-  // A number without an extension, or other emails alone, need no such permission.
-  const plain = call(org, 'PATCH', `/api/v2/users/${ola.id}`, { version: ola.version, addresses: [{ mediaType: 'PHONE', type: 'WORK', address: '+13175550130' }] }, without);
-  assert.equal(plain.status, 200);
-  // A create with an extension is held to the same rule, in the division it names.
-  const create = call(org, 'POST', '/api/v2/users', { name: 'New One', email: 'new.one@acme.com', divisionId: support, addresses: [{ mediaType: 'PHONE', type: 'WORK', extension: '4412' }] }, without);
-  assert.equal(create.status, 403);
-  // Granted (or with the permission mode off), the same write succeeds.
-  const granted = call(org, 'PATCH', `/api/v2/users/${ola.id}`, { ...withExtension, version: org.getUser(ola.id)?.version }, () => true);
-  assert.equal(granted.status, 200);
-  const off = call(org, 'POST', '/api/v2/users', { name: 'New One', email: 'new.one@acme.com', addresses: [{ mediaType: 'PHONE', type: 'WORK', extension: '4412' }] }, undefined);
-  assert.equal(off.status, 200);
 });
 
 test('employerInfo.employeeType is Full-time, Part-time or Contractor', async () => {

@@ -4,6 +4,7 @@ import { invalidValue, nameConflict, notFound, tooMany } from '../errors.js';
 import { freshId } from '../ids.js';
 import type { NamedRec, SandboxOrg } from '../org.js';
 import { liveMembers, paging, renderQueue, renderUser } from '../render.js';
+import { sees } from './permissions.js';
 import { array, liveUser, lookupGet, lookupList, namedBody, noContent, object, ok, stamp, str, type Answer, type Ctx, type Endpoint } from './http.js';
 
 const renderSkill = (_org: SandboxOrg, s: NamedRec & { version: number }): Models.RoutingSkill => ({ id: s.id, name: s.name, dateModified: s.dateModified, state: 'active', version: String(s.version), selfUri: `/api/v2/routing/skills/${s.id}` });
@@ -109,7 +110,7 @@ export const routingEndpoints: Endpoint[] = [
   ['GET', '/api/v2/routing/languages', lookupList((org) => org.languages.sorted(), renderLanguage)],
   ['GET', '/api/v2/routing/languages/{id}', lookupGet((org, id) => org.languages.get(id), renderLanguage, 'language')],
   ['POST', '/api/v2/routing/languages', postLanguage],
-  ['GET', '/api/v2/routing/queues', lookupList((org) => org.queues.sorted(), renderQueue)],
+  ['GET', '/api/v2/routing/queues', lookupList((org, ctx) => org.queues.sorted().filter((q) => sees(ctx, 'routing:queue:view', q.divisionId)), renderQueue)],
   ['GET', '/api/v2/routing/queues/{id}', lookupGet((org, id) => org.queues.get(id), renderQueue, 'queue')],
   ['POST', '/api/v2/routing/queues', postQueue],
   ['GET', '/api/v2/routing/queues/{id}/members', queueMembers],

@@ -1,23 +1,22 @@
 // UsersApi: users (list, read, create, update, soft delete, search) and their routing skills, languages, roles and queues.
 import type { Models } from 'purecloud-platform-client-v2';
-import { EMPLOYEE_TYPES, EXTENSION_PERMISSION, hasExtension, missingPermission, parseAddresses } from '../contacts.js';
+import { EMPLOYEE_TYPES, parseAddresses } from '../contacts.js';
 import { HttpError, invalidValue, notFound, tooMany, versionConflict } from '../errors.js';
 import type { NamedRec, UserRec, UserState } from '../org.js';
 import { listing, paging, parseExpand, queryList, rawListing, renderAuthorization, renderQueue, renderUser, renderUserLanguages, renderUserSkills, userJson } from '../render.js';
 import { array, liveUser, MAX_LIST, noContent, object, ok, stamp, str, type Answer, type Ctx, type Endpoint, type Handler } from './http.js';
 import { criterionMatcher, mentionsState, searchPage, type Criterion } from './search.js';
+import { sees } from './permissions.js';
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
- * The `addresses` of a create or update: phones and other emails, replaced whole. An extension
- * needs `telephony:extension:assign` in the user's division when the permission mode is on (any
- * extension the body carries, unchanged ones too: the stricter reading of "updating … a users extension").
+ * The `addresses` of a create or update: phones and other emails, replaced whole. (An extension
+ * needs `telephony:extension:assign` in the user's division: permission mode checks it before the
+ * handler runs, see api/permissions.ts `extensionAssign`.)
  */
-function addressesBody(ctx: Ctx, value: unknown, email: string, divisionId: string): Models.Contact[] {
-  const addresses = value === null ? [] : parseAddresses(array(value, 'a list of addresses'), email);
-  if (ctx.can && hasExtension(addresses) && !ctx.can(EXTENSION_PERMISSION, divisionId)) throw missingPermission(EXTENSION_PERMISSION, divisionId);
-  return addresses;
+function addressesBody(value: unknown, email: string): Models.Contact[] {
+  return value === null ? [] : parseAddresses(array(value, 'a list of addresses'), email);
 }
 
 /** `employerInfo` of a PATCH; `employeeType` is one of Terraform's three values. */
@@ -51,6 +50,11 @@ function locationsBody(ctx: Ctx, value: unknown): { ids: string[]; notes: Record
 
 // ---- users -----------------------------------------------------------------------------------
 
+/** In permission mode, only the users of divisions where the caller holds `directory:user:view` (users are division-aware objects). */
+function visibleUsers(ctx: Ctx, users: UserRec[]): UserRec[] {
+  return ctx.can === undefined ? users : users.filter((u) => sees(ctx, 'directory:user:view', u.divisionId));
+}
+
 const STATES = new Set(['active', 'inactive', 'deleted', 'any']);
 
 function getUsers(ctx: Ctx): Answer {
@@ -70,6 +74,7 @@ function getUsers(ctx: Ctx): Answer {
   } else {
     users = org.listUsers(state);
   }
+  users = visibleUsers(ctx, users);
   const list = listing(users, page, ctx.path, query, sortOrder === 'DESC');
   // Typed as the SDK's listing; the entities go out as cached JSON text (see userJson).
   const envelope: Models.UserEntityListing = { ...list, entities: [] };
@@ -114,7 +119,7 @@ function postUsers(ctx: Ctx): Answer {
     divisionId,
     title: str(body.title, 'title', false),
     department: str(body.department, 'department', false),
-    addresses: body.addresses === undefined ? [] : addressesBody(ctx, body.addresses, email, divisionId),
+    addresses: body.addresses === undefined ? [] : addressesBody(body.addresses, email),
   });
   const out: Models.User = renderUser(org, user, new Set());
   return ok(out);
@@ -174,7 +179,7 @@ function patchUser(ctx: Ctx): Answer {
     }
   }
   if (body.addresses !== undefined) {
-    const addresses = addressesBody(ctx, body.addresses, typeof body.email === 'string' ? body.email : user.email, user.divisionId);
+    const addresses = addressesBody(body.addresses, typeof body.email === 'string' ? body.email : user.email);
     changes.push((u) => (u.addresses = addresses));
   }
   if (body.acdAutoAnswer !== undefined) {
@@ -240,7 +245,7 @@ function postUsersSearch(ctx: Ctx): Answer {
   const byEmail = criteria.find((c) => (c.type ?? '').toUpperCase() === 'EXACT' && !c.group && (c.fields ?? (c.field ? [c.field] : [])).every((f) => f === 'email'));
   const emails = byEmail ? (byEmail.values ?? (byEmail.value !== undefined ? [byEmail.value] : [])).map(String) : undefined;
   const candidates = (emails && org.searchByEmails(emails)) ?? org.searchView();
-  const found = candidates.filter((u) => (withDeleted || u.state !== 'deleted') && matchers.every((m) => m(u)));
+  const found = visibleUsers(ctx, candidates.filter((u) => (withDeleted || u.state !== 'deleted') && matchers.every((m) => m(u))));
   const page = searchPage(found, body);
   const expand = parseExpand(Array.isArray(body.expand) ? (body.expand as string[]) : []);
   const out: Models.UsersSearchResponse = { ...page, types: ['users'], results: page.results.map((u) => renderUser(org, u, expand)) };
