@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { connect } from '../../src/genesys/index.js';
+import { MAX_REFUSED_IN_A_ROW } from '../../src/genesys/http.js';
 import { ApiError } from '../../src/model/errors.js';
 
 const CLIENT_ID = 'http-test-client';
@@ -202,7 +203,7 @@ describe('resilient HTTP client', () => {
     assert.equal(seen.at(-1)?.auth, `Bearer ${acceptOnly}`);
   });
 
-  it('a second 401 after logging in again is a typed error without the token', async () => {
+  it('401s that keep coming after logging in again end, after a bounded number of logins, as a typed error without the token', async () => {
     const conn = await open();
     acceptOnly = 'never-matches';
     await assert.rejects(conn.target(), (error: unknown) => {
@@ -212,7 +213,7 @@ describe('resilient HTTP client', () => {
       assertClean(error);
       return true;
     });
-    assert.equal(conn.stats().reauthentications, 1);
+    assert.equal(conn.stats().reauthentications, MAX_REFUSED_IN_A_ROW);
   });
 
   it('logs in before the token expires instead of collecting a 401', async () => {
