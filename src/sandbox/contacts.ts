@@ -5,7 +5,8 @@ import type { CountryCode } from 'libphonenumber-js';
 import { invalidValue } from './errors.js';
 import type { SandboxOrg } from './org.js';
 
-const PHONE_TYPES = new Set(['WORK', 'WORK2', 'WORK3', 'WORK4', 'HOME', 'MOBILE', 'OTHER']);
+/** Phone types (Terraform's phone_numbers `type`: WORK | WORK2 | WORK3 | WORK4 | HOME | MOBILE | OTHER). */
+export const PHONE_TYPES: ReadonlySet<string> = new Set(['WORK', 'WORK2', 'WORK3', 'WORK4', 'HOME', 'MOBILE', 'OTHER']);
 /** Terraform's `other_emails` allows WORK and HOME only (user/resource_genesyscloud_user_schema.go, otherEmailResource). */
 const EMAIL_TYPES = new Set(['WORK', 'HOME']);
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

@@ -2,7 +2,7 @@
 import type { Models } from 'purecloud-platform-client-v2';
 import { freshId, stableId } from './ids.js';
 import type { SeedGrant, SeedNamed, SeedOrg, SeedUser, SeedUserLocation } from './types.js';
-import { EMPLOYEE_TYPES, parseAddresses } from './contacts.js';
+import { EMPLOYEE_TYPES, parseAddresses, PHONE_TYPES } from './contacts.js';
 
 export type UserState = 'active' | 'inactive' | 'deleted';
 
@@ -394,7 +394,6 @@ function named<T extends SeedNamed>(item: T | string): T {
   return (typeof item === 'string' ? { name: item } : item) as T;
 }
 
-const PHONE_TYPES = new Set(['WORK', 'WORK2', 'WORK3', 'WORK4', 'HOME', 'MOBILE', 'OTHER']);
 
 /** Builds the org from a seed; every reference must name (or be the id of) an object the seed declares. */
 export function orgFromSeed(seed: SeedOrg, now = Date.now()): SandboxOrg {
