@@ -30,6 +30,8 @@ interface Item {
 type Setter = (row: RowBuilder, cell: string, index: number) => void;
 
 const PHONE_COLUMNS = ['work', 'work2', 'work3', 'work4', 'mobile', 'home', 'other'] as const;
+/** Other emails by type, as `otherEmail_<type>` columns (like `phone_<type>`). */
+const OTHER_EMAIL_COLUMNS = ['work', 'home'] as const;
 const LIST_FIELDS = ['queues', 'groups', 'locations', 'profileSkills', 'certifications'] as const;
 const TEXT_FIELDS = ['email', 'name', 'title', 'department', 'division', 'manager', 'state'] as const;
 const EMPLOYER_FIELDS = ['employeeId', 'employeeType', 'dateHire', 'officialName'] as const;
@@ -178,6 +180,16 @@ function phoneSetter(type: string): Setter {
   };
 }
 
+function otherEmailSetter(type: string): Setter {
+  return (b, cell, index) => {
+    if (isNone(cell)) {
+      b.error(index, 'invalid-none', `"${NONE}" cannot remove one email address.`, 'Leave the cell empty to leave this address unmanaged.');
+      return;
+    }
+    b.set(['otherEmails', type], cell.trim(), index, cell.length - cell.trimStart().length);
+  };
+}
+
 /** `Role` or `Role@Division` items, `;`-separated. */
 const rolesSetter: Setter = (b, cell, index) => {
   if (isNone(cell)) return b.set(['roles'], [], index);
@@ -234,11 +246,12 @@ function employerSetter(field: string): Setter {
 
 const boolSetter: Setter = (b, cell, index) => b.set(['acdAutoAnswer'], toBoolean(cell.trim()), index);
 
-/** provision's own columns: the YAML field names, phones as `phone_<type>`, employer info by its field names. */
+/** provision's own columns: the YAML field names, phones as `phone_<type>`, other emails as `otherEmail_<type>`, employer info by its field names. */
 function provisionColumns(): Map<string, Setter> {
   const columns = new Map<string, Setter>();
   for (const f of TEXT_FIELDS) columns.set(f, textSetter(f));
   for (const t of PHONE_COLUMNS) columns.set(`phone_${t}`, phoneSetter(t));
+  for (const t of OTHER_EMAIL_COLUMNS) columns.set(`otherEmail_${t}`, otherEmailSetter(t));
   for (const f of LIST_FIELDS) columns.set(f, listSetter(f, ';'));
   columns.set('roles', rolesSetter);
   columns.set('skills', levelsSetter('skills', ';'));

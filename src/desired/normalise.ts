@@ -1,7 +1,7 @@
 // Turns a schema-valid entry into a DesiredUser: normalised emails and phones, flattened role grants, positions.
 import { parsePhoneNumberWithError } from 'libphonenumber-js';
 import type { CountryCode } from 'libphonenumber-js';
-import type { DesiredUser, EmployerInfo, Issue, Phone, PhoneType, RoleGrant, Source, UserState } from '../model/index.js';
+import type { DesiredUser, EmployerInfo, Issue, OtherEmail, OtherEmailType, Phone, PhoneType, RoleGrant, Source, UserState } from '../model/index.js';
 import type { Entry } from './entry.js';
 import { issueAt } from './issues.js';
 
@@ -161,6 +161,36 @@ function grants(entry: Entry, input: GrantInput[], at: Record<string, Source>, i
   return out;
 }
 
+const OTHER_EMAIL_TYPES: readonly OtherEmailType[] = ['work', 'home'];
+
+/**
+ * Other emails by type, normalised like the primary email. One that is the user's own email, or one
+ * listed twice, is an error: Genesys keeps the primary email apart (`primaryContactInfo`), and a
+ * second copy of an address could only come back as a change on every plan.
+ */
+function otherEmails(entry: Entry, user: DesiredUser, map: Record<string, string>, at: Record<string, Source>, issues: Issue[]): OtherEmail[] {
+  const out: OtherEmail[] = [];
+  const seen = new Map<string, OtherEmailType>();
+  for (const type of OTHER_EMAIL_TYPES) {
+    if (map[type] === undefined) continue;
+    const where = entry.locate(['otherEmails', type]);
+    at[`otherEmails/${type}`] = where;
+    const address = normaliseEmail(String(map[type]));
+    if (address === user.email) {
+      issues.push(issueAt(where, 'error', 'other-email-primary', `otherEmails.${type} is the user's own email (${address}).`, 'The primary email is `email`; list only other addresses under otherEmails.'));
+      continue;
+    }
+    const first = seen.get(address);
+    if (first !== undefined) {
+      issues.push(issueAt(where, 'error', 'duplicate-other-email', `otherEmails.${type} repeats otherEmails.${first} (${address}).`, 'Keep the address under one type.'));
+      continue;
+    }
+    seen.set(address, type);
+    out.push({ type, address });
+  }
+  return out;
+}
+
 const SIMPLE_TEXT = ['title', 'department', 'division'] as const;
 
 /** Builds the user from a schema-valid entry; issues (bad phones, duplicates) make it unusable. */
@@ -203,6 +233,10 @@ export function normaliseEntry(entry: Entry, phoneRegion: string | undefined, ph
       }
     }
     user.phones = phones;
+  }
+  if (v.otherEmails !== undefined) {
+    at.otherEmails = entry.locate(['otherEmails']);
+    user.otherEmails = otherEmails(entry, user, v.otherEmails as Record<string, string>, at, issues);
   }
   if (v.roles !== undefined) {
     at.roles = entry.locate(['roles']);

@@ -104,7 +104,17 @@ export function schemaIssues(errors: readonly ErrorObject[], locate: Locate): Is
       case 'maximum':
         if (levels) {
           const got = error.data === null ? 'has no proficiency' : `is ${describe(error.data)}`;
-          issues.push(issueAt(locate(path, true), 'error', 'proficiency-range', `The proficiency of ${path[0] === 'skills' ? 'skill' : 'language'} "${path[1]}" ${got}; it must be a number from 0 to 5.`, 'Write e.g. `Billing: 3` (YAML) or `Billing:3` (CSV).'));
+          // Language proficiency is a whole number (Terraform's user schema types it TypeInt 0–5); skills take fractions.
+          const skill = path[0] === 'skills';
+          issues.push(
+            issueAt(
+              locate(path, true),
+              'error',
+              'proficiency-range',
+              `The proficiency of ${skill ? 'skill' : 'language'} "${path[1]}" ${got}; it must be ${skill ? 'a number' : 'a whole number'} from 0 to 5.`,
+              skill ? 'Write e.g. `Billing: 3` (YAML) or `Billing:3` (CSV).' : 'Write e.g. `English: 4` (YAML) or `English:4` (CSV): Genesys keeps language proficiency as a whole number.',
+            ),
+          );
         } else if (error.keyword === 'type') {
           const hint = typeof error.data === 'number' && String(error.params.type).includes('string') ? 'Quote the value to keep it as text, e.g. "0100".' : undefined;
           issues.push(issueAt(locate(path), 'error', 'schema-type', `${field} must be ${article(String(error.params.type))}, not ${describe(error.data)}.`, hint));

@@ -1,7 +1,8 @@
-// Converts between the SDK's user shapes and OrgUser / UserPatch: emails, phones (E.164), state, ids.
+// Converts between the SDK's user shapes and OrgUser / UserPatch: emails, phones (E.164), other emails, state, ids.
 import type platformClient from 'purecloud-platform-client-v2';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import type { EmployerInfo, Phone, PhoneType } from '../model/desired.js';
+import type { CountryCode } from 'libphonenumber-js';
+import type { EmployerInfo, OtherEmail, Phone, PhoneType } from '../model/desired.js';
 import type { OrgUser } from '../model/org.js';
 import type { NewUser, UserPatch } from '../model/apply.js';
 
@@ -15,35 +16,99 @@ export function normalizeEmail(email: string): string {
 
 const PHONE_TYPES = new Set<PhoneType>(['work', 'work2', 'work3', 'work4', 'home', 'mobile', 'other']);
 
-/** One `addresses` entry as a Phone, or undefined for emails and unusable entries. */
-export function phoneFromContact(contact: SdkContact): Phone | undefined {
+/** A value without surrounding space and without one pair of parentheses wrapping all of it: `(4411)` → `4411`. */
+function unwrapped(value: string | undefined): string | undefined {
+  let text = value?.trim();
+  const inner = text ? /^\((.*)\)$/.exec(text)?.[1] : undefined;
+  if (inner !== undefined && !/[()]/.test(inner)) text = inner.trim();
+  return text || undefined;
+}
+
+/**
+ * A number as the API shows it, in E.164 where it can be read: an E.164 value as is, a display
+ * form (`+1 317-555-0100`, `(317) 555-0100 ext. 12`) parsed with the contact's country, else
+ * `region` (the org's default country, which Terraform uses to read numbers from the API:
+ * util/util_e164.go). What cannot be read stays as text for the planner to compare by digits.
+ */
+function readNumber(raw: string, region: string | undefined): { number: string; ext?: string } {
+  if (/^\+\d{6,15}$/.test(raw)) return { number: raw };
+  const key = `${region ?? ''}|${raw}`;
+  let read = readNumbers.get(key);
+  if (read === undefined) {
+    const parsed = parsePhoneNumberFromString(raw, (region?.toUpperCase() || undefined) as CountryCode | undefined);
+    read = !parsed ? { number: raw } : parsed.ext ? { number: parsed.number, ext: parsed.ext } : { number: parsed.number };
+    if (readNumbers.size >= 100_000) readNumbers.clear();
+    readNumbers.set(key, read);
+  }
+  return read;
+}
+
+/** Display forms already read: an org's users share office numbers, and parsing is the slow part of a read. */
+const readNumbers = new Map<string, { number: string; ext?: string }>();
+
+/**
+ * One `addresses` entry as a Phone, or undefined for emails and unusable entries. Genesys answers a
+ * phone in four shapes (Terraform `flattenUserAddresses`, user/resource_genesyscloud_user_utils.go),
+ * any value possibly wrapped in `()`:
+ * 1. `address` only: a number;
+ * 2. `extension` equal to `display`: an internal extension in a pool; an `address` next to it is
+ *    derived by the API and is not the user's number;
+ * 3. `extension` and a different `display`: a number and its extension, the number in `display`
+ *    (with or without `address`);
+ * 4. `display` only: an extension not mapped to a pool (Terraform), or a display form of a number.
+ * `region` reads national display forms when the contact has no `countryCode`.
+ */
+export function phoneFromContact(contact: SdkContact, region?: string): Phone | undefined {
   const media = contact.mediaType?.toUpperCase();
   if (media !== 'PHONE' && media !== 'SMS') return undefined;
   const type = (contact.type ?? 'other').toLowerCase() as PhoneType;
   const phone: Phone = { type: PHONE_TYPES.has(type) ? type : 'other', mediaType: media };
-  let extension = contact.extension?.trim() || undefined;
-  // Genesys may answer with a display form ("+1 317-555-0100 ext. 12") instead of number + extension.
-  // The display form only stands in for a missing address when no extension came apart from it.
-  const raw = contact.address?.trim() || (extension ? undefined : contact.display?.trim());
-  if (raw) {
-    if (/^\+\d{6,15}$/.test(raw)) {
-      phone.number = raw;
-    } else {
-      const parsed = parsePhoneNumberFromString(raw, (contact.countryCode?.toUpperCase() || undefined) as never);
-      if (parsed) {
-        phone.number = parsed.number;
-        extension ??= parsed.ext;
-      } else if (/^\d{1,8}$/.test(raw) && !extension) {
-        // A bare short number on a work line is an extension.
-        extension = raw;
-      } else {
-        phone.number = raw;
-      }
-    }
+  const country = contact.countryCode?.trim() || region;
+  const address = unwrapped(contact.address);
+  const display = unwrapped(contact.display);
+  let extension = unwrapped(contact.extension);
+  let raw: string | undefined;
+  if (extension !== undefined && extension === display) raw = undefined;
+  else if (extension !== undefined) raw = display ?? address;
+  else if (address !== undefined) raw = address;
+  else if (display !== undefined && /^\d{1,10}$/.test(display)) extension = display;
+  else raw = display;
+  if (raw !== undefined) {
+    const read = readNumber(raw, country);
+    phone.number = read.number;
+    extension ??= read.ext;
   }
   if (extension) phone.extension = extension;
   if (!phone.number && !phone.extension) return undefined;
   return phone;
+}
+
+/** A phone whose number is still a display form, read again with the org's default country. */
+export function phoneInRegion(phone: Phone, region: string | undefined): Phone {
+  if (!region || phone.number === undefined || /^\+\d{6,15}$/.test(phone.number)) return phone;
+  const read = readNumber(phone.number, region);
+  const out: Phone = { ...phone, number: read.number };
+  if (out.extension === undefined && read.ext) out.extension = read.ext;
+  return out;
+}
+
+/** Whether some phone of the user is a display form that needs the org's default country to be read. */
+export function needsRegion(user: OrgUser): boolean {
+  return user.phones.some((p) => p.number !== undefined && !/^\+\d{6,15}$/.test(p.number));
+}
+
+const OTHER_EMAIL_TYPES = new Set(['work', 'home']);
+
+/**
+ * An EMAIL entry of `addresses` as an other email. Types other than WORK and HOME (the ones
+ * Terraform's `other_emails` allows) are not modelled and read as undefined.
+ */
+export function otherEmailFromContact(contact: SdkContact): OtherEmail | undefined {
+  if (contact.mediaType?.toUpperCase() !== 'EMAIL') return undefined;
+  const type = (contact.type ?? 'work').toLowerCase();
+  const address = unwrapped(contact.address) ?? unwrapped(contact.display);
+  if (!address || !OTHER_EMAIL_TYPES.has(type)) return undefined;
+  return { type: type as OtherEmail['type'], address: normalizeEmail(address) };
 }
 
 export function contactFromPhone(phone: Phone): SdkContact {
@@ -51,6 +116,15 @@ export function contactFromPhone(phone: Phone): SdkContact {
   if (phone.number) contact.address = phone.number;
   if (phone.extension) contact.extension = phone.extension;
   return contact;
+}
+
+export function contactFromOtherEmail(email: OtherEmail): SdkContact {
+  return { mediaType: 'EMAIL', type: email.type.toUpperCase(), address: email.address };
+}
+
+/** The `addresses` of a write: phones and other emails together, since the list is replaced whole. */
+export function addressesOf(phones: readonly Phone[] | undefined, otherEmails: readonly OtherEmail[] | undefined): SdkContact[] {
+  return [...(phones ?? []).map(contactFromPhone), ...(otherEmails ?? []).map(contactFromOtherEmail)];
 }
 
 function employerInfoOf(info: platformClient.Models.EmployerInfo | undefined): EmployerInfo | undefined {
@@ -61,6 +135,15 @@ function employerInfoOf(info: platformClient.Models.EmployerInfo | undefined): E
   if (info.dateHire) out.dateHire = info.dateHire.slice(0, 10);
   if (info.officialName) out.officialName = info.officialName;
   return Object.keys(out).length > 0 ? out : undefined;
+}
+
+function locationNotesOf(locations: platformClient.Models.Location[] | undefined): Record<string, string> | undefined {
+  const notes: Record<string, string> = {};
+  for (const l of locations ?? []) {
+    const id = l.locationDefinition?.id ?? l.id;
+    if (id && typeof l.notes === 'string' && l.notes !== '') notes[id] = l.notes;
+  }
+  return Object.keys(notes).length > 0 ? notes : undefined;
 }
 
 function levels(entries: Array<{ id?: string; proficiency?: number }> | undefined): Record<string, number> {
@@ -104,7 +187,8 @@ export function orgUserOf(user: SdkUser, expanded: Expanded = ALL_EXPANDED): Org
     email: normalizeEmail(user.email ?? ''),
     name: user.name ?? '',
     state: userState(user.state),
-    phones: (user.addresses ?? []).map(phoneFromContact).filter((p): p is Phone => p !== undefined),
+    phones: (user.addresses ?? []).map((c) => phoneFromContact(c)).filter((p): p is Phone => p !== undefined),
+    otherEmails: (user.addresses ?? []).map(otherEmailFromContact).filter((e): e is OtherEmail => e !== undefined),
   };
   if (user.title) out.title = user.title;
   if (user.department) out.department = user.department;
@@ -115,6 +199,8 @@ export function orgUserOf(user: SdkUser, expanded: Expanded = ALL_EXPANDED): Org
   if (expanded.groups) out.groupIds = (user.groups ?? []).map((g) => g.id ?? '').filter(Boolean);
   if (expanded.locations) {
     out.locationIds = (user.locations ?? []).map((l) => l.locationDefinition?.id ?? l.id ?? '').filter(Boolean);
+    const notes = locationNotesOf(user.locations);
+    if (notes) out.locationNotes = notes;
   }
   if (user.acdAutoAnswer !== undefined) out.acdAutoAnswer = user.acdAutoAnswer;
   if (expanded.profileSkills) out.profileSkills = [...(user.profileSkills ?? [])];
@@ -140,12 +226,19 @@ export function updateBody(version: number, patch: UserPatch): platformClient.Mo
   if (patch.title !== undefined) body.title = patch.title ?? '';
   if (patch.department !== undefined) body.department = patch.department ?? '';
   if (patch.managerId !== undefined) body.manager = patch.managerId ?? '';
-  if (patch.phones !== undefined) body.addresses = patch.phones.map(contactFromPhone);
+  if (patch.phones !== undefined || patch.otherEmails !== undefined) body.addresses = addressesOf(patch.phones, patch.otherEmails);
   if (patch.acdAutoAnswer !== undefined) body.acdAutoAnswer = patch.acdAutoAnswer;
   if (patch.profileSkills !== undefined) body.profileSkills = [...patch.profileSkills];
   if (patch.certifications !== undefined) body.certifications = [...patch.certifications];
   if (patch.employerInfo !== undefined) body.employerInfo = patch.employerInfo ? { ...patch.employerInfo } : {};
-  if (patch.locationIds !== undefined) body.locations = patch.locationIds.map((id) => ({ id, locationDefinition: { id } }) as platformClient.Models.Location);
+  if (patch.locationIds !== undefined) {
+    body.locations = patch.locationIds.map((id) => {
+      const location = { id, locationDefinition: { id } } as platformClient.Models.Location;
+      const notes = patch.locationNotes?.[id];
+      if (notes !== undefined) location.notes = notes;
+      return location;
+    });
+  }
   return body;
 }
 
@@ -154,7 +247,8 @@ export function createBody(user: NewUser, homeDivisionId: string | undefined): p
   if (!body.divisionId) delete (body as { divisionId?: string }).divisionId;
   if (user.title) body.title = user.title;
   if (user.department) body.department = user.department;
-  if (user.phones && user.phones.length > 0) body.addresses = user.phones.map(contactFromPhone);
+  const addresses = addressesOf(user.phones, user.otherEmails);
+  if (addresses.length > 0) body.addresses = addresses;
   if (user.state) body.state = user.state;
   return body;
 }

@@ -1,11 +1,11 @@
 // Reads the org in few calls: look-ups once each, users 500 a page with expands, then only what the request needs.
 import type platformClient from 'purecloud-platform-client-v2';
-import type { InheritedGrant, Named, OrgLookups, OrgReader, OrgRoleGrant, OrgState, OrgTarget, OrgUser, ReadRequest } from '../model/org.js';
+import type { ExtensionRange, InheritedGrant, Named, OrgLookups, OrgReader, OrgRoleGrant, OrgState, OrgTarget, OrgUser, ReadRequest } from '../model/org.js';
 import { ApiError, ProvisionError } from '../model/errors.js';
 import { guarded, type Apis } from './apis.js';
 import type { Redactor } from './errors.js';
 import { callScope } from './http.js';
-import { EXPAND, normalizeEmail, orgUserOf } from './normalize.js';
+import { EXPAND, needsRegion, normalizeEmail, orgUserOf, phoneInRegion } from './normalize.js';
 import { allPages, limiter } from './paging.js';
 
 /** Largest page sizes the endpoints accept. */
@@ -24,6 +24,15 @@ export const SEARCH_BATCH = 100;
 const READ_CONCURRENCY = 6;
 
 const count = (n: number): string => n.toLocaleString('en-US');
+
+/**
+ * Numbers Genesys answered in national display form (an extension's line: the number only in
+ * `display`) read with the org's default country, as Terraform reads numbers from the API.
+ */
+function readNumbersIn(users: Iterable<OrgUser>, region: string | undefined): void {
+  if (!region) return;
+  for (const user of users) if (needsRegion(user)) user.phones = user.phones.map((p) => phoneInRegion(p, region));
+}
 
 function named(items: Array<{ id?: string; name?: string }>): Named[] {
   return items.filter((i) => i.id).map((i) => ({ id: i.id as string, name: i.name ?? '' }));
@@ -64,9 +73,10 @@ export class GenesysReader implements OrgReader {
     const rolesP = lookup('roles', (pageNumber) => apis.authorization.getAuthorizationRoles({ pageSize: size, pageNumber }));
     const divisionsP = lookup('divisions', (pageNumber) => apis.authorization.getAuthorizationDivisions({ pageSize: size, pageNumber }));
     const locationsP = lookup('locations', (pageNumber) => apis.locations.getLocations({ pageSize: size, pageNumber }));
+    const poolsP = request.extensionPools ? this.extensionPools(run) : Promise.resolve(undefined);
     // Awaited below, after the users: one that fails meanwhile (a 403 for a missing permission) must not
     // go unhandled until then, or Node ends the process with a stack trace instead of the typed error.
-    for (const early of [orgPromise, skillsP, languagesP, queuesP, groupsP, rolesP, divisionsP, locationsP]) early.catch(() => undefined);
+    for (const early of [orgPromise, skillsP, languagesP, queuesP, groupsP, rolesP, divisionsP, locationsP, poolsP]) early.catch(() => undefined);
 
     // Users: active and inactive listed apart, because `state=any` also walks every deleted user
     // the org ever had (deleted users stay forever); deleted ones are searched for by email below.
@@ -123,6 +133,8 @@ export class GenesysReader implements OrgReader {
       locations: named(locations),
     };
     const membership = await this.queueMembers(queues, request.allQueues ? undefined : request.queueNames, run, progress);
+    readNumbersIn(users.values(), org.defaultCountryCode);
+    const extensionPools = await poolsP;
 
     const target: OrgTarget = { environment: this.environment, orgId: org.id ?? '', orgName: org.name ?? '' };
     this.remember(target);
@@ -134,8 +146,18 @@ export class GenesysReader implements OrgReader {
       queueMembers: membership.direct,
       queueGroupMembers: membership.viaGroup,
       queueMemberGroups: membership.memberGroups,
+      ...(extensionPools ? { extensionPools } : {}),
       apiCalls: 0,
     };
+  }
+
+  /** The org's extension pools (TelephonyProvidersEdgeApi), 100 a page as Terraform reads them. */
+  private async extensionPools(run: <T>(task: () => Promise<T>) => Promise<T>): Promise<ExtensionRange[]> {
+    const pools = await allPages(
+      (pageNumber) => this.guard('list extension pools', () => this.apis.telephony.getTelephonyProvidersEdgesExtensionpools({ pageSize: 100, pageNumber })),
+      run,
+    );
+    return pools.filter((p) => p.startNumber && p.endNumber).map((p) => ({ name: p.name ?? '', start: p.startNumber as string, end: p.endNumber as string }));
   }
 
   /**

@@ -7,7 +7,7 @@ import { ApiError } from '../model/errors.js';
 import { guarded, type Apis } from './apis.js';
 import type { Redactor } from './errors.js';
 import { callScope } from './http.js';
-import { createBody, EXPAND, normalizeEmail, orgUserOf, updateBody } from './normalize.js';
+import { createBody, EXPAND, needsRegion, normalizeEmail, orgUserOf, phoneInRegion, updateBody } from './normalize.js';
 
 /** The auth-lag retry of role grants (see `grantRoles`); kept local until a shared back-off takes it over. */
 export const AUTH_LAG_RETRY = { attempts: 10, stepMs: 500 } as const;
@@ -16,6 +16,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 export class GenesysWriter implements OrgWriter {
   private readonly scope = { calls: 0 };
+  /** The org's default country, read once and only when a re-read user has a number in national display form. */
+  private region: Promise<string | undefined> | undefined;
 
   constructor(
     private readonly apis: Apis,
@@ -52,7 +54,7 @@ export class GenesysWriter implements OrgWriter {
         ],
       }),
     );
-    const users = (found.results ?? []).map((u) => orgUserOf(u)).filter((u) => u.email === wanted);
+    const users = await Promise.all((found.results ?? []).map((u) => orgUserOf(u)).filter((u) => u.email === wanted).map((u) => this.inRegion(u)));
     // A live user wins over deleted ones with the same email; among deleted, the latest deletion.
     const live = users.find((u) => u.state !== 'deleted');
     if (live) return live;
@@ -61,7 +63,18 @@ export class GenesysWriter implements OrgWriter {
 
   async getUser(id: string): Promise<OrgUser> {
     const user = await this.call('read user', () => this.apis.users.getUser(id, { expand: EXPAND }));
-    return orgUserOf(user);
+    return this.inRegion(orgUserOf(user));
+  }
+
+  /** A user's phones with national display forms read in the org's default country (as the reader does). */
+  private async inRegion(user: OrgUser): Promise<OrgUser> {
+    if (!needsRegion(user)) return user;
+    this.region ??= this.call('read the organization', () => this.apis.organization.getOrganizationsMe()).then(
+      (org) => org.defaultCountryCode,
+      () => undefined,
+    );
+    const region = await this.region;
+    return region ? { ...user, phones: user.phones.map((p) => phoneInRegion(p, region)) } : user;
   }
 
   async patchUser(id: string, version: number, patch: UserPatch): Promise<number> {

@@ -1,5 +1,5 @@
 // The org as read from Genesys Cloud: users by id, and the named objects users refer to.
-import type { EmployerInfo, Phone } from './desired.js';
+import type { EmployerInfo, OtherEmail, Phone } from './desired.js';
 
 /** Any named org object: skill, language, queue, group, role, division, location. */
 export interface Named {
@@ -30,6 +30,8 @@ export interface OrgUser {
   divisionId?: string;
   managerId?: string;
   phones: Phone[];
+  /** EMAIL entries of `addresses` (absent: none); they travel with the phones in every write of `addresses`. */
+  otherEmails?: OtherEmail[];
   /** The user's own grants; undefined when the read did not include grants (the field is then not diffed). */
   roleGrants?: OrgRoleGrant[];
   /**
@@ -45,6 +47,8 @@ export interface OrgUser {
   languages?: Record<string, number>;
   groupIds?: string[];
   locationIds?: string[];
+  /** location id → the user's notes on it (`Location.notes`), which a PATCH of locations must send back. */
+  locationNotes?: Record<string, string>;
   acdAutoAnswer?: boolean;
   profileSkills?: string[];
   certifications?: string[];
@@ -61,6 +65,13 @@ export interface OrgLookups {
   roles: Named[];
   divisions: Named[];
   locations: Named[];
+}
+
+/** An extension pool: the internal extensions from `start` to `end` (digits, compared as numbers). */
+export interface ExtensionRange {
+  name: string;
+  start: string;
+  end: string;
 }
 
 export interface OrgTarget {
@@ -85,6 +96,8 @@ export interface OrgState {
   queueGroupMembers?: Record<string, string[]>;
   /** queue id → ids of its member groups of type GROUP, for queues whose listing named them. */
   queueMemberGroups?: Record<string, string[]>;
+  /** The org's extension pools, when the request asked for them (`ReadRequest.extensionPools`). */
+  extensionPools?: ExtensionRange[];
   /** API calls the read took. */
   apiCalls: number;
 }
@@ -106,6 +119,8 @@ export interface ReadRequest {
   allQueues?: boolean;
   /** Some desired grant is in all divisions (`*`): grants must be read as grants, never inferred from role ids. */
   wildcardGrants?: boolean;
+  /** Read the org's extension pools (some user declares an extension-only phone). */
+  extensionPools?: boolean;
 }
 
 /** Reads the org. Implemented in src/genesys; given to the planner by the CLI. */

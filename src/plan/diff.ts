@@ -13,6 +13,7 @@ import type {
   Named,
   OrgState,
   OrgUser,
+  Phone,
   ProvisionConfig,
   Source,
   Summary,
@@ -22,12 +23,15 @@ import type { NameIndex } from './names.js';
 import {
   compareStrings,
   normalEmail,
+  inRange,
   normalEmployerInfo,
+  normalOtherEmails,
   normalPhones,
   normalStrings,
   normalText,
   orgText,
   sameEmployerInfo,
+  sameOtherEmails,
   samePhones,
 } from './normalize.js';
 
@@ -344,6 +348,63 @@ function resolvedAs(index: NameIndex, name: string, target: Named): boolean {
 }
 
 /**
+ * Extension-only lines the plan would set that lie in none of the org's extension pools. Genesys
+ * keeps such an extension as one "that has not been mapped to an internal extension pool yet"
+ * (Terraform `flattenUserAddresses`): accepted, read back the same, so the plan converges, but
+ * nothing routes to it. A warning at the line, not an error: an org may add the pool later.
+ */
+function checkExtensions(context: Context, user: DesiredUser, before: readonly Phone[], after: readonly Phone[]): void {
+  const held = new Set(before.filter((p) => p.number === undefined).map((p) => `${p.type}|${p.extension ?? ''}`));
+  const pools = context.org.extensionPools;
+  for (const phone of after) {
+    if (phone.number !== undefined || phone.extension === undefined || held.has(`${phone.type}|${phone.extension}`)) continue;
+    if (pools === undefined) continue;
+    if (pools.some((p) => inRange(phone.extension as string, p))) continue;
+    const known = pools.map((p) => `${p.name ? `${p.name} ` : ''}${p.start}–${p.end}`).join(', ');
+    context.warnings.push({
+      severity: 'warning',
+      code: 'extension-not-in-pool',
+      message: `phones.${phone.type}: extension ${phone.extension} is in none of the org's extension pools${known ? ` (${known})` : ' (the org has none)'}; Genesys keeps it as an extension not mapped to a pool, and calls do not reach it.`,
+      hint: `Pick an extension inside a pool, add a pool covering ${phone.extension} in Genesys Cloud (Telephony > Extension pools), or write the full number with the extension, e.g. "+1 317 555 0100 x${phone.extension}".`,
+      ...issueAt(where(user, 'phones', phone.type)),
+    });
+  }
+}
+
+/**
+ * Phones and other emails. Genesys holds both in `addresses`, which a write replaces whole: a change
+ * of one carries the org's value of the other (when the plan leaves it as it is), so apply sends it
+ * back and neither is ever lost.
+ */
+function pushAddresses(context: Context, user: DesiredUser, current: OrgUser | undefined, fields: FieldChange[]): void {
+  let phones: Extract<FieldChange, { kind: 'phones' }> | undefined;
+  let emails: Extract<FieldChange, { kind: 'otherEmails' }> | undefined;
+  if (user.phones !== undefined) {
+    const after = normalPhones(user.phones, context.region);
+    const before = normalPhones(current?.phones, context.region);
+    if (!samePhones(before, after)) {
+      phones = { field: 'phones', kind: 'phones', before, after };
+      checkExtensions(context, user, current?.state === 'deleted' ? [] : before, after);
+    }
+  }
+  if (user.otherEmails !== undefined) {
+    const after = normalOtherEmails(user.otherEmails);
+    const before = normalOtherEmails(current?.otherEmails);
+    if (!sameOtherEmails(before, after)) emails = { field: 'otherEmails', kind: 'otherEmails', before, after };
+  }
+  if (current && phones && !emails) {
+    const kept = normalOtherEmails(current.otherEmails);
+    if (kept.length > 0) phones.otherEmails = kept;
+  }
+  if (current && emails && !phones) {
+    const kept = normalPhones(current.phones, context.region);
+    if (kept.length > 0) emails.phones = kept;
+  }
+  if (phones) fields.push(phones);
+  if (emails) fields.push(emails);
+}
+
+/**
  * Every managed field that differs between the desired user and `current` (undefined for a user to
  * create: all befores empty). Undefined when a name of this user did not resolve.
  */
@@ -379,11 +440,7 @@ function diffFields(context: Context, user: DesiredUser, current: OrgUser | unde
     }
   }
 
-  if (user.phones !== undefined) {
-    const after = normalPhones(user.phones, context.region);
-    const before = normalPhones(current?.phones, context.region);
-    if (!samePhones(before, after)) fields.push({ field: 'phones', kind: 'phones', before, after });
-  }
+  pushAddresses(context, user, current, fields);
 
   if (user.acdAutoAnswer !== undefined) {
     const before = current?.acdAutoAnswer ?? null;
@@ -632,6 +689,7 @@ const FIELD_ORDER: FieldChange['field'][] = [
   'division',
   'manager',
   'phones',
+  'otherEmails',
   'acdAutoAnswer',
   'employerInfo',
   'roles',

@@ -15,7 +15,8 @@ export { foldName, suggest } from './names.js';
  * What the reader must fetch for this desired state: deleted users only for declared emails, queue
  * membership of every queue once some user manages `queues` (a user may sit in a queue no file
  * names, and only reading it shows the removal), role grants only when roles are managed or a
- * safety rule needs them (admin holders when users may be deactivated).
+ * safety rule needs them (admin holders when users may be deactivated), extension pools only when
+ * some user declares an extension-only phone (to warn about extensions in no pool).
  */
 export function readRequestFor(desired: DesiredState, config?: ProvisionConfig): ReadRequest {
   const emails = new Set<string>();
@@ -24,6 +25,7 @@ export function readRequestFor(desired: DesiredState, config?: ProvisionConfig):
   let queuesManaged = false;
   let wildcardGrants = false;
   let deactivating = config?.scope?.prune === true;
+  let extensionPools = false;
   for (const user of desired.users) {
     emails.add(user.email);
     for (const queue of user.queues ?? []) {
@@ -34,6 +36,7 @@ export function readRequestFor(desired: DesiredState, config?: ProvisionConfig):
     if (user.roles?.some((g) => g.division?.trim() === '*')) wildcardGrants = true;
     if (user.queues !== undefined) queuesManaged = true;
     if (user.state === 'inactive') deactivating = true;
+    if (user.phones?.some((p) => p.number === undefined && p.extension !== undefined)) extensionPools = true;
   }
   const adminRoles = config?.safety?.adminRoles ?? DEFAULT_SAFETY.adminRoles;
   // The admin-holder rule makes do with the users listing's role ids where grants are not read.
@@ -41,6 +44,7 @@ export function readRequestFor(desired: DesiredState, config?: ProvisionConfig):
   const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
   const request: ReadRequest = { emails: [...emails].sort(byCodeUnit), queueNames: [...queues.values()].sort(byCodeUnit), roles, roleEmails: roleEmails.sort(byCodeUnit), allQueues: queuesManaged };
   if (wildcardGrants) request.wildcardGrants = true;
+  if (extensionPools) request.extensionPools = true;
   return request;
 }
 

@@ -1,7 +1,7 @@
-// Normalisation applied to both sides before comparing: emails, text, string sets, phones, employer info.
+// Normalisation applied to both sides before comparing: emails, text, string sets, phones, other emails, employer info.
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { CountryCode } from 'libphonenumber-js';
-import type { EmployerInfo, Phone, PhoneType } from '../model/index.js';
+import type { EmployerInfo, OtherEmail, Phone, PhoneType } from '../model/index.js';
 
 /** Identity key of a user on both sides: lower-case, trimmed, NFC. */
 export function normalEmail(email: string): string {
@@ -102,6 +102,28 @@ export function samePhones(a: readonly Phone[], b: readonly Phone[]): boolean {
     if (phoneKey(a[i] as Phone) !== phoneKey(b[i] as Phone)) return false;
   }
   return true;
+}
+
+const OTHER_EMAIL_ORDER = ['work', 'home'];
+
+/** Other emails normalised like identity emails, one per type, work before home. */
+export function normalOtherEmails(emails: readonly OtherEmail[] | undefined): OtherEmail[] {
+  const byType = new Map<string, OtherEmail>();
+  for (const e of emails ?? []) {
+    const address = normalEmail(e.address);
+    if (address !== '') byType.set(e.type, { type: e.type, address });
+  }
+  return [...byType.values()].sort((a, b) => OTHER_EMAIL_ORDER.indexOf(a.type) - OTHER_EMAIL_ORDER.indexOf(b.type) || compareStrings(a.type, b.type));
+}
+
+export function sameOtherEmails(a: readonly OtherEmail[], b: readonly OtherEmail[]): boolean {
+  return a.length === b.length && a.every((e, i) => e.type === b[i]?.type && e.address === b[i]?.address);
+}
+
+/** Whether an extension lies in a pool `start`–`end` (compared as numbers, as Terraform's pool look-up does). */
+export function inRange(extension: string, range: { start: string; end: string }): boolean {
+  const n = Number(extension);
+  return Number.isFinite(n) && Number(range.start) <= n && n <= Number(range.end);
 }
 
 const EMPLOYER_KEYS = ['employeeId', 'employeeType', 'dateHire', 'officialName'] as const;

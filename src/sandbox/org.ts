@@ -1,7 +1,8 @@
 // The sandbox's in-memory org: records, indexes kept in a stable order, search lag, and seed conversion both ways.
 import type { Models } from 'purecloud-platform-client-v2';
 import { freshId, stableId } from './ids.js';
-import type { SeedGrant, SeedGroup, SeedNamed, SeedOrg, SeedQueue, SeedUser } from './types.js';
+import type { SeedGrant, SeedGroup, SeedNamed, SeedOrg, SeedQueue, SeedUser, SeedUserLocation } from './types.js';
+import { EMPLOYEE_TYPES, parseAddresses, PHONE_TYPES } from './contacts.js';
 
 export type UserState = 'active' | 'inactive' | 'deleted';
 
@@ -33,6 +34,14 @@ export interface MemberGroupRec {
   /** The sandbox has groups only: TEAM and SKILLGROUP ids never exist in it, so they are refused. */
   type: 'GROUP';
   id: string;
+}
+
+/** An extension pool (TelephonyProvidersEdgeApi `ExtensionPool`). */
+export interface ExtensionPoolRec extends NamedRec {
+  version: number;
+  startNumber: string;
+  endNumber: string;
+  divisionId: string;
 }
 
 export interface QueueRec extends NamedRec {
@@ -71,11 +80,14 @@ export interface UserRec {
   state: UserState;
   dateDeleted?: string;
   dateModified: string;
+  /** Phones and other emails as written (see contacts.ts): rendered into the API's shapes on the way out. */
   addresses: Models.Contact[];
   skills: Map<string, number>;
   languages: Map<string, number>;
   grants: GrantRec[];
   locationIds: string[];
+  /** location id → the user's notes on it (`Location.notes`). */
+  locationNotes?: Record<string, string>;
   acdAutoAnswer?: boolean;
   profileSkills?: string[];
   certifications?: string[];
@@ -101,6 +113,7 @@ export function snapshotOf(user: UserRec): UserRec {
     languages: new Map(user.languages),
     grants: user.grants.map((g) => ({ ...g })),
     locationIds: [...user.locationIds],
+    locationNotes: user.locationNotes ? { ...user.locationNotes } : undefined,
   };
 }
 
@@ -190,6 +203,9 @@ export class SandboxOrg {
   readonly locations = new Collection<LocationRec>('location');
   readonly queues = new Collection<QueueRec>('queue');
   readonly groups = new Collection<GroupRec>('group');
+  readonly extensionPools = new Collection<ExtensionPoolRec>('extension pool');
+  /** `Organization.defaultCountryCode`: numbers of this country are displayed in national form. */
+  defaultCountryCode = 'US';
   readonly users = new Map<string, UserRec>();
   /** Search lag in ms; 0 makes every change searchable at once. */
   searchLagMs = 0;
@@ -214,10 +230,11 @@ export class SandboxOrg {
   private emails = new Map<string, UserRec[]>();
   private pending = new Map<string, { base: UserRec | undefined; snaps: SearchSnapshot[] }>();
 
-  constructor(info: { id?: string; name?: string; domain?: string } = {}) {
+  constructor(info: { id?: string; name?: string; domain?: string; defaultCountryCode?: string } = {}) {
     this.id = info.id ?? stableId(`org:${info.name ?? 'Sandbox'}`);
     this.name = info.name ?? 'Sandbox';
     this.domain = info.domain ?? 'sandbox';
+    if (info.defaultCountryCode) this.defaultCountryCode = info.defaultCountryCode.toUpperCase();
   }
 
   homeDivision(): DivisionRec {
@@ -409,7 +426,6 @@ function named<T extends SeedNamed>(item: T | string): T {
   return (typeof item === 'string' ? { name: item } : item) as T;
 }
 
-const PHONE_TYPES = new Set(['WORK', 'WORK2', 'WORK3', 'WORK4', 'HOME', 'MOBILE', 'OTHER']);
 
 /** Builds the org from a seed; every reference must name (or be the id of) an object the seed declares. */
 export function orgFromSeed(seed: SeedOrg, now = Date.now()): SandboxOrg {
@@ -481,6 +497,8 @@ export function orgFromSeed(seed: SeedOrg, now = Date.now()): SandboxOrg {
     }
   }
 
+  extensionPoolsFromSeed(seed, org, stamp, div);
+
   // Users: two passes, so managers may be declared after the users they manage.
   const users = seed.users ?? [];
   const recs: UserRec[] = [];
@@ -502,15 +520,16 @@ export function orgFromSeed(seed: SeedOrg, now = Date.now()): SandboxOrg {
       state,
       dateDeleted: state === 'deleted' ? (u.dateDeleted ?? stamp) : undefined,
       dateModified: stamp,
-      addresses: phonesToAddresses(u.phones ?? [], at),
+      addresses: addressesOf(u, at),
       skills: levels(u.skills, org.skills, 'skill', at),
-      languages: levels(u.languages, org.languages, 'language', at),
+      languages: levels(u.languages, org.languages, 'language', at, true),
       grants: (u.roles ?? []).map((g) => grantOf(g, org, home.id, at)),
-      locationIds: (u.locations ?? []).map((l) => refId(org.locations, l, 'location', at)),
+      locationIds: (u.locations ?? []).map((l) => refId(org.locations, locationRef(l), 'location', at)),
+      locationNotes: locationNotesOf(u.locations ?? [], org, at),
       acdAutoAnswer: u.acdAutoAnswer,
       profileSkills: u.profileSkills,
       certifications: u.certifications,
-      employerInfo: u.employerInfo,
+      employerInfo: employerInfoOf(u.employerInfo, at),
     };
     if (state !== 'deleted' && org.liveUserByEmail(rec.email)) throw new SeedError(`${at()}: email ${u.email} is already used by another user that is not deleted`);
     if (org.users.has(rec.id)) throw new SeedError(`${at()}: duplicate user id ${rec.id}`);
@@ -539,10 +558,11 @@ function refId(coll: Collection<NamedRec>, ref: string, kind: string, where: Whe
   return rec.id;
 }
 
-function levels(map: Record<string, number> | undefined, coll: Collection<NamedRec>, kind: string, where: Where): Map<string, number> {
+function levels(map: Record<string, number> | undefined, coll: Collection<NamedRec>, kind: string, where: Where, whole = false): Map<string, number> {
   const out = new Map<string, number>();
   for (const [name, level] of Object.entries(map ?? {})) {
     if (typeof level !== 'number' || level < 0 || level > 5) throw new SeedError(`${where()}: ${kind} "${name}" needs a proficiency from 0 to 5`);
+    if (whole && !Number.isInteger(level)) throw new SeedError(`${where()}: ${kind} "${name}" needs a whole-number proficiency from 0 to 5`);
     out.set(refId(coll, name, kind, where), level);
   }
   return out;
@@ -566,15 +586,53 @@ function grantOf(grant: SeedGrant, org: SandboxOrg, homeId: string, where: Where
   return { roleId, divisionId: refId(org.divisions, division, 'division', where) };
 }
 
-function phonesToAddresses(phones: SeedUser['phones'] & object, where: Where): Models.Contact[] {
-  return phones.map((p) => {
+/** A seed user's phones and other emails as stored `addresses`, checked as a write would be. */
+function addressesOf(u: SeedUser, where: Where): Models.Contact[] {
+  const contacts: Models.Contact[] = [];
+  for (const p of u.phones ?? []) {
     const type = (p.type ?? 'work').toUpperCase();
     if (!PHONE_TYPES.has(type)) throw new SeedError(`${where()}: unknown phone type "${p.type}"`);
     const contact: Models.Contact = { mediaType: p.mediaType ?? 'PHONE', type };
     if (p.number) contact.address = p.number;
-    if (p.extension) contact.extension = String(p.extension);
-    contact.display = p.number ? (p.extension ? `${p.number};ext=${p.extension}` : p.number) : String(p.extension ?? '');
-    return contact;
+    if (p.extension !== undefined && p.extension !== '') contact.extension = String(p.extension);
+    contacts.push(contact);
+  }
+  for (const e of u.otherEmails ?? []) contacts.push({ mediaType: 'EMAIL', type: (e.type ?? 'work').toUpperCase(), address: e.address });
+  try {
+    return parseAddresses(contacts, u.email);
+  } catch (error) {
+    throw new SeedError(`${where()}: ${(error as Error).message}`);
+  }
+}
+
+function locationRef(l: string | SeedUserLocation): string {
+  return typeof l === 'string' ? l : l.location;
+}
+
+function locationNotesOf(locations: (string | SeedUserLocation)[], org: SandboxOrg, where: Where): Record<string, string> | undefined {
+  const notes: Record<string, string> = {};
+  for (const l of locations) {
+    if (typeof l === 'string' || l.notes === undefined) continue;
+    notes[refId(org.locations, l.location, 'location', where)] = String(l.notes);
+  }
+  return Object.keys(notes).length > 0 ? notes : undefined;
+}
+
+function employerInfoOf(info: SeedUser['employerInfo'], where: Where): SeedUser['employerInfo'] {
+  if (info?.employeeType !== undefined && !EMPLOYEE_TYPES.includes(info.employeeType)) {
+    throw new SeedError(`${where()}: employeeType must be one of ${EMPLOYEE_TYPES.join(', ')}, not "${info.employeeType}"`);
+  }
+  return info;
+}
+
+function extensionPoolsFromSeed(seed: SeedOrg, org: SandboxOrg, stamp: string, div: (ref: string | undefined, where: Where) => string): void {
+  const digits = /^\d{1,10}$/;
+  (seed.extensionPools ?? []).forEach((p, i) => {
+    const where: Where = () => `extension pool ${i + 1}`;
+    if (!p || !digits.test(String(p.startNumber)) || !digits.test(String(p.endNumber))) throw new SeedError(`${where()}: startNumber and endNumber must be digits`);
+    if (Number(p.startNumber) > Number(p.endNumber)) throw new SeedError(`${where()}: startNumber is above endNumber`);
+    const name = p.name ?? `${p.startNumber}-${p.endNumber}`;
+    org.extensionPools.add({ id: p.id ?? stableId(`extensionpool:${org.id}:${name}`), name, version: 1, startNumber: String(p.startNumber), endNumber: String(p.endNumber), divisionId: div(p.division, where), dateModified: stamp });
   });
 }
 
@@ -589,7 +647,7 @@ export function seedFromOrg(org: SandboxOrg): SeedOrg {
   const groupsOf = new Map<string, string[]>();
   for (const g of org.groups.sorted()) for (const m of g.members) groupsOf.set(m, [...(groupsOf.get(m) ?? []), g.id]);
   return {
-    org: { id: org.id, name: org.name, domain: org.domain },
+    org: { id: org.id, name: org.name, domain: org.domain, defaultCountryCode: org.defaultCountryCode },
     divisions: org.divisions.sorted().map((d) => ({ id: d.id, name: d.name, description: d.description, home: d.id === home.id })),
     skills: org.skills.sorted().map((s) => ({ id: s.id, name: s.name })),
     languages: org.languages.sorted().map((s) => ({ id: s.id, name: s.name })),
@@ -606,15 +664,19 @@ export function seedFromOrg(org: SandboxOrg): SeedOrg {
       if (g.grants && g.grants.length > 0) out.roles = g.grants.map((x) => ({ role: x.roleId, division: x.divisionId }));
       return out;
     }),
+    extensionPools: org.extensionPools.sorted().map((p) => ({ id: p.id, name: p.name, startNumber: p.startNumber, endNumber: p.endNumber, division: p.divisionId })),
     users: org.listUsers('any').map((u): SeedUser => {
       const out: SeedUser = { id: u.id, version: u.version, email: u.email, name: u.name, state: u.state, division: u.divisionId };
       if (u.title !== undefined) out.title = u.title;
       if (u.department !== undefined) out.department = u.department;
       if (u.managerId) out.manager = u.managerId;
       if (u.dateDeleted) out.dateDeleted = u.dateDeleted;
-      if (u.addresses.length > 0) {
-        out.phones = u.addresses.map((a) => ({ type: (a.type ?? 'WORK').toLowerCase(), number: a.address, extension: a.extension, mediaType: a.mediaType === 'SMS' ? 'SMS' : 'PHONE' }));
+      const phones = u.addresses.filter((a) => a.mediaType !== 'EMAIL');
+      if (phones.length > 0) {
+        out.phones = phones.map((a) => ({ type: (a.type ?? 'WORK').toLowerCase(), number: a.address, extension: a.extension, mediaType: a.mediaType === 'SMS' ? 'SMS' : 'PHONE' }));
       }
+      const emails = u.addresses.filter((a) => a.mediaType === 'EMAIL');
+      if (emails.length > 0) out.otherEmails = emails.map((a) => ({ type: (a.type ?? 'WORK').toLowerCase(), address: a.address ?? '' }));
       if (u.grants.length > 0) out.roles = u.grants.map((g) => ({ role: g.roleId, division: g.divisionId }));
       if (u.skills.size > 0) out.skills = Object.fromEntries(u.skills);
       if (u.languages.size > 0) out.languages = Object.fromEntries(u.languages);
@@ -622,7 +684,9 @@ export function seedFromOrg(org: SandboxOrg): SeedOrg {
       if (qs) out.queues = qs;
       const gs = groupsOf.get(u.id);
       if (gs) out.groups = gs;
-      if (u.locationIds.length > 0) out.locations = u.locationIds;
+      if (u.locationIds.length > 0) {
+        out.locations = u.locationIds.map((id) => (u.locationNotes?.[id] === undefined ? id : { location: id, notes: u.locationNotes[id] }));
+      }
       if (u.acdAutoAnswer !== undefined) out.acdAutoAnswer = u.acdAutoAnswer;
       if (u.profileSkills) out.profileSkills = u.profileSkills;
       if (u.certifications) out.certifications = u.certifications;

@@ -1,5 +1,6 @@
 // Records to wire shapes, typed against the SDK's own models so shape drift fails to compile.
 import type { Models } from 'purecloud-platform-client-v2';
+import { renderContact } from './contacts.js';
 import { HttpError } from './errors.js';
 import type { DivisionRec, GroupRec, QueueRec, RoleRec, SandboxOrg, UserRec } from './org.js';
 import { groupGrantsOf, queueMembership } from './through-groups.js';
@@ -127,7 +128,7 @@ export function renderUser(org: SandboxOrg, u: UserRec, expand: Set<string>): Mo
     chat: { jabberId: `${u.id}@${org.domain}.orgspan.com` },
     email: u.email,
     primaryContactInfo: [{ address: u.email, mediaType: 'EMAIL', type: 'PRIMARY' }],
-    addresses: u.addresses.map((a) => ({ ...a })),
+    addresses: u.addresses.map((a) => renderContact(org, a)),
     state: u.state,
     username: u.email,
     version: u.version,
@@ -153,7 +154,13 @@ export function renderExpansions(org: SandboxOrg, u: UserRec, expand: Set<string
     out.groups = org.groups.sorted().filter((g) => g.members.has(u.id)).map((g) => ({ id: g.id, name: g.name, type: g.type, rulesVisible: true, visibility: g.visibility, version: g.version, selfUri: `/api/v2/groups/${g.id}` }));
   }
   if (expand.has('locations')) {
-    out.locations = u.locationIds.map((id) => ({ id, locationDefinition: { id, name: org.locations.get(id)?.name, selfUri: `/api/v2/locations/${id}` } }));
+    out.locations = u.locationIds.map((id) => {
+      const location: Models.Location = { id, locationDefinition: { id, name: org.locations.get(id)?.name, selfUri: `/api/v2/locations/${id}` } };
+      // `Location.notes`: the user's own notes on the location, kept with the user.
+      const notes = u.locationNotes?.[id];
+      if (notes !== undefined) location.notes = notes;
+      return location;
+    });
   }
   if (expand.has('authorization')) out.authorization = renderAuthorization(org, u);
   if (expand.has('profileSkills')) out.profileSkills = [...(u.profileSkills ?? [])];

@@ -44,6 +44,32 @@ export interface SeedPhone {
   mediaType?: 'PHONE' | 'SMS';
 }
 
+/** Another email address of a user (an EMAIL entry of `addresses`, besides the primary email). */
+export interface SeedOtherEmail {
+  /** work | home (case-insensitive): the types Terraform's `other_emails` allows. */
+  type?: string;
+  address: string;
+}
+
+/** A location of a user, with the user's own notes on it. */
+export interface SeedUserLocation {
+  location: Ref;
+  notes?: string;
+}
+
+/**
+ * An extension pool (TelephonyProvidersEdgeApi `ExtensionPool`): extensions from `startNumber` to
+ * `endNumber` are internal extensions the org can map to users.
+ */
+export interface SeedExtensionPool {
+  id?: string;
+  name?: string;
+  startNumber: string;
+  endNumber: string;
+  /** Division name or id; the home division when absent. */
+  division?: Ref;
+}
+
 /** A role grant: a role name (home division), or a role in a named division. */
 export type SeedGrant = Ref | { role: Ref; division?: Ref };
 
@@ -61,12 +87,13 @@ export interface SeedUser {
   /** ISO time of the soft delete, for deleted users. */
   dateDeleted?: string;
   phones?: SeedPhone[];
+  otherEmails?: SeedOtherEmail[];
   roles?: SeedGrant[];
   skills?: Record<string, number>;
   languages?: Record<string, number>;
   queues?: Ref[];
   groups?: Ref[];
-  locations?: Ref[];
+  locations?: (Ref | SeedUserLocation)[];
   acdAutoAnswer?: boolean;
   profileSkills?: string[];
   certifications?: string[];
@@ -87,7 +114,8 @@ export interface SeedClient {
 }
 
 export interface SeedOrg {
-  org?: { id?: string; name?: string; domain?: string };
+  /** `defaultCountryCode` (ISO 3166 alpha-2, default US): numbers of that country are displayed in national form. */
+  org?: { id?: string; name?: string; domain?: string; defaultCountryCode?: string };
   divisions?: (SeedDivision | string)[];
   skills?: (SeedNamed | string)[];
   languages?: (SeedNamed | string)[];
@@ -95,6 +123,7 @@ export interface SeedOrg {
   locations?: (SeedNamed | string)[];
   queues?: (SeedQueue | string)[];
   groups?: (SeedGroup | string)[];
+  extensionPools?: SeedExtensionPool[];
   users?: SeedUser[];
   /** OAuth clients (instead of the default one); clients with roles turn permission mode on. Not kept in the state file. */
   clients?: SeedClient[];

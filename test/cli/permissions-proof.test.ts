@@ -97,6 +97,7 @@ const USERS_YAML = `users:
     manager: lee.lead@acme.com
     phones:
       work: "+1 317 555 0120 x120"
+      work2: x4120
     roles: [employee, { role: Agent, division: Support }]
     skills: { Refunds: 3 }
     languages: { French: 4 }

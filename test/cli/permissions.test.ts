@@ -53,7 +53,8 @@ const BASELINE = ['authorization:role:view', 'directory:user:add', 'directory:us
 const ADDS: [ManagedField, string[]][] = [
   ['title', []],
   ['manager', []],
-  ['phones', ['telephony:extension:assign']],
+  ['phones', ['telephony:extension:assign', 'telephony:extensionPool:view']],
+  ['otherEmails', ['telephony:extension:assign']],
   ['employerInfo', []],
   ['division', []],
   ['state', ['authorization:grant:view']],
@@ -82,7 +83,8 @@ test('export reads every field with the plan client\'s kind of permissions: view
     ['authorization:grant:view', 'authorization:role:view', 'directory:user:view', 'routing:queue:view', 'routing:skill:view'],
   );
   assert.ok(exportNeeds.permissions.flatMap((need) => need.endpoints).every((endpoint) => endpoint.method === 'GET'));
-  assert.deepEqual(granted('plan', [...MANAGED_FIELDS]), exportNeeds.permissions.map((need) => need.permission));
+  // The plan client also checks extension-only lines against the extension pools; export has nothing to check.
+  assert.deepEqual(granted('plan', [...MANAGED_FIELDS]), [...exportNeeds.permissions.map((need) => need.permission), 'telephony:extensionPool:view'].sort());
 });
 
 test('scope.prune reads role grants (the last admin check), as managing state does', () => {

@@ -6,6 +6,7 @@ import type { Handler } from './http.js';
 import { locationsEndpoints } from './locations.js';
 import { organizationEndpoints } from './organization.js';
 import { routingEndpoints } from './routing.js';
+import { telephonyEndpoints } from './telephony.js';
 import { usersEndpoints } from './users.js';
 
 export type { Answer, Ctx, Handler } from './http.js';
@@ -17,7 +18,7 @@ interface Route {
   handler: Handler;
 }
 
-const routes: Route[] = [organizationEndpoints, usersEndpoints, authorizationEndpoints, routingEndpoints, groupsEndpoints, locationsEndpoints]
+const routes: Route[] = [organizationEndpoints, usersEndpoints, authorizationEndpoints, routingEndpoints, groupsEndpoints, locationsEndpoints, telephonyEndpoints]
   .flat()
   .map(([method, template, handler]) => ({ method, template, handler, pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '([^/]+)')}$`) }));
 

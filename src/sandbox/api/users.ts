@@ -1,5 +1,6 @@
 // UsersApi: users (list, read, create, update, soft delete, search) and their routing skills, languages, roles and queues.
 import type { Models } from 'purecloud-platform-client-v2';
+import { EMPLOYEE_TYPES, parseAddresses } from '../contacts.js';
 import { HttpError, invalidValue, notFound, tooMany, versionConflict } from '../errors.js';
 import type { NamedRec, UserRec, UserState } from '../org.js';
 import { listing, paging, parseExpand, queryList, rawListing, renderAuthorization, renderQueue, renderUser, renderUserLanguages, renderUserSkills, userJson } from '../render.js';
@@ -8,27 +9,43 @@ import { criterionMatcher, mentionsState, searchPage, type Criterion } from './s
 import { sees } from './permissions.js';
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const PHONE_TYPES = new Set(['WORK', 'WORK2', 'WORK3', 'WORK4', 'HOME', 'MOBILE', 'OTHER', 'PRIMARY']);
 
-function contacts(value: unknown): Models.Contact[] {
-  const list = array(value, 'a list of addresses');
-  const seen = new Set<string>();
-  return list.map((raw, i) => {
-    const c = object(raw, 'an address') as Models.Contact;
-    const mediaType = c.mediaType ?? 'PHONE';
-    const type = c.type ?? 'WORK';
-    if (!['PHONE', 'SMS', 'EMAIL'].includes(mediaType)) throw invalidValue(`addresses[${i}].mediaType`, `Unknown mediaType ${mediaType}.`);
-    if (!PHONE_TYPES.has(type)) throw invalidValue(`addresses[${i}].type`, `Unknown address type ${type}.`);
-    const key = `${mediaType}/${type}`;
-    if (seen.has(key)) throw invalidValue('addresses', `Only one ${mediaType} address of type ${type} is allowed.`);
-    seen.add(key);
-    if (mediaType !== 'EMAIL' && c.address && !/^\+[1-9]\d{6,14}$/.test(c.address)) throw invalidValue(`addresses[${i}].address`, `Phone number ${c.address} is not in E.164 form.`);
-    const out: Models.Contact = { mediaType, type };
-    if (c.address) out.address = c.address;
-    if (c.extension) out.extension = String(c.extension);
-    out.display = c.address ? (c.extension ? `${c.address};ext=${c.extension}` : c.address) : (out.extension ?? '');
-    return out;
+/**
+ * The `addresses` of a create or update: phones and other emails, replaced whole. (An extension
+ * needs `telephony:extension:assign` in the user's division: permission mode checks it before the
+ * handler runs, see api/permissions.ts `extensionAssign`.)
+ */
+function addressesBody(value: unknown, email: string): Models.Contact[] {
+  return value === null ? [] : parseAddresses(array(value, 'a list of addresses'), email);
+}
+
+/** `employerInfo` of a PATCH; `employeeType` is one of Terraform's three values. */
+function employerInfoBody(value: unknown): Models.EmployerInfo | undefined {
+  if (value === null) return undefined;
+  const info = object(value, 'employer info') as Models.EmployerInfo;
+  if (info.dateHire !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(info.dateHire)) throw invalidValue('employerInfo.dateHire', 'dateHire must be a date, YYYY-MM-DD.');
+  if (info.employeeType !== undefined && !EMPLOYEE_TYPES.includes(info.employeeType)) {
+    throw invalidValue('employerInfo.employeeType', `employeeType must be one of ${EMPLOYEE_TYPES.join(', ')}, not ${String(info.employeeType)}.`);
+  }
+  return { ...info };
+}
+
+/**
+ * `locations` of a PATCH: the whole list, each with its own `notes`. A kept location whose notes
+ * are not sent loses them (the stricter reading: the list replaces what the user had).
+ */
+function locationsBody(ctx: Ctx, value: unknown): { ids: string[]; notes: Record<string, string> } {
+  const ids: string[] = [];
+  const notes: Record<string, string> = {};
+  array(value ?? [], 'a list of locations').forEach((raw, i) => {
+    const l = object(raw, 'a location') as Models.Location;
+    const lid = l.locationDefinition?.id ?? l.id;
+    if (!lid || !ctx.org.locations.get(lid)) throw invalidValue(`locations[${i}]`, `Location ${lid ?? '(no id)'} does not exist.`);
+    if (l.notes !== undefined && l.notes !== null && typeof l.notes !== 'string') throw invalidValue(`locations[${i}].notes`, 'notes must be text.');
+    if (!ids.includes(lid)) ids.push(lid);
+    if (typeof l.notes === 'string' && l.notes !== '') notes[lid] = l.notes;
   });
+  return { ids, notes };
 }
 
 // ---- users -----------------------------------------------------------------------------------
@@ -102,7 +119,7 @@ function postUsers(ctx: Ctx): Answer {
     divisionId,
     title: str(body.title, 'title', false),
     department: str(body.department, 'department', false),
-    addresses: body.addresses === undefined ? [] : contacts(body.addresses),
+    addresses: body.addresses === undefined ? [] : addressesBody(body.addresses, email),
   });
   const out: Models.User = renderUser(org, user, new Set());
   return ok(out);
@@ -162,7 +179,7 @@ function patchUser(ctx: Ctx): Answer {
     }
   }
   if (body.addresses !== undefined) {
-    const addresses = body.addresses === null ? [] : contacts(body.addresses);
+    const addresses = addressesBody(body.addresses, typeof body.email === 'string' ? body.email : user.email);
     changes.push((u) => (u.addresses = addresses));
   }
   if (body.acdAutoAnswer !== undefined) {
@@ -177,18 +194,15 @@ function patchUser(ctx: Ctx): Answer {
     changes.push((u) => (u[field] = [...new Set(list as string[])]));
   }
   if (body.employerInfo !== undefined) {
-    const info = body.employerInfo === null ? undefined : (object(body.employerInfo, 'employer info') as Models.EmployerInfo);
-    if (info?.dateHire !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(info.dateHire)) throw invalidValue('employerInfo.dateHire', 'dateHire must be a date, YYYY-MM-DD.');
-    changes.push((u) => (u.employerInfo = info ? { ...info } : undefined));
+    const info = employerInfoBody(body.employerInfo);
+    changes.push((u) => (u.employerInfo = info));
   }
   if (body.locations !== undefined) {
-    const ids = array(body.locations ?? [], 'a list of locations').map((raw, i) => {
-      const l = object(raw, 'a location') as Models.Location;
-      const lid = l.locationDefinition?.id ?? l.id;
-      if (!lid || !org.locations.get(lid)) throw invalidValue(`locations[${i}]`, `Location ${lid ?? '(no id)'} does not exist.`);
-      return lid;
+    const { ids, notes } = locationsBody(ctx, body.locations);
+    changes.push((u) => {
+      u.locationIds = ids;
+      u.locationNotes = Object.keys(notes).length > 0 ? notes : undefined;
     });
-    changes.push((u) => (u.locationIds = [...new Set(ids)]));
   }
   const updated = org.updateUser(id, (u) => changes.forEach((c) => c(u)));
   return ok(renderUser(org, updated, new Set()) satisfies Models.User);
@@ -240,7 +254,7 @@ function postUsersSearch(ctx: Ctx): Answer {
 
 // ---- routing skills and languages on users ---------------------------------------------------
 
-function levelsBody(ctx: Ctx, coll: { get(id: string): NamedRec | undefined }, kind: string): Map<string, number> {
+function levelsBody(ctx: Ctx, coll: { get(id: string): NamedRec | undefined }, kind: string, whole = false): Map<string, number> {
   const list = array(ctx.body, `a list of ${kind}s`);
   if (list.length > 50) throw tooMany(`${kind}s`, 50);
   const out = new Map<string, number>();
@@ -249,6 +263,9 @@ function levelsBody(ctx: Ctx, coll: { get(id: string): NamedRec | undefined }, k
     if (typeof item.id !== 'string' || !coll.get(item.id)) throw invalidValue(`[${i}].id`, `The ${kind} ${String(item.id)} does not exist.`);
     const p = item.proficiency;
     if (typeof p !== 'number' || p < 0 || p > 5) throw invalidValue(`[${i}].proficiency`, 'proficiency must be from 0 to 5.');
+    // Terraform types language proficiency as an integer 0–5 ("The API accepts a float, but the backend
+    // rounds to the nearest int", user schema): the sandbox refuses the fraction rather than round it.
+    if (whole && !Number.isInteger(p)) throw invalidValue(`[${i}].proficiency`, 'A language proficiency must be a whole number from 0 to 5.');
     out.set(item.id, p);
   });
   return out;
@@ -288,7 +305,7 @@ function userLanguages(ctx: Ctx): Answer {
 
 function patchLanguages(ctx: Ctx): Answer {
   const user = liveUser(ctx.org, ctx.params[0] as string);
-  const levels = levelsBody(ctx, ctx.org.languages, 'language');
+  const levels = levelsBody(ctx, ctx.org.languages, 'language', true);
   ctx.org.updateUser(user.id, (u) => {
     for (const [id, p] of levels) u.languages.set(id, p);
   }, { bumpVersion: false });
