@@ -44,20 +44,22 @@ function reasonOf(error: ErrorObject): string {
       return `${at} must be ${shown(error.params.allowedValue)}.`;
     case 'enum':
       return `${at} must be one of ${(error.params.allowedValues as unknown[]).map((v) => shown(v)).join(', ')}.`;
-    case 'not':
-      return `${at} must not have an id: a create has none.`;
     default:
       return `${at} ${error.message ?? 'is invalid'}.`;
   }
 }
 
-/** What the schema cannot say: the summary counts the changes, and each user is changed once, each field once. */
+/** What the schema does not say: ids only where a user exists, the summary counts the changes, each user and each field once. */
 function consistencyReasons(plan: Plan): string[] {
   const out: string[] = [];
   const counts = { create: 0, update: 0, restore: 0, deactivate: 0 };
   const emails = new Map<string, number>();
   plan.changes.forEach((change, i) => {
     counts[change.action] += 1;
+    if (change.action === 'create' && change.id !== undefined) out.push(`/changes/${i} must not have an id: a create has none.`);
+    if (change.action !== 'create') {
+      for (const member of ['id', 'version'] as const) if (change[member] === undefined) out.push(`/changes/${i} lacks the required member "${member}" (a ${change.action} names the user by id and version).`);
+    }
     const email = change.email.trim().toLowerCase();
     const first = emails.get(email);
     if (first !== undefined) out.push(`/changes/${i}/email changes ${change.email} again (first at /changes/${first}): each user is changed once.`);

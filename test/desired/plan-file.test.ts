@@ -72,7 +72,7 @@ describe('parseSavedPlan', () => {
         delete update.version;
         return p;
       },
-      says: /^plan-invalid \/changes\/\d+ lacks the required member "version"\.$/,
+      says: /^plan-invalid \/changes\/\d+ lacks the required member "version"/,
     },
     {
       name: 'a proficiency of 6',
