@@ -89,7 +89,8 @@ export function registerApply(program: Command): void {
 }
 
 async function runApply(program: Command, planFile: string | undefined, flags: ApplyFlags): Promise<void> {
-  const globals = program.opts<{ config: string; color?: boolean }>();
+  const globals = program.opts<{ config: string; color?: boolean; allowCustomEnvironment?: boolean }>();
+  const allowCustomEnvironment = globals.allowCustomEnvironment === true;
   const c = colorsFor(process.stderr, process.env, globals.color === false);
   const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
   const session = await import('./session.js');
@@ -103,9 +104,9 @@ async function runApply(program: Command, planFile: string | undefined, flags: A
   let opened: Opened;
   if (planFile !== undefined) {
     plan = await readSavedPlan(planFile);
-    opened = await session.openTarget({ sandbox: flags.sandbox === true, config: globals.config, configRequired, log });
+    opened = await session.openTarget({ sandbox: flags.sandbox === true, config: globals.config, configRequired, allowCustomEnvironment, log });
   } else {
-    const made = await session.makePlan({ sandbox: flags.sandbox === true, config: globals.config, configRequired, noColor: globals.color === false, allowUnsafe: flags.allowUnsafe === true, log });
+    const made = await session.makePlan({ sandbox: flags.sandbox === true, config: globals.config, configRequired, allowCustomEnvironment, noColor: globals.color === false, allowUnsafe: flags.allowUnsafe === true, log });
     plan = made.plan;
     opened = made;
   }
@@ -194,7 +195,7 @@ async function runApply(program: Command, planFile: string | undefined, flags: A
 
     let failed = report.failed > 0 || report.interrupted;
     if (flags.verify && !report.interrupted) {
-      const again = await session.makePlan({ sandbox: flags.sandbox === true, config: globals.config, configRequired, noColor: globals.color === false, allowUnsafe: true, log });
+      const again = await session.makePlan({ sandbox: flags.sandbox === true, config: globals.config, configRequired, allowCustomEnvironment, noColor: globals.color === false, allowUnsafe: true, log });
       try {
         if (isEmptyPlan(again.plan)) out('Verified: planning again finds no changes.');
         else {
