@@ -43,6 +43,12 @@ function report(error: unknown): number {
   return EXIT.error;
 }
 
+// A rejection that escaped its await would end the process with a stack trace (and maybe an SDK
+// error's headers): report it like any other error instead.
+process.on('unhandledRejection', (reason) => {
+  process.exit(report(reason));
+});
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

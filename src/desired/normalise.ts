@@ -17,6 +17,15 @@ type PhoneInput = string | { number?: string; extension?: string; sms?: boolean 
 /** An extension written after the number: ` x123`, ` ext 123`, ` ext. 123`, `#123`. */
 const EXTENSION = /^\s*(?:x|ext\.?|extension|#)\s*(\d{1,10})\s*$/i;
 
+/** An extension marker with nothing after it (` x`, ` ext.`, `#`): libphonenumber would drop it without a word. */
+const EMPTY_EXTENSION = /(?:^|[\s\d),;])(?:x|ext\.?|extension|#)\s*$/i;
+
+/** True when a phone's text ends in an extension marker with no digits: reported as `empty-extension`. */
+export function hasEmptyExtension(input: PhoneInput): boolean {
+  const text = typeof input === 'string' ? input : (input.number ?? '');
+  return EMPTY_EXTENSION.test(text.trim());
+}
+
 /** Parsed numbers (without extension) by `region|text`: offices share a main number across many users. */
 export type PhoneCache = Map<string, { number: string; ext?: string } | string>;
 
@@ -33,6 +42,7 @@ export function parsePhone(type: PhoneType, input: PhoneInput, region: string | 
   if (!text) {
     return extension ? { type, extension, mediaType } : 'a phone needs a number or an extension.';
   }
+  if (EMPTY_EXTENSION.test(text)) return `"${text}" has an extension marker with no digits after it.`;
   const match = /^(.*?)(?:\s*[,;]?\s*(?:x|ext\.?|extension|#)\s*(\d{1,10}))\s*$/i.exec(text);
   if (match) {
     if (extension && extension !== match[2]) return `"${text}" has an extension and "extension" says ${extension}.`;
@@ -78,6 +88,8 @@ function uniqueNames(entry: Entry, field: string, names: unknown[], at: Record<s
   const seen = new Map<string, number>();
   const out: string[] = [];
   names.forEach((raw, index) => {
+    // An item that failed the schema is left out (as null) so that the others keep their positions.
+    if (raw === null) return;
     const name = trimmed(raw);
     const key = name.normalize('NFC').toLowerCase();
     const where = entry.locate([field, index]);
@@ -116,7 +128,7 @@ function levels(entry: Entry, field: 'skills' | 'languages', map: Record<string,
   return out;
 }
 
-type GrantInput = string | { role: string; division?: string; divisions?: string[] };
+type GrantInput = string | { role: string; division?: string; divisions?: string[] } | null;
 
 function grants(entry: Entry, input: GrantInput[], at: Record<string, Source>, issues: Issue[]): RoleGrant[] {
   const out: RoleGrant[] = [];
@@ -133,6 +145,7 @@ function grants(entry: Entry, input: GrantInput[], at: Record<string, Source>, i
     if (division !== undefined && divisionAt) at[`roles/${role}@${division}`] = divisionAt;
   };
   input.forEach((item, index) => {
+    if (item === null) return;
     if (typeof item === 'string') {
       add(item.trim(), undefined, entry.locate(['roles', index]), undefined);
       return;
@@ -181,7 +194,9 @@ export function normaliseEntry(entry: Entry, phoneRegion: string | undefined, ph
       const where = entry.locate(['phones', type]);
       at[`phones/${type}`] = where;
       const phone = parsePhone(type, input, phoneRegion, phoneCache);
-      if (typeof phone === 'string') {
+      if (typeof phone === 'string' && hasEmptyExtension(input)) {
+        issues.push(issueAt(where, 'error', 'empty-extension', `phones.${type}: ${phone}`, 'Write the extension digits after the marker ("+1 317 555 0100 x123"), or remove the marker.'));
+      } else if (typeof phone === 'string') {
         issues.push(issueAt(where, 'error', 'invalid-phone', `phones.${type}: ${phone}`, 'Write numbers in international form, e.g. "+1 317 555 0100 x123", or set phoneRegion in provision.yaml.'));
       } else {
         phones.push(phone);

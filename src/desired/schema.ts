@@ -42,7 +42,8 @@ export function validators(): Validators {
   return compiled;
 }
 
-function pathOf(instancePath: string): string[] {
+/** An ajv instance path (`/skills/Billing`) as its segments. */
+export function pathOf(instancePath: string): string[] {
   if (!instancePath) return [];
   return instancePath
     .slice(1)
@@ -132,10 +133,21 @@ export function schemaIssues(errors: readonly ErrorObject[], locate: Locate): Is
       case 'minLength':
         issues.push(issueAt(locate(path), 'error', 'empty-value', `${field} must not be empty.`));
         break;
+      case 'maxLength': {
+        const length = typeof error.data === 'string' ? [...error.data].length : 0;
+        issues.push(
+          issueAt(locate(path), 'error', 'value-too-long', `${field} is ${length} characters long; Genesys Cloud takes at most ${String(error.params.limit)}.`, 'Shorten it: Genesys would refuse the user when the change is applied.'),
+        );
+        break;
+      }
       case 'minItems':
         issues.push(issueAt(locate(path), 'error', 'empty-value', `${field} must list at least one item.`));
         break;
       case 'pattern':
+        if (path.at(-1) === 'extension' && error.data === '') {
+          issues.push(issueAt(locate(path), 'error', 'empty-extension', `${field} is empty.`, 'Give the extension digits, or leave the field out.'));
+          break;
+        }
         issues.push(issueAt(locate(path), 'error', 'schema-pattern', `${field} has an unexpected form: ${describe(error.data)}.`, path.at(-1) === 'extension' ? 'An extension is digits only.' : undefined));
         break;
       case 'not':

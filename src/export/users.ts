@@ -195,6 +195,11 @@ function roles(context: ConvertContext, user: OrgUser, notes: ExportNote[]): Rol
       out.push({ grant: { role: role.name }, home });
       continue;
     }
+    // A grant in all divisions is written as Genesys names it, `*` (users files read it back the same way).
+    if (grant.divisionId === '*') {
+      out.push({ grant: { role: role.name, division: '*' }, home });
+      continue;
+    }
     const division = nameOf(context.names.divisions, grant.divisionId);
     if ('problem' in division) return note(notes, 'roles', `the role "${role.name}" is granted in a division this client cannot name (${division.problem})`), undefined;
     out.push({ grant: { role: role.name, division: division.name }, home });

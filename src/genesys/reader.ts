@@ -1,6 +1,6 @@
 // Reads the org in few calls: look-ups once each, users 500 a page with expands, then only what the request needs.
 import type platformClient from 'purecloud-platform-client-v2';
-import type { Named, OrgLookups, OrgReader, OrgRoleGrant, OrgState, OrgTarget, OrgUser, ReadRequest } from '../model/org.js';
+import type { InheritedGrant, Named, OrgLookups, OrgReader, OrgRoleGrant, OrgState, OrgTarget, OrgUser, ReadRequest } from '../model/org.js';
 import { ApiError, ProvisionError } from '../model/errors.js';
 import { guarded, type Apis } from './apis.js';
 import type { Redactor } from './errors.js';
@@ -64,6 +64,9 @@ export class GenesysReader implements OrgReader {
     const rolesP = lookup('roles', (pageNumber) => apis.authorization.getAuthorizationRoles({ pageSize: size, pageNumber }));
     const divisionsP = lookup('divisions', (pageNumber) => apis.authorization.getAuthorizationDivisions({ pageSize: size, pageNumber }));
     const locationsP = lookup('locations', (pageNumber) => apis.locations.getLocations({ pageSize: size, pageNumber }));
+    // Awaited below, after the users: one that fails meanwhile (a 403 for a missing permission) must not
+    // go unhandled until then, or Node ends the process with a stack trace instead of the typed error.
+    for (const early of [orgPromise, skillsP, languagesP, queuesP, groupsP, rolesP, divisionsP, locationsP]) early.catch(() => undefined);
 
     // Users: active and inactive listed apart, because `state=any` also walks every deleted user
     // the org ever had (deleted users stay forever); deleted ones are searched for by email below.
@@ -108,7 +111,7 @@ export class GenesysReader implements OrgReader {
     const deleted = missing.length > 0 ? await this.deletedUsers(missing, run, progress) : [];
     for (const user of deleted) if (!users.has(user.id)) users.set(user.id, user);
 
-    if (request.roles) await this.roleGrants([...users.values()], request, named(divisions), homeDivisionId, run, progress);
+    if (request.roles) await this.roleGrants([...users.values()], request, named(divisions), homeDivisionId, groups, run, progress);
 
     const lookups: OrgLookups = {
       skills: named(skills),
@@ -119,7 +122,7 @@ export class GenesysReader implements OrgReader {
       divisions: named(divisions),
       locations: named(locations),
     };
-    const queueMembers = await this.queueMembers(queues, request.allQueues ? undefined : request.queueNames, run, progress);
+    const membership = await this.queueMembers(queues, request.allQueues ? undefined : request.queueNames, run, progress);
 
     const target: OrgTarget = { environment: this.environment, orgId: org.id ?? '', orgName: org.name ?? '' };
     this.remember(target);
@@ -128,7 +131,9 @@ export class GenesysReader implements OrgReader {
       users: [...users.values()],
       lookups,
       homeDivisionId,
-      queueMembers,
+      queueMembers: membership.direct,
+      queueGroupMembers: membership.viaGroup,
+      queueMemberGroups: membership.memberGroups,
       apiCalls: 0,
     };
   }
@@ -174,27 +179,43 @@ export class GenesysReader implements OrgReader {
   }
 
   /**
-   * Role grants per division. The users listing (expand=authorization) already names each user's
-   * roles, so with a single division every grant is in it (no extra call). Otherwise the grants are
-   * listed per division (`GET /authorization/divisions/{id}/grants`, 100 a page): Σ ceil(grants in
-   * division / 100) calls for every user at once. Where that route is missing (404), the grants of
-   * the users whose roles are managed (`roleEmails`, else every declared email) and who hold a role
-   * are read one `GET /authorization/subjects/{id}` each; the others keep only `roleIds`.
+   * Each user's own role grants, and those they hold through groups. The users listing's
+   * `expand=authorization` names a user's *effective* roles, their groups' included (GENESYS-API.md,
+   * "Roles through groups"), so it stands for the user's own grants only in an org with one division
+   * where no holder is in a group that may hold roles, and no desired grant is in all divisions (`*`):
+   * then it costs no call. Otherwise the grants are listed per division
+   * (`GET /authorization/divisions/{id}/grants`, 100 a page): Σ ceil(grants in division / 100) calls for
+   * every user and group at once; a group's grants reach its members through their `groupIds`. Where that
+   * route is missing (404), the grants of the users whose roles are managed (`roleEmails`, else every
+   * declared email) and who hold a role are read one `GET /authorization/subjects/{id}` each, with
+   * `includeDuplicates` so that a grant the user shares with a group shows as both (as Terraform reads
+   * them, user_roles/genesyscloud_user_roles_proxy.go); the others keep only `roleIds`.
    */
   private async roleGrants(
     users: OrgUser[],
     request: ReadRequest,
     divisions: Named[],
     homeDivisionId: string,
+    groups: platformClient.Models.Group[],
     run: <T>(task: () => Promise<T>) => Promise<T>,
     progress: (message: string) => void,
   ): Promise<void> {
     // Deleted users have no readable grants (404); a restore brings theirs back as they were.
     const holders = users.filter((u) => u.state !== 'deleted' && (u.roleIds ?? []).length > 0);
-    for (const user of users) if (user.state !== 'deleted' && (user.roleIds ?? []).length === 0) user.roleGrants = [];
+    for (const user of users) {
+      if (user.state === 'deleted' || (user.roleIds ?? []).length > 0) continue;
+      user.roleGrants = [];
+      user.inheritedGrants = [];
+    }
     if (holders.length === 0) return;
-    if (divisions.length <= 1) {
-      for (const user of holders) user.roleGrants = (user.roleIds ?? []).map((roleId) => ({ roleId, divisionId: homeDivisionId }));
+    // Groups may hold roles unless they say otherwise (Models.Group.rolesEnabled; Terraform defaults it to true).
+    const roleGroups = new Set(groups.filter((g) => g.id && g.rolesEnabled !== false).map((g) => g.id as string));
+    const ownOnly = (u: OrgUser): boolean => u.groupIds !== undefined && !u.groupIds.some((id) => roleGroups.has(id));
+    if (divisions.length <= 1 && !request.wildcardGrants && holders.every(ownOnly)) {
+      for (const user of holders) {
+        user.roleGrants = (user.roleIds ?? []).map((roleId) => ({ roleId, divisionId: homeDivisionId }));
+        user.inheritedGrants = [];
+      }
       return;
     }
     const byDivision = await this.divisionGrants(divisions, run);
@@ -205,7 +226,11 @@ export class GenesysReader implements OrgReader {
         list.push({ roleId: grant.roleId, divisionId: grant.divisionId });
         bySubject.set(grant.subjectId, list);
       }
-      for (const user of holders) user.roleGrants = bySubject.get(user.id) ?? [];
+      for (const user of holders) {
+        user.roleGrants = bySubject.get(user.id) ?? [];
+        // A group's grant is listed once, under the group: its members hold it through their membership.
+        if (user.groupIds) user.inheritedGrants = user.groupIds.flatMap((groupId) => (bySubject.get(groupId) ?? []).map((g) => ({ ...g, groupId })));
+      }
       return;
     }
     const declared = new Set((request.roleEmails ?? request.emails).map(normalizeEmail));
@@ -216,19 +241,24 @@ export class GenesysReader implements OrgReader {
         run(async () => {
           let subject: platformClient.Models.AuthzSubject;
           try {
-            subject = await this.guard('read role grants', () => this.apis.authorization.getAuthorizationSubject(user.id));
+            subject = await this.guard('read role grants', () => this.apis.authorization.getAuthorizationSubject(user.id, { includeDuplicates: true }));
           } catch (error) {
             // Deleted while we read: its grants stay unknown (and so are not diffed).
             if (error instanceof ApiError && error.status === 404) return;
             throw error;
           }
-          const grants: OrgRoleGrant[] = [];
+          const own: OrgRoleGrant[] = [];
+          const inherited: InheritedGrant[] = [];
           for (const grant of subject.grants ?? []) {
             const roleId = grant.role?.id;
             const divisionId = grant.division?.id;
-            if (roleId && divisionId) grants.push({ roleId, divisionId });
+            if (!roleId || !divisionId) continue;
+            // A grant of another subject is one of the user's groups' (a subject without an id is taken as the user's own).
+            if (grant.subjectId && grant.subjectId !== user.id) inherited.push({ roleId, divisionId, groupId: grant.subjectId });
+            else if (!own.some((g) => g.roleId === roleId && g.divisionId === divisionId)) own.push({ roleId, divisionId });
           }
-          user.roleGrants = grants;
+          user.roleGrants = own;
+          user.inheritedGrants = inherited;
         }),
       ),
     );
@@ -267,8 +297,16 @@ export class GenesysReader implements OrgReader {
   }
 
   /**
-   * Members of the queues the desired state names (case-insensitive), 100 a page. The listing has
-   * no total, so the queue's `memberCount` from the look-up says how many pages to ask at once.
+   * Members of the queues the desired state names (case-insensitive), 100 a page, apart by how they
+   * came in. Direct members are listed with `memberBy=user`, paged by the queue's `userMemberCount`
+   * (its non-group members) as the listing has no total: for a queue without member groups this is the
+   * whole read, as before. Members a group brings are listed with `memberBy=group` only for queues that
+   * name member groups (or whose counts say some members are not direct, or give no counts): one more
+   * listing per such queue, but it covers teams and skill groups too and needs neither the users'
+   * best-effort `groups` expansion nor the groups' own member listings. Reading both filtered lists,
+   * rather than one unfiltered list split by `memberBy`, stays right whether or not the unfiltered
+   * listing includes group members, and shows a user who is in both ways as both; each entry's own
+   * `memberBy` is checked too, in case a server ignores the filter.
    */
   private async queueMembers(
     queues: platformClient.Models.Queue[],
@@ -276,24 +314,38 @@ export class GenesysReader implements OrgReader {
     names: string[] | undefined,
     run: <T>(task: () => Promise<T>) => Promise<T>,
     progress: (message: string) => void,
-  ): Promise<Record<string, string[]>> {
+  ): Promise<{ direct: Record<string, string[]>; viaGroup: Record<string, string[]>; memberGroups: Record<string, string[]> }> {
     const wanted = names && new Set(names.map((n) => n.trim().toLowerCase()));
     const targets = queues.filter((q) => q.id && (!wanted || wanted.has((q.name ?? '').trim().toLowerCase())));
     if (targets.length > 10) progress(`members of ${count(targets.length)} queues`);
-    const out: Record<string, string[]> = {};
+    const direct: Record<string, string[]> = {};
+    const viaGroup: Record<string, string[]> = {};
+    const memberGroups: Record<string, string[]> = {};
+    const list = (id: string, memberBy: 'user' | 'group', known: number | undefined) =>
+      allPages(
+        (pageNumber) => this.guard('list queue members', () => this.apis.routing.getRoutingQueueMembers(id, { pageSize: PAGE_SIZE.queueMembers, pageNumber, memberBy })),
+        run,
+        undefined,
+        known === undefined ? undefined : { total: known, pageSize: PAGE_SIZE.queueMembers },
+      );
+    const idsOf = (members: platformClient.Models.QueueMember[], other: 'user' | 'group') =>
+      members.filter((m) => m.memberBy !== other).map((m) => m.id ?? m.user?.id ?? '').filter(Boolean);
     await Promise.all(
       targets.map(async (queue) => {
         const id = queue.id as string;
-        const known = queue.userMemberCount ?? queue.memberCount;
-        const members = await allPages(
-          (pageNumber) => this.guard('list queue members', () => this.apis.routing.getRoutingQueueMembers(id, { pageSize: PAGE_SIZE.queueMembers, pageNumber })),
-          run,
-          undefined,
-          known === undefined ? undefined : { total: known, pageSize: PAGE_SIZE.queueMembers },
-        );
-        out[id] = members.map((m) => m.id ?? m.user?.id ?? '').filter(Boolean);
+        const groups = queue.memberGroups;
+        if (groups) memberGroups[id] = groups.filter((g) => g.id && (g.type ?? 'GROUP').toUpperCase() === 'GROUP').map((g) => g.id as string);
+        const total = queue.memberCount;
+        const users = queue.userMemberCount;
+        const byGroup = (groups?.length ?? 0) > 0 || total === undefined || users === undefined || total > users;
+        const [mine, theirs] = await Promise.all([
+          list(id, 'user', users ?? total),
+          byGroup ? list(id, 'group', total !== undefined && users !== undefined && total > users ? total - users : undefined) : Promise.resolve([]),
+        ]);
+        direct[id] = idsOf(mine, 'group');
+        viaGroup[id] = idsOf(theirs, 'user');
       }),
     );
-    return out;
+    return { direct, viaGroup, memberGroups };
   }
 }

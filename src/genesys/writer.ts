@@ -3,10 +3,16 @@ import type platformClient from 'purecloud-platform-client-v2';
 import type { IdLevel, NewUser, OrgWriter, UserPatch } from '../model/apply.js';
 import type { UserState } from '../model/desired.js';
 import type { OrgRoleGrant, OrgUser } from '../model/org.js';
+import { ApiError } from '../model/errors.js';
 import { guarded, type Apis } from './apis.js';
 import type { Redactor } from './errors.js';
 import { callScope } from './http.js';
 import { createBody, EXPAND, normalizeEmail, orgUserOf, updateBody } from './normalize.js';
+
+/** The auth-lag retry of role grants (see `grantRoles`); kept local until a shared back-off takes it over. */
+export const AUTH_LAG_RETRY = { attempts: 10, stepMs: 500 } as const;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class GenesysWriter implements OrgWriter {
   private readonly scope = { calls: 0 };
@@ -78,14 +84,47 @@ export class GenesysWriter implements OrgWriter {
     return { grants: grants.map((g) => ({ roleId: g.roleId, divisionId: g.divisionId })) };
   }
 
+  /**
+   * A role or division created moments ago answers 404 to a grant until Genesys's authorization cache
+   * has it: "new roles or divisions have not yet been added to the auth service cache causing 404s that
+   * should be retried" (Terraform, user_roles/genesyscloud_user_roles_proxy.go). Retried like Terraform's
+   * RetryWhen: (i+1)×500 ms apart, 10 tries, or as Retry-After says. A role that is really gone still
+   * fails, after those ~27 s.
+   */
   async grantRoles(userId: string, grants: OrgRoleGrant[]): Promise<void> {
     if (grants.length === 0) return;
-    await this.call('grant roles', () => this.apis.authorization.postAuthorizationSubjectBulkadd(userId, this.grants(grants), { subjectType: 'PC_USER' }));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.call('grant roles', () => this.apis.authorization.postAuthorizationSubjectBulkadd(userId, this.grants(grants), { subjectType: 'PC_USER' }));
+        return;
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.status !== 404 || attempt >= AUTH_LAG_RETRY.attempts) throw error;
+        await sleep(error.retryAfterMs ?? attempt * AUTH_LAG_RETRY.stepMs);
+      }
+    }
   }
 
+  /**
+   * `bulkremove` fails as a whole when any listed role or division no longer exists (deleted since the
+   * plan was read): "the bulk remove API returns failure if any roles/divisions no longer exist. Work
+   * around by removing all grants individually and ignore 404s" (Terraform, same file). So after a 400 or
+   * 404 each grant goes with its own DELETE, and a 404 there means that grant is gone already.
+   */
   async revokeRoles(userId: string, grants: OrgRoleGrant[]): Promise<void> {
     if (grants.length === 0) return;
-    await this.call('revoke roles', () => this.apis.authorization.postAuthorizationSubjectBulkremove(userId, this.grants(grants)));
+    try {
+      await this.call('revoke roles', () => this.apis.authorization.postAuthorizationSubjectBulkremove(userId, this.grants(grants)));
+      return;
+    } catch (error) {
+      if (!(error instanceof ApiError) || (error.status !== 404 && error.status !== 400)) throw error;
+    }
+    for (const grant of grants) {
+      try {
+        await this.call('revoke role', () => this.apis.authorization.deleteAuthorizationSubjectDivisionRole(userId, grant.divisionId, grant.roleId));
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.status !== 404) throw error;
+      }
+    }
   }
 
   async setSkills(userId: string, skills: IdLevel[]): Promise<void> {

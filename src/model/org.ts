@@ -12,6 +12,11 @@ export interface OrgRoleGrant {
   divisionId: string;
 }
 
+/** A grant made to a group, as one of its members holds it. */
+export interface InheritedGrant extends OrgRoleGrant {
+  groupId: string;
+}
+
 /** One user as the org holds them, with ids (names are in `OrgState.lookups`). */
 export interface OrgUser {
   id: string;
@@ -25,8 +30,13 @@ export interface OrgUser {
   divisionId?: string;
   managerId?: string;
   phones: Phone[];
-  /** Undefined when the read did not include grants (the field is then not diffed). */
+  /** The user's own grants; undefined when the read did not include grants (the field is then not diffed). */
   roleGrants?: OrgRoleGrant[];
+  /**
+   * Grants the user holds through their groups (the group that was granted each), when known. Never the
+   * user's own: a revoke on the user cannot remove them, so they are never diffed, only shown.
+   */
+  inheritedGrants?: InheritedGrant[];
   /** Ids of the roles held in any division (from the users listing); read even when `roleGrants` is not. */
   roleIds?: string[];
   /** skill id → proficiency */
@@ -66,8 +76,15 @@ export interface OrgState {
   users: OrgUser[];
   lookups: OrgLookups;
   homeDivisionId: string;
-  /** queue id → member user ids, for the queues the desired state refers to. */
+  /** queue id → user ids of its direct members (`memberBy: user`), for the queues read. */
   queueMembers: Record<string, string[]>;
+  /**
+   * queue id → user ids in the queue through a member group (`memberBy: group`, those also added
+   * directly included), for the queues read. Absent when unknown: nobody is then taken to be there by group.
+   */
+  queueGroupMembers?: Record<string, string[]>;
+  /** queue id → ids of its member groups of type GROUP, for queues whose listing named them. */
+  queueMemberGroups?: Record<string, string[]>;
   /** API calls the read took. */
   apiCalls: number;
 }
@@ -87,6 +104,8 @@ export interface ReadRequest {
   roleEmails?: string[];
   /** Read the membership of every queue in the org, whatever `queueNames` says (export needs all of it). */
   allQueues?: boolean;
+  /** Some desired grant is in all divisions (`*`): grants must be read as grants, never inferred from role ids. */
+  wildcardGrants?: boolean;
 }
 
 /** Reads the org. Implemented in src/genesys; given to the planner by the CLI. */

@@ -12,6 +12,12 @@ export interface GrantRef {
   division: string;
 }
 
+/** A grant a user holds through a group: never the plan's to revoke, shown beside the user's own grants. */
+export interface InheritedGrantRef extends GrantRef {
+  groupId: string;
+  group: string;
+}
+
 /** A level (proficiency) on a named object. */
 export interface Level extends Named {
   level: number;
@@ -37,7 +43,14 @@ export type FieldChange =
   | { field: 'employerInfo'; kind: 'employerInfo'; before: EmployerInfo | null; after: EmployerInfo }
   | { field: 'queues' | 'groups' | 'locations'; kind: 'set'; add: Named[]; remove: Named[] }
   | { field: 'profileSkills' | 'certifications'; kind: 'strings'; add: string[]; remove: string[] }
-  | { field: 'roles'; kind: 'grants'; add: GrantRef[]; remove: GrantRef[] }
+  | {
+      field: 'roles';
+      kind: 'grants';
+      add: GrantRef[];
+      remove: GrantRef[];
+      /** Grants of the same role and division (or all divisions) the user also holds through a group, for the reviewer. */
+      inherited?: InheritedGrantRef[];
+    }
   | { field: 'skills' | 'languages'; kind: 'levels'; add: Level[]; change: LevelChange[]; remove: Level[] };
 
 export type FieldName = FieldChange['field'];

@@ -24,6 +24,7 @@ export function readRequestFor(desired: DesiredState, config?: ProvisionConfig):
   const queues = new Map<string, string>();
   const roleEmails: string[] = [];
   let queuesManaged = false;
+  let wildcardGrants = false;
   let deactivating = config?.scope?.prune === true;
   for (const user of desired.users) {
     emails.add(user.email);
@@ -32,6 +33,7 @@ export function readRequestFor(desired: DesiredState, config?: ProvisionConfig):
       if (!queues.has(key)) queues.set(key, queue.trim());
     }
     if (user.roles !== undefined) roleEmails.push(user.email);
+    if (user.roles?.some((g) => g.division?.trim() === '*')) wildcardGrants = true;
     if (user.queues !== undefined) queuesManaged = true;
     if (user.state === 'inactive') deactivating = true;
   }
@@ -39,7 +41,9 @@ export function readRequestFor(desired: DesiredState, config?: ProvisionConfig):
   // The admin-holder rule makes do with the users listing's role ids where grants are not read.
   const roles = roleEmails.length > 0 || (deactivating && adminRoles.length > 0);
   const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  return { emails: [...emails].sort(byCodeUnit), queueNames: [...queues.values()].sort(byCodeUnit), roles, roleEmails: roleEmails.sort(byCodeUnit), allQueues: queuesManaged };
+  const request: ReadRequest = { emails: [...emails].sort(byCodeUnit), queueNames: [...queues.values()].sort(byCodeUnit), roles, roleEmails: roleEmails.sort(byCodeUnit), allQueues: queuesManaged };
+  if (wildcardGrants) request.wildcardGrants = true;
+  return request;
 }
 
 /**

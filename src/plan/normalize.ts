@@ -15,17 +15,26 @@ export function normalText(text: string | undefined | null): string | null {
   return trimmed === '' ? null : trimmed;
 }
 
+/**
+ * An org value as it is (NFC), blank meaning "none". Not trimmed: the files' values are, and an org
+ * value with stray spaces must show as a change, or no plan could ever correct it.
+ */
+export function orgText(text: string | undefined | null): string | null {
+  if (text === undefined || text === null || text.trim() === '') return null;
+  return text.normalize('NFC');
+}
+
 /** Code-unit order: the same on every machine whatever its locale. */
 export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Trimmed, de-duplicated, sorted strings (profile skills, certifications). */
-export function normalStrings(list: readonly string[] | undefined): string[] {
+/** Trimmed (untrimmed for the org's, see `orgText`), de-duplicated, sorted strings (profile skills, certifications). */
+export function normalStrings(list: readonly string[] | undefined, org = false): string[] {
   if (!list) return [];
   const out = new Set<string>();
   for (const item of list) {
-    const text = normalText(item);
+    const text = org ? orgText(item) : normalText(item);
     if (text !== null) out.add(text);
   }
   return [...out].sort(compareStrings);
@@ -97,12 +106,12 @@ export function samePhones(a: readonly Phone[], b: readonly Phone[]): boolean {
 
 const EMPLOYER_KEYS = ['employeeId', 'employeeType', 'dateHire', 'officialName'] as const;
 
-/** Employer info with blank parts dropped; null when nothing is left. */
-export function normalEmployerInfo(info: EmployerInfo | undefined | null): EmployerInfo | null {
+/** Employer info with blank parts dropped (the org's untrimmed, see `orgText`); null when nothing is left. */
+export function normalEmployerInfo(info: EmployerInfo | undefined | null, org = false): EmployerInfo | null {
   if (!info) return null;
   const out: EmployerInfo = {};
   for (const key of EMPLOYER_KEYS) {
-    const value = normalText(info[key]);
+    const value = org ? orgText(info[key]) : normalText(info[key]);
     if (value !== null) out[key] = value;
   }
   return Object.keys(out).length === 0 ? null : out;

@@ -105,7 +105,16 @@ function employerItems(before: EmployerInfo | null, after: EmployerInfo, style: 
 }
 
 function grantText(grant: GrantRef, style: Style): string {
-  return `${style.text(grant.role)} (${style.text(grant.division)} division)`;
+  return `${style.text(grant.role)} (${grant.divisionId === '*' ? 'all divisions' : `${style.text(grant.division)} division`})`;
+}
+
+/** A grant the user also holds through a group: an added one is a second copy, a removed one stays in effect. */
+function grantItems(change: Extract<FieldChange, { kind: 'grants' }>, style: Style): string[] {
+  const through = (g: GrantRef, how: string): string => {
+    const groups = [...new Set((change.inherited ?? []).filter((h) => h.roleId === g.roleId && (h.divisionId === g.divisionId || h.divisionId === '*')).map((h) => `"${style.text(h.group)}"`))];
+    return groups.length === 0 ? '' : ` (${how} through ${groups.length === 1 ? 'group' : 'groups'} ${groups.join(', ')})`;
+  };
+  return setItems(change.add.map((g) => grantText(g, style) + through(g, 'also held')), change.remove.map((g) => grantText(g, style) + through(g, 'still held')), style);
 }
 
 /** Adds, then changes, then removes: the order a reader scans a set diff in. */
@@ -138,7 +147,7 @@ function fieldItems(change: FieldChange, style: Style, action: Action): string[]
     case 'strings':
       return setItems(change.add.map((s) => style.text(s)), change.remove.map((s) => style.text(s)), style);
     case 'grants':
-      return setItems(change.add.map((g) => grantText(g, style)), change.remove.map((g) => grantText(g, style)), style);
+      return grantItems(change, style);
     case 'levels':
       return [
         ...change.add.map((l) => style.added(`${style.text(l.name)} ${l.level}`)),

@@ -12,7 +12,18 @@ const LOCATIONS = ['Indianapolis HQ', 'Dublin', 'Stockholm', 'Manila', 'Remote -
 const TITLES = ['Agent', 'Senior Agent', 'Specialist', 'Team Lead', 'Supervisor', 'Quality Analyst'];
 const DEPARTMENTS = ['Support', 'Sales', 'Billing', 'Retention', 'Operations'];
 
-export function generateOrg(options: { users: number; queues?: number; groups?: number; seed?: number }): SeedOrg {
+export interface GenerateOptions {
+  users: number;
+  queues?: number;
+  groups?: number;
+  seed?: number;
+  /** The first N queues get a member group each (groups in turn), so some members come through a group. */
+  queueGroups?: number;
+  /** The first N groups are granted a role (in turn, home division), which their members hold through them. */
+  groupRoles?: number;
+}
+
+export function generateOrg(options: GenerateOptions): SeedOrg {
   const random = prng(options.seed ?? 1);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const some = <T>(list: readonly T[], min: number, max: number): T[] => {
@@ -53,6 +64,11 @@ export function generateOrg(options: { users: number; queues?: number; groups?: 
     if (leads.length > 0 && !isLead) user.manager = pick(leads.slice(-20));
     if (isLead && state === 'active') leads.push(email);
     users.push(user);
+  }
+  // Added after every user is drawn, so the same seed gives the same users with or without them.
+  if (groups.length > 0) {
+    queues.slice(0, options.queueGroups ?? 0).forEach((q, i) => Object.assign(q, { memberGroups: [(groups[i % groups.length] as { name: string }).name] }));
+    groups.slice(0, options.groupRoles ?? 0).forEach((g, i) => Object.assign(g, { roles: [ROLES[(i % (ROLES.length - 1)) + 1] as string] }));
   }
   return {
     org: { name: `Generated Org ${options.users}`, domain: 'generated' },

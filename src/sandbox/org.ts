@@ -1,7 +1,7 @@
 // The sandbox's in-memory org: records, indexes kept in a stable order, search lag, and seed conversion both ways.
 import type { Models } from 'purecloud-platform-client-v2';
 import { freshId, stableId } from './ids.js';
-import type { SeedGrant, SeedNamed, SeedOrg, SeedUser } from './types.js';
+import type { SeedGrant, SeedGroup, SeedNamed, SeedOrg, SeedQueue, SeedUser } from './types.js';
 
 export type UserState = 'active' | 'inactive' | 'deleted';
 
@@ -14,20 +14,33 @@ export interface NamedRec {
 
 export interface DivisionRec extends NamedRec {
   home: boolean;
+  /** Epoch ms of a create through the API (seeded divisions have none): the authorization cache lags behind it. */
+  createdAt?: number;
 }
 
 export interface RoleRec extends NamedRec {
   permissions: string[];
+  /** Epoch ms of a create through the API (seeded roles have none): the authorization cache lags behind it. */
+  createdAt?: number;
 }
 
 export interface LocationRec extends NamedRec {
   version: number;
 }
 
+/** A queue's member group (Models.MemberGroup): its members are queue members with `memberBy: group`. */
+export interface MemberGroupRec {
+  /** The sandbox has groups only: TEAM and SKILLGROUP ids never exist in it, so they are refused. */
+  type: 'GROUP';
+  id: string;
+}
+
 export interface QueueRec extends NamedRec {
   divisionId: string;
-  /** Member user ids, in the order they joined. */
+  /** Member user ids added one by one (`memberBy: user`), in the order they joined. */
   members: Set<string>;
+  /** Groups whose members are queue members too (set with PUT /routing/queues/{id}); none when unset. */
+  memberGroups?: MemberGroupRec[];
 }
 
 export interface GroupRec extends NamedRec {
@@ -35,6 +48,10 @@ export interface GroupRec extends NamedRec {
   type: string;
   visibility: string;
   members: Set<string>;
+  /** Roles may be granted to the group (Models.Group.rolesEnabled); unset means true, Terraform's default. */
+  rolesEnabled?: boolean;
+  /** Role grants made to the group (subjectType PC_GROUP): its members hold them too. */
+  grants?: GrantRec[];
 }
 
 export interface GrantRec {
@@ -76,7 +93,7 @@ interface SearchSnapshot {
 }
 
 /** The fields search can match; copied so later edits do not leak into a lagging snapshot. */
-function snapshotOf(user: UserRec): UserRec {
+export function snapshotOf(user: UserRec): UserRec {
   return {
     ...user,
     addresses: user.addresses.map((a) => ({ ...a })),
@@ -141,6 +158,16 @@ export class Collection<T extends NamedRec> {
     return this.byId.get(ref) ?? this.byName.get(ref.toLowerCase());
   }
 
+  /** Removes a record (a role or division deleted through the API). */
+  remove(id: string): T | undefined {
+    const rec = this.byId.get(id);
+    if (!rec) return undefined;
+    this.byId.delete(id);
+    if (this.byName.get(rec.name.toLowerCase()) === rec) this.byName.delete(rec.name.toLowerCase());
+    this.sortedCache = undefined;
+    return rec;
+  }
+
   sorted(): T[] {
     this.sortedCache ??= [...this.byId.values()].sort(compareNamed);
     return this.sortedCache;
@@ -166,8 +193,12 @@ export class SandboxOrg {
   readonly users = new Map<string, UserRec>();
   /** Search lag in ms; 0 makes every change searchable at once. */
   searchLagMs = 0;
+  /** How long a role or division created through the API stays unknown to grants (the `auth-lag` fault); 0: none. */
+  authLagMs = 0;
   /** Called after every change (the server persists the org from here). */
   onChange: () => void = () => {};
+  /** Called before each change of a user with the record as it still is, and whether the change moves its version (the consistency faults watch writes here). */
+  beforeUserChange: ((user: UserRec, versioned: boolean) => void) | undefined;
   /** Moves on with every change made through the org's methods (render caches key on it). */
   revision = 0;
 
@@ -258,6 +289,7 @@ export class SandboxOrg {
     const user = this.users.get(id);
     if (!user) throw new Error(`no user ${id}`);
     const before = { name: user.name, email: normEmail(user.email), state: user.state };
+    this.beforeUserChange?.(user, options.bumpVersion !== false);
     this.beforeSearchChange(user);
     change(user);
     if (options.bumpVersion !== false) user.version += 1;
@@ -430,19 +462,22 @@ export function orgFromSeed(seed: SeedOrg, now = Date.now()): SandboxOrg {
     }
   }
   {
-    const check = seenNames('queue');
-    for (const raw of seed.queues ?? []) {
-      const q = typeof raw === 'string' ? { name: raw } : raw;
-      check(q.name);
-      org.queues.add({ id: q.id ?? stableId(`queue:${oid}:${q.name}`), name: q.name, description: q.description, divisionId: div(q.division, () => `queue "${q.name}"`), members: new Set(), dateModified: stamp });
-    }
-  }
-  {
     const check = seenNames('group');
     for (const raw of seed.groups ?? []) {
       const g = typeof raw === 'string' ? { name: raw } : raw;
       check(g.name);
-      org.groups.add({ id: g.id ?? stableId(`group:${oid}:${g.name}`), name: g.name, description: g.description, version: g.version ?? 1, type: g.type ?? 'official', visibility: g.visibility ?? 'public', members: new Set(), dateModified: stamp });
+      const rec = org.groups.add({ id: g.id ?? stableId(`group:${oid}:${g.name}`), name: g.name, description: g.description, version: g.version ?? 1, type: g.type ?? 'official', visibility: g.visibility ?? 'public', members: new Set(), dateModified: stamp });
+      seedGroupRoles(org, rec, g, home.id);
+    }
+  }
+  {
+    // After the groups: a queue's member groups refer to them.
+    const check = seenNames('queue');
+    for (const raw of seed.queues ?? []) {
+      const q = typeof raw === 'string' ? { name: raw } : raw;
+      check(q.name);
+      const rec = org.queues.add({ id: q.id ?? stableId(`queue:${oid}:${q.name}`), name: q.name, description: q.description, divisionId: div(q.division, () => `queue "${q.name}"`), members: new Set(), dateModified: stamp });
+      if (q.memberGroups && q.memberGroups.length > 0) rec.memberGroups = q.memberGroups.map((ref) => ({ type: 'GROUP', id: refId(org.groups, ref, 'group', () => `queue "${q.name}" memberGroups`) }));
     }
   }
 
@@ -513,6 +548,15 @@ function levels(map: Record<string, number> | undefined, coll: Collection<NamedR
   return out;
 }
 
+/** A seeded group's `rolesEnabled` and `roles` (grants made to the group). */
+function seedGroupRoles(org: SandboxOrg, rec: GroupRec, g: SeedGroup, homeId: string): void {
+  if (g.rolesEnabled !== undefined) rec.rolesEnabled = g.rolesEnabled;
+  if (!g.roles || g.roles.length === 0) return;
+  const where: Where = () => `group "${g.name}"`;
+  if (g.rolesEnabled === false) throw new SeedError(`${where()}: roles are granted to a group whose rolesEnabled is false`);
+  rec.grants = g.roles.map((grant) => grantOf(grant, org, homeId, where));
+}
+
 function grantOf(grant: SeedGrant, org: SandboxOrg, homeId: string, where: Where): GrantRec {
   const role = typeof grant === 'string' ? grant : grant.role;
   const division = typeof grant === 'string' ? undefined : grant.division;
@@ -551,8 +595,17 @@ export function seedFromOrg(org: SandboxOrg): SeedOrg {
     languages: org.languages.sorted().map((s) => ({ id: s.id, name: s.name })),
     roles: org.roles.sorted().map((r) => ({ id: r.id, name: r.name, description: r.description, permissions: r.permissions })),
     locations: org.locations.sorted().map((l) => ({ id: l.id, name: l.name })),
-    queues: org.queues.sorted().map((q) => ({ id: q.id, name: q.name, description: q.description, division: q.divisionId })),
-    groups: org.groups.sorted().map((g) => ({ id: g.id, name: g.name, description: g.description, version: g.version, type: g.type as 'official', visibility: g.visibility as 'public' })),
+    queues: org.queues.sorted().map((q) => {
+      const out: SeedQueue = { id: q.id, name: q.name, description: q.description, division: q.divisionId };
+      if (q.memberGroups && q.memberGroups.length > 0) out.memberGroups = q.memberGroups.map((m) => m.id);
+      return out;
+    }),
+    groups: org.groups.sorted().map((g) => {
+      const out: SeedGroup = { id: g.id, name: g.name, description: g.description, version: g.version, type: g.type as 'official', visibility: g.visibility as 'public' };
+      if (g.rolesEnabled !== undefined) out.rolesEnabled = g.rolesEnabled;
+      if (g.grants && g.grants.length > 0) out.roles = g.grants.map((x) => ({ role: x.roleId, division: x.divisionId }));
+      return out;
+    }),
     users: org.listUsers('any').map((u): SeedUser => {
       const out: SeedUser = { id: u.id, version: u.version, email: u.email, name: u.name, state: u.state, division: u.divisionId };
       if (u.title !== undefined) out.title = u.title;

@@ -2,6 +2,7 @@
 import type { Models } from 'purecloud-platform-client-v2';
 import { HttpError } from './errors.js';
 import type { DivisionRec, GroupRec, QueueRec, RoleRec, SandboxOrg, UserRec } from './org.js';
+import { groupGrantsOf, queueMembership } from './through-groups.js';
 
 export const USER_EXPANDS = ['skills', 'languages', 'groups', 'locations', 'authorization', 'profileSkills', 'certifications', 'employerInfo'] as const;
 
@@ -40,23 +41,34 @@ export function renderGroup(org: SandboxOrg, g: GroupRec): Models.Group {
     type: g.type,
     rulesVisible: true,
     visibility: g.visibility,
+    rolesEnabled: g.rolesEnabled ?? true,
     selfUri: `/api/v2/groups/${g.id}`,
   };
 }
 
 export function renderQueue(org: SandboxOrg, q: QueueRec): Models.Queue {
-  const members = liveMembers(org, q.members).length;
-  return {
+  // Models.Queue: memberCount is "the total number of members", userMemberCount "the number of user
+  // members (i.e., non-group members)"; a user both added directly and in a member group counts once.
+  const membership = queueMembership(org, q);
+  const direct = [...membership.values()].filter((m) => m.memberBy === 'user').length;
+  const queue: Models.Queue = {
     id: q.id,
     name: q.name,
     division: divisionRef(org.divisions.get(q.divisionId), q.divisionId),
     description: q.description,
     dateModified: q.dateModified,
-    memberCount: members,
-    userMemberCount: members,
-    joinedMemberCount: members,
+    memberCount: membership.size,
+    userMemberCount: direct,
+    joinedMemberCount: membership.size,
     selfUri: `/api/v2/routing/queues/${q.id}`,
   };
+  if (q.memberGroups && q.memberGroups.length > 0) queue.memberGroups = q.memberGroups.map((m) => renderMemberGroup(org, m.id));
+  return queue;
+}
+
+function renderMemberGroup(org: SandboxOrg, id: string): Models.MemberGroup {
+  const g = org.groups.get(id);
+  return { id, name: g?.name, type: 'GROUP', memberCount: g ? liveMembers(org, g.members).length : 0, selfUri: `/api/v2/groups/${id}` };
 }
 
 export function renderLocation(l: { id: string; name: string; version: number }): Models.LocationDefinition {
@@ -85,11 +97,15 @@ export function renderUserLanguages(org: SandboxOrg, u: UserRec): Models.UserRou
   }));
 }
 
+/**
+ * A user's effective roles: their own grants and those of their groups. GENESYS-API.md, "Roles through
+ * groups": `expand=authorization` can name roles the user holds only through a group.
+ */
 export function renderAuthorization(org: SandboxOrg, u: UserRec): Models.UserAuthorization {
   const seen = new Set<string>();
   const roles: Models.DomainRole[] = [];
   const permissions = new Set<string>();
-  for (const g of u.grants) {
+  for (const g of [...u.grants, ...groupGrantsOf(org, u.id)]) {
     if (seen.has(g.roleId)) continue;
     seen.add(g.roleId);
     const role = org.roles.get(g.roleId);

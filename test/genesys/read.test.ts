@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { connect, type Connection } from '../../src/genesys/index.js';
+import { MAX_REFUSED_IN_A_ROW } from '../../src/genesys/http.js';
 import { normalizeEmail } from '../../src/genesys/normalize.js';
 import { ApiError } from '../../src/model/errors.js';
 import type { OrgState, ReadRequest } from '../../src/model/org.js';
@@ -213,6 +214,39 @@ describe('reading through faults', () => {
       assert.ok(!/Bearer\s+[A-Za-z0-9]/.test(text));
       return true;
     });
+  });
+  it('logs in again on every revocation, even one that meets the retry of a refused request', async () => {
+    const conn = await open(sb, { clientIndex: 1 });
+    // The org read is refused, and so is its retry with a fresh token: a third token goes through.
+    sb.script({ method: 'GET', path: '/api/v2/organizations/me', kind: 'revoke' });
+    sb.script({ method: 'GET', path: '/api/v2/organizations/me', kind: 'revoke' });
+    const state = await conn.reader.readOrg(light);
+    assert.ok(state.users.length > 1000);
+    assert.ok(conn.stats().reauthentications >= 2, JSON.stringify(conn.stats()));
+  });
+
+  it('stops with a clean 401 when every fresh token is refused', async () => {
+    const conn = await open(sb, { clientIndex: 1 });
+    // The first answer and every retry with a fresh token are refused: nothing is left scripted after.
+    for (let i = 0; i <= MAX_REFUSED_IN_A_ROW; i++) sb.script({ method: 'GET', path: '/api/v2/organizations/me', kind: 'revoke' });
+    await assert.rejects(conn.reader.readOrg(light), (error: unknown) => error instanceof ApiError && error.status === 401);
+  });
+
+  it('a look-up that fails while the users are still being listed is a typed error, never an unhandled rejection', async () => {
+    const conn = await open(sb, { clientIndex: 0 });
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    try {
+      for (let i = 0; i < 5; i++) sb.script({ method: 'GET', path: '/api/v2/routing/skills', kind: '5xx', status: 503, body: 'json' });
+      sb.script({ method: 'GET', path: '/api/v2/users', kind: 'latency', ms: 400 });
+      await assert.rejects(conn.reader.readOrg(light), (error: unknown) => error instanceof ApiError && error.status === 503 && error.path === '/api/v2/routing/skills');
+      // Give any stray rejection a turn of the event loop to surface.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.deepEqual(unhandled, []);
+    } finally {
+      process.off('unhandledRejection', record);
+    }
   });
 });
 

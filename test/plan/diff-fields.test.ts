@@ -26,6 +26,10 @@ const cases: Case[] = [
   { name: 'title empty clears it', desired: { title: '' }, org: { title: 'Team Lead' }, expect: [{ field: 'title', kind: 'text', before: 'Team Lead', after: null }] },
   { name: 'title empty on an empty title is no change', desired: { title: '  ' }, org: {}, expect: [] },
   { name: 'strings are compared trimmed', desired: { title: '  Agent ' }, org: { title: 'Agent' }, expect: [] },
+  // The files' values are trimmed; the org's are compared as they are, so stray spaces there get corrected.
+  { name: 'an org title with stray spaces is corrected', desired: { title: 'Agent' }, org: { title: ' Agent ' }, expect: [{ field: 'title', kind: 'text', before: ' Agent ', after: 'Agent' }] },
+  { name: 'an org name with a trailing space is corrected', desired: { name: 'Ola Lind' }, org: { name: 'Ola Lind ' }, expect: [{ field: 'name', kind: 'text', before: 'Ola Lind ', after: 'Ola Lind' }] },
+  { name: 'an org title of spaces only is no title', desired: { title: '' }, org: { title: '   ' }, expect: [] },
   { name: 'text is case-sensitive', desired: { department: 'support' }, org: { department: 'Support' }, expect: [{ field: 'department', kind: 'text', before: 'Support', after: 'support' }] },
   { name: 'name changes', desired: { name: 'Ola Lindqvist' }, org: { name: 'Ola Lind' }, expect: [{ field: 'name', kind: 'text', before: 'Ola Lind', after: 'Ola Lindqvist' }] },
   { name: 'name in another Unicode form is equal', desired: { name: 'Chloe\u0301' }, org: { name: 'Chlo\u00e9' }, expect: [] },
@@ -90,6 +94,12 @@ const cases: Case[] = [
     org: { employerInfo: { employeeId: 'E1', employeeType: 'Full-time' } },
     expect: [{ field: 'employerInfo', kind: 'employerInfo', before: { employeeId: 'E1', employeeType: 'Full-time' }, after: { employeeId: 'E2' } }],
   },
+  {
+    name: 'org employer info with stray spaces is corrected',
+    desired: { employerInfo: { employeeId: 'E1' } },
+    org: { employerInfo: { employeeId: 'E1 ' } },
+    expect: [{ field: 'employerInfo', kind: 'employerInfo', before: { employeeId: 'E1 ' }, after: { employeeId: 'E1' } }],
+  },
   { name: 'employer info empty clears it', desired: { employerInfo: {} }, org: { employerInfo: { employeeId: 'E1' } }, expect: [{ field: 'employerInfo', kind: 'employerInfo', before: { employeeId: 'E1' }, after: {} }] },
   // Roles
   { name: 'roles without division mean the home division', desired: { roles: [{ role: 'User' }, { role: 'employee' }] }, org: { roleGrants: [{ roleId: 'r-emp', divisionId: 'd-home' }, { roleId: 'r-user', divisionId: 'd-home' }] }, expect: [] },
@@ -142,6 +152,7 @@ const cases: Case[] = [
   { name: 'groups removed', desired: { groups: ['Team Leads'] }, org: { groupIds: ['g-leads', 'g-support'] }, expect: [{ field: 'groups', kind: 'set', add: [], remove: [{ id: 'g-support', name: 'Support Team' }] }] },
   { name: 'locations added', desired: { locations: ['Dublin Office'] }, org: {}, expect: [{ field: 'locations', kind: 'set', add: [{ id: 'loc-dub', name: 'Dublin Office' }], remove: [] }] },
   { name: 'profile skills trimmed and de-duplicated', desired: { profileSkills: [' Excel', 'Excel', 'SQL'] }, org: { profileSkills: ['SQL', 'Excel'] }, expect: [] },
+  { name: 'an org profile skill with stray spaces is corrected', desired: { profileSkills: ['Excel'] }, org: { profileSkills: ['Excel '] }, expect: [{ field: 'profileSkills', kind: 'strings', add: ['Excel'], remove: ['Excel '] }] },
   { name: 'certifications changed', desired: { certifications: ['ITIL'] }, org: { certifications: ['CCNA'] }, expect: [{ field: 'certifications', kind: 'strings', add: ['ITIL'], remove: ['CCNA'] }] },
 ];
 

@@ -715,6 +715,28 @@ describe('reads that meet faults', () => {
   });
 });
 
+describe('reads with the realism faults on', () => {
+  it('plans the same as against a sandbox without them, right after writes to the users', async () => {
+    const seed = acmeSeed();
+    const { config, desired } = await project({ 'team.yaml': TEAM_YAML });
+    let expected: Plan | undefined;
+    await withOrg(seed, async (_sb, conn) => {
+      expected = await cleanPlan(conn, desired, config);
+    });
+    await withOrg(
+      seed,
+      async (sb, conn) => {
+        // Writes moments before the read: users being patched, reads of them lagging (the listings must not).
+        for (const user of sb.org.listUsers('any')) sb.org.updateUser(user.id, () => {});
+        for (const user of sb.org.listUsers('any')) sb.org.updateUser(user.id, () => {});
+        const faulty = await cleanPlan(conn, desired, config);
+        assert.deepEqual({ ...comparable(faulty), target: null, changes: faulty.changes.map(({ version: _v, ...c }) => c) }, { ...comparable(expected!), target: null, changes: expected!.changes.map(({ version: _v, ...c }) => c) });
+      },
+      { faults: 'realism', randomSeed: 11 },
+    );
+  });
+});
+
 describe('convergence', () => {
   it('plans no changes once the plan is applied', async () => {
     await withOrg(acmeSeed(), async (sb, conn) => {

@@ -10,6 +10,11 @@ export interface Ctx {
   params: string[];
   query: URLSearchParams;
   body: unknown;
+  /**
+   * Permission mode's check: whether the caller's OAuth client holds `permission` (in `divisionId`;
+   * in any division when it is undefined). Undefined when permission mode is off: everything is allowed.
+   */
+  can?: (permission: string, divisionId?: string) => boolean;
 }
 
 export interface Answer {
@@ -59,12 +64,12 @@ export function liveUser(org: SandboxOrg, id: string): UserRec {
 }
 
 /** A paged listing of named objects, filtered by `name` (exact, or a prefix where `prefix`), `id` and `divisionId`. */
-export function lookupList<T extends NamedRec, R>(items: (org: SandboxOrg) => T[], render: (org: SandboxOrg, x: T) => R, options: { prefix?: boolean; maxPageSize?: number } = {}): Handler {
+export function lookupList<T extends NamedRec, R>(items: (org: SandboxOrg, ctx: Ctx) => T[], render: (org: SandboxOrg, x: T) => R, options: { prefix?: boolean; maxPageSize?: number } = {}): Handler {
   return (ctx) => {
     const match = nameFilter(ctx.query.get('name'), options.prefix ?? false);
     const ids = new Set(queryList(ctx.query, 'id'));
     const divisionIds = new Set(queryList(ctx.query, 'divisionId'));
-    const found = items(ctx.org).filter((x) => match(x.name) && (ids.size === 0 || ids.has(x.id)) && (divisionIds.size === 0 || divisionIds.has((x as { divisionId?: string }).divisionId ?? '')));
+    const found = items(ctx.org, ctx).filter((x) => match(x.name) && (ids.size === 0 || ids.has(x.id)) && (divisionIds.size === 0 || divisionIds.has((x as { divisionId?: string }).divisionId ?? '')));
     const list = listing(found, paging(ctx.query, options.maxPageSize ?? MAX_LIST), ctx.path, ctx.query, (ctx.query.get('sortOrder') ?? '').toUpperCase() === 'DESC');
     return ok({ ...list, entities: list.entities.map((x) => render(ctx.org, x)) });
   };

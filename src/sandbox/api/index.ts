@@ -22,6 +22,11 @@ const routes: Route[] = [organizationEndpoints, usersEndpoints, authorizationEnd
   .map(([method, template, handler]) => ({ method, template, handler, pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '([^/]+)')}$`) }));
 
 
+/** Every route's method and path template (for checks that each one declares what it requires). */
+export function allRoutes(): { method: string; template: string }[] {
+  return routes.map((r) => ({ method: r.method, template: r.template }));
+}
+
 /** The handler for a request and its path parameters; a 404 or 405 error when there is none. */
 export function findRoute(method: string, path: string): { handler: Handler; params: string[]; template: string } {
   let pathKnown = false;

@@ -5,6 +5,7 @@ import type { NamedRec, UserRec, UserState } from '../org.js';
 import { listing, paging, parseExpand, queryList, rawListing, renderAuthorization, renderQueue, renderUser, renderUserLanguages, renderUserSkills, userJson } from '../render.js';
 import { array, liveUser, MAX_LIST, noContent, object, ok, stamp, str, type Answer, type Ctx, type Endpoint, type Handler } from './http.js';
 import { criterionMatcher, mentionsState, searchPage, type Criterion } from './search.js';
+import { sees } from './permissions.js';
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE_TYPES = new Set(['WORK', 'WORK2', 'WORK3', 'WORK4', 'HOME', 'MOBILE', 'OTHER', 'PRIMARY']);
@@ -32,6 +33,11 @@ function contacts(value: unknown): Models.Contact[] {
 
 // ---- users -----------------------------------------------------------------------------------
 
+/** In permission mode, only the users of divisions where the caller holds `directory:user:view` (users are division-aware objects). */
+function visibleUsers(ctx: Ctx, users: UserRec[]): UserRec[] {
+  return ctx.can === undefined ? users : users.filter((u) => sees(ctx, 'directory:user:view', u.divisionId));
+}
+
 const STATES = new Set(['active', 'inactive', 'deleted', 'any']);
 
 function getUsers(ctx: Ctx): Answer {
@@ -51,6 +57,7 @@ function getUsers(ctx: Ctx): Answer {
   } else {
     users = org.listUsers(state);
   }
+  users = visibleUsers(ctx, users);
   const list = listing(users, page, ctx.path, query, sortOrder === 'DESC');
   // Typed as the SDK's listing; the entities go out as cached JSON text (see userJson).
   const envelope: Models.UserEntityListing = { ...list, entities: [] };
@@ -224,7 +231,7 @@ function postUsersSearch(ctx: Ctx): Answer {
   const byEmail = criteria.find((c) => (c.type ?? '').toUpperCase() === 'EXACT' && !c.group && (c.fields ?? (c.field ? [c.field] : [])).every((f) => f === 'email'));
   const emails = byEmail ? (byEmail.values ?? (byEmail.value !== undefined ? [byEmail.value] : [])).map(String) : undefined;
   const candidates = (emails && org.searchByEmails(emails)) ?? org.searchView();
-  const found = candidates.filter((u) => (withDeleted || u.state !== 'deleted') && matchers.every((m) => m(u)));
+  const found = visibleUsers(ctx, candidates.filter((u) => (withDeleted || u.state !== 'deleted') && matchers.every((m) => m(u))));
   const page = searchPage(found, body);
   const expand = parseExpand(Array.isArray(body.expand) ? (body.expand as string[]) : []);
   const out: Models.UsersSearchResponse = { ...page, types: ['users'], results: page.results.map((u) => renderUser(org, u, expand)) };
