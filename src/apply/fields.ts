@@ -1,5 +1,5 @@
 // Pure field logic for apply: which fields go where, building PATCH bodies, and judging a re-read user after a 409.
-import type { EmployerInfo, FieldChange, FieldName, Named, NewUser, OrgUser, OtherEmail, Phone, UserPatch } from '../model/index.js';
+import type { Change, EmployerInfo, FieldChange, FieldName, Named, NewUser, OrgUser, OtherEmail, Phone, UserPatch } from '../model/index.js';
 
 /** Fields one PATCH /api/v2/users/{id} carries. */
 export const PROFILE_FIELDS: ReadonlySet<FieldName> = new Set<FieldName>([
@@ -90,6 +90,23 @@ function completeAddresses(patch: UserPatch, used: readonly FieldChange[], curre
     const emails = used.find((f) => f.kind === 'otherEmails');
     patch.phones = current ? current.phones : ((emails?.kind === 'otherEmails' ? emails.phones : undefined) ?? []);
   }
+}
+
+/**
+ * How an existing user differs from what a create would have made: the name, and the title, department and
+ * division when the create sets them. None means the user may be one an earlier run of the same plan made.
+ */
+export function createDifferences(change: Change, user: OrgUser): string[] {
+  const body = newUserFrom(change.email, change.name, change.fields);
+  const out: string[] = [];
+  const same = (a: string | undefined, b: string | undefined): boolean => (a ?? '').trim() === (b ?? '').trim();
+  if (!same(user.name, body.name)) out.push(`name ${JSON.stringify(user.name)}, planned ${JSON.stringify(body.name)}`);
+  for (const field of ['title', 'department'] as const) {
+    if (body[field] !== undefined && !same(user[field], body[field])) out.push(`${field} ${JSON.stringify(user[field] ?? null)}, planned ${JSON.stringify(body[field])}`);
+  }
+  const division = change.fields.find((f) => f.kind === 'ref');
+  if (division?.kind === 'ref' && user.divisionId !== undefined && user.divisionId !== division.after.id) out.push(`another division than ${JSON.stringify(division.after.name)}`);
+  return out;
 }
 
 /** Whether building the PATCH needs the user's current lists (list fields are sent whole). */

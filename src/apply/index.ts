@@ -5,7 +5,7 @@ import type {
 } from '../model/index.js';
 import { LIMITS } from './calls.js';
 import {
-  buildPatch, CREATE_FIELDS, describeCurrent, fieldStatus, needsCurrent, newUserFrom, PROFILE_FIELDS, recomputeFields,
+  buildPatch, CREATE_FIELDS, createDifferences, describeCurrent, fieldStatus, needsCurrent, newUserFrom, PROFILE_FIELDS, recomputeFields,
 } from './fields.js';
 import type { ManagerResolver } from './fields.js';
 import { chunk, runPool } from './pool.js';
@@ -31,6 +31,11 @@ export interface ApplyOptions {
   signal?: AbortSignal;
   /** 429s the adapter met, for the report. */
   rateLimited?: () => number;
+  /**
+   * Ids of the users active or inactive in a read of the org made just before apply (a saved plan's re-check).
+   * A change to any other user id is stale (the user was deleted since the plan): a conflict, nothing written.
+   */
+  liveUserIds?: ReadonlySet<string>;
 }
 
 export interface ApplyResult extends ApplyReport {
@@ -155,6 +160,7 @@ class Applier {
   async apply(): Promise<ApplyResult> {
     const started = performance.now();
     const calls0 = this.writer.apiCalls();
+    this.markStale();
     const phases: Array<() => Array<() => Promise<void>>> = [
       () => this.phaseFirst(),
       () => this.phaseUsers(),
@@ -174,12 +180,31 @@ class Applier {
     return this.report(performance.now() - started, this.writer.apiCalls() - calls0);
   }
 
+  /** Users the plan updates or deactivates that the org no longer lists: deleted since the plan. */
+  private markStale(): void {
+    const live = this.options.liveUserIds;
+    if (!live) return;
+    for (const run of this.runs) {
+      const { action } = run.change;
+      if ((action !== 'update' && action !== 'deactivate') || !run.id || live.has(run.id)) continue;
+      this.conflict(run, action, 'the user is no longer in the org (deleted since the plan)');
+    }
+  }
+
+  /** Someone else changed the user itself since the plan (deleted it, or created it): nothing more is written for it. */
+  private conflict(run: Run, operation: string, why: string, error?: unknown): void {
+    run.conflicted = true;
+    run.dead = why;
+    this.record(run, operation, 'conflict', error, `${why}; nothing written for this user. Re-plan.`);
+  }
+
   // ── phases ────────────────────────────────────────────────────────────────
 
   /** Creates, restores and activations: every later step needs the user to exist and be reachable. */
   private phaseFirst(): Array<() => Promise<void>> {
     const tasks: Array<() => Promise<void>> = [];
     for (const run of this.runs) {
+      if (run.dead) continue;
       const { action } = run.change;
       if (action === 'create') {
         tasks.push(() => this.create(run));
@@ -292,6 +317,8 @@ class Applier {
 
   private async create(run: Run): Promise<void> {
     const body = newUserFrom(run.email, run.change.name, run.change.fields);
+    // Set once an attempt of this run may have landed: a user found after that may be the one it made.
+    let mayHaveLanded = false;
     for (let attempt = 0; ; attempt++) {
       try {
         const created = await this.writer.createUser(body);
@@ -305,6 +332,7 @@ class Applier {
           this.kill(run, 'create', error, 'the create failed');
           return;
         }
+        if (isOutcomeUnknown(error)) mayHaveLanded = true;
         // Never create twice: look for the user first (search lags behind writes, so look more than once).
         const search = await this.findByEmail(run.email);
         if (search.error !== undefined) {
@@ -312,7 +340,8 @@ class Applier {
           return;
         }
         if (search.user) {
-          await this.adopt(run, search.user, isExistingUserConflict(error) ? 'a user with this email already existed' : 'the create went through although no answer arrived');
+          const why = mayHaveLanded ? 'the create went through although no answer arrived' : 'a user with this email already existed';
+          await this.adopt(run, search.user, why, mayHaveLanded);
           return;
         }
         if (isExistingUserConflict(error)) {
@@ -346,13 +375,24 @@ class Applier {
     return answered ? {} : { error: lastError };
   }
 
-  /** A create met an existing user: continue as an update (or a restore) of that user. */
-  private async adopt(run: Run, found: OrgUser, why: string): Promise<void> {
+  /**
+   * A create met an existing user. One this run's own create may have made is continued as an update (or a
+   * restore). Any other existed before this run: it is continued only when it holds what the create would have
+   * given it (an earlier, interrupted apply of the same plan made it); a user someone else created is a conflict.
+   */
+  private async adopt(run: Run, found: OrgUser, why: string, ours: boolean): Promise<void> {
+    if (!ours && found.state === 'deleted') {
+      const differences = createDifferences(run.change, found);
+      if (differences.length > 0) {
+        this.conflict(run, 'create', `a deleted user with this email exists, unlike the one planned (${differences.join('; ')})`);
+        return;
+      }
+    }
     run.id = found.id;
     run.version = found.version;
     run.fresh = false;
-    this.record(run, 'create', 'already-done', undefined, `${why}; continuing as an update of that user`);
     if (found.state === 'deleted') {
+      this.record(run, 'create', 'already-done', undefined, `${why}; continuing as an update of that user`);
       // A deleted user is read only through search; bring it back first, then read it like any other.
       const ok = await this.changeState(run, 'active', 'restore', ['deleted']);
       if (!ok) {
@@ -366,6 +406,15 @@ class Applier {
       this.kill(run, 'read user', error, `${why}, and reading it failed`);
       return;
     }
+    if (!ours && found.state !== 'deleted') {
+      const differences = createDifferences(run.change, current);
+      if (differences.length > 0) {
+        run.id = undefined;
+        this.conflict(run, 'create', `a user with this email was created in the org since the plan, not by this plan (${differences.join('; ')})`);
+        return;
+      }
+    }
+    if (found.state !== 'deleted') this.record(run, 'create', 'already-done', undefined, `${why}; continuing as an update of that user`);
     run.version = current.version;
     run.fields = recomputeFields(run.change.fields, current);
     const state = fieldByKind(run.fields, 'text', 'state');
@@ -417,6 +466,10 @@ class Applier {
           this.record(run, operation, 'already-done', undefined, `the user was already ${target}`);
           return true;
         }
+        if (current.state === 'deleted' && !from.includes('deleted')) {
+          this.conflict(run, operation, 'the user was deleted in the org since the plan');
+          return false;
+        }
         if (!from.includes(current.state)) {
           run.conflicted = true;
           this.record(run, operation, 'conflict', undefined, `the user is now ${current.state} (changed since the plan); not overwritten. Re-plan.`);
@@ -454,6 +507,11 @@ class Applier {
   private async reread(run: Run, operation: string, atLeast?: number, viaSearch = false): Promise<OrgUser | undefined> {
     const { user, error } = await this.readUser(run, atLeast, viaSearch);
     if (user) return user;
+    // Still 404 after the lag is waited out, for a user this run did not create: deleted since the plan.
+    if (!run.fresh && isApiError(error) && error.status === 404) {
+      this.gone(run, operation, error);
+      return undefined;
+    }
     this.record(run, operation, 'failed', error, 'the user changed since the plan and could not be re-read');
     return undefined;
   }
@@ -559,7 +617,8 @@ class Applier {
           continue;
         }
         if (!isVersionConflict(error)) {
-          this.record(run, 'patch', 'failed', error);
+          if (await this.deletedSincePlan(run, error)) this.gone(run, 'patch', error);
+          else this.record(run, 'patch', 'failed', error);
           return;
         }
         const current = await this.reread(run, 'patch', version);
@@ -615,12 +674,30 @@ class Applier {
       await this.retrier.run(call, SUB_RESOURCE, subResourceTrouble);
       this.record(run, operation, 'ok', undefined, message);
     } catch (error) {
+      // A 404 is about the user or about the item: only a user that is still there makes a removal "done".
+      if (await this.deletedSincePlan(run, error)) {
+        this.gone(run, operation, error);
+        return;
+      }
       if (removal && isApiError(error) && error.status === 404) {
         this.record(run, operation, 'already-done', undefined, 'already removed');
         return;
       }
       this.record(run, operation, 'failed', error);
     }
+  }
+
+  /** After a 404 for a write to an existing user: true when the user itself is gone (its read answers 404 too, after any lag). */
+  private async deletedSincePlan(run: Run, error: unknown): Promise<boolean> {
+    if (!isApiError(error) || error.status !== 404 || !run.id || run.fresh) return false;
+    const read = await this.readUser(run, undefined, false);
+    return !read.user && isApiError(read.error) && read.error.status === 404;
+  }
+
+  /** The user was deleted in the org since the plan: one conflict for the user, the operations met after it skipped. */
+  private gone(run: Run, operation: string, error: unknown): void {
+    if (run.conflicted) this.record(run, operation, 'skipped', undefined, `skipped: ${run.dead ?? 'the user was deleted in the org since the plan'}`);
+    else this.conflict(run, operation, 'the user was deleted in the org since the plan', error);
   }
 
   // ── batches across users ────────────────────────────────────────────────

@@ -209,7 +209,7 @@ export function registerExport(program: Command): void {
 }
 
 async function runExportCommand(program: Command, flags: ExportFlags): Promise<void> {
-  const globals = program.opts<{ config: string; color?: boolean }>();
+  const globals = program.opts<{ config: string; color?: boolean; allowCustomEnvironment?: boolean }>();
   const c = colorsFor(process.stderr, process.env, globals.color === false);
   const { parseFields } = await import('../export/index.js');
   // Flags are checked before any network call.
@@ -229,7 +229,7 @@ async function runExportCommand(program: Command, flags: ExportFlags): Promise<v
   };
 
   const session = await import('./session.js');
-  const opened = await session.openTarget({ sandbox: flags.sandbox === true, config: globals.config, configRequired: program.getOptionValueSource('config') === 'cli', log });
+  const opened = await session.openTarget({ sandbox: flags.sandbox === true, config: globals.config, configRequired: program.getOptionValueSource('config') === 'cli', allowCustomEnvironment: globals.allowCustomEnvironment === true, log });
   let result: ExportToFolderResult;
   try {
     result = await exportToFolder(opened.connection.reader, { out, options, force: flags.force === true, dryRun: flags.dryRun === true, progress: (m) => log(c.dim(m)) });

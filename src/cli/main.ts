@@ -15,6 +15,7 @@ const program = new Command('provision')
   .version('0.1.0')
   .option('--config <file>', 'the config file', 'provision.yaml')
   .option('--no-color', 'never colour the output')
+  .option('--allow-custom-environment', 'let the credentials go to an http://host:port that is neither a Genesys Cloud region nor loopback (refused when CI is set)')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 

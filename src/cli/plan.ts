@@ -48,7 +48,7 @@ export function registerPlan(program: Command): void {
     .option('--sandbox', 'plan against the local sandbox instead of a Genesys Cloud org')
     .option('--allow-unsafe', 'mark a plan that breaks a safety threshold as approved anyway')
     .action(async (flags: PlanFlags) => {
-      const globals = program.opts<{ config: string; color?: boolean }>();
+      const globals = program.opts<{ config: string; color?: boolean; allowCustomEnvironment?: boolean }>();
       const { makePlan } = await import('./session.js');
       const { renderPlan } = await import('../render/index.js');
       const planned = await makePlan({
@@ -57,6 +57,7 @@ export function registerPlan(program: Command): void {
         configRequired: program.getOptionValueSource('config') === 'cli',
         allowUnsafe: flags.allowUnsafe === true,
         noColor: globals.color === false,
+        allowCustomEnvironment: globals.allowCustomEnvironment === true,
         log,
       });
       const { plan } = planned;
