@@ -9,7 +9,18 @@ export class FaultSpecError extends Error {
   }
 }
 
-const KINDS: FaultKind[] = ['5xx', '429', 'latency', 'drop', 'timeout', 'drop-after-commit', 'timeout-after-commit', 'revoke', 'editor'];
+const KINDS: FaultKind[] = ['5xx', '429', 'latency', 'drop', 'timeout', 'drop-after-commit', 'timeout-after-commit', 'revoke', 'editor', 'drop-expand'];
+
+/**
+ * Where `drop-expand` applies when its rule names no route: the user reads that take `expand`
+ * (UsersApi getUsers, getUser, postUsersSearch). Their SDK docs: expand values "are resolved with a
+ * best effort approach and not guaranteed to be returned" (build/docs/UsersApi.md).
+ */
+const EXPAND_ROUTES: RoutePattern[] = [
+  { method: 'GET', path: '/api/v2/users' },
+  { method: 'GET', path: '/api/v2/users/{id}' },
+  { method: 'POST', path: '/api/v2/users/search' },
+];
 const BODIES: FaultBody[] = ['json', 'html', 'empty'];
 
 function parseDuration(text: string, item: string): number {
@@ -34,7 +45,8 @@ function parseRoute(text: string, item: string): RoutePattern {
  * Parses `kind[/variant]:args[@METHOD /path]`, comma-separated. Kinds and their arguments:
  * `5xx:P` (`5xx/html:P`, `503:P`, `503/empty:P`), `429:P[:DURATION]`, `latency:A-Bms[:P]`,
  * `drop:P`, `timeout:P[:DURATION]`, `drop-after-commit:P`, `timeout-after-commit:P[:DURATION]`,
- * `revoke:P`, `editor:P`.
+ * `revoke:P`, `editor:P`, `drop-expand:P` (a user listing, read or search answers without some of
+ * the expansions it asked for).
  */
 export function parseFaults(spec: string): FaultRule[] {
   const rules: FaultRule[] = [];
@@ -68,7 +80,7 @@ export function parseFaults(spec: string): FaultRule[] {
         rule.durationMs = parseDuration(args[1], item);
       }
     } else {
-      throw new FaultSpecError(`"${item}": unknown fault "${kindName}" (known: 5xx, 500-599, 429, latency, drop, timeout, drop-after-commit, timeout-after-commit, revoke, editor)`);
+      throw new FaultSpecError(`"${item}": unknown fault "${kindName}" (known: 5xx, 500-599, 429, latency, drop, timeout, drop-after-commit, timeout-after-commit, revoke, editor, drop-expand)`);
     }
     if (route) rule.route = route;
     rules.push(rule);
@@ -90,6 +102,18 @@ export function routeMatches(route: RoutePattern, method: string, path: string):
     if (w !== g) return false;
   }
   return want.length === got.length;
+}
+
+/**
+ * The expansions a `drop-expand` answer keeps: each requested one is dropped with even odds, and at
+ * least one is always dropped (drawn from the engine's seeded dice).
+ */
+export function keptExpansions(requested: ReadonlySet<string>, roll: () => number): Set<string> {
+  const asked = [...requested].sort();
+  if (asked.length === 0) return new Set();
+  const kept = new Set(asked.filter(() => roll() >= 0.5));
+  if (kept.size === asked.length) kept.delete(asked[Math.floor(roll() * asked.length)] as string);
+  return kept;
 }
 
 export interface Decision {
@@ -143,6 +167,7 @@ export class FaultEngine {
     let main: Decision | undefined;
     for (const rule of this.rules) {
       if (rule.route ? !routeMatches(rule.route, method, path) : !api) continue;
+      if (!rule.route && rule.kind === 'drop-expand' && !EXPAND_ROUTES.some((r) => routeMatches(r, method, path))) continue;
       if (rule.kind === '429') {
         const until = this.storms.get(rule);
         if (until !== undefined && until > this.now()) {

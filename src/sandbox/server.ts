@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { HttpError } from './errors.js';
 import { FaultEngine, parseFaults } from './faults.js';
-import type { Decision } from './faults.js';
+import { keptExpansions, type Decision } from './faults.js';
 import { orgFromSeed } from './org.js';
 import type { SandboxOrg } from './org.js';
 import { DEFAULT_CLIENT, RateLimit, TokenStore, type SandboxClient, type Token } from './oauth.js';
@@ -170,7 +170,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSa
           throw new HttpError(400, 'bad.request', 'The request body is not valid JSON.');
         }
       }
-      const answer = handler({ org, method, path: url.pathname, params, query: url.searchParams, body });
+      const served = main?.kind === 'drop-expand' ? (requested: Set<string>) => keptExpansions(requested, () => faults.roll()) : undefined;
+      const answer = handler({ org, method, path: url.pathname, params, query: url.searchParams, body, served });
       if (main?.kind === 'drop-after-commit') {
         res.socket?.destroy();
         return finish(0);

@@ -92,7 +92,8 @@ export type FaultKind =
   | 'drop-after-commit'
   | 'timeout-after-commit'
   | 'revoke'
-  | 'editor';
+  | 'editor'
+  | 'drop-expand';
 
 export type FaultBody = 'json' | 'html' | 'empty';
 

@@ -2,9 +2,9 @@
 import type { Models } from 'purecloud-platform-client-v2';
 import { invalidValue, nameConflict, notFound, tooMany } from '../errors.js';
 import { freshId } from '../ids.js';
-import type { DivisionRec, GrantRec, SandboxOrg } from '../org.js';
+import type { DivisionRec, GrantRec, RoleRec, SandboxOrg } from '../org.js';
 import { listing, paging, renderDivision, renderRole } from '../render.js';
-import { array, liveUser, lookupGet, lookupList, namedBody, noContent, object, ok, stamp, type Answer, type Ctx, type Endpoint, type Handler } from './http.js';
+import { array, liveUser, lookupGet, lookupList, MAX_SMALL_LIST, namedBody, noContent, object, ok, stamp, type Answer, type Ctx, type Endpoint, type Handler } from './http.js';
 
 function grantsBody(ctx: Ctx): GrantRec[] {
   const { org } = ctx;
@@ -136,18 +136,26 @@ function postRole(ctx: Ctx): Answer {
   return ok(renderRole(org, role) satisfies Models.DomainOrganizationRole);
 }
 
+const rolesWithCount = lookupList((org) => org.roles.sorted(), (org, r: RoleRec) => renderRole(org, r), { maxPageSize: MAX_SMALL_LIST });
+const rolesWithoutCount = lookupList((org) => org.roles.sorted(), (org, r: RoleRec) => renderRole(org, r, false), { maxPageSize: MAX_SMALL_LIST });
+
+/** The roles listing; `userCount=false` (as Terraform reads it) leaves out each role's user count, which costs a scan of every user. */
+function listRoles(ctx: Ctx): Answer {
+  return (ctx.query.get('userCount') === 'false' ? rolesWithoutCount : rolesWithCount)(ctx);
+}
+
 export const authorizationEndpoints: Endpoint[] = [
   ['GET', '/api/v2/authorization/subjects/{id}', getSubject],
   ['POST', '/api/v2/authorization/subjects/{id}/bulkreplace', subjectGrants('replace')],
   ['POST', '/api/v2/authorization/subjects/{id}/bulkadd', subjectGrants('add')],
   ['POST', '/api/v2/authorization/subjects/{id}/bulkremove', subjectGrants('remove')],
-  ['GET', '/api/v2/authorization/divisions', lookupList((org) => org.divisions.sorted(), renderDivision)],
+  ['GET', '/api/v2/authorization/divisions', lookupList((org) => org.divisions.sorted(), renderDivision, { maxPageSize: MAX_SMALL_LIST })],
   ['GET', '/api/v2/authorization/divisions/home', (ctx) => ok(renderDivision(ctx.org, ctx.org.homeDivision()) satisfies Models.AuthzDivision)],
   ['GET', '/api/v2/authorization/divisions/{id}', lookupGet((org, id) => org.divisions.get(id), renderDivision, 'division')],
   ['POST', '/api/v2/authorization/divisions', postDivision],
   ['POST', '/api/v2/authorization/divisions/{id}/objects/{type}', moveObjects],
   ['GET', '/api/v2/authorization/divisions/{id}/grants', divisionGrants],
-  ['GET', '/api/v2/authorization/roles', lookupList((org) => org.roles.sorted(), renderRole)],
+  ['GET', '/api/v2/authorization/roles', listRoles],
   ['GET', '/api/v2/authorization/roles/{id}', lookupGet((org, id) => org.roles.get(id), renderRole, 'role')],
   ['POST', '/api/v2/authorization/roles', postRole],
 ];
