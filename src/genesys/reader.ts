@@ -8,10 +8,21 @@ import { callScope } from './http.js';
 import { EXPAND, normalizeEmail, orgUserOf } from './normalize.js';
 import { allPages, limiter } from './paging.js';
 
-/** Largest page sizes the endpoints accept. */
+/**
+ * Page sizes per listing: the largest each accepts. The SDK docs give no maximum but for queue members
+ * ("Max value is 100"); Genesys's Terraform provider reads users, skills, queues and groups 500 a page
+ * and languages, roles, divisions and locations 100 a page (its `*_proxy.go` files), and the sandbox
+ * holds each listing to that.
+ */
 export const PAGE_SIZE = {
   users: 500,
-  lookups: 500,
+  skills: 500,
+  queues: 500,
+  groups: 500,
+  languages: 100,
+  roles: 100,
+  divisions: 100,
+  locations: 100,
   queueMembers: 100,
   search: 100,
   divisionGrants: 100,
@@ -52,18 +63,18 @@ export class GenesysReader implements OrgReader {
   private async read(request: ReadRequest, progress: (message: string) => void): Promise<OrgState> {
     const run = limiter(READ_CONCURRENCY);
     const { apis } = this;
-    const size = PAGE_SIZE.lookups;
 
     const orgPromise = run(() => this.guard('read the organization', () => apis.organization.getOrganizationsMe()));
     const lookup = <T extends { id?: string; name?: string }>(what: string, fetch: (pageNumber: number) => Promise<{ entities?: T[]; pageCount?: number; total?: number }>) =>
       allPages((n) => this.guard(`list ${what}`, () => fetch(n)), run);
-    const skillsP = lookup('skills', (pageNumber) => apis.routing.getRoutingSkills({ pageSize: size, pageNumber }));
-    const languagesP = lookup('languages', (pageNumber) => apis.routing.getRoutingLanguages({ pageSize: size, pageNumber }));
-    const queuesP = lookup('queues', (pageNumber) => apis.routing.getRoutingQueues({ pageSize: size, pageNumber }));
-    const groupsP = lookup('groups', (pageNumber) => apis.groups.getGroups({ pageSize: size, pageNumber }));
-    const rolesP = lookup('roles', (pageNumber) => apis.authorization.getAuthorizationRoles({ pageSize: size, pageNumber }));
-    const divisionsP = lookup('divisions', (pageNumber) => apis.authorization.getAuthorizationDivisions({ pageSize: size, pageNumber }));
-    const locationsP = lookup('locations', (pageNumber) => apis.locations.getLocations({ pageSize: size, pageNumber }));
+    const skillsP = lookup('skills', (pageNumber) => apis.routing.getRoutingSkills({ pageSize: PAGE_SIZE.skills, pageNumber }));
+    const languagesP = lookup('languages', (pageNumber) => apis.routing.getRoutingLanguages({ pageSize: PAGE_SIZE.languages, pageNumber }));
+    const queuesP = lookup('queues', (pageNumber) => apis.routing.getRoutingQueues({ pageSize: PAGE_SIZE.queues, pageNumber }));
+    const groupsP = lookup('groups', (pageNumber) => apis.groups.getGroups({ pageSize: PAGE_SIZE.groups, pageNumber }));
+    // Without userCount, which Genesys computes per role by scanning its users (Terraform reads roles so).
+    const rolesP = lookup('roles', (pageNumber) => apis.authorization.getAuthorizationRoles({ pageSize: PAGE_SIZE.roles, pageNumber, userCount: false }));
+    const divisionsP = lookup('divisions', (pageNumber) => apis.authorization.getAuthorizationDivisions({ pageSize: PAGE_SIZE.divisions, pageNumber }));
+    const locationsP = lookup('locations', (pageNumber) => apis.locations.getLocations({ pageSize: PAGE_SIZE.locations, pageNumber }));
 
     // Users: active and inactive listed apart, because `state=any` also walks every deleted user
     // the org ever had (deleted users stay forever); deleted ones are searched for by email below.
