@@ -60,7 +60,8 @@ function getSubject(ctx: Ctx): Answer {
 // ---- divisions -------------------------------------------------------------------------------
 
 /** Each org's last division grant listing, at one revision: its pages are read one after the other. */
-const grantsCache = new WeakMap<SandboxOrg, { revision: number; divisionId: string; grants: Models.AuthzGrant[] }>();
+/** Each division's grants at one org revision: a reader pages through every division at once. */
+const grantsCache = new WeakMap<SandboxOrg, { revision: number; byDivision: Map<string, Models.AuthzGrant[]> }>();
 
 /** Every grant made in one division, users sorted by id; grants in all divisions (`*`) appear in every listing. */
 function divisionGrants(ctx: Ctx): Answer {
@@ -68,9 +69,10 @@ function divisionGrants(ctx: Ctx): Answer {
   const divisionId = ctx.params[0] as string;
   const division = org.divisions.get(divisionId);
   if (!division) throw notFound('division', divisionId);
-  const last = grantsCache.get(org);
-  const found = last?.revision === org.revision && last.divisionId === divisionId ? last.grants : divisionGrantList(org, division);
-  grantsCache.set(org, { revision: org.revision, divisionId, grants: found });
+  let cached = grantsCache.get(org);
+  if (cached?.revision !== org.revision) grantsCache.set(org, (cached = { revision: org.revision, byDivision: new Map() }));
+  const found = cached.byDivision.get(divisionId) ?? divisionGrantList(org, division);
+  cached.byDivision.set(divisionId, found);
   const list = listing(found, paging(ctx.query, 100), ctx.path, ctx.query);
   const body: Models.AuthzDivisionGrantEntityListing = { entities: list.entities, pageSize: list.pageSize, pageNumber: list.pageNumber, total: list.total, pageCount: list.pageCount };
   return ok(body);

@@ -1,7 +1,8 @@
 // UsersApi: users (list, read, create, update, soft delete, search) and their routing skills, languages, roles and queues.
 import type { Models } from 'purecloud-platform-client-v2';
 import { HttpError, invalidValue, notFound, tooMany, versionConflict } from '../errors.js';
-import type { NamedRec, UserRec, UserState } from '../org.js';
+import { compareUsers } from '../org.js';
+import type { NamedRec, SandboxOrg, UserRec, UserState } from '../org.js';
 import { listing, paging, parseExpand, queryList, rawListing, renderAuthorization, renderQueue, renderUser, renderUserLanguages, renderUserSkills, userJson } from '../render.js';
 import { array, liveUser, MAX_LIST, noContent, object, ok, servedExpansions, stamp, str, type Answer, type Ctx, type Endpoint, type Handler } from './http.js';
 import { criterionMatcher, mentionsState, searchPage, type Criterion } from './search.js';
@@ -66,8 +67,11 @@ function getUsers(ctx: Ctx): Answer {
   let users: UserRec[];
   if (ids.length > 0) {
     if (ids.length > 100) throw tooMany('id', 100);
-    const wanted = new Set(ids);
-    users = org.listUsers(state).filter((u) => wanted.has(u.id));
+    // Looked up one by one (not a scan of every user), in the listing's order.
+    users = [...new Set(ids)]
+      .map((id) => org.getUser(id))
+      .filter((u): u is UserRec => u !== undefined && (state === 'any' || u.state === state))
+      .sort(compareUsers);
   } else {
     checkListingWindow(state, page);
     users = org.listUsers(state);
@@ -234,6 +238,21 @@ const SEARCH_FIELDS: Record<string, (u: UserRec) => string[]> = {
   'addresses.address': (u) => u.addresses.map((a) => a.address ?? '').filter((a) => a !== ''),
 };
 
+/** The last few searches' matches, reused by the following pages of the same query while the org is unchanged. */
+const recentSearches = new WeakMap<SandboxOrg, Array<{ key: string; found: UserRec[] }>>();
+
+function searchMatches(org: SandboxOrg, candidates: UserRec[], criteria: Criterion[], match: () => UserRec[]): UserRec[] {
+  // Only a search of the whole, settled index is reused: one waiting out a search lag depends on the clock.
+  if (candidates !== org.listUsers('any')) return match();
+  const key = `${org.revision}|${JSON.stringify(criteria)}`;
+  const recent = recentSearches.get(org) ?? [];
+  const hit = recent.find((r) => r.key === key);
+  if (hit) return hit.found;
+  const found = match();
+  recentSearches.set(org, [{ key, found }, ...recent.filter((r) => r.key.startsWith(`${org.revision}|`)).slice(0, 7)]);
+  return found;
+}
+
 /**
  * The expands `/users/search` takes: the developer docs' "Resource search" page lists these alone
  * for users (skills, languages, groups, locations and the rest are refused here, as a strict API would).
@@ -251,7 +270,7 @@ function postUsersSearch(ctx: Ctx): Answer {
   const byEmail = criteria.find((c) => (c.type ?? '').toUpperCase() === 'EXACT' && !c.group && (c.fields ?? (c.field ? [c.field] : [])).every((f) => f === 'email'));
   const emails = byEmail ? (byEmail.values ?? (byEmail.value !== undefined ? [byEmail.value] : [])).map(String) : undefined;
   const candidates = (emails && org.searchByEmails(emails)) ?? org.searchView();
-  const found = candidates.filter((u) => (withDeleted || u.state !== 'deleted') && matchers.every((m) => m(u)));
+  const found = searchMatches(org, candidates, criteria, () => candidates.filter((u) => (withDeleted || u.state !== 'deleted') && matchers.every((m) => m(u))));
   const requested = parseExpand(Array.isArray(body.expand) ? (body.expand as string[]) : []);
   const refused = [...requested].filter((e) => !SEARCH_EXPANDS.has(e));
   if (refused.length > 0) throw invalidValue('expand', `Invalid expand value(s) for a user search: ${refused.join(', ')}. Valid values: ${[...SEARCH_EXPANDS].join(', ')}.`);
