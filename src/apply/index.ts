@@ -413,10 +413,15 @@ class Applier {
       run.current = current;
       return current;
     } catch (error) {
-      // Deleted users are hidden from a plain read: search finds them.
+      // Deleted users are hidden from a plain read: read as deleted (as Terraform takes a deleted user's version).
       if (isApiError(error) && error.status === 404) {
-        const search = await this.findByEmail(run.email, 1);
-        if (search.user?.id === run.id) return search.user;
+        try {
+          const gone = await this.idempotent(() => this.writer.getUser(run.id as string, 'deleted'));
+          run.current = gone;
+          return gone;
+        } catch {
+          // Neither live nor deleted: reported below as the read that failed.
+        }
       }
       this.record(run, operation, 'failed', error, 'the user changed since the plan and could not be re-read');
       return undefined;
@@ -450,7 +455,8 @@ class Applier {
         const manager = fieldByKind(fields, 'manager');
         const managerRun = manager?.after ? this.byEmail.get(manager.after.email) : undefined;
         for (const skip of built.skipped) {
-          this.record(run, 'patch manager', 'skipped', undefined, managerRun?.dead ? `${skip.reason}: ${managerRun.dead}` : skip.reason);
+          if (skip.field !== 'manager') this.record(run, `patch ${skip.field}`, 'skipped', undefined, skip.reason);
+          else this.record(run, 'patch manager', 'skipped', undefined, managerRun?.dead ? `${skip.reason}: ${managerRun.dead}` : skip.reason);
         }
       }
       if (built.fields.length === 0) return;
