@@ -43,7 +43,7 @@ export async function bench(): Promise<void> {
     const ms = performance.now() - started;
     console.log(`read without role grants: ${Math.round(ms)} ms, ${state.apiCalls} API calls, ${state.users.length.toLocaleString('en-US')} users (target < 5000 ms)`);
     console.log(
-      `  minimum = 1 org + ${lookups} look-ups (1 page each at ${PAGE_SIZE.lookups}) + ceil(${active} active / ${PAGE_SIZE.users}) + ceil(${inactive} inactive / ${PAGE_SIZE.users})` +
+      `  minimum = 1 org + ${lookups} look-ups (1 page each) + ceil(${active} active / ${PAGE_SIZE.users}) + ceil(${inactive} inactive / ${PAGE_SIZE.users})` +
         ` + ceil(${deleted} declared-but-deleted / ${SEARCH_BATCH} per search) + Σ ceil(direct members / ${PAGE_SIZE.queueMembers}) + ceil(members through groups / ${PAGE_SIZE.queueMembers}) over ${QUEUES} queues (${queuePages}) = ${minimum}`,
     );
     console.log(`  calls / minimum = ${(state.apiCalls / minimum).toFixed(2)}`);

@@ -1,5 +1,10 @@
 // Pure field logic for apply: which fields go where, building PATCH bodies, and judging a re-read user after a 409.
-import type { Change, EmployerInfo, FieldChange, FieldName, Named, NewUser, OrgUser, OtherEmail, Phone, UserPatch } from '../model/index.js';
+import type { Change, EmployerInfo, ExpandedField, FieldChange, FieldName, Named, NewUser, OrgUser, OtherEmail, Phone, UserPatch } from '../model/index.js';
+
+/** Whether a read left this field out (Genesys resolves expansions "best effort"): its value is not known. */
+function unknownIn(current: OrgUser | undefined, field: ExpandedField): boolean {
+  return current?.unknown?.includes(field) ?? false;
+}
 
 /** Fields one PATCH /api/v2/users/{id} carries. */
 export const PROFILE_FIELDS: ReadonlySet<FieldName> = new Set<FieldName>([
@@ -165,6 +170,11 @@ export function buildPatch(fields: readonly FieldChange[], manager: ManagerResol
       case 'strings':
       case 'set': {
         if (f.field !== 'profileSkills' && f.field !== 'certifications' && f.field !== 'locations') continue;
+        // The list is sent whole, merged into the current one: without it, sending would drop what is there.
+        if (unknownIn(current, f.field)) {
+          skipped.push({ field: f.field, reason: `the user's current ${f.field} could not be read (Genesys left them out of the read); not sent, so none is lost. Apply again` });
+          continue;
+        }
         const { add, remove } = addRemoveIds(f);
         const merged = mergedList(listOf(current, f.field), add, remove);
         if (f.field === 'locations') {
@@ -186,6 +196,8 @@ export function buildPatch(fields: readonly FieldChange[], manager: ManagerResol
 
 /** Judges one field of a freshly read user against the plan's before and after. */
 export function fieldStatus(f: FieldChange, current: OrgUser, manager: ManagerResolver): FieldStatus {
+  // A value the re-read left out cannot be judged: never overwrite what may be someone else's change.
+  if ((f.field === 'employerInfo' || f.field === 'locations' || f.field === 'profileSkills' || f.field === 'certifications') && unknownIn(current, f.field)) return 'conflict';
   switch (f.kind) {
     case 'text': {
       const now = f.field === 'state' ? current.state : text(current[f.field as TextField]);
@@ -237,6 +249,7 @@ export function fieldStatus(f: FieldChange, current: OrgUser, manager: ManagerRe
 
 /** Describes a field's current value for a conflict message. */
 export function describeCurrent(f: FieldChange, current: OrgUser): string {
+  if ((f.field === 'employerInfo' || f.field === 'locations' || f.field === 'profileSkills' || f.field === 'certifications') && unknownIn(current, f.field)) return 'unknown (Genesys left it out of the read)';
   switch (f.field) {
     case 'name':
     case 'title':

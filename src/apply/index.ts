@@ -603,7 +603,8 @@ class Applier {
         const manager = fieldByKind(fields, 'manager');
         const managerRun = manager?.after ? this.byEmail.get(manager.after.email) : undefined;
         for (const skip of built.skipped) {
-          this.record(run, 'patch manager', 'skipped', undefined, managerRun?.dead ? `${skip.reason}: ${managerRun.dead}` : skip.reason);
+          if (skip.field !== 'manager') this.record(run, `patch ${skip.field}`, 'skipped', undefined, skip.reason);
+          else this.record(run, 'patch manager', 'skipped', undefined, managerRun?.dead ? `${skip.reason}: ${managerRun.dead}` : skip.reason);
         }
       }
       if (built.fields.length === 0) return;

@@ -65,7 +65,7 @@ export async function exportToFolder(reader: OrgReader, run: ExportToFolderOptio
     return (rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? absolute : rel).split(path.sep).join('/');
   };
 
-  const org = await reader.readOrg(exportReadRequest(run.options.fields), run.progress);
+  const org = await reader.readOrg(exportReadRequest(run.options.fields, run.options.state), run.progress);
   const result = exportOrg(org, run.options);
   if (result.users === 0) {
     throw new ProvisionError('no-users-selected', 'No user of the org matches the export\'s filters; nothing was written.', {

@@ -1,7 +1,7 @@
 // Org users to ExportUsers: ids become names, lists are sorted, and whatever cannot be said is left out with a note.
 import { parsePhone } from '../desired/normalise.js';
 import type { PhoneCache } from '../desired/normalise.js';
-import type { EmployerInfo, Issue, Named, OrgState, OrgUser, OtherEmail, Phone, PhoneType, RoleGrant } from '../model/index.js';
+import type { EmployerInfo, ExpandedField, Issue, Named, OrgState, OrgUser, OtherEmail, Phone, PhoneType, RoleGrant } from '../model/index.js';
 import type { ExportField, ExportNote, ExportUser, Level } from './types.js';
 
 /** Code-unit order: the same on every machine whatever its locale (as the planner sorts). */
@@ -253,6 +253,13 @@ function manager(context: ConvertContext, managerId: string, notes: ExportNote[]
   return found.email;
 }
 
+/** A field Genesys left out of every read of this user: not written (left unmanaged), with a note. */
+function unknown(user: OrgUser, field: ExpandedField, notes: ExportNote[]): boolean {
+  if (!user.unknown?.includes(field)) return false;
+  note(notes, field, `Genesys did not return the user's ${field} (expansions are resolved "with a best effort approach")`);
+  return true;
+}
+
 /** One org user as the users/ files say them. */
 export function convertUser(context: ConvertContext, user: OrgUser): ExportUser {
   const { fields, names } = context;
@@ -278,20 +285,20 @@ export function convertUser(context: ConvertContext, user: OrgUser): ExportUser 
   if (has('state') && user.state === 'inactive') out.state = 'inactive';
   if (has('phones')) out.phones = phones(user.phones, notes, context.phoneCache);
   if (has('otherEmails')) out.otherEmails = otherEmails(user, notes);
-  if (has('roles')) out.roles = roles(context, user, notes);
-  if (has('skills')) out.skills = levels(context, 'skills', user.skills, notes);
-  if (has('languages')) out.languages = levels(context, 'languages', user.languages, notes);
+  if (has('roles') && !unknown(user, 'roles', notes)) out.roles = roles(context, user, notes);
+  if (has('skills') && !unknown(user, 'skills', notes)) out.skills = levels(context, 'skills', user.skills, notes);
+  if (has('languages') && !unknown(user, 'languages', notes)) out.languages = levels(context, 'languages', user.languages, notes);
   if (has('queues') && context.queuesOf) out.queues = idsToNames(context, 'queues', context.queuesOf.get(user.id) ?? [], notes);
-  if (has('groups')) out.groups = idsToNames(context, 'groups', user.groupIds ?? [], notes);
-  if (has('locations')) out.locations = idsToNames(context, 'locations', user.locationIds ?? [], notes);
+  if (has('groups') && !unknown(user, 'groups', notes)) out.groups = idsToNames(context, 'groups', user.groupIds ?? [], notes);
+  if (has('locations') && !unknown(user, 'locations', notes)) out.locations = idsToNames(context, 'locations', user.locationIds ?? [], notes);
   if (has('acdAutoAnswer') && user.acdAutoAnswer === true) out.acdAutoAnswer = true;
   for (const field of ['profileSkills', 'certifications'] as const) {
-    if (!has(field)) continue;
+    if (!has(field) || unknown(user, field, notes)) continue;
     const unique = sortedUnique(user[field] ?? []);
     if ('clash' in unique) note(notes, field, `${unique.clash} differ only by case`);
     else if (unique.items.length > 0) out[field] = unique.items;
   }
-  if (has('employerInfo')) out.employerInfo = employerInfo(user.employerInfo, notes);
+  if (has('employerInfo') && !unknown(user, 'employerInfo', notes)) out.employerInfo = employerInfo(user.employerInfo, notes);
 
   const others = (context.shared.get(user.email) ?? []).filter((u) => u.id !== user.id);
   if (others.length > 0) {

@@ -3,7 +3,7 @@ import type platformClient from 'purecloud-platform-client-v2';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { CountryCode } from 'libphonenumber-js';
 import type { EmployerInfo, OtherEmail, Phone, PhoneType } from '../model/desired.js';
-import type { OrgUser } from '../model/org.js';
+import type { ExpandedField, OrgUser } from '../model/org.js';
 import type { NewUser, UserPatch } from '../model/apply.js';
 
 type SdkUser = platformClient.Models.User;
@@ -156,31 +156,26 @@ function userState(state: string | undefined): OrgUser['state'] {
   return state === 'inactive' || state === 'deleted' ? state : 'active';
 }
 
-/** Which parts of the user the read asked for (expand), so that absent lists mean "none" only when read. */
-export interface Expanded {
-  skills: boolean;
-  languages: boolean;
-  groups: boolean;
-  locations: boolean;
-  profileSkills: boolean;
-  certifications: boolean;
-  employerInfo: boolean;
-}
-
-export const ALL_EXPANDED: Expanded = {
-  skills: true,
-  languages: true,
-  groups: true,
-  locations: true,
-  profileSkills: true,
-  certifications: true,
-  employerInfo: true,
-};
-
+/** What the reads ask Genesys to expand: every field users/ manages that the plain user lacks. */
 export const EXPAND = ['skills', 'languages', 'groups', 'locations', 'authorization', 'profileSkills', 'certifications', 'employerInfo'];
 
-/** An SDK user as OrgUser (role grants are filled in separately). */
-export function orgUserOf(user: SdkUser, expanded: Expanded = ALL_EXPANDED): OrgUser {
+/** The expand value that carries each expanded field. */
+export const EXPAND_OF: Record<ExpandedField, string> = {
+  skills: 'skills',
+  languages: 'languages',
+  groups: 'groups',
+  locations: 'locations',
+  profileSkills: 'profileSkills',
+  certifications: 'certifications',
+  employerInfo: 'employerInfo',
+  roles: 'authorization',
+};
+
+/**
+ * An SDK user as OrgUser (role grants are filled in separately). Expand is best effort at Genesys:
+ * a list it left out is unknown (listed in `unknown`), never empty; an empty list means none.
+ */
+export function orgUserOf(user: SdkUser): OrgUser {
   const out: OrgUser = {
     id: user.id ?? '',
     version: user.version,
@@ -190,33 +185,104 @@ export function orgUserOf(user: SdkUser, expanded: Expanded = ALL_EXPANDED): Org
     phones: (user.addresses ?? []).map((c) => phoneFromContact(c)).filter((p): p is Phone => p !== undefined),
     otherEmails: (user.addresses ?? []).map(otherEmailFromContact).filter((e): e is OtherEmail => e !== undefined),
   };
+  const unknown: ExpandedField[] = [];
   if (user.title) out.title = user.title;
   if (user.department) out.department = user.department;
   if (user.division?.id) out.divisionId = user.division.id;
   if (user.manager?.id) out.managerId = user.manager.id;
-  if (expanded.skills) out.skills = levels(user.skills);
-  if (expanded.languages) out.languages = levels(user.languages);
-  if (expanded.groups) out.groupIds = (user.groups ?? []).map((g) => g.id ?? '').filter(Boolean);
-  if (expanded.locations) {
-    out.locationIds = (user.locations ?? []).map((l) => l.locationDefinition?.id ?? l.id ?? '').filter(Boolean);
+  if (user.skills) out.skills = levels(user.skills);
+  else unknown.push('skills');
+  if (user.languages) out.languages = levels(user.languages);
+  else unknown.push('languages');
+  if (user.groups) out.groupIds = user.groups.map((g) => g.id ?? '').filter(Boolean);
+  else unknown.push('groups');
+  if (user.locations) {
+    out.locationIds = user.locations.map((l) => l.locationDefinition?.id ?? l.id ?? '').filter(Boolean);
     const notes = locationNotesOf(user.locations);
     if (notes) out.locationNotes = notes;
-  }
+  } else unknown.push('locations');
   if (user.acdAutoAnswer !== undefined) out.acdAutoAnswer = user.acdAutoAnswer;
-  if (expanded.profileSkills) out.profileSkills = [...(user.profileSkills ?? [])];
-  if (expanded.certifications) out.certifications = [...(user.certifications ?? [])];
-  if (expanded.employerInfo) {
+  if (user.profileSkills) out.profileSkills = [...user.profileSkills];
+  else unknown.push('profileSkills');
+  if (user.certifications) out.certifications = [...user.certifications];
+  else unknown.push('certifications');
+  if (user.employerInfo) {
     const info = employerInfoOf(user.employerInfo);
     if (info) out.employerInfo = info;
-  }
+  } else unknown.push('employerInfo');
   const roles = user.authorization?.roles;
   if (roles) out.roleIds = roles.map((r) => r.id ?? '').filter(Boolean);
+  else unknown.push('roles');
+  if (unknown.length > 0) out.unknown = unknown;
   if (out.state === 'deleted') {
     // Genesys has no deletion date on the user; the last modification is the closest it tells.
     const deleted = (user as { dateModified?: string }).dateModified;
     if (deleted) out.dateDeleted = deleted;
   }
   return out;
+}
+
+/** Whether the user's value of `field` is unknown (Genesys did not send it). */
+export function isUnknown(user: OrgUser, field: ExpandedField): boolean {
+  return user.unknown?.includes(field) ?? false;
+}
+
+/** Copies the fields `from` knows and `into` does not, and forgets them as unknown. */
+export function fillUnknown(into: OrgUser, from: OrgUser): void {
+  if (!into.unknown) return;
+  const still: ExpandedField[] = [];
+  for (const field of into.unknown) {
+    if (isUnknown(from, field)) {
+      still.push(field);
+      continue;
+    }
+    setField(into, field, from);
+  }
+  if (still.length > 0) into.unknown = still;
+  else delete into.unknown;
+}
+
+function setField(into: OrgUser, field: ExpandedField, from: OrgUser): void {
+  switch (field) {
+    case 'skills':
+      into.skills = from.skills ?? {};
+      break;
+    case 'languages':
+      into.languages = from.languages ?? {};
+      break;
+    case 'groups':
+      into.groupIds = from.groupIds ?? [];
+      break;
+    case 'locations':
+      into.locationIds = from.locationIds ?? [];
+      break;
+    case 'profileSkills':
+      into.profileSkills = from.profileSkills ?? [];
+      break;
+    case 'certifications':
+      into.certifications = from.certifications ?? [];
+      break;
+    case 'employerInfo':
+      if (from.employerInfo) into.employerInfo = from.employerInfo;
+      else delete into.employerInfo;
+      break;
+    case 'roles':
+      into.roleIds = from.roleIds ?? [];
+      break;
+  }
+}
+
+/** Marks `field` known (its value set by the caller). */
+export function markKnown(user: OrgUser, field: ExpandedField): void {
+  if (!user.unknown) return;
+  const still = user.unknown.filter((f) => f !== field);
+  if (still.length > 0) user.unknown = still;
+  else delete user.unknown;
+}
+
+/** Skill or language levels from a dedicated listing (`GET /users/{id}/routingskills`, `…/routinglanguages`). */
+export function levelsOf(entries: Array<{ id?: string; proficiency?: number }>): Record<string, number> {
+  return levels(entries);
 }
 
 /** The PATCH body for a UserPatch. Clearing a text field or the manager is an empty string at Genesys. */

@@ -65,7 +65,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   {
     method: 'GET',
     path: '/api/v2/users',
-    purpose: 'read every active and inactive user with their expanded fields',
+    purpose: 'read active users with their expanded fields; inactive ones by id (declared, managers), or all of them for an export',
     roles: READERS,
     fields: 'always',
     doc: 'UsersApi.md#getUsers',
@@ -78,6 +78,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: 'GET', path: '/api/v2/users/{userId}', purpose: 'read one user (a deleted one to restore, or after a version conflict)', roles: SEARCHERS, fields: 'always', doc: 'UsersApi.md#getUser', requires: 'none', permissions: [] },
   { method: 'GET', path: '/api/v2/users/{userId}/routingskills', purpose: "read a user's skills where the listing left them out", roles: READERS, fields: ['skills'], doc: 'UsersApi.md#getUserRoutingskills', requires: 'none', permissions: [] },
   { method: 'GET', path: '/api/v2/users/{userId}/routinglanguages', purpose: "read a user's languages where the listing left them out", roles: READERS, fields: ['languages'], doc: 'UsersApi.md#getUserRoutinglanguages', requires: 'none', permissions: [] },
+  { method: 'GET', path: '/api/v2/users/{userId}/profileskills', purpose: "read a user's profile skills where the listing left them out", roles: READERS, fields: ['profileSkills'], doc: 'UsersApi.md#getUserProfileskills', requires: 'any', permissions: ['directory:userProfile:view'], grant: 'directory:userProfile:view' },
   { method: 'GET', path: '/api/v2/authorization/divisions', purpose: 'resolve division names (and the home division)', roles: READERS, fields: 'always', doc: 'AuthorizationApi.md#getAuthorizationDivisions', requires: 'none', permissions: [] },
   { method: 'GET', path: '/api/v2/authorization/divisions/home', purpose: 'find the home division (where roles without a division are granted)', roles: READERS, fields: 'always', doc: 'AuthorizationApi.md#getAuthorizationDivisionsHome', requires: 'none', permissions: [] },
   { method: 'GET', path: '/api/v2/routing/skills', purpose: 'resolve skill names', roles: READERS, fields: 'always', doc: 'RoutingApi.md#getRoutingSkills', requires: 'any', permissions: ['routing:skill:view'], grant: 'routing:skill:view' },

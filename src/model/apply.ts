@@ -48,7 +48,8 @@ export interface OrgWriter {
   createUser(user: NewUser): Promise<{ id: string; version: number }>;
   /** The user with this email in any state (deleted included), or undefined. Search is eventually consistent. */
   findUserByEmail(email: string): Promise<OrgUser | undefined>;
-  getUser(id: string): Promise<OrgUser>;
+  /** The user by id; a deleted user only with `state: 'deleted'` (Genesys hides deleted users otherwise). */
+  getUser(id: string, state?: 'deleted'): Promise<OrgUser>;
   /** Returns the new version. */
   patchUser(id: string, version: number, patch: UserPatch): Promise<number>;
   /** Returns the new version. */

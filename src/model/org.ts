@@ -1,11 +1,21 @@
 // The org as read from Genesys Cloud: users by id, and the named objects users refer to.
 import type { EmployerInfo, OtherEmail, Phone } from './desired.js';
+import type { Issue } from './issue.js';
 
 /** Any named org object: skill, language, queue, group, role, division, location. */
 export interface Named {
   id: string;
   name: string;
 }
+
+/**
+ * The user fields Genesys sends only through `expand`, which its docs say is resolved "with a best
+ * effort approach and not guaranteed to be returned" (SDK build/docs/UsersApi.md, getUsers/getUser).
+ * `roles` stands for the grants (expand=authorization, or the grant listings).
+ */
+export type ExpandedField = 'skills' | 'languages' | 'groups' | 'locations' | 'profileSkills' | 'certifications' | 'employerInfo' | 'roles';
+
+export const EXPANDED_FIELDS: readonly ExpandedField[] = ['skills', 'languages', 'groups', 'locations', 'profileSkills', 'certifications', 'employerInfo', 'roles'];
 
 export interface OrgRoleGrant {
   roleId: string;
@@ -55,6 +65,11 @@ export interface OrgUser {
   employerInfo?: EmployerInfo;
   /** ISO time of the soft delete, for deleted users. */
   dateDeleted?: string;
+  /**
+   * Fields no read returned (an expansion Genesys dropped, or one not asked for): unknown, never
+   * "none". Their values above are left unset; the plan changes none of them.
+   */
+  unknown?: ExpandedField[];
 }
 
 export interface OrgLookups {
@@ -100,6 +115,8 @@ export interface OrgState {
   extensionPools?: ExtensionRange[];
   /** API calls the read took. */
   apiCalls: number;
+  /** What the read could not do (users it could not list, say): shown with the plan or the export. */
+  warnings?: Issue[];
 }
 
 /** What the reader must fetch beyond the always-read basics. */
@@ -121,6 +138,22 @@ export interface ReadRequest {
   wildcardGrants?: boolean;
   /** Read the org's extension pools (some user declares an extension-only phone). */
   extensionPools?: boolean;
+  /**
+   * Emails (normalised) of the managers the desired state names. Those not among active users are
+   * searched for among inactive ones, so a manager who left is still found.
+   */
+  managerEmails?: string[];
+  /**
+   * Per field, the emails (normalised) of the declared users who manage it (`manager` included). Where
+   * Genesys drops an expansion, only these users' values are fetched again; unset: every declared email.
+   */
+  managed?: Partial<Record<ExpandedField | 'manager', string[]>>;
+  /**
+   * Which inactive users to read. `declared` (the default): those declared or named as managers, and
+   * the managers of declared users; Genesys lists at most 10,000 inactive users, and the plan needs no
+   * others (it never changes an undeclared inactive user). `all`: every one (export).
+   */
+  inactive?: 'declared' | 'all';
 }
 
 /** Reads the org. Implemented in src/genesys; given to the planner by the CLI. */

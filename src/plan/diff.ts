@@ -3,6 +3,7 @@ import type {
   Change,
   DesiredState,
   DesiredUser,
+  ExpandedField,
   FieldChange,
   GrantRef,
   InheritedGrantRef,
@@ -147,6 +148,22 @@ function indexOrgUsers(org: OrgState, warnings: Issue[]): { live: Map<string, Or
 function orgEmailOf(context: Context, id: string): string {
   const user = context.byId.get(id);
   return user ? normalEmail(user.email) : `unknown user ${id}`;
+}
+
+/**
+ * Whether the org's value of a field this user manages is unknown (Genesys left the expansion out of
+ * every read): then the field is not diffed, and a warning names the user and the field.
+ */
+function unknownField(context: Context, user: DesiredUser, current: OrgUser | undefined, field: ExpandedField): boolean {
+  if (!current?.unknown?.includes(field)) return false;
+  context.warnings.push({
+    severity: 'warning',
+    code: 'field-unknown',
+    message: `Genesys did not return the ${field} of ${normalEmail(user.email)} (Genesys resolves expansions "with a best effort approach"); this plan leaves the user's ${field} unchanged.`,
+    hint: 'Plan again: the next read will most likely carry them.',
+    ...issueAt(where(user, field)),
+  });
+  return true;
 }
 
 /** The manager as a reference: an id when the user exists (or is restored), none when created in this run. */
@@ -448,7 +465,7 @@ function diffFields(context: Context, user: DesiredUser, current: OrgUser | unde
     if ((before ?? false) !== user.acdAutoAnswer) fields.push({ field: 'acdAutoAnswer', kind: 'bool', before, after: user.acdAutoAnswer });
   }
 
-  if (user.employerInfo !== undefined) {
+  if (user.employerInfo !== undefined && !unknownField(context, user, current, 'employerInfo')) {
     const after = normalEmployerInfo(user.employerInfo);
     const before = normalEmployerInfo(current?.employerInfo, true);
     if (!sameEmployerInfo(before, after)) fields.push({ field: 'employerInfo', kind: 'employerInfo', before, after: after ?? {} });
@@ -457,7 +474,9 @@ function diffFields(context: Context, user: DesiredUser, current: OrgUser | unde
   if (user.roles !== undefined) {
     const wanted = resolveGrants(context, user, user.roles);
     if (!wanted) ok = false;
-    else if (current && current.state !== 'deleted' && current.roleGrants === undefined) context.rolesNotRead = true;
+    else if (current && current.state !== 'deleted' && current.roleGrants === undefined) {
+      if (!unknownField(context, user, current, 'roles')) context.rolesNotRead = true;
+    }
     else {
       const want = new Map(wanted.map((g) => [`${g.roleId}|${g.divisionId}`, g]));
       const have = new Map((current?.roleGrants ?? []).map((g) => [`${g.roleId}|${g.divisionId}`, g]));
@@ -480,7 +499,7 @@ function diffFields(context: Context, user: DesiredUser, current: OrgUser | unde
     if (wanted === undefined) continue;
     const levels = resolveLevels(context, user, field, wanted);
     if (!levels) ok = false;
-    else push(levelsChange(field, levels, current?.[field], names[field]));
+    else if (!unknownField(context, user, current, field)) push(levelsChange(field, levels, current?.[field], names[field]));
   }
 
   // Both resolved before either is diffed: the queues a user gets through groups depend on the groups they will be in.
@@ -493,17 +512,17 @@ function diffFields(context: Context, user: DesiredUser, current: OrgUser | unde
   }
   if (user.groups !== undefined) {
     if (!wantedGroups) ok = false;
-    else push(setChange('groups', wantedGroups, current?.groupIds ?? [], names.groups, () => true));
+    else if (!unknownField(context, user, current, 'groups')) push(setChange('groups', wantedGroups, current?.groupIds ?? [], names.groups, () => true));
   }
   if (user.locations !== undefined) {
     const wanted = resolveSet(context, user, 'locations', user.locations);
     if (!wanted) ok = false;
-    else push(setChange('locations', wanted, current?.locationIds ?? [], names.locations, () => true));
+    else if (!unknownField(context, user, current, 'locations')) push(setChange('locations', wanted, current?.locationIds ?? [], names.locations, () => true));
   }
 
   for (const field of ['profileSkills', 'certifications'] as const) {
     const wanted = user[field];
-    if (wanted === undefined) continue;
+    if (wanted === undefined || unknownField(context, user, current, field)) continue;
     const after = new Set(normalStrings(wanted));
     const before = new Set(normalStrings(current?.[field], true));
     const add = [...after].filter((s) => !before.has(s));
@@ -651,20 +670,19 @@ export function diffUsers(desired: DesiredState, org: OrgState, config: Provisio
     changes.push(baseChange('create', user, undefined, sortFields(fields)));
   }
 
+  // Undeclared users count only when active: the read leaves undeclared inactive users out (Genesys
+  // lists at most 10,000 of them), and the plan never changes one (pruning deactivates active users).
   const inScope = pruneScope(context, config);
   for (const user of live.values()) {
-    if (matched.has(user.id)) continue;
+    if (matched.has(user.id) || user.state !== 'active') continue;
     if (!inScope || !inScope(user)) continue;
     managedCount += 1;
-    if (user.state !== 'active') {
-      summary.unchanged += 1;
-      continue;
-    }
     changes.push({ action: 'deactivate', email: normalEmail(user.email), name: user.name, id: user.id, version: user.version, fields: [], reason: 'pruned' });
   }
   for (const user of org.users) {
     if (user.state === 'deleted' || matched.has(user.id)) continue;
-    if (shadowed.has(user.id) || !inScope || !inScope(user)) summary.unmanaged += 1;
+    // A user shadowed by another with the same email is left alone, whatever its state.
+    if (shadowed.has(user.id) || (user.state === 'active' && (!inScope || !inScope(user)))) summary.unmanaged += 1;
   }
 
   if (context.rolesNotRead) {

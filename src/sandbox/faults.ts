@@ -9,7 +9,18 @@ export class FaultSpecError extends Error {
   }
 }
 
-const KINDS: FaultKind[] = ['5xx', '429', 'latency', 'drop', 'timeout', 'drop-after-commit', 'timeout-after-commit', 'revoke', 'editor', 'sub-conflict', 'stale-read', 'auth-lag'];
+const KINDS: FaultKind[] = ['5xx', '429', 'latency', 'drop', 'timeout', 'drop-after-commit', 'timeout-after-commit', 'revoke', 'editor', 'sub-conflict', 'stale-read', 'auth-lag', 'drop-expand'];
+
+/**
+ * Where `drop-expand` applies when its rule names no route: the user reads that take `expand`
+ * (UsersApi getUsers, getUser, postUsersSearch). Their SDK docs: expand values "are resolved with a
+ * best effort approach and not guaranteed to be returned" (build/docs/UsersApi.md).
+ */
+const EXPAND_ROUTES: RoutePattern[] = [
+  { method: 'GET', path: '/api/v2/users' },
+  { method: 'GET', path: '/api/v2/users/{id}' },
+  { method: 'POST', path: '/api/v2/users/search' },
+];
 const BODIES: FaultBody[] = ['json', 'html', 'empty'];
 /** Kinds that fire only where the org's recent writes allow (see `FaultEngine.decide`). */
 const CONDITIONAL = new Set<FaultKind>(['sub-conflict', 'stale-read']);
@@ -80,7 +91,8 @@ function parseRoute(text: string, item: string): RoutePattern {
  * Parses `kind[/variant]:args[@METHOD /path]`, comma-separated. Kinds and their arguments:
  * `5xx:P` (`5xx/html:P`, `503:P`, `503/empty:P`), `429:P[:DURATION]`, `latency:A-Bms[:P]`,
  * `drop:P`, `timeout:P[:DURATION]`, `drop-after-commit:P`, `timeout-after-commit:P[:DURATION]`,
- * `revoke:P`, `editor:P`, `auth-lag:DURATION`,
+ * `revoke:P`, `editor:P`, `auth-lag:DURATION`, `drop-expand:P` (a user listing, read or search answers without some of
+ * the expansions it asked for),
  * `sub-conflict[/409|/400|/408]:P[:WINDOW]`: a write to a user's skills, languages, roles, group memberships or profile
  * skills answers 409 (or 400 "does not match the current version", or 408; drawn at random unless named) with
  * probability P while the same user had a versioned write (a PATCH, a state change, a division move) within the last
@@ -140,7 +152,7 @@ export function parseFaults(spec: string): FaultRule[] {
       }
     } else {
       throw new FaultSpecError(
-        `"${item}": unknown fault "${kindName}" (known: 5xx, 500-599, 429, latency, drop, timeout, drop-after-commit, timeout-after-commit, revoke, editor, sub-conflict, stale-read, auth-lag, and the profile realism)`,
+        `"${item}": unknown fault "${kindName}" (known: 5xx, 500-599, 429, latency, drop, timeout, drop-after-commit, timeout-after-commit, revoke, editor, sub-conflict, stale-read, auth-lag, drop-expand, and the profile realism)`,
       );
     }
     if (route) rule.route = route;
@@ -163,6 +175,18 @@ export function routeMatches(route: RoutePattern, method: string, path: string):
     if (w !== g) return false;
   }
   return want.length === got.length;
+}
+
+/**
+ * The expansions a `drop-expand` answer keeps: each requested one is dropped with even odds, and at
+ * least one is always dropped (drawn from the engine's seeded dice).
+ */
+export function keptExpansions(requested: ReadonlySet<string>, roll: () => number): Set<string> {
+  const asked = [...requested].sort();
+  if (asked.length === 0) return new Set();
+  const kept = new Set(asked.filter(() => roll() >= 0.5));
+  if (kept.size === asked.length) kept.delete(asked[Math.floor(roll() * asked.length)] as string);
+  return kept;
 }
 
 export interface Decision {
@@ -223,6 +247,7 @@ export class FaultEngine {
       if (rule.kind === 'auth-lag') continue;
       if (rule.route ? !routeMatches(rule.route, method, path) : !api) continue;
       if (CONDITIONAL.has(rule.kind) && !applies?.(rule)) continue;
+      if (!rule.route && rule.kind === 'drop-expand' && !EXPAND_ROUTES.some((r) => routeMatches(r, method, path))) continue;
       if (rule.kind === '429') {
         const until = this.storms.get(rule);
         if (until !== undefined && until > this.now()) {

@@ -21,6 +21,11 @@ export interface GenerateOptions {
   queueGroups?: number;
   /** The first N groups are granted a role (in turn, home division), which their members hold through them. */
   groupRoles?: number;
+  /**
+   * Former employees besides `users`: inactive users with a role, in the domain `former.example.com`,
+   * as contact centres keep them by the ten thousand (Genesys lists at most 10,000 of them).
+   */
+  formerUsers?: number;
 }
 
 export function generateOrg(options: GenerateOptions): SeedOrg {
@@ -65,6 +70,7 @@ export function generateOrg(options: GenerateOptions): SeedOrg {
     if (isLead && state === 'active') leads.push(email);
     users.push(user);
   }
+  users.push(...formerUsers(options.formerUsers ?? 0, random));
   // Added after every user is drawn, so the same seed gives the same users with or without them.
   if (groups.length > 0) {
     queues.slice(0, options.queueGroups ?? 0).forEach((q, i) => Object.assign(q, { memberGroups: [(groups[i % groups.length] as { name: string }).name] }));
@@ -81,4 +87,22 @@ export function generateOrg(options: GenerateOptions): SeedOrg {
     groups,
     users,
   };
+}
+
+/** Light inactive users (a name, a title, a division, the base role), cheap to seed by the ten thousand. */
+function formerUsers(count: number, random: () => number): SeedUser[] {
+  const out: SeedUser[] = [];
+  for (let i = 0; i < count; i++) {
+    const first = FIRST[Math.floor(random() * FIRST.length)] as string;
+    const last = LAST[Math.floor(random() * LAST.length)] as string;
+    out.push({
+      email: `${first}.${last}.${i + 1}@former.example.com`.toLowerCase(),
+      name: `${first} ${last}`,
+      title: TITLES[i % TITLES.length],
+      division: DIVISIONS[i % DIVISIONS.length],
+      state: 'inactive',
+      roles: ['employee'],
+    });
+  }
+  return out;
 }

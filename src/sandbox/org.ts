@@ -126,7 +126,7 @@ function sortKey(user: UserRec): string {
   return user.sortKey;
 }
 
-function compareUsers(a: UserRec, b: UserRec): number {
+export function compareUsers(a: UserRec, b: UserRec): number {
   const ak = sortKey(a);
   const bk = sortKey(b);
   return ak < bk ? -1 : ak > bk ? 1 : 0;

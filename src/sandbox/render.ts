@@ -15,10 +15,12 @@ export function renderDivision(org: SandboxOrg, d: DivisionRec): Models.AuthzDiv
   return { id: d.id, name: d.name, description: d.description ?? '', homeDivision: d.id === org.homeDivision().id, selfUri: `/api/v2/authorization/divisions/${d.id}` };
 }
 
-export function renderRole(org: SandboxOrg, r: RoleRec): Models.DomainOrganizationRole {
+export function renderRole(org: SandboxOrg, r: RoleRec, withUserCount = true): Models.DomainOrganizationRole {
+  const role: Models.DomainOrganizationRole = { id: r.id, name: r.name, description: r.description ?? '', permissions: r.permissions, default: false, base: false, selfUri: `/api/v2/authorization/roles/${r.id}` };
+  if (!withUserCount) return role;
   let userCount = 0;
   for (const u of org.users.values()) if (u.state !== 'deleted' && u.grants.some((g) => g.roleId === r.id)) userCount += 1;
-  return { id: r.id, name: r.name, description: r.description ?? '', permissions: r.permissions, userCount, default: false, base: false, selfUri: `/api/v2/authorization/roles/${r.id}` };
+  return { ...role, userCount };
 }
 
 export function liveMembers(org: SandboxOrg, members: Set<string>): UserRec[] {
@@ -165,7 +167,8 @@ export function renderExpansions(org: SandboxOrg, u: UserRec, expand: Set<string
   if (expand.has('authorization')) out.authorization = renderAuthorization(org, u);
   if (expand.has('profileSkills')) out.profileSkills = [...(u.profileSkills ?? [])];
   if (expand.has('certifications')) out.certifications = [...(u.certifications ?? [])];
-  if (expand.has('employerInfo') && u.employerInfo) out.employerInfo = { ...u.employerInfo };
+  // Every expansion asked for is sent, empty when empty, so that a missing one can only mean it was dropped.
+  if (expand.has('employerInfo')) out.employerInfo = { ...(u.employerInfo ?? {}) };
   return out;
 }
 

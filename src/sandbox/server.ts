@@ -6,7 +6,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { Consistency, CONSISTENCY_KINDS, subConflictError } from './consistency.js';
 import { HttpError } from './errors.js';
 import { FaultEngine, parseFaults } from './faults.js';
-import type { Decision } from './faults.js';
+import { keptExpansions, type Decision } from './faults.js';
 import { orgFromSeed } from './org.js';
 import type { SandboxOrg } from './org.js';
 import { DEFAULT_CLIENT, RateLimit, TokenStore, type SandboxClient, type Token } from './oauth.js';
@@ -210,7 +210,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSa
         }
       }
       const authorizer = authorizers?.get(token.clientId);
-      const ctx = { org: view, method, path: url.pathname, params, query: url.searchParams, body, ...(authorizer ? { can: authorizer.can.bind(authorizer) } : {}) };
+      const served = main?.kind === 'drop-expand' ? (requested: Set<string>) => keptExpansions(requested, () => faults.roll()) : undefined;
+      const ctx = { org: view, method, path: url.pathname, params, query: url.searchParams, body, served, ...(authorizer ? { can: authorizer.can.bind(authorizer) } : {}) };
       authorize(ctx, template);
       const answer = handler(ctx);
       if (main?.kind === 'drop-after-commit') {

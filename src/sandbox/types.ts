@@ -141,7 +141,8 @@ export type FaultKind =
   | 'editor'
   | 'sub-conflict'
   | 'stale-read'
-  | 'auth-lag';
+  | 'auth-lag'
+  | 'drop-expand';
 
 export type FaultBody = 'json' | 'html' | 'empty';
 

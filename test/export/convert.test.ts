@@ -101,7 +101,7 @@ describe('export YAML', () => {
     assert.match(text, /skills:/);
     assert.match(text, /queues: \[\+Priority, Support - Tier 1\]/);
     await assertZeroChanges(result.files, richOrg(), 4);
-    assert.deepEqual(exportReadRequest(fields), { emails: [], queueNames: [], roles: false, allQueues: true });
+    assert.deepEqual(exportReadRequest(fields), { emails: [], queueNames: [], roles: false, allQueues: true, inactive: 'all' });
   });
 
   it('filters by state, division and email domain', () => {
@@ -281,7 +281,8 @@ describe('export options', () => {
   });
 
   it('reads every queue and the role grants by default', () => {
-    assert.deepEqual(exportReadRequest(), { emails: [], queueNames: [], roles: true, allQueues: true });
+    assert.deepEqual(exportReadRequest(), { emails: [], queueNames: [], roles: true, allQueues: true, inactive: 'all' });
+    assert.equal(exportReadRequest(undefined, 'active').inactive, undefined, 'only active users: no inactive one is read');
   });
 
   it('gives same-slug divisions distinct files', () => {

@@ -2,10 +2,10 @@
 import type { Models } from 'purecloud-platform-client-v2';
 import { badRequest, invalidValue, nameConflict, notFound, tooMany } from '../errors.js';
 import { freshId } from '../ids.js';
-import type { DivisionRec, GrantRec, GroupRec, SandboxOrg, UserRec } from '../org.js';
+import type { DivisionRec, GrantRec, GroupRec, RoleRec, SandboxOrg, UserRec } from '../org.js';
 import { deleteDivision, deleteRole, groupGrantsOf } from '../through-groups.js';
 import { listing, paging, renderDivision, renderRole } from '../render.js';
-import { array, liveUser, lookupGet, lookupList, namedBody, noContent, object, ok, stamp, type Answer, type Ctx, type Endpoint, type Handler } from './http.js';
+import { array, liveUser, lookupGet, lookupList, MAX_SMALL_LIST, namedBody, noContent, object, ok, stamp, type Answer, type Ctx, type Endpoint, type Handler } from './http.js';
 
 /** Who grants are made to: a user or a group (`subjectType` PC_USER, the default, or PC_GROUP). */
 type Subject = { kind: 'user'; id: string; name: string; user: UserRec } | { kind: 'group'; id: string; name: string; group: GroupRec };
@@ -160,7 +160,8 @@ function getSubject(ctx: Ctx): Answer {
 // ---- divisions -------------------------------------------------------------------------------
 
 /** Each org's last division grant listing, at one revision: its pages are read one after the other. */
-const grantsCache = new WeakMap<SandboxOrg, { revision: number; divisionId: string; grants: Models.AuthzGrant[] }>();
+/** Each division's grants at one org revision: a reader pages through every division at once. */
+const grantsCache = new WeakMap<SandboxOrg, { revision: number; byDivision: Map<string, Models.AuthzGrant[]> }>();
 
 /** Every grant made in one division, users sorted by id; grants in all divisions (`*`) appear in every listing. */
 function divisionGrants(ctx: Ctx): Answer {
@@ -168,9 +169,10 @@ function divisionGrants(ctx: Ctx): Answer {
   const divisionId = ctx.params[0] as string;
   const division = org.divisions.get(divisionId);
   if (!division) throw notFound('division', divisionId);
-  const last = grantsCache.get(org);
-  const found = last?.revision === org.revision && last.divisionId === divisionId ? last.grants : divisionGrantList(org, division);
-  grantsCache.set(org, { revision: org.revision, divisionId, grants: found });
+  let cached = grantsCache.get(org);
+  if (cached?.revision !== org.revision) grantsCache.set(org, (cached = { revision: org.revision, byDivision: new Map() }));
+  const found = cached.byDivision.get(divisionId) ?? divisionGrantList(org, division);
+  cached.byDivision.set(divisionId, found);
   const list = listing(found, paging(ctx.query, 100), ctx.path, ctx.query);
   const body: Models.AuthzDivisionGrantEntityListing = { entities: list.entities, pageSize: list.pageSize, pageNumber: list.pageNumber, total: list.total, pageCount: list.pageCount };
   return ok(body);
@@ -260,20 +262,28 @@ function deleteDivisionHandler(ctx: Ctx): Answer {
   return noContent();
 }
 
+const rolesWithCount = lookupList((org) => org.roles.sorted(), (org, r: RoleRec) => renderRole(org, r), { maxPageSize: MAX_SMALL_LIST });
+const rolesWithoutCount = lookupList((org) => org.roles.sorted(), (org, r: RoleRec) => renderRole(org, r, false), { maxPageSize: MAX_SMALL_LIST });
+
+/** The roles listing; `userCount=false` (as Terraform reads it) leaves out each role's user count, which costs a scan of every user. */
+function listRoles(ctx: Ctx): Answer {
+  return (ctx.query.get('userCount') === 'false' ? rolesWithoutCount : rolesWithCount)(ctx);
+}
+
 export const authorizationEndpoints: Endpoint[] = [
   ['GET', '/api/v2/authorization/subjects/{id}', getSubject],
   ['POST', '/api/v2/authorization/subjects/{id}/bulkreplace', subjectGrants('replace')],
   ['POST', '/api/v2/authorization/subjects/{id}/bulkadd', subjectGrants('add')],
   ['POST', '/api/v2/authorization/subjects/{id}/bulkremove', subjectGrants('remove')],
   ['DELETE', '/api/v2/authorization/subjects/{id}/divisions/{divisionId}/roles/{roleId}', deleteSubjectGrant],
-  ['GET', '/api/v2/authorization/divisions', lookupList((org) => org.divisions.sorted(), renderDivision)],
+  ['GET', '/api/v2/authorization/divisions', lookupList((org) => org.divisions.sorted(), renderDivision, { maxPageSize: MAX_SMALL_LIST })],
   ['GET', '/api/v2/authorization/divisions/home', (ctx) => ok(renderDivision(ctx.org, ctx.org.homeDivision()) satisfies Models.AuthzDivision)],
   ['GET', '/api/v2/authorization/divisions/{id}', lookupGet((org, id) => org.divisions.get(id), renderDivision, 'division')],
   ['POST', '/api/v2/authorization/divisions', postDivision],
   ['DELETE', '/api/v2/authorization/divisions/{id}', deleteDivisionHandler],
   ['POST', '/api/v2/authorization/divisions/{id}/objects/{type}', moveObjects],
   ['GET', '/api/v2/authorization/divisions/{id}/grants', divisionGrants],
-  ['GET', '/api/v2/authorization/roles', lookupList((org) => org.roles.sorted(), renderRole)],
+  ['GET', '/api/v2/authorization/roles', listRoles],
   ['GET', '/api/v2/authorization/roles/{id}', lookupGet((org, id) => org.roles.get(id), renderRole, 'role')],
   ['POST', '/api/v2/authorization/roles', postRole],
   ['DELETE', '/api/v2/authorization/roles/{id}', deleteRoleHandler],

@@ -15,6 +15,16 @@ export interface Ctx {
    * in any division when it is undefined). Undefined when permission mode is off: everything is allowed.
    */
   can?: (permission: string, divisionId?: string) => boolean;
+  /**
+   * The expansions an answer carries out of those asked for: all of them unless a `drop-expand`
+   * fault hit this request (expand is best effort at Genesys).
+   */
+  served?: (requested: Set<string>) => Set<string>;
+}
+
+/** The expansions this answer carries (see `Ctx.served`). */
+export function servedExpansions(ctx: Ctx, requested: Set<string>): Set<string> {
+  return ctx.served && requested.size > 0 ? ctx.served(requested) : requested;
 }
 
 export interface Answer {
@@ -31,6 +41,14 @@ export type Endpoint = [method: string, template: string, handler: Handler];
 
 /** The largest page most listings accept. */
 export const MAX_LIST = 500;
+
+/**
+ * The largest page of the language, role, division and location listings. The SDK docs give no
+ * maximum for any listing; Genesys's Terraform provider reads these four 100 a page
+ * (routing_language/…_proxy.go, auth_role/…_proxy.go, auth_division/…_proxy.go,
+ * location/…_proxy.go) and users, skills, queues and groups 500 a page: the sandbox holds each to that.
+ */
+export const MAX_SMALL_LIST = 100;
 export const ok = (body: unknown): Answer => ({ status: 200, body });
 export const noContent = (): Answer => ({ status: 204 });
 export const accepted = (): Answer => ({ status: 202, body: {} });

@@ -6,7 +6,7 @@ import type { MemberGroupRec, NamedRec, QueueRec, SandboxOrg } from '../org.js';
 import { paging, renderQueue, renderUser } from '../render.js';
 import { inQueueThroughGroup, queueMembership } from '../through-groups.js';
 import { sees } from './permissions.js';
-import { array, liveUser, lookupGet, lookupList, namedBody, noContent, object, ok, stamp, str, type Answer, type Ctx, type Endpoint } from './http.js';
+import { array, liveUser, lookupGet, lookupList, MAX_SMALL_LIST, namedBody, noContent, object, ok, stamp, str, type Answer, type Ctx, type Endpoint } from './http.js';
 
 const renderSkill = (_org: SandboxOrg, s: NamedRec & { version: number }): Models.RoutingSkill => ({ id: s.id, name: s.name, dateModified: s.dateModified, state: 'active', version: String(s.version), selfUri: `/api/v2/routing/skills/${s.id}` });
 const renderLanguage = (_org: SandboxOrg, s: NamedRec & { version: number }): Models.Language => ({ id: s.id, name: s.name, dateModified: s.dateModified, state: 'active', version: String(s.version), selfUri: `/api/v2/routing/languages/${s.id}` });
@@ -185,7 +185,7 @@ export const routingEndpoints: Endpoint[] = [
   ['GET', '/api/v2/routing/skills', lookupList((org) => org.skills.sorted(), renderSkill, { prefix: true })],
   ['GET', '/api/v2/routing/skills/{id}', lookupGet((org, id) => org.skills.get(id), renderSkill, 'skill')],
   ['POST', '/api/v2/routing/skills', postSkill],
-  ['GET', '/api/v2/routing/languages', lookupList((org) => org.languages.sorted(), renderLanguage)],
+  ['GET', '/api/v2/routing/languages', lookupList((org) => org.languages.sorted(), renderLanguage, { maxPageSize: MAX_SMALL_LIST })],
   ['GET', '/api/v2/routing/languages/{id}', lookupGet((org, id) => org.languages.get(id), renderLanguage, 'language')],
   ['POST', '/api/v2/routing/languages', postLanguage],
   ['GET', '/api/v2/routing/queues', lookupList((org, ctx) => org.queues.sorted().filter((q) => sees(ctx, 'routing:queue:view', q.divisionId)), renderQueue)],

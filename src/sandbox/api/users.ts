@@ -2,9 +2,10 @@
 import type { Models } from 'purecloud-platform-client-v2';
 import { EMPLOYEE_TYPES, parseAddresses } from '../contacts.js';
 import { HttpError, invalidValue, notFound, tooMany, versionConflict } from '../errors.js';
-import type { NamedRec, UserRec, UserState } from '../org.js';
+import { compareUsers } from '../org.js';
+import type { NamedRec, SandboxOrg, UserRec, UserState } from '../org.js';
 import { listing, paging, parseExpand, queryList, rawListing, renderAuthorization, renderQueue, renderUser, renderUserLanguages, renderUserSkills, userJson } from '../render.js';
-import { array, liveUser, MAX_LIST, noContent, object, ok, stamp, str, type Answer, type Ctx, type Endpoint, type Handler } from './http.js';
+import { array, liveUser, MAX_LIST, noContent, object, ok, servedExpansions, stamp, str, type Answer, type Ctx, type Endpoint, type Handler } from './http.js';
 import { criterionMatcher, mentionsState, searchPage, type Criterion } from './search.js';
 import { sees } from './permissions.js';
 
@@ -57,6 +58,26 @@ function visibleUsers(ctx: Ctx, users: UserRec[]): UserRec[] {
 
 const STATES = new Set(['active', 'inactive', 'deleted', 'any']);
 
+/** How far a listing of users in another state than `active` reaches: pages beyond answer 400. */
+export const LISTING_WINDOW = 10_000;
+
+/**
+ * Genesys answers `GET /api/v2/users?state=inactive` with 400 for pages beyond the first 10,000
+ * results (Terraform genesyscloud/user/genesyscloud_user_proxy.go, "DEVTOOLING-862", PR #1276: it
+ * stops at page 10,000 / pageSize and treats a 400 as the end). The body Genesys sends is recorded
+ * nowhere public (Terraform checks only the status), so this one is a plain `bad.request`. Stricter
+ * than the record: any page reaching past result 10,000 is refused, for `deleted` and `any` too,
+ * while the id-filtered form (at most 100 ids) is not windowed.
+ */
+function checkListingWindow(state: UserState | 'any', page: { pageSize: number; pageNumber: number }): void {
+  if (state === 'active' || page.pageNumber * page.pageSize <= LISTING_WINDOW) return;
+  throw new HttpError(400, 'bad.request', `Listing ${state} users is limited to the first ${LISTING_WINDOW} results; pageNumber ${page.pageNumber} with pageSize ${page.pageSize} reaches beyond them.`, {
+    max: String(LISTING_WINDOW),
+    pageNumber: String(page.pageNumber),
+    pageSize: String(page.pageSize),
+  });
+}
+
 function getUsers(ctx: Ctx): Answer {
   const { org, query } = ctx;
   const page = paging(query, MAX_LIST);
@@ -64,14 +85,18 @@ function getUsers(ctx: Ctx): Answer {
   if (!STATES.has(state)) throw invalidValue('state', `state must be one of active, inactive, deleted, any.`);
   const sortOrder = (query.get('sortOrder') ?? 'ASC').toUpperCase();
   if (sortOrder !== 'ASC' && sortOrder !== 'DESC') throw invalidValue('sortOrder', 'sortOrder must be ASC or DESC.');
-  const expand = parseExpand(queryList(query, 'expand'));
+  const expand = servedExpansions(ctx, parseExpand(queryList(query, 'expand')));
   const ids = queryList(query, 'id');
   let users: UserRec[];
   if (ids.length > 0) {
     if (ids.length > 100) throw tooMany('id', 100);
-    const wanted = new Set(ids);
-    users = org.listUsers(state).filter((u) => wanted.has(u.id));
+    // Looked up one by one (not a scan of every user), in the listing's order.
+    users = [...new Set(ids)]
+      .map((id) => org.getUser(id))
+      .filter((u): u is UserRec => u !== undefined && (state === 'any' || u.state === state))
+      .sort(compareUsers);
   } else {
+    checkListingWindow(state, page);
     users = org.listUsers(state);
   }
   users = visibleUsers(ctx, users);
@@ -87,7 +112,7 @@ function getUser(ctx: Ctx): Answer {
   const state = ctx.query.get('state') ?? 'active';
   // Like Genesys: a deleted user is found only when asked for with state=deleted.
   if (!user || (user.state === 'deleted') !== (state === 'deleted')) throw notFound('user', id);
-  const body: Models.User = renderUser(ctx.org, user, parseExpand(queryList(ctx.query, 'expand')));
+  const body: Models.User = renderUser(ctx.org, user, servedExpansions(ctx, parseExpand(queryList(ctx.query, 'expand'))));
   return ok(body);
 }
 
@@ -234,6 +259,27 @@ const SEARCH_FIELDS: Record<string, (u: UserRec) => string[]> = {
   'addresses.address': (u) => u.addresses.map((a) => a.address ?? '').filter((a) => a !== ''),
 };
 
+/** The last few searches' matches, reused by the following pages of the same query while the org is unchanged. */
+const recentSearches = new WeakMap<SandboxOrg, Array<{ key: string; found: UserRec[] }>>();
+
+function searchMatches(org: SandboxOrg, candidates: UserRec[], criteria: Criterion[], match: () => UserRec[]): UserRec[] {
+  // Only a search of the whole, settled index is reused: one waiting out a search lag depends on the clock.
+  if (candidates !== org.listUsers('any')) return match();
+  const key = `${org.revision}|${JSON.stringify(criteria)}`;
+  const recent = recentSearches.get(org) ?? [];
+  const hit = recent.find((r) => r.key === key);
+  if (hit) return hit.found;
+  const found = match();
+  recentSearches.set(org, [{ key, found }, ...recent.filter((r) => r.key.startsWith(`${org.revision}|`)).slice(0, 7)]);
+  return found;
+}
+
+/**
+ * The expands `/users/search` takes: the developer docs' "Resource search" page lists these alone
+ * for users (skills, languages, groups, locations and the rest are refused here, as a strict API would).
+ */
+const SEARCH_EXPANDS = new Set(['authorization', 'conversationSummary', 'geolocation', 'outOfOffice', 'presence', 'routingStatus', 'station']);
+
 function postUsersSearch(ctx: Ctx): Answer {
   const { org } = ctx;
   const body = object(ctx.body, 'a search request') as Record<string, unknown> & { query?: Criterion[]; expand?: string[] };
@@ -245,9 +291,12 @@ function postUsersSearch(ctx: Ctx): Answer {
   const byEmail = criteria.find((c) => (c.type ?? '').toUpperCase() === 'EXACT' && !c.group && (c.fields ?? (c.field ? [c.field] : [])).every((f) => f === 'email'));
   const emails = byEmail ? (byEmail.values ?? (byEmail.value !== undefined ? [byEmail.value] : [])).map(String) : undefined;
   const candidates = (emails && org.searchByEmails(emails)) ?? org.searchView();
-  const found = visibleUsers(ctx, candidates.filter((u) => (withDeleted || u.state !== 'deleted') && matchers.every((m) => m(u))));
+  const found = visibleUsers(ctx, searchMatches(org, candidates, criteria, () => candidates.filter((u) => (withDeleted || u.state !== 'deleted') && matchers.every((m) => m(u)))));
+  const requested = parseExpand(Array.isArray(body.expand) ? (body.expand as string[]) : []);
+  const refused = [...requested].filter((e) => !SEARCH_EXPANDS.has(e));
+  if (refused.length > 0) throw invalidValue('expand', `Invalid expand value(s) for a user search: ${refused.join(', ')}. Valid values: ${[...SEARCH_EXPANDS].join(', ')}.`);
   const page = searchPage(found, body);
-  const expand = parseExpand(Array.isArray(body.expand) ? (body.expand as string[]) : []);
+  const expand = servedExpansions(ctx, requested);
   const out: Models.UsersSearchResponse = { ...page, types: ['users'], results: page.results.map((u) => renderUser(org, u, expand)) };
   return ok(out);
 }
@@ -320,6 +369,12 @@ function deleteLanguage(ctx: Ctx): Answer {
   return noContent();
 }
 
+/** `GET /api/v2/users/{id}/profileskills` (UsersApi getUserProfileskills): the user's profile skills, a list of strings. */
+function userProfileSkills(ctx: Ctx): Answer {
+  const user = liveUser(ctx.org, ctx.params[0] as string);
+  return ok([...(user.profileSkills ?? [])]);
+}
+
 // ---- roles -----------------------------------------------------------------------------------
 
 function getUserRoles(ctx: Ctx): Answer {
@@ -362,6 +417,7 @@ export const usersEndpoints: Endpoint[] = [
   ['GET', '/api/v2/users/{id}/routinglanguages', userLanguages],
   ['PATCH', '/api/v2/users/{id}/routinglanguages/bulk', patchLanguages],
   ['DELETE', '/api/v2/users/{id}/routinglanguages/{languageId}', deleteLanguage],
+  ['GET', '/api/v2/users/{id}/profileskills', userProfileSkills],
   ['GET', '/api/v2/users/{id}/roles', getUserRoles],
   ['PUT', '/api/v2/users/{id}/roles', putUserRoles],
   ['GET', '/api/v2/users/{id}/queues', getUserQueues],
