@@ -486,7 +486,7 @@ export class GenesysReader implements OrgReader {
       // Users whose roles the listing left out are read one by one below.
       if (!holders.some((u) => isUnknown(u, 'roles'))) return;
     }
-    const byDivision = divisions.length <= 1 ? undefined : await this.divisionGrants(divisions, run);
+    const byDivision = await this.divisionGrants(divisions, run);
     if (byDivision) {
       const bySubject = new Map<string, OrgRoleGrant[]>();
       for (const grant of byDivision) {

@@ -206,6 +206,8 @@ async function applyThroughFaults(users: number, extra: FaultRule[], options: Ap
       const plan = await planFor(h, state);
       h.sandbox.script({ method: 'POST', path: '/api/v2/users', nth: 2, kind: 'drop-after-commit' });
       h.sandbox.script({ method: 'POST', path: '/api/v2/users', nth: 4, kind: '5xx', status: 503, body: 'html' });
+      // One 429 for certain, whatever the dice of the random rules (their sequence moves with `extra`).
+      h.sandbox.script({ method: 'PATCH', path: '/api/v2/users/{id}', nth: 3, kind: '429', ms: 150 });
       const journal: OperationRecord[] = [];
       let revoked = false;
       const report = await applyPlan(plan, h.connection.writer, {

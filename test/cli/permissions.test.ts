@@ -80,7 +80,7 @@ test('export reads every field with the plan client\'s kind of permissions: view
   const exportNeeds = permissionsFor('export', MANAGED_FIELDS);
   assert.deepEqual(
     exportNeeds.permissions.map((need) => need.permission),
-    ['authorization:grant:view', 'authorization:role:view', 'directory:user:view', 'routing:queue:view', 'routing:skill:view'],
+    ['authorization:grant:view', 'authorization:role:view', 'directory:user:view', 'directory:userProfile:view', 'routing:queue:view', 'routing:skill:view'],
   );
   assert.ok(exportNeeds.permissions.flatMap((need) => need.endpoints).every((endpoint) => endpoint.method === 'GET'));
   // The plan client also checks extension-only lines against the extension pools; export has nothing to check.
