@@ -277,8 +277,10 @@ export async function demoSeed(usersDir?: string): Promise<SeedOrg> {
     languages: sorted(names.languages),
     roles: sorted(names.roles).map((name) => ({ name, permissions: name === 'Admin' ? ['*:*:*'] : [] })),
     locations: sorted(names.locations),
-    queues: sorted(names.queues).map((name) => ({ name })),
-    groups: sorted(names.groups),
+    // As in real orgs, some queue members come through a group, and a group holds a role for its members
+    // (the quick start then shows how the plan treats both: never a removal, never a second grant).
+    queues: sorted(names.queues).map((name) => (name === 'Support - Spanish' && names.groups.has('Spanish Speakers') ? { name, memberGroups: ['Spanish Speakers'] } : { name })),
+    groups: sorted(names.groups).map((name) => (name === 'Sales Team' && names.roles.has('employee') ? { name, roles: ['employee'] } : { name })),
     // Desk extensions 4000–4999: the example's extension-only lines lie in it, so they come back as pooled extensions.
     extensionPools: [{ name: 'Indianapolis HQ desks', startNumber: '4000', endNumber: '4999' }],
     users: seedUsers,
