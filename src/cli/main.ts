@@ -9,10 +9,11 @@ import { registerApply } from './apply.js';
 import { registerSandbox } from './sandbox.js';
 import { registerExport } from './export.js';
 import { registerPermissions } from './permissions.js';
+import { packageVersion } from './version.js';
 
 const program = new Command('provision')
   .description('Genesys Cloud users as code: validate users/ files, plan the changes, apply them.')
-  .version('0.1.0')
+  .version(packageVersion())
   .option('--config <file>', 'the config file', 'provision.yaml')
   .option('--no-color', 'never colour the output')
   .showHelpAfterError('(run with --help for usage)')
