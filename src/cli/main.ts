@@ -9,6 +9,8 @@ import { registerApply } from './apply.js';
 import { registerSandbox } from './sandbox.js';
 import { registerExport } from './export.js';
 import { registerPermissions } from './permissions.js';
+import { registerInit } from './init.js';
+import { registerReview } from './review.js';
 import { packageVersion } from './version.js';
 
 const program = new Command('provision')
@@ -25,6 +27,8 @@ registerApply(program);
 registerSandbox(program);
 registerExport(program);
 registerPermissions(program);
+registerInit(program);
+registerReview(program);
 
 /** Prints a typed error without a stack trace; anything else is reported as an internal error. */
 function report(error: unknown): number {

@@ -2,7 +2,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -69,7 +69,7 @@ describe('the packed release', { timeout: 600_000 }, () => {
     const list = sh('tar', ['-tzf', tarball], root);
     assert.equal(list.status, 0, show(list));
     const files = list.stdout.split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
-    for (const needed of ['package.json', 'README.md', 'bin/provision.js', 'dist/src/cli/main.js', 'dist/schemas/users.schema.json', 'schemas/users.schema.json', 'schemas/config.schema.json']) {
+    for (const needed of ['package.json', 'README.md', 'bin/provision.js', 'dist/src/cli/main.js', 'dist/schemas/users.schema.json', 'schemas/users.schema.json', 'schemas/config.schema.json', 'templates/provision.yaml', 'templates/users/example.yaml', 'templates/workflows/provision-plan.yml']) {
       assert.ok(files.includes(needed), `${needed} is in the tarball`);
     }
     assert.deepEqual(files.filter((f) => f.endsWith('.ts') || f.startsWith('src/') || f.startsWith('test/') || f.startsWith('dist/test/') || f.startsWith('users/')), []);
@@ -94,14 +94,20 @@ describe('the packed release', { timeout: 600_000 }, () => {
     assert.equal(version.stdout.trim(), manifest.version);
   });
 
-  test('validate, then plan, apply and plan again against the sandbox, from the installed package', () => {
-    for (const entry of ['provision.yaml', 'users']) cpSync(join(REPO, entry), join(consumer, entry), { recursive: true });
+  test('init, validate, then plan, apply and plan again against the sandbox, from the installed package', () => {
+    const init = sh('npx', ['provision', 'init'], consumer);
+    assert.equal(init.status, 0, show(init));
+    // The editor finds the schema installed with the package.
+    const example = readFileSync(join(consumer, 'users/example.yaml'), 'utf8');
+    assert.match(example, /^# yaml-language-server: \$schema=\.\.\/node_modules\/genesys-provision\/schemas\/users\.schema\.json\n/);
+    assert.ok(existsSync(join(consumer, 'node_modules/genesys-provision/schemas/users.schema.json')));
+    assert.match(readFileSync(join(consumer, 'provision.yaml'), 'utf8'), /^# yaml-language-server: \$schema=\.\/node_modules\/genesys-provision\/schemas\/config\.schema\.json\n/);
     const validate = sh('npx', ['provision', 'validate'], consumer);
     assert.equal(validate.status, 0, show(validate));
 
     const plan = sh('npx', ['provision', 'plan', '--sandbox', '--detailed-exitcode'], consumer);
     assert.equal(plan.status, 2, show(plan));
-    assert.match(plan.stdout, /to create/);
+    assert.match(plan.stdout, /Plan: 1 to create/);
     const apply = sh('npx', ['provision', 'apply', '--sandbox', '--auto-approve'], consumer);
     assert.equal(apply.status, 0, show(apply));
     assert.match(apply.stdout, /Apply complete: \d+ created/);
