@@ -1,6 +1,6 @@
 // The pull request comment: marker, summary table, banners, changes grouped in <details>, cut to fit GitHub's limit.
 import type { Action, Change, Issue, Plan, SafetyVerdict, Violation } from '../model/index.js';
-import { md, mdWithUrls } from './escape.js';
+import { md, mdWithUrls, visible } from './escape.js';
 import { fieldLine, type Style } from './fields.js';
 import { count, isEmpty, readFooter, summaryLine } from './summary.js';
 
@@ -42,40 +42,59 @@ export function sourceRef(file: string, line: number | undefined, sourceUrl: str
   return `[${text}](${base.replace(/&/g, '&amp;')}${path}${line ? `#L${line}` : ''})`;
 }
 
-const style: Style = {
-  text: md,
-  quote: (value) => `"${md(value)}"`,
-  added: (piece) => `+ ${piece}`,
-  removed: (piece) => `- ${piece}`,
-  changed: (piece) => `\\~ ${piece}`,
-  wordDiff: (parts) =>
-    `"${parts
-      .map((part) => {
-        // Escape each run on its own: a run is never at the start of a line, so this is as safe as whole-string escaping.
-        const value = md(part.value);
-        if (part.op === 'same') return value;
-        return part.op === 'add' ? `<ins>${value}</ins>` : `<del>${value}</del>`;
-      })
-      .join('')}"`,
-  arrow: ' → ',
-  none: '*(none)*',
-};
-
 function note(change: Change): string {
   if (change.action === 'restore' && change.deletedAt) return ` (deleted ${md(change.deletedAt.slice(0, 10))})`;
   if (change.action === 'deactivate') return change.reason === 'pruned' ? ' (in a pruned scope, not in `users/`)' : ' (declared `state: inactive`)';
   return '';
 }
 
-/** One change as a list item with its fields nested under it. */
+/**
+ * Inside a code block nothing is Markdown or HTML: values are shown as they are, with control
+ * characters made visible so that a name cannot start a new line. Each item is tagged with the
+ * mark its diff line starts with.
+ */
+const TAG = '\u0001';
+/** Code is inert, but a workflow finds its comment by searching the text for the marker: no value may spell one. */
+const code = (value: string): string => visible(value).replace(/<!--/g, '<!\u200b--');
+const codeStyle: Style = {
+  text: code,
+  quote: (value) => `"${code(value)}"`,
+  added: (piece) => `${TAG}+${piece}`,
+  removed: (piece) => `${TAG}-${piece}`,
+  changed: (piece) => `${TAG}~${piece}`,
+  wordDiff: (parts) => `"${parts.map((part) => (part.op === 'same' ? code(part.value) : part.op === 'add' ? `{+${code(part.value)}+}` : `[-${code(part.value)}-]`)).join('')}"`,
+  arrow: ' → ',
+  none: '(none)',
+};
+
+/** The fields of a change as `diff` lines, one item a line: `+ queues: Support - Tier 1` cannot be misread, whatever the names hold. */
+export function diffLines(change: Change): string[] {
+  const lines: string[] = [];
+  for (const field of change.fields) {
+    const line = fieldLine(field, codeStyle, change.action);
+    for (const item of line.items) {
+      const tagged = item.startsWith(TAG);
+      const mark = tagged ? item[1] : change.action === 'create' ? '+' : '~';
+      lines.push(`${mark} ${line.label}: ${tagged ? item.slice(2) : item}`);
+    }
+  }
+  return lines;
+}
+
+/** A fence longer than any run of backticks in the block, so no value can close it. */
+function fenceFor(text: string): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  return '`'.repeat(Math.max(3, longest + 1));
+}
+
+/** One change as a list item, its fields in a `diff` block under it. */
 export function changeBlock(change: Change, sourceUrl?: string): string {
   const where = change.source ? ` · ${sourceRef(change.source.file, change.source.line, sourceUrl)}` : '';
-  const lines = [`- **${md(change.email)}** "${md(change.name)}"${note(change)}${where}`];
-  for (const field of change.fields) {
-    const line = fieldLine(field, style, change.action);
-    lines.push(`  - \`${line.label}\`: ${line.items.join(', ')}`);
-  }
-  return lines.join('\n');
+  const head = `- **${md(change.email)}** "${md(change.name)}"${note(change)}${where}`;
+  const lines = diffLines(change);
+  if (lines.length === 0) return head;
+  const fence = fenceFor(lines.join('\n'));
+  return [head, `  ${fence}diff`, ...lines.map((l) => `  ${l}`), `  ${fence}`].join('\n');
 }
 
 function plural(n: number, word: string): string {
