@@ -107,7 +107,7 @@ export interface JobContext {
   workspace: string;
   /** Directories put first on PATH (the npx, npm and gh stand-ins). */
   binDirs: string[];
-  eventName: 'pull_request' | 'push' | 'schedule' | 'workflow_dispatch';
+  eventName: 'pull_request' | 'merge_group' | 'push' | 'schedule' | 'workflow_dispatch';
   event: Record<string, Value>;
   secrets: Record<string, string>;
   vars: Record<string, string>;

@@ -200,6 +200,23 @@ describe('the workflows provision init writes, run against the sandbox', () => {
     main = pr.head;
   });
 
+  test('in a merge queue the check plans the merge group, with no comment and no saved plan', async () => {
+    edit('users/sales.yaml', 'name:', 'name: ');
+    const head = commit('Queued');
+    try {
+      const event = { merge_group: { base_sha: main, head_sha: head, head_ref: `refs/heads/gh-readonly-queue/main/pr-12-${head}` } };
+      const result = await runJob(workflow('plan'), 'plan', context('merge_group', event, head, { secrets: secrets('PLAN') }));
+      assert.ok(result.success, explain(result));
+      assert.equal(step(result, 'changed').outputs.changed, 'true');
+      assert.equal(step(result, 'plan').outputs.outcome, 'changes');
+      assert.match(result.summary, /### provision plan for /);
+      assert.deepEqual(comments(result), []);
+      assert.equal(artifact(String(runs), `provision-plan-${head}`), undefined);
+    } finally {
+      abandon();
+    }
+  });
+
   test('happy path: the plan is commented and saved; the merge applies exactly it and comments the outcome', async () => {
     edit('users/support.yaml', 'title: Team Lead, Tier 1', 'title: Team Lead, Tier 1 and Escalations');
     const pr = openPullRequest(17, 'Nina leads escalations');
