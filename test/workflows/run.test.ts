@@ -390,8 +390,11 @@ describe('the workflows provision init writes, run against the sandbox', () => {
     state = readGhState(ghState);
     assert.equal(state.issues.length, 1, 'one issue, updated rather than duplicated');
 
-    const shown = await applyRun('workflow_dispatch', main, { 'plan-checksum': 'none' });
-    const undo = await applyRun('workflow_dispatch', main, { 'plan-checksum': step(shown.plan, 'merge').outputs.checksum ?? '' });
+    // The drift issue shows the plan's checksum: approving it by hand undoes the change.
+    const checksum = /plan checksum ([0-9a-f]{64})/.exec(state.issues[0]?.body ?? '')?.[1];
+    assert.ok(checksum, 'the drift issue names the plan checksum');
+    const undo = await applyRun('workflow_dispatch', main, { 'plan-checksum': checksum });
+    assert.equal(undo.plan.outputs.verdict, 'apply', explain(undo.plan));
     assert.ok(undo.apply.success, explain(undo.apply));
     const cleared = await driftJob();
     assert.equal(step(cleared, 'drift').outputs.drift, 'false');
