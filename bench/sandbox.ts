@@ -36,8 +36,9 @@ export async function bench(): Promise<void> {
       return Math.max(...served);
     };
     console.log(`  seed load of ${USERS} users: ${loadMs.toFixed(0)} ms (target < 2000 ms)`);
-    const cold = await pageMs('list all 50,000, first pass', 'any', '');
-    const warm = await pageMs('list all 50,000, second pass', 'any', '');
+    // Active users: listings of other states answer 400 beyond their first 10,000 results, as Genesys's do.
+    const cold = await pageMs('list every active user, first pass', 'active', '');
+    const warm = await pageMs('list every active user, second pass', 'active', '');
     const expanded = await pageMs('list active with expand=skills,languages,groups,locations,authorization', 'active', 'skills,languages,groups,locations,authorization');
     const expandedWarm = await pageMs('the same, second pass', 'active', 'skills,languages,groups,locations,authorization');
     console.log(`  per-page target < 20 ms (plain listing, every page): ${Math.max(cold, warm) < 20 ? 'met' : 'MISSED'}; expanded max ${expanded.toFixed(2)} ms cold, ${expandedWarm.toFixed(2)} ms warm`);

@@ -1,13 +1,18 @@
 // Pure field logic for apply: which fields go where, building PATCH bodies, and judging a re-read user after a 409.
-import type { EmployerInfo, FieldChange, FieldName, Named, NewUser, OrgUser, Phone, UserPatch } from '../model/index.js';
+import type { Change, EmployerInfo, ExpandedField, FieldChange, FieldName, Named, NewUser, OrgUser, OtherEmail, Phone, UserPatch } from '../model/index.js';
+
+/** Whether a read left this field out (Genesys resolves expansions "best effort"): its value is not known. */
+function unknownIn(current: OrgUser | undefined, field: ExpandedField): boolean {
+  return current?.unknown?.includes(field) ?? false;
+}
 
 /** Fields one PATCH /api/v2/users/{id} carries. */
 export const PROFILE_FIELDS: ReadonlySet<FieldName> = new Set<FieldName>([
-  'name', 'title', 'department', 'manager', 'phones', 'acdAutoAnswer', 'profileSkills', 'certifications', 'employerInfo', 'locations',
+  'name', 'title', 'department', 'manager', 'phones', 'otherEmails', 'acdAutoAnswer', 'profileSkills', 'certifications', 'employerInfo', 'locations',
 ]);
 
 /** Fields POST /api/v2/users accepts, so a create carries them and the PATCH does not. */
-export const CREATE_FIELDS: ReadonlySet<FieldName> = new Set<FieldName>(['name', 'title', 'department', 'phones', 'division', 'state']);
+export const CREATE_FIELDS: ReadonlySet<FieldName> = new Set<FieldName>(['name', 'title', 'department', 'phones', 'otherEmails', 'division', 'state']);
 
 /** How a field of a re-read user relates to the plan: already as desired, still as planned from, or changed by someone else. */
 export type FieldStatus = 'done' | 'pending' | 'conflict';
@@ -24,6 +29,13 @@ function text(value: string | null | undefined): string | null {
 function phoneKey(phones: readonly Phone[] | undefined): string {
   return (phones ?? [])
     .map((p) => `${p.type}|${p.mediaType}|${p.number ?? ''}|${p.extension ?? ''}`)
+    .sort()
+    .join(';');
+}
+
+function otherEmailKey(emails: readonly OtherEmail[] | undefined): string {
+  return (emails ?? [])
+    .map((e) => `${e.type}|${e.address}`)
     .sort()
     .join(';');
 }
@@ -62,9 +74,44 @@ export function newUserFrom(email: string, name: string, fields: readonly FieldC
     if ((f.field === 'title' || f.field === 'department') && f.kind === 'text' && f.after) user[f.field] = f.after;
     if (f.field === 'division' && f.kind === 'ref') user.divisionId = f.after.id;
     if (f.field === 'phones' && f.kind === 'phones' && f.after.length > 0) user.phones = f.after;
+    if (f.field === 'otherEmails' && f.kind === 'otherEmails' && f.after.length > 0) user.otherEmails = f.after;
     if (f.field === 'state' && f.kind === 'text' && (f.after === 'active' || f.after === 'inactive')) user.state = f.after;
   }
   return user;
+}
+
+/**
+ * Phones and other emails are one `addresses` list at Genesys, replaced whole: when the patch sets
+ * one, it carries the other too. The org's value comes from the user as re-read (fresher) or else
+ * from the plan, which recorded it when it did not change it.
+ */
+function completeAddresses(patch: UserPatch, used: readonly FieldChange[], current: OrgUser | undefined): void {
+  if (patch.phones === undefined && patch.otherEmails === undefined) return;
+  if (patch.otherEmails === undefined) {
+    const phones = used.find((f) => f.kind === 'phones');
+    patch.otherEmails = current ? (current.otherEmails ?? []) : ((phones?.kind === 'phones' ? phones.otherEmails : undefined) ?? []);
+  }
+  if (patch.phones === undefined) {
+    const emails = used.find((f) => f.kind === 'otherEmails');
+    patch.phones = current ? current.phones : ((emails?.kind === 'otherEmails' ? emails.phones : undefined) ?? []);
+  }
+}
+
+/**
+ * How an existing user differs from what a create would have made: the name, and the title, department and
+ * division when the create sets them. None means the user may be one an earlier run of the same plan made.
+ */
+export function createDifferences(change: Change, user: OrgUser): string[] {
+  const body = newUserFrom(change.email, change.name, change.fields);
+  const out: string[] = [];
+  const same = (a: string | undefined, b: string | undefined): boolean => (a ?? '').trim() === (b ?? '').trim();
+  if (!same(user.name, body.name)) out.push(`name ${JSON.stringify(user.name)}, planned ${JSON.stringify(body.name)}`);
+  for (const field of ['title', 'department'] as const) {
+    if (body[field] !== undefined && !same(user[field], body[field])) out.push(`${field} ${JSON.stringify(user[field] ?? null)}, planned ${JSON.stringify(body[field])}`);
+  }
+  const division = change.fields.find((f) => f.kind === 'ref');
+  if (division?.kind === 'ref' && user.divisionId !== undefined && user.divisionId !== division.after.id) out.push(`another division than ${JSON.stringify(division.after.name)}`);
+  return out;
 }
 
 /** Whether building the PATCH needs the user's current lists (list fields are sent whole). */
@@ -111,6 +158,9 @@ export function buildPatch(fields: readonly FieldChange[], manager: ManagerResol
       case 'phones':
         patch.phones = f.after;
         break;
+      case 'otherEmails':
+        patch.otherEmails = f.after;
+        break;
       case 'bool':
         patch.acdAutoAnswer = f.after;
         break;
@@ -120,10 +170,19 @@ export function buildPatch(fields: readonly FieldChange[], manager: ManagerResol
       case 'strings':
       case 'set': {
         if (f.field !== 'profileSkills' && f.field !== 'certifications' && f.field !== 'locations') continue;
+        // The list is sent whole, merged into the current one: without it, sending would drop what is there.
+        if (unknownIn(current, f.field)) {
+          skipped.push({ field: f.field, reason: `the user's current ${f.field} could not be read (Genesys left them out of the read); not sent, so none is lost. Apply again` });
+          continue;
+        }
         const { add, remove } = addRemoveIds(f);
         const merged = mergedList(listOf(current, f.field), add, remove);
-        if (f.field === 'locations') patch.locationIds = merged;
-        else patch[f.field] = merged;
+        if (f.field === 'locations') {
+          patch.locationIds = merged;
+          // A location sent without its notes loses them: kept locations carry the notes the org holds.
+          const notes = Object.fromEntries(merged.filter((id) => current?.locationNotes?.[id] !== undefined).map((id) => [id, current?.locationNotes?.[id] as string]));
+          if (Object.keys(notes).length > 0) patch.locationNotes = notes;
+        } else patch[f.field] = merged;
         break;
       }
       default:
@@ -131,11 +190,14 @@ export function buildPatch(fields: readonly FieldChange[], manager: ManagerResol
     }
     used.push(f);
   }
+  completeAddresses(patch, used, current);
   return { patch, skipped, fields: used };
 }
 
 /** Judges one field of a freshly read user against the plan's before and after. */
 export function fieldStatus(f: FieldChange, current: OrgUser, manager: ManagerResolver): FieldStatus {
+  // A value the re-read left out cannot be judged: never overwrite what may be someone else's change.
+  if ((f.field === 'employerInfo' || f.field === 'locations' || f.field === 'profileSkills' || f.field === 'certifications') && unknownIn(current, f.field)) return 'conflict';
   switch (f.kind) {
     case 'text': {
       const now = f.field === 'state' ? current.state : text(current[f.field as TextField]);
@@ -162,6 +224,11 @@ export function fieldStatus(f: FieldChange, current: OrgUser, manager: ManagerRe
       if (now === phoneKey(f.after)) return 'done';
       return now === phoneKey(f.before) ? 'pending' : 'conflict';
     }
+    case 'otherEmails': {
+      const now = otherEmailKey(current.otherEmails);
+      if (now === otherEmailKey(f.after)) return 'done';
+      return now === otherEmailKey(f.before) ? 'pending' : 'conflict';
+    }
     case 'employerInfo': {
       const now = employerKey(current.employerInfo);
       if (now === employerKey(f.after)) return 'done';
@@ -182,6 +249,7 @@ export function fieldStatus(f: FieldChange, current: OrgUser, manager: ManagerRe
 
 /** Describes a field's current value for a conflict message. */
 export function describeCurrent(f: FieldChange, current: OrgUser): string {
+  if ((f.field === 'employerInfo' || f.field === 'locations' || f.field === 'profileSkills' || f.field === 'certifications') && unknownIn(current, f.field)) return 'unknown (Genesys left it out of the read)';
   switch (f.field) {
     case 'name':
     case 'title':
@@ -191,6 +259,8 @@ export function describeCurrent(f: FieldChange, current: OrgUser): string {
       return current.managerId ? `manager id ${current.managerId}` : 'no manager';
     case 'phones':
       return phoneKey(current.phones) || 'no phones';
+    case 'otherEmails':
+      return otherEmailKey(current.otherEmails) || 'no other emails';
     case 'employerInfo':
       return employerKey(current.employerInfo);
     default:
@@ -232,6 +302,9 @@ export function recomputeFields(desired: readonly FieldChange[], current: OrgUse
       }
       case 'phones':
         if (phoneKey(current.phones) !== phoneKey(f.after)) out.push({ ...f, before: current.phones });
+        break;
+      case 'otherEmails':
+        if (otherEmailKey(current.otherEmails) !== otherEmailKey(f.after)) out.push({ ...f, before: current.otherEmails ?? [] });
         break;
       case 'employerInfo':
         if (employerKey(current.employerInfo) !== employerKey(f.after)) out.push({ ...f, before: current.employerInfo ?? null });

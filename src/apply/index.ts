@@ -5,13 +5,17 @@ import type {
 } from '../model/index.js';
 import { LIMITS } from './calls.js';
 import {
-  buildPatch, CREATE_FIELDS, describeCurrent, fieldStatus, needsCurrent, newUserFrom, PROFILE_FIELDS, recomputeFields,
+  buildPatch, CREATE_FIELDS, createDifferences, describeCurrent, fieldStatus, needsCurrent, newUserFrom, PROFILE_FIELDS, recomputeFields,
 } from './fields.js';
 import type { ManagerResolver } from './fields.js';
 import { chunk, runPool } from './pool.js';
+import { DEFAULT_RETRY_POLICY, isOutcomeUnknown, isVersionConflict, realSleep, Retrier, subResourceTrouble } from './retry.js';
+import type { RetryPolicy, Trouble } from './retry.js';
 
 export { minimumCalls, LIMITS } from './calls.js';
 export type { CallBreakdown } from './calls.js';
+export { DEFAULT_RETRY_POLICY, isOutcomeUnknown, isVersionConflict, Retrier, subResourceTrouble } from './retry.js';
+export type { Backoff, RetryPolicy, Trouble } from './retry.js';
 
 export interface ApplyOptions {
   /** Operations in flight at once; the adapter's pacer keeps the rate under the limit. */
@@ -20,11 +24,18 @@ export interface ApplyOptions {
   progress?: (event: { done: number; total: number; failed: number }) => void;
   /** Tolerates search lag when checking a create of unknown outcome. */
   findRetry?: { attempts: number; delayMs: number };
+  /** Waits between retries after conflicts and unknown outcomes; the defaults suit Genesys (tests shorten them). */
+  retry?: RetryPolicy;
   sleep?: (ms: number) => Promise<void>;
   /** Aborting stops starting new operations; in-flight ones finish and the report says what was not started. */
   signal?: AbortSignal;
   /** 429s the adapter met, for the report. */
   rateLimited?: () => number;
+  /**
+   * Ids of the users active or inactive in a read of the org made just before apply (a saved plan's re-check).
+   * A change to any other user id is stale (the user was deleted since the plan): a conflict, nothing written.
+   */
+  liveUserIds?: ReadonlySet<string>;
 }
 
 export interface ApplyResult extends ApplyReport {
@@ -56,6 +67,8 @@ interface Run {
   conflicted: boolean;
   /** Operations of this user that made a change (not found already made). */
   wrote: number;
+  /** The user's create, restore or deactivate went through (written now, or found already made). */
+  primaryDone: boolean;
 }
 
 /** Users joining or leaving one group or queue. */
@@ -65,25 +78,15 @@ interface Members {
   remove: Run[];
 }
 
+/** Versioned writes retried after the version moved (someone else saved the user or group meanwhile). */
 const MAX_LOCK_RETRIES = 5;
-const MAX_UNKNOWN_RETRIES = 3;
 
-const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Sub-resource writes (set-like, safe to send again as they are) wait out conflicts and unknown outcomes alike. */
+const SUB_RESOURCE: readonly Trouble[] = ['conflict', 'unknown'];
+const UNKNOWN_ONLY: readonly Trouble[] = ['unknown'];
 
 function isApiError(error: unknown): error is ApiError {
   return error instanceof ApiError;
-}
-
-/** A 409, or the 400 Genesys sometimes answers for a stale version. */
-export function isVersionConflict(error: unknown): boolean {
-  if (!isApiError(error)) return false;
-  if (error.status === 409) return true;
-  return error.status === 400 && /version/i.test(error.message) && /match/i.test(error.message);
-}
-
-/** The request may have taken effect although no success arrived. */
-export function isOutcomeUnknown(error: unknown): boolean {
-  return isApiError(error) && (error.outcomeUnknown || error.status === 0 || error.status >= 500);
 }
 
 /** A create that met a user with the same email (active, inactive, or soft-deleted). */
@@ -93,11 +96,14 @@ export function isExistingUserConflict(error: unknown): boolean {
   return error.status === 400 && /conflict|exist|already|in use|duplicate/i.test(`${error.code} ${error.message}`);
 }
 
-/** Redacts anything that looks like a credential from a free-text message. */
-function redact(message: string): string {
+/**
+ * Redacts anything that looks like a credential from a free-text message; permission names such as
+ * `authorization:grant:add` (named by 403 answers) are not credentials and stay readable.
+ */
+export function redact(message: string): string {
   return message
     .replace(/(bearer|basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [redacted]')
-    .replace(/(access_token|client_secret|authorization)["'=:\s]+[^\s"',}]+/gi, '$1=[redacted]')
+    .replace(/(access_token|client_secret|authorization)(?!:[A-Za-z*]+:[A-Za-z*]+)["'=:\s]+[^\s"',}]+/gi, '$1=[redacted]')
     .split('\n')[0]!
     .slice(0, 500);
 }
@@ -120,17 +126,21 @@ class Applier {
   private readonly byEmail = new Map<string, Run>();
   private readonly problems: OperationRecord[] = [];
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly retrier: Retrier;
   private done = 0;
   private failedOps = 0;
   private total: number;
   private notStarted = 0;
+  /** Built with the users phase, run in the next one. */
+  private queueTasks: Array<() => Promise<void>> = [];
 
   constructor(
     private readonly plan: Plan,
     private readonly writer: OrgWriter,
     private readonly options: ApplyOptions,
   ) {
-    this.sleep = options.sleep ?? defaultSleep;
+    this.sleep = options.sleep ?? realSleep;
+    this.retrier = new Retrier(options.retry ?? DEFAULT_RETRY_POLICY, this.sleep);
     this.runs = plan.changes.map((change) => ({
       change,
       email: change.email,
@@ -141,6 +151,7 @@ class Applier {
       problems: 0,
       conflicted: false,
       wrote: 0,
+      primaryDone: false,
     }));
     for (const run of this.runs) this.byEmail.set(run.email, run);
     this.total = expectedOperations(plan);
@@ -149,9 +160,11 @@ class Applier {
   async apply(): Promise<ApplyResult> {
     const started = performance.now();
     const calls0 = this.writer.apiCalls();
+    this.markStale();
     const phases: Array<() => Array<() => Promise<void>>> = [
       () => this.phaseFirst(),
       () => this.phaseUsers(),
+      () => this.phaseQueues(),
       () => this.phaseDivisions(),
       () => this.phaseFinalState(),
     ];
@@ -167,12 +180,31 @@ class Applier {
     return this.report(performance.now() - started, this.writer.apiCalls() - calls0);
   }
 
+  /** Users the plan updates or deactivates that the org no longer lists: deleted since the plan. */
+  private markStale(): void {
+    const live = this.options.liveUserIds;
+    if (!live) return;
+    for (const run of this.runs) {
+      const { action } = run.change;
+      if ((action !== 'update' && action !== 'deactivate') || !run.id || live.has(run.id)) continue;
+      this.conflict(run, action, 'the user is no longer in the org (deleted since the plan)');
+    }
+  }
+
+  /** Someone else changed the user itself since the plan (deleted it, or created it): nothing more is written for it. */
+  private conflict(run: Run, operation: string, why: string, error?: unknown): void {
+    run.conflicted = true;
+    run.dead = why;
+    this.record(run, operation, 'conflict', error, `${why}; nothing written for this user. Re-plan.`);
+  }
+
   // ── phases ────────────────────────────────────────────────────────────────
 
   /** Creates, restores and activations: every later step needs the user to exist and be reachable. */
   private phaseFirst(): Array<() => Promise<void>> {
     const tasks: Array<() => Promise<void>> = [];
     for (const run of this.runs) {
+      if (run.dead) continue;
       const { action } = run.change;
       if (action === 'create') {
         tasks.push(() => this.create(run));
@@ -194,7 +226,7 @@ class Applier {
     return tasks;
   }
 
-  /** One PATCH per user, then roles, skills, languages, and group and queue membership batched across users. */
+  /** One PATCH per user, then roles, skills, languages and group membership batched across users (queue membership follows). */
   private phaseUsers(): Array<() => Promise<void>> {
     const groupTasks: Array<() => Promise<void>> = [];
     const userTasks: Array<() => Promise<void>> = [];
@@ -230,8 +262,19 @@ class Applier {
       for (const part of chunk(add, LIMITS.queue)) queueTasks.push(() => this.queueMembers(item, 'add', part));
       for (const part of chunk(remove, LIMITS.queue)) queueTasks.push(() => this.queueMembers(item, 'remove', part));
     }
+    this.queueTasks = queueTasks;
     // Group tasks make several calls in sequence: start them first so they do not trail at the end.
-    return [...groupTasks, ...queueTasks, ...userTasks];
+    return [...groupTasks, ...userTasks];
+  }
+
+  /**
+   * Queue members once group members are in place: a queue follows its member groups, and a user still
+   * in a member group cannot join the queue directly, so one who leaves the group joins it only after.
+   */
+  private phaseQueues(): Array<() => Promise<void>> {
+    const tasks = this.queueTasks;
+    this.queueTasks = [];
+    return tasks;
   }
 
   private phaseDivisions(): Array<() => Promise<void>> {
@@ -274,7 +317,9 @@ class Applier {
 
   private async create(run: Run): Promise<void> {
     const body = newUserFrom(run.email, run.change.name, run.change.fields);
-    for (let attempt = 0; attempt < MAX_UNKNOWN_RETRIES; attempt++) {
+    // Set once an attempt of this run may have landed: a user found after that may be the one it made.
+    let mayHaveLanded = false;
+    for (let attempt = 0; ; attempt++) {
       try {
         const created = await this.writer.createUser(body);
         run.id = created.id;
@@ -287,6 +332,7 @@ class Applier {
           this.kill(run, 'create', error, 'the create failed');
           return;
         }
+        if (isOutcomeUnknown(error)) mayHaveLanded = true;
         // Never create twice: look for the user first (search lags behind writes, so look more than once).
         const search = await this.findByEmail(run.email);
         if (search.error !== undefined) {
@@ -294,17 +340,21 @@ class Applier {
           return;
         }
         if (search.user) {
-          await this.adopt(run, search.user, isExistingUserConflict(error) ? 'a user with this email already existed' : 'the create went through although no answer arrived');
+          const why = mayHaveLanded ? 'the create went through although no answer arrived' : 'a user with this email already existed';
+          await this.adopt(run, search.user, why, mayHaveLanded);
           return;
         }
         if (isExistingUserConflict(error)) {
           this.kill(run, 'create', error, 'the org refused the email as taken, yet no user with it was found');
           return;
         }
-        await this.sleep(250 * 2 ** attempt);
+        if (!this.retrier.allows('unknown', attempt)) {
+          this.kill(run, 'create', undefined, `the create's outcome stayed unknown after ${attempt + 1} attempts`);
+          return;
+        }
+        await this.retrier.wait('unknown', attempt, error);
       }
     }
-    this.kill(run, 'create', undefined, `the create's outcome stayed unknown after ${MAX_UNKNOWN_RETRIES} attempts`);
   }
 
   private async findByEmail(email: string, tries?: number): Promise<{ user?: OrgUser; error?: unknown }> {
@@ -325,13 +375,24 @@ class Applier {
     return answered ? {} : { error: lastError };
   }
 
-  /** A create met an existing user: continue as an update (or a restore) of that user. */
-  private async adopt(run: Run, found: OrgUser, why: string): Promise<void> {
+  /**
+   * A create met an existing user. One this run's own create may have made is continued as an update (or a
+   * restore). Any other existed before this run: it is continued only when it holds what the create would have
+   * given it (an earlier, interrupted apply of the same plan made it); a user someone else created is a conflict.
+   */
+  private async adopt(run: Run, found: OrgUser, why: string, ours: boolean): Promise<void> {
+    if (!ours && found.state === 'deleted') {
+      const differences = createDifferences(run.change, found);
+      if (differences.length > 0) {
+        this.conflict(run, 'create', `a deleted user with this email exists, unlike the one planned (${differences.join('; ')})`);
+        return;
+      }
+    }
     run.id = found.id;
     run.version = found.version;
     run.fresh = false;
-    this.record(run, 'create', 'already-done', undefined, `${why}; continuing as an update of that user`);
     if (found.state === 'deleted') {
+      this.record(run, 'create', 'already-done', undefined, `${why}; continuing as an update of that user`);
       // A deleted user is read only through search; bring it back first, then read it like any other.
       const ok = await this.changeState(run, 'active', 'restore', ['deleted']);
       if (!ok) {
@@ -339,15 +400,22 @@ class Applier {
         return;
       }
     }
-    let current: OrgUser;
-    try {
-      current = await this.idempotent(() => this.writer.getUser(found.id));
-    } catch (error) {
+    // Never older than what search showed, or than the restore just made: a read that lags is read again.
+    const { user: current, error } = await this.readUser(run, run.version, false);
+    if (!current) {
       this.kill(run, 'read user', error, `${why}, and reading it failed`);
       return;
     }
+    if (!ours && found.state !== 'deleted') {
+      const differences = createDifferences(run.change, current);
+      if (differences.length > 0) {
+        run.id = undefined;
+        this.conflict(run, 'create', `a user with this email was created in the org since the plan, not by this plan (${differences.join('; ')})`);
+        return;
+      }
+    }
+    if (found.state !== 'deleted') this.record(run, 'create', 'already-done', undefined, `${why}; continuing as an update of that user`);
     run.version = current.version;
-    run.current = current;
     run.fields = recomputeFields(run.change.fields, current);
     const state = fieldByKind(run.fields, 'text', 'state');
     if (state?.after === 'active') {
@@ -363,7 +431,10 @@ class Applier {
 
   // ── state changes and PATCH, with optimistic locking ────────────────────
 
-  /** A state PATCH with the known version; on a 409 the user is re-read and the change retried, counted done, or reported. */
+  /**
+   * A state PATCH with the known version; on a 409 the user is re-read and the change retried, counted done, or
+   * reported. A re-read that still shows the version just refused is waited out (see `refusedAgain`).
+   */
   private async changeState(run: Run, target: UserState, operation: string, from: ReadonlyArray<OrgUser['state']>): Promise<boolean> {
     let version = run.version;
     const id = run.id;
@@ -371,55 +442,111 @@ class Applier {
       this.record(run, operation, 'failed', undefined, 'the plan has no id or version for this user');
       return false;
     }
-    let unknown = 0;
-    for (let attempt = 0; attempt < MAX_LOCK_RETRIES; attempt++) {
+    const tally = { unknown: 0, stalls: 0, moves: 0 };
+    for (;;) {
       try {
         run.version = await this.writer.setUserState(id, version, target);
         this.record(run, operation, 'ok');
         return true;
       } catch (error) {
-        if (isOutcomeUnknown(error) && unknown < MAX_UNKNOWN_RETRIES) {
+        if (isOutcomeUnknown(error) && this.retrier.allows('unknown', tally.unknown)) {
           // Retrying with the same version is safe: if the first one landed, the retry meets a 409 and re-reads.
-          unknown += 1;
-          await this.sleep(250 * 2 ** unknown);
+          await this.retrier.wait('unknown', tally.unknown++, error);
           continue;
         }
         if (!isVersionConflict(error)) {
           this.record(run, operation, 'failed', error);
           return false;
         }
-        const current = await this.reread(run, operation);
+        // Deleted users are hidden from a plain read: search finds them.
+        const current = await this.reread(run, operation, version, true);
         if (!current) return false;
         if (current.state === target) {
           run.version = current.version;
           this.record(run, operation, 'already-done', undefined, `the user was already ${target}`);
           return true;
         }
+        if (current.state === 'deleted' && !from.includes('deleted')) {
+          this.conflict(run, operation, 'the user was deleted in the org since the plan');
+          return false;
+        }
         if (!from.includes(current.state)) {
           run.conflicted = true;
           this.record(run, operation, 'conflict', undefined, `the user is now ${current.state} (changed since the plan); not overwritten. Re-plan.`);
           return false;
         }
+        if (current.version === version) {
+          if (!(await this.refusedAgain(run, operation, version, tally, error))) return false;
+          continue;
+        }
+        if (++tally.moves >= MAX_LOCK_RETRIES) {
+          this.record(run, operation, 'failed', undefined, `the user's version kept changing (${MAX_LOCK_RETRIES} attempts)`);
+          return false;
+        }
         version = current.version;
       }
     }
-    this.record(run, operation, 'failed', undefined, `the user's version kept changing (${MAX_LOCK_RETRIES} attempts)`);
-    return false;
   }
 
-  private async reread(run: Run, operation: string): Promise<OrgUser | undefined> {
-    try {
-      const current = await this.idempotent(() => this.writer.getUser(run.id as string));
-      run.current = current;
-      return current;
-    } catch (error) {
-      // Deleted users are hidden from a plain read: search finds them.
-      if (isApiError(error) && error.status === 404) {
-        const search = await this.findByEmail(run.email, 1);
-        if (search.user?.id === run.id) return search.user;
-      }
-      this.record(run, operation, 'failed', error, 'the user changed since the plan and could not be re-read');
+  /**
+   * The org refused `version` with a 409, yet a read right after still shows that version: the read lags the write
+   * that moved it (Genesys is eventually consistent, Terraform provider issue #1461), or the 409 was one of the
+   * spurious ones Genesys answers while the user is busy. Waits with back-off before the same write is tried again (it
+   * carries the version, so it can overwrite nothing); false, with the failure recorded, once the waits are used up.
+   */
+  private async refusedAgain(run: Run, operation: string, version: number, tally: { stalls: number }, error: unknown): Promise<boolean> {
+    if (!this.retrier.allows('conflict', tally.stalls)) {
+      this.record(run, operation, 'failed', error, `the org kept refusing version ${version} of the user, which it still showed (${tally.stalls + 1} attempts)`);
+      return false;
+    }
+    await this.retrier.wait('conflict', tally.stalls++, error);
+    return true;
+  }
+
+  /** Re-reads the user (see `readUser`) and keeps it as the run's latest read; records the failure when it cannot. */
+  private async reread(run: Run, operation: string, atLeast?: number, viaSearch = false): Promise<OrgUser | undefined> {
+    const { user, error } = await this.readUser(run, atLeast, viaSearch);
+    if (user) return user;
+    // Still 404 after the lag is waited out, for a user this run did not create: deleted since the plan.
+    if (!run.fresh && isApiError(error) && error.status === 404) {
+      this.gone(run, operation, error);
       return undefined;
+    }
+    this.record(run, operation, 'failed', error, 'the user changed since the plan and could not be re-read');
+    return undefined;
+  }
+
+  /**
+   * Reads the user as the org holds it now. A read can lag the writes before it (Terraform provider issue #1461): one
+   * that shows a version older than `atLeast` (a version the org is known to have held), or a 404 for a user this run
+   * knows exists, is read again after a wait (the conflict back-off). With `viaSearch`, a user a plain read cannot
+   * see (a deleted one) is looked up by search, and that answer is used for its state and version only.
+   */
+  private async readUser(run: Run, atLeast: number | undefined, viaSearch: boolean): Promise<{ user?: OrgUser; error?: unknown }> {
+    const id = run.id as string;
+    for (let n = 0; ; n++) {
+      let user: OrgUser | undefined;
+      let error: unknown;
+      let searched = false;
+      try {
+        user = await this.idempotent(() => this.writer.getUser(id));
+      } catch (failure) {
+        error = failure;
+        if (viaSearch && isApiError(failure) && failure.status === 404) {
+          const search = await this.findByEmail(run.email, 1);
+          if (search.user?.id === id) {
+            user = search.user;
+            searched = true;
+          }
+        }
+      }
+      const lagging = user ? atLeast !== undefined && user.version < atLeast : isApiError(error) && error.status === 404;
+      if (!lagging || !this.retrier.allows('conflict', n)) {
+        // A user found by search may lack lists a plain read has: never a base to merge lists into.
+        if (user && !searched) run.current = user;
+        return user ? { user } : { error };
+      }
+      await this.retrier.wait('conflict', n);
     }
   }
 
@@ -431,26 +558,53 @@ class Applier {
     };
   }
 
+  /** Sorts profile fields against a re-read user: returns those still to write; records conflicts, or all done. */
+  private judge(run: Run, fields: readonly FieldChange[], current: OrgUser, resolve: ManagerResolver, error?: unknown): FieldChange[] {
+    const pending: FieldChange[] = [];
+    const conflicts: string[] = [];
+    for (const f of fields) {
+      const status = fieldStatus(f, current, resolve);
+      if (status === 'pending') pending.push(f);
+      if (status === 'conflict') conflicts.push(`${f.field} is now ${describeCurrent(f, current)}`);
+    }
+    if (conflicts.length > 0) {
+      run.conflicted = true;
+      this.record(run, 'patch', 'conflict', error, `changed in the org since the plan, not overwritten: ${conflicts.join('; ')}. Re-plan.`);
+    }
+    run.version = current.version;
+    if (pending.length === 0 && conflicts.length === 0) this.record(run, 'patch', 'already-done', undefined, 'the fields already hold the desired values');
+    return pending;
+  }
+
   private async patch(run: Run): Promise<void> {
     const id = run.id as string;
     let fields = run.fields.filter((f) => PROFILE_FIELDS.has(f.field));
-    if (!run.fresh && !run.current && needsCurrent(fields)) {
-      // Lists (profile skills, certifications, locations) are sent whole: merge into what the org holds now.
-      const current = await this.reread(run, 'patch');
-      if (!current) return;
-    }
     const resolve = this.managerResolver();
     let version = run.version ?? 0;
+    if (!run.fresh && needsCurrent(fields)) {
+      // Lists (profile skills, certifications, locations) are sent whole, merged into what the org holds now. The
+      // PATCH carries the version of the read it was merged from, so it lands only on those very lists: a read that
+      // lags is read again, and a user changed since the plan is judged now, as after a 409.
+      let current = run.current;
+      if (!current || current.version < version) current = await this.reread(run, 'patch', version);
+      if (!current) return;
+      if (current.version !== version) {
+        fields = this.judge(run, fields, current, resolve);
+        if (fields.length === 0) return;
+        version = current.version;
+      }
+    }
     let reportedSkips = false;
-    let unknown = 0;
-    for (let attempt = 0; attempt < MAX_LOCK_RETRIES; attempt++) {
+    const tally = { unknown: 0, stalls: 0, moves: 0 };
+    for (;;) {
       const built = buildPatch(fields, resolve, run.current);
       if (!reportedSkips) {
         reportedSkips = true;
         const manager = fieldByKind(fields, 'manager');
         const managerRun = manager?.after ? this.byEmail.get(manager.after.email) : undefined;
         for (const skip of built.skipped) {
-          this.record(run, 'patch manager', 'skipped', undefined, managerRun?.dead ? `${skip.reason}: ${managerRun.dead}` : skip.reason);
+          if (skip.field !== 'manager') this.record(run, `patch ${skip.field}`, 'skipped', undefined, skip.reason);
+          else this.record(run, 'patch manager', 'skipped', undefined, managerRun?.dead ? `${skip.reason}: ${managerRun.dead}` : skip.reason);
         }
       }
       if (built.fields.length === 0) return;
@@ -459,52 +613,37 @@ class Applier {
         this.record(run, 'patch', 'ok', undefined, `fields: ${built.fields.map((f) => f.field).join(', ')}`);
         return;
       } catch (error) {
-        if (isOutcomeUnknown(error) && unknown < MAX_UNKNOWN_RETRIES) {
-          unknown += 1;
-          await this.sleep(250 * 2 ** unknown);
+        if (isOutcomeUnknown(error) && this.retrier.allows('unknown', tally.unknown)) {
+          await this.retrier.wait('unknown', tally.unknown++, error);
           continue;
         }
         if (!isVersionConflict(error)) {
-          this.record(run, 'patch', 'failed', error);
+          if (await this.deletedSincePlan(run, error)) this.gone(run, 'patch', error);
+          else this.record(run, 'patch', 'failed', error);
           return;
         }
-        const current = await this.reread(run, 'patch');
+        const current = await this.reread(run, 'patch', version);
         if (!current) return;
-        const pending: FieldChange[] = [];
-        const conflicts: string[] = [];
-        for (const f of built.fields) {
-          const status = fieldStatus(f, current, resolve);
-          if (status === 'pending') pending.push(f);
-          if (status === 'conflict') conflicts.push(`${f.field} is now ${describeCurrent(f, current)}`);
+        if (current.version === version) {
+          if (!(await this.refusedAgain(run, 'patch', version, tally, error))) return;
+          continue;
         }
-        if (conflicts.length > 0) {
-          run.conflicted = true;
-          this.record(run, 'patch', 'conflict', error, `changed in the org since the plan, not overwritten: ${conflicts.join('; ')}. Re-plan.`);
-        }
-        run.version = current.version;
-        if (pending.length === 0) {
-          if (conflicts.length === 0) this.record(run, 'patch', 'already-done', undefined, 'the fields already hold the desired values');
+        if (++tally.moves >= MAX_LOCK_RETRIES) {
+          this.record(run, 'patch', 'failed', undefined, `the user's version kept changing (${MAX_LOCK_RETRIES} attempts)`);
           return;
         }
-        fields = pending;
+        fields = this.judge(run, built.fields, current, resolve, error);
+        if (fields.length === 0) return;
         version = current.version;
       }
     }
-    this.record(run, 'patch', 'failed', undefined, `the user's version kept changing (${MAX_LOCK_RETRIES} attempts)`);
   }
 
   // ── per-user resources ────────────────────────────────────────────────────
 
   /** Retries a call whose outcome is unknown; for idempotent calls only. */
-  private async idempotent<T>(call: () => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await call();
-      } catch (error) {
-        if (!isOutcomeUnknown(error) || attempt + 1 >= MAX_UNKNOWN_RETRIES) throw error;
-        await this.sleep(250 * 2 ** attempt);
-      }
-    }
+  private idempotent<T>(call: () => Promise<T>): Promise<T> {
+    return this.retrier.run(call, UNKNOWN_ONLY);
   }
 
   private async roles(run: Run, add: GrantRef[], remove: GrantRef[]): Promise<void> {
@@ -527,18 +666,39 @@ class Applier {
     await this.step(run, operation, () => (field === 'skills' ? this.writer.removeSkill(id, item.id) : this.writer.removeLanguage(id, item.id)), undefined, true);
   }
 
-  /** One call for one user, retried when its outcome is unknown; a 404 on a removal means it is already gone. */
+  /**
+   * One sub-resource call for one user, retried when its outcome is unknown or when the org refuses it with a version
+   * error (it does while the user is being patched); a 404 on a removal means it is already gone.
+   */
   private async step(run: Run, operation: string, call: () => Promise<void>, message?: string, removal = false): Promise<void> {
     try {
-      await this.idempotent(call);
+      await this.retrier.run(call, SUB_RESOURCE, subResourceTrouble);
       this.record(run, operation, 'ok', undefined, message);
     } catch (error) {
+      // A 404 is about the user or about the item: only a user that is still there makes a removal "done".
+      if (await this.deletedSincePlan(run, error)) {
+        this.gone(run, operation, error);
+        return;
+      }
       if (removal && isApiError(error) && error.status === 404) {
         this.record(run, operation, 'already-done', undefined, 'already removed');
         return;
       }
       this.record(run, operation, 'failed', error);
     }
+  }
+
+  /** After a 404 for a write to an existing user: true when the user itself is gone (its read answers 404 too, after any lag). */
+  private async deletedSincePlan(run: Run, error: unknown): Promise<boolean> {
+    if (!isApiError(error) || error.status !== 404 || !run.id || run.fresh) return false;
+    const read = await this.readUser(run, undefined, false);
+    return !read.user && isApiError(read.error) && read.error.status === 404;
+  }
+
+  /** The user was deleted in the org since the plan: one conflict for the user, the operations met after it skipped. */
+  private gone(run: Run, operation: string, error: unknown): void {
+    if (run.conflicted) this.record(run, operation, 'skipped', undefined, `skipped: ${run.dead ?? 'the user was deleted in the org since the plan'}`);
+    else this.conflict(run, operation, 'the user was deleted in the org since the plan', error);
   }
 
   // ── batches across users ────────────────────────────────────────────────
@@ -555,32 +715,50 @@ class Applier {
       }
       for (const part of version === undefined ? [] : chunk(adds, LIMITS.groupAdd)) {
         const ids = part.map((r) => r.id as string);
-        for (let attempt = 0; ; attempt++) {
+        const operation = `add to group ${group.name}`;
+        const tally = { unknown: 0, stalls: 0, moves: 0 };
+        for (;;) {
           try {
             await this.writer.addGroupMembers(group.id, version as number, ids);
             // The version moves by one per change; a wrong guess costs one 409 and a re-read.
             version = (version as number) + 1;
-            for (const run of part) this.record(run, `add to group ${group.name}`, 'ok');
+            for (const run of part) this.record(run, operation, 'ok');
             break;
           } catch (error) {
-            const retryable = isVersionConflict(error) || isOutcomeUnknown(error);
-            if (!retryable || attempt + 1 >= MAX_LOCK_RETRIES) {
-              for (const run of part) this.record(run, `add to group ${group.name}`, 'failed', error);
+            const trouble = subResourceTrouble(error);
+            const unknown = trouble === 'unknown';
+            const out = unknown ? !this.retrier.allows('unknown', tally.unknown) : trouble !== 'conflict' || tally.moves + 1 >= MAX_LOCK_RETRIES;
+            if (out) {
+              for (const run of part) this.record(run, operation, 'failed', error);
               break;
             }
-            if (isOutcomeUnknown(error)) await this.sleep(250 * 2 ** attempt);
+            if (unknown) await this.retrier.wait('unknown', tally.unknown++, error);
+            let fresh: number;
             try {
-              version = await this.idempotent(() => this.writer.getGroupVersion(group.id));
+              fresh = await this.idempotent(() => this.writer.getGroupVersion(group.id));
             } catch (readError) {
-              for (const run of part) this.record(run, `add to group ${group.name}`, 'failed', readError, 'reading the group version failed');
+              for (const run of part) this.record(run, operation, 'failed', readError, 'reading the group version failed');
               break;
             }
+            if (!unknown && fresh === version) {
+              // The group's version was right: the refusal is about a member being patched at the same time ("Directory
+              // occasionally returns version errors … if an object was updated at the same time", Terraform). Wait it out.
+              if (!this.retrier.allows('conflict', tally.stalls)) {
+                for (const run of part) this.record(run, operation, 'failed', error, `the org kept refusing the group's current version ${fresh}`);
+                break;
+              }
+              await this.retrier.wait('conflict', tally.stalls++, error);
+            } else if (!unknown) {
+              tally.moves += 1;
+            }
+            version = fresh;
           }
         }
       }
     }
     for (const part of chunk(live(remove), LIMITS.groupRemove)) {
-      await this.batch(part, `remove from group ${group.name}`, () => this.writer.removeGroupMembers(group.id, part.map((r) => r.id as string)));
+      // Terraform retries these on version errors too (`group/resource_genesyscloud_group.go`).
+      await this.batch(part, `remove from group ${group.name}`, () => this.writer.removeGroupMembers(group.id, part.map((r) => r.id as string)), true);
     }
   }
 
@@ -597,9 +775,10 @@ class Applier {
     await this.batch(runs, `move to division ${division.name}`, () => this.writer.moveUsersToDivision(division.id, ids));
   }
 
-  private async batch(runs: Run[], operation: string, call: () => Promise<void>): Promise<void> {
+  /** One call for several users; `subResource` ones also wait out the refusals of users being patched (see `step`). */
+  private async batch(runs: Run[], operation: string, call: () => Promise<void>, subResource = false): Promise<void> {
     try {
-      await this.idempotent(call);
+      await (subResource ? this.retrier.run(call, SUB_RESOURCE, subResourceTrouble) : this.idempotent(call));
       for (const run of runs) this.record(run, operation, 'ok', undefined, runs.length > 1 ? `batch of ${runs.length}` : undefined);
     } catch (error) {
       for (const run of runs) this.record(run, operation, 'failed', error, undefined);
@@ -628,6 +807,7 @@ class Applier {
     };
     for (const key of Object.keys(record) as Array<keyof OperationRecord>) if (record[key] === undefined) delete record[key];
     if (outcome === 'ok') run.wrote += 1;
+    if ((outcome === 'ok' || outcome === 'already-done') && operation === run.change.action) run.primaryDone = true;
     if (outcome === 'failed' || outcome === 'skipped' || outcome === 'conflict') {
       run.problems += 1;
       this.problems.push(record);
@@ -646,14 +826,22 @@ class Applier {
 
   private report(elapsedMs: number, apiCalls: number): ApplyResult {
     const counts = { created: 0, updated: 0, restored: 0, deactivated: 0, failed: 0, conflicts: 0, alreadyDone: 0 };
+    const interrupted = this.options.signal?.aborted === true && this.notStarted > 0;
     for (const run of this.runs) {
       if (run.conflicted) counts.conflicts += 1;
       if (run.problems > 0) {
         counts.failed += 1;
         continue;
       }
-      if (this.options.signal?.aborted && this.notStarted > 0) continue;
-      if (run.wrote === 0) counts.alreadyDone += 1;
+      if (interrupted) {
+        // Count what was written: a user is created (restored, deactivated) once that call went
+        // through, even when the rest of their operations were not started; nobody else is counted.
+        if (run.wrote === 0) continue;
+        if (run.change.action !== 'update' && !run.primaryDone) {
+          counts.updated += 1;
+          continue;
+        }
+      } else if (run.wrote === 0) counts.alreadyDone += 1;
       if (run.change.action === 'create') counts.created += 1;
       else if (run.change.action === 'restore') counts.restored += 1;
       else if (run.change.action === 'deactivate') counts.deactivated += 1;

@@ -26,10 +26,14 @@ function parseConcurrency(raw: string | undefined, fallback: number): number {
   return n;
 }
 
-/** Reads and checks a saved plan: parseable, a known format, and not edited since it was made. */
+/**
+ * Reads a saved plan as untrusted input: parseable, of the plan's JSON Schema, and not edited since it was made
+ * (the checksum catches accidents; it proves no authorship, so `checkSavedPlan` re-checks it against the org).
+ */
 async function readSavedPlan(file: string): Promise<Plan> {
   const { readFile } = await import('node:fs/promises');
   const { verifyChecksum } = await import('../plan/index.js');
+  const { parseSavedPlan } = await import('../desired/plan-file.js');
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -37,16 +41,7 @@ async function readSavedPlan(file: string): Promise<Plan> {
     const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
     throw new ProvisionError('plan-unreadable', `Cannot read the plan file ${file} (${code}).`, { hint: 'Save a plan with `provision plan --out plan.json`.' });
   }
-  let plan: Plan;
-  try {
-    plan = JSON.parse(text) as Plan;
-  } catch (error) {
-    const detail = error instanceof Error ? error.message : 'invalid JSON';
-    throw new ProvisionError('plan-invalid', `${file}:1:1 is not a plan: ${detail}.`, { hint: 'Save a plan with `provision plan --out plan.json` and apply that file unchanged.' });
-  }
-  if (!plan || typeof plan !== 'object' || plan.formatVersion !== 1 || !Array.isArray(plan.changes) || !plan.target) {
-    throw new ProvisionError('plan-invalid', `${file}:1:1 is not a plan of format version 1.`, { hint: 'Save a plan with `provision plan --out plan.json` from this version of provision.' });
-  }
+  const plan = parseSavedPlan(text, file);
   if (!verifyChecksum(plan)) {
     throw new ProvisionError('plan-checksum-mismatch', `${file} was changed after it was planned: its checksum does not match its content.`, {
       hint: 'A saved plan is applied exactly as reviewed or not at all. Plan again with `provision plan --out plan.json`.',
@@ -94,7 +89,8 @@ export function registerApply(program: Command): void {
 }
 
 async function runApply(program: Command, planFile: string | undefined, flags: ApplyFlags): Promise<void> {
-  const globals = program.opts<{ config: string; color?: boolean }>();
+  const globals = program.opts<{ config: string; color?: boolean; allowCustomEnvironment?: boolean }>();
+  const allowCustomEnvironment = globals.allowCustomEnvironment === true;
   const c = colorsFor(process.stderr, process.env, globals.color === false);
   const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
   const session = await import('./session.js');
@@ -108,16 +104,17 @@ async function runApply(program: Command, planFile: string | undefined, flags: A
   let opened: Opened;
   if (planFile !== undefined) {
     plan = await readSavedPlan(planFile);
-    opened = await session.openTarget({ sandbox: flags.sandbox === true, config: globals.config, configRequired, log });
+    opened = await session.openTarget({ sandbox: flags.sandbox === true, config: globals.config, configRequired, allowCustomEnvironment, log });
   } else {
-    const made = await session.makePlan({ sandbox: flags.sandbox === true, config: globals.config, configRequired, noColor: globals.color === false, allowUnsafe: flags.allowUnsafe === true, log });
+    const made = await session.makePlan({ sandbox: flags.sandbox === true, config: globals.config, configRequired, allowCustomEnvironment, noColor: globals.color === false, allowUnsafe: flags.allowUnsafe === true, log });
     plan = made.plan;
     opened = made;
   }
   const { connection, close } = opened;
   let abortHandler: (() => void) | undefined;
+  let liveUserIds: Set<string> | undefined;
   try {
-    if (planFile !== undefined) await checkSavedPlan(plan, opened, planFile, config, c);
+    if (planFile !== undefined) ({ plan, liveUserIds } = await checkSavedPlan(plan, opened, planFile, config, c, flags.allowUnsafe === true));
 
     process.stderr.write(`${renderPlan(plan, 'text', { color: c.isColorSupported })}\n`);
     if (plan.safety.blocked && !flags.allowUnsafe) {
@@ -172,6 +169,7 @@ async function runApply(program: Command, planFile: string | undefined, flags: A
         progress: (event) => progress.update(event),
         signal: controller.signal,
         rateLimited: () => connection.stats().rateLimited,
+        liveUserIds,
       });
     } finally {
       progress.finish();
@@ -190,14 +188,14 @@ async function runApply(program: Command, planFile: string | undefined, flags: A
       for (const p of report.problems) out(problemLine(p));
     }
     if (report.conflicts > 0) {
-      out(`${report.conflicts} user(s) were changed in the org since the plan, on the very fields it changes: those fields were left as the org has them. Run \`provision plan\` again and review.`);
+      out(`${report.conflicts} user(s) were changed in the org since the plan (on the very fields it changes, deleted, or created by someone else): they were left as the org has them. Run \`provision plan\` again and review.`);
     }
     if (report.interrupted) out(`${report.notStarted} operation(s) were not started. Run \`provision apply\` again to finish: it converges without duplicates.`);
     else if (report.failed > 0) out('Fix the causes above and run `provision apply` again: what succeeded is not repeated.');
 
     let failed = report.failed > 0 || report.interrupted;
     if (flags.verify && !report.interrupted) {
-      const again = await session.makePlan({ sandbox: flags.sandbox === true, config: globals.config, configRequired, noColor: globals.color === false, allowUnsafe: true, log });
+      const again = await session.makePlan({ sandbox: flags.sandbox === true, config: globals.config, configRequired, allowCustomEnvironment, noColor: globals.color === false, allowUnsafe: true, log });
       try {
         if (isEmptyPlan(again.plan)) out('Verified: planning again finds no changes.');
         else {
@@ -217,16 +215,19 @@ async function runApply(program: Command, planFile: string | undefined, flags: A
 }
 
 /**
- * A saved plan must target the org it is applied to. A plan made from other users/ files is still applied as
- * reviewed, with a warning: the per-user versions keep it from overwriting anyone changed in the org since.
+ * A saved plan is untrusted input. It must target the org it is applied to; then the org is read afresh, every
+ * id in the plan must still carry the label reviewers saw (else nothing is applied), and the safety rules run
+ * again on its changes, replacing the file's own verdict. A plan made from other users/ files is still applied
+ * as reviewed, with a warning: the per-user versions keep it from overwriting anyone changed in the org since.
  */
 async function checkSavedPlan(
   plan: Plan,
-  opened: { connection: { target(): Promise<{ environment: string; orgId: string; orgName: string }> } },
+  opened: Opened,
   file: string,
   config: ProvisionConfig,
   c: Colors,
-): Promise<void> {
+  allowUnsafe: boolean,
+): Promise<{ plan: Plan; liveUserIds: Set<string> }> {
   const target = await opened.connection.target();
   const { isLocalUrl } = await import('../genesys/settings.js');
   // A sandbox listens on a new port each run; its org id alone names it.
@@ -244,4 +245,16 @@ async function checkSavedPlan(
     log(`${c.yellow('warning')} ${c.bold('plan-inputs-changed')}  users/ has changed since ${file} was made; applying the plan as it was reviewed.`);
     log(`    ${c.dim('hint: every change carries the version each user had at plan time, so users edited in the org since are reported as conflicts, never overwritten. Plan again to pick up the newer users/ files.')}`);
   }
+  const { recheckSavedPlan, savedPlanReadRequest } = await import('../plan/index.js');
+  const org = await opened.connection.reader.readOrg(savedPlanReadRequest(plan, desired, config), (message) => log(c.dim(`  re-checking ${file} against the org: reading ${message}…`)));
+  const checked = recheckSavedPlan({ plan, org, desired, config, allowUnsafe, file });
+  if (checked.issues.length > 0) {
+    const mismatch = checked.issues.some((i) => i.code === 'plan-label-mismatch');
+    throw new ProvisionError(
+      mismatch ? 'plan-label-mismatch' : 'plan-unknown-id',
+      `${file} carries ${checked.issues.length} id${checked.issues.length === 1 ? '' : 's'} that ${mismatch ? 'do not match the names it shows' : 'the org does not have'}: nothing was applied.`,
+      { issues: checked.issues, hint: 'Apply only a plan saved by `provision plan --out` and left unchanged; plan again and review.' },
+    );
+  }
+  return { plan: { ...plan, safety: checked.safety }, liveUserIds: checked.liveUserIds };
 }

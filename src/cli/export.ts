@@ -56,7 +56,7 @@ export interface ExportToFolderResult {
  */
 export async function exportToFolder(reader: OrgReader, run: ExportToFolderOptions): Promise<ExportToFolderResult> {
   const path = await import('node:path');
-  const { lstat, mkdir, readdir, rename, rm, writeFile } = await import('node:fs/promises');
+  const { lstat, mkdir, readdir } = await import('node:fs/promises');
   const { exportOrg, exportReadRequest } = await import('../export/index.js');
   const cwd = run.cwd ?? process.cwd();
   const outDir = path.resolve(cwd, run.out);
@@ -65,7 +65,7 @@ export async function exportToFolder(reader: OrgReader, run: ExportToFolderOptio
     return (rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? absolute : rel).split(path.sep).join('/');
   };
 
-  const org = await reader.readOrg(exportReadRequest(run.options.fields), run.progress);
+  const org = await reader.readOrg(exportReadRequest(run.options.fields, run.options.state), run.progress);
   const result = exportOrg(org, run.options);
   if (result.users === 0) {
     throw new ProvisionError('no-users-selected', 'No user of the org matches the export\'s filters; nothing was written.', {
@@ -110,23 +110,60 @@ export async function exportToFolder(reader: OrgReader, run: ExportToFolderOptio
     });
   }
 
+  // A target that exists as a folder (or anything but a file) would fail the rename half-way through.
+  const notFiles: PlannedFile[] = [];
+  for (const f of existing) if (!(await lstat(f.path)).isFile()) notFiles.push(f);
+  if (notFiles.length > 0) {
+    throw new ProvisionError('output-not-a-file', `${notFiles.length} of the files to write exist${notFiles.length === 1 ? 's' : ''} as something other than a file; nothing was written.`, {
+      issues: notFiles.map((f) => ({ severity: 'error', code: 'output-not-a-file', message: `${f.display} is a folder or a link, not a file.`, file: f.display })),
+      hint: '--force replaces files only: move it away, or choose another --out folder.',
+    });
+  }
+
   await mkdir(outDir, { recursive: true });
-  // Every file is written to a temp file first; only when all are written are they renamed into place.
-  const temps: { temp: string; target: string }[] = [];
+  await writeAllOrNothing(
+    result.files.map((f, i) => ({ target: files[i]!.path, text: f.text })),
+    (reason) => new ProvisionError('write-failed', `Could not write to ${shown(outDir)}: ${reason}`, { hint: 'Check that the folder is writable; nothing was written.' }),
+  );
+  return { ...base, written: true };
+}
+
+/**
+ * Writes every file or none: each goes to a temp file beside its target; the files being replaced
+ * are set aside, the temp files renamed into place, and on any failure the old files come back and
+ * no temp file is left behind.
+ */
+async function writeAllOrNothing(files: { target: string; text: string }[], failed: (reason: string) => Error): Promise<void> {
+  const path = await import('node:path');
+  const { rename, rm, writeFile } = await import('node:fs/promises');
+  const stamp = `${process.pid}.${Date.now().toString(36)}`;
+  const steps = files.map((f) => {
+    const dir = path.dirname(f.target);
+    const base = path.basename(f.target);
+    return { ...f, temp: path.join(dir, `.${base}.${stamp}.tmp`), aside: path.join(dir, `.${base}.${stamp}.old`), setAside: false, placed: false };
+  });
+  const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
   try {
-    for (const [i, f] of result.files.entries()) {
-      const target = files[i]!.path;
-      const temp = path.join(outDir, `.${f.name}.${process.pid}.tmp`);
-      temps.push({ temp, target });
-      await writeFile(temp, f.text, { encoding: 'utf8', flag: 'w' });
+    for (const step of steps) await writeFile(step.temp, step.text, { encoding: 'utf8', flag: 'wx' });
+    for (const step of steps) {
+      try {
+        await rename(step.target, step.aside);
+        step.setAside = true;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+      await rename(step.temp, step.target);
+      step.placed = true;
     }
   } catch (error) {
-    await Promise.all(temps.map((t) => rm(t.temp, { force: true })));
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ProvisionError('write-failed', `Could not write to ${shown(outDir)}: ${reason}`, { hint: 'Check that the folder is writable; nothing was written.' });
+    for (const step of [...steps].reverse()) {
+      if (step.placed) await rm(step.target, { force: true }).catch(() => undefined);
+      if (step.setAside) await rename(step.aside, step.target).catch(() => undefined);
+      await rm(step.temp, { force: true }).catch(() => undefined);
+    }
+    throw failed(reason(error));
   }
-  for (const t of temps) await rename(t.temp, t.target);
-  return { ...base, written: true };
+  await Promise.all(steps.filter((s) => s.setAside).map((s) => rm(s.aside, { force: true }).catch(() => undefined)));
 }
 
 /** Where users.schema.json is: the project's own `schemas/`, else the one shipped with provision. */
@@ -172,7 +209,7 @@ export function registerExport(program: Command): void {
 }
 
 async function runExportCommand(program: Command, flags: ExportFlags): Promise<void> {
-  const globals = program.opts<{ config: string; color?: boolean }>();
+  const globals = program.opts<{ config: string; color?: boolean; allowCustomEnvironment?: boolean }>();
   const c = colorsFor(process.stderr, process.env, globals.color === false);
   const { parseFields } = await import('../export/index.js');
   // Flags are checked before any network call.
@@ -192,7 +229,7 @@ async function runExportCommand(program: Command, flags: ExportFlags): Promise<v
   };
 
   const session = await import('./session.js');
-  const opened = await session.openTarget({ sandbox: flags.sandbox === true, config: globals.config, configRequired: program.getOptionValueSource('config') === 'cli', log });
+  const opened = await session.openTarget({ sandbox: flags.sandbox === true, config: globals.config, configRequired: program.getOptionValueSource('config') === 'cli', allowCustomEnvironment: globals.allowCustomEnvironment === true, log });
   let result: ExportToFolderResult;
   try {
     result = await exportToFolder(opened.connection.reader, { out, options, force: flags.force === true, dryRun: flags.dryRun === true, progress: (m) => log(c.dim(m)) });

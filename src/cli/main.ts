@@ -18,6 +18,7 @@ const program = new Command('provision')
   .version(packageVersion())
   .option('--config <file>', 'the config file', 'provision.yaml')
   .option('--no-color', 'never colour the output')
+  .option('--allow-custom-environment', 'let the credentials go to an http://host:port that is neither a Genesys Cloud region nor loopback (refused when CI is set)')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
@@ -46,6 +47,12 @@ function report(error: unknown): number {
   log(`    ${c.dim('hint: this is a bug in provision; please report it with the command you ran.')}`);
   return EXIT.error;
 }
+
+// A rejection that escaped its await would end the process with a stack trace (and maybe an SDK
+// error's headers): report it like any other error instead.
+process.on('unhandledRejection', (reason) => {
+  process.exit(report(reason));
+});
 
 try {
   await program.parseAsync(process.argv);

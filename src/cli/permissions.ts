@@ -22,11 +22,16 @@ export interface PermissionsReport {
 const ROLE_TITLES: Record<ClientRole, string> = {
   plan: 'Plan client (read-only: pull request plans and the nightly drift check)',
   apply: 'Apply client (reads, then writes: apply on merge)',
+  export: 'Export (provision export reads every field; run it with a client holding these)',
 };
 
-/** The fields at least one user sets; undefined means "not managed". */
-export function managedFields(users: readonly DesiredUser[]): ManagedField[] {
+/**
+ * The fields at least one user sets (undefined means "not managed"). `scope.prune` deactivates
+ * users too, so it manages `state` as far as permissions go.
+ */
+export function managedFields(users: readonly DesiredUser[], options: { prune?: boolean } = {}): ManagedField[] {
   const used = new Set<ManagedField>(['name']);
+  if (options.prune) used.add('state');
   for (const user of users) {
     for (const field of MANAGED_FIELDS) {
       if (user[field] !== undefined) used.add(field);
@@ -35,15 +40,17 @@ export function managedFields(users: readonly DesiredUser[]): ManagedField[] {
   return MANAGED_FIELDS.filter((field) => used.has(field));
 }
 
-/** Both clients' needs for `fields`: pure, so the tests and the README can use it. */
+/** Each client's needs for `fields` (export: every field): pure, so the tests and the README can use it. */
 export function buildReport(fields: ManagedField[], fieldsSource: FieldsSource, users: number): PermissionsReport {
   return {
     fields,
     fieldsSource,
     users,
-    clients: (['plan', 'apply'] as const).map((role) => permissionsFor(role, fields, ENDPOINTS)),
+    clients: [permissionsFor('plan', fields, ENDPOINTS), permissionsFor('apply', fields, ENDPOINTS), permissionsFor('export', MANAGED_FIELDS, ENDPOINTS)],
   };
 }
+
+const names = (client: ClientPermissions | undefined): string => (client?.permissions ?? []).map((need) => need.permission).join(' ');
 
 function endpointLine(endpoint: Endpoint): string {
   return `      ${endpoint.method.padEnd(6)} ${endpoint.path.padEnd(62)} ${endpoint.purpose}`;
@@ -59,7 +66,12 @@ export function renderText(report: PermissionsReport): string {
   lines.push(`Permissions for ${from}: ${report.fields.join(', ')}.`);
   lines.push('Create one OAuth client (Client Credentials grant) per role below, each with a role holding exactly these permissions.');
   const notes: string[] = [];
+  const plan = report.clients.find((client) => client.role === 'plan');
   for (const client of report.clients) {
+    if (client.role === 'export' && names(client) === names(plan)) {
+      lines.push('', 'Export (provision export) needs exactly the plan client\'s permissions: run it with the plan client.');
+      continue;
+    }
     lines.push('', ROLE_TITLES[client.role]);
     for (const need of client.permissions) {
       lines.push(`  ${need.permission}`);
@@ -83,14 +95,16 @@ export function renderText(report: PermissionsReport): string {
   }
   lines.push(
     '',
-    'Grant the permissions in every division whose users provision manages (and the home division).',
+    'Grant the role in every division whose users provision manages and in the home division: the client sees and',
+    'changes only users and queues of those divisions, grants roles only there, and grants in all divisions (*) only',
+    'when its role is granted in all divisions.',
   );
   return `${lines.join('\n')}\n`;
 }
 
 /** The report as JSON: stable keys, endpoints without their role and field tags. */
 export function renderJson(report: PermissionsReport): string {
-  const endpoint = (e: Endpoint) => ({ method: e.method, path: e.path, purpose: e.purpose, anyOf: e.anyOf, ...(e.note ? { note: e.note } : {}) });
+  const endpoint = (e: Endpoint) => ({ method: e.method, path: e.path, purpose: e.purpose, doc: e.doc, requires: e.requires, permissions: e.permissions, ...(e.note ? { note: e.note } : {}) });
   const json = {
     fields: report.fields,
     fieldsSource: report.fieldsSource,
@@ -104,20 +118,20 @@ export function renderJson(report: PermissionsReport): string {
   return `${JSON.stringify(json, null, 2)}\n`;
 }
 
-/** The valid users of users/, read the way `validate` reads them (no SDK, no network). */
-async function readUsers(configPath: string): Promise<DesiredUser[]> {
+/** The valid users of users/, read the way `validate` reads them (no SDK, no network), and whether the config prunes. */
+async function readUsers(configPath: string): Promise<{ users: DesiredUser[]; prune: boolean }> {
   const { loadConfig, loadDesired } = await import('../desired/index.js');
   const config = await loadConfig(configPath);
   const state = await loadDesired([], config);
   const errors = state.issues.filter((issue) => issue.severity === 'error').length;
   if (errors > 0) log(`note: users/ has ${errors} error${errors === 1 ? '' : 's'} (run provision validate); these permissions cover the valid users only.`);
-  return state.users;
+  return { users: state.users, prune: config.scope.prune };
 }
 
 export function registerPermissions(program: Command): void {
   program
     .command('permissions')
-    .description('print the Genesys Cloud permissions the plan (read-only) and apply OAuth clients need for the fields users/ manages')
+    .description('print the Genesys Cloud permissions the plan (read-only), apply and export OAuth clients need for the fields users/ manages')
     .option('--format <format>', 'text or json', 'text')
     .option('--all', 'list the permissions for every field provision can manage, not only those users/ uses')
     .action(async (options: { format: string; all?: boolean }, command: Command) => {
@@ -125,8 +139,8 @@ export function registerPermissions(program: Command): void {
         throw new ProvisionError('bad-format', `Unknown format "${options.format}".`, { hint: 'Use --format text or --format json.' });
       }
       const { config } = command.optsWithGlobals<{ config: string }>();
-      const users = options.all ? undefined : await readUsers(config);
-      const report = users ? buildReport(managedFields(users), 'users', users.length) : buildReport([...MANAGED_FIELDS], 'all', 0);
+      const read = options.all ? undefined : await readUsers(config);
+      const report = read ? buildReport(managedFields(read.users, { prune: read.prune }), 'users', read.users.length) : buildReport([...MANAGED_FIELDS], 'all', 0);
       process.stdout.write(options.format === 'json' ? renderJson(report) : renderText(report));
     });
 }

@@ -70,7 +70,7 @@ export function registerPlan(program: Command): void {
     .option('--full-plan <markdown>', 'with --markdown-file: where the whole plan is when the comment is cut (links allowed)')
     .option('--source-url <url>', 'with --markdown-file: make file:line references links, under this URL (e.g. https://github.com/o/r/blob/<sha>/)')
     .action(async (flags: PlanFlags) => {
-      const globals = program.opts<{ config: string; color?: boolean }>();
+      const globals = program.opts<{ config: string; color?: boolean; allowCustomEnvironment?: boolean }>();
       const { makePlan } = await import('./session.js');
       const { renderPlan } = await import('../render/index.js');
       const markdownOptions = { header: flags.commentHeader, sourceUrl: flags.sourceUrl };
@@ -82,6 +82,7 @@ export function registerPlan(program: Command): void {
           configRequired: program.getOptionValueSource('config') === 'cli',
           allowUnsafe: flags.allowUnsafe === true,
           noColor: globals.color === false,
+          allowCustomEnvironment: globals.allowCustomEnvironment === true,
           log,
         });
       } catch (error) {

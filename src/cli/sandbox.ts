@@ -14,6 +14,24 @@ interface SandboxOptions {
   searchLag?: string;
   randomSeed?: string;
   log?: boolean;
+  permissions?: boolean;
+}
+
+/** The plan client `--permissions` adds beside the default (apply) client; fixed, public test credentials. */
+const PLAN_CLIENT = { id: 'sandbox-plan-client', secret: 'sandbox-plan-secret' };
+
+/**
+ * `--permissions` without clients in the seed: the default client holds exactly what `provision
+ * permissions --all` lists for the apply client, and a second client what it lists for the plan client.
+ */
+async function leastPrivilegeClients() {
+  const { MANAGED_FIELDS, permissionsFor } = await import('../genesys/permissions.js');
+  const { DEFAULT_CLIENT } = await import('../sandbox/server.js');
+  const list = (role: 'plan' | 'apply') => permissionsFor(role, MANAGED_FIELDS).permissions.map((need) => need.permission);
+  return [
+    { ...DEFAULT_CLIENT, roles: [{ name: 'provision apply', permissions: list('apply'), divisions: ['*'] }] },
+    { ...PLAN_CLIENT, roles: [{ name: 'provision plan', permissions: list('plan'), divisions: ['*'] }] },
+  ];
 }
 
 function number(value: string | undefined, option: string, check: (n: number) => boolean, hint: string): number | undefined {
@@ -34,11 +52,12 @@ export function registerSandbox(program: Command): void {
     .option('--seed <file>', 'seed the org from this YAML or JSON file (default: the demo org for users/)')
     .option('--state <file>', 'keep the org in this JSON file: loaded at start when present, saved after every change')
     .option('--time-scale <x>', 'run rate-limit windows this many times faster (60: a minute lasts a second)')
-    .option('--faults <spec>', 'inject faults, e.g. "5xx:0.05,429:0.02,drop:0.01,latency:20-80ms,editor:0.01@PATCH /api/v2/users/*"')
+    .option('--faults <spec>', 'inject faults, e.g. "5xx:0.05,429:0.02,drop:0.01,latency:20-80ms,editor:0.01@PATCH /api/v2/users/*"; "realism" adds the random behaviours of real orgs')
     .option('--rate <n>', 'requests per minute allowed per token', '300')
     .option('--search-lag <ms>', 'how long a change takes to become searchable', '0')
     .option('--random-seed <n>', 'seed of the fault dice (the same seed and requests replay the same faults)', '1')
     .option('--log', 'print every request on stderr')
+    .option('--permissions', "permission mode: each client may do only what its role allows (the seed's clients, else an apply and a plan client holding what `provision permissions --all` lists)")
     .action(async (opts: SandboxOptions) => {
       const port = number(opts.port, '--port', (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'Use a port from 0 to 65535.');
       const timeScale = number(opts.timeScale, '--time-scale', (n) => n > 0, 'Use a positive number, e.g. 60.');
@@ -51,7 +70,7 @@ export function registerSandbox(program: Command): void {
         faults = opts.faults ? await sandbox.parseFaultSpec(opts.faults) : [];
       } catch (error) {
         throw new ProvisionError('invalid-faults', `--faults: ${(error as Error).message}`, {
-          hint: 'Write kind:probability items separated by commas, e.g. "5xx:0.05,429:0.02:2s,drop:0.01,latency:20-80ms", each optionally followed by "@METHOD /path".',
+          hint: 'Write kind:probability items separated by commas, e.g. "5xx:0.05,429:0.02:2s,drop:0.01,latency:20-80ms", each optionally followed by "@METHOD /path", or the profile "realism".',
         });
       }
       let seed;
@@ -60,9 +79,13 @@ export function registerSandbox(program: Command): void {
       } catch (error) {
         throw new ProvisionError('invalid-seed', (error as Error).message, { hint: 'See the seed file format in the README (divisions, skills, languages, roles, locations, queues, groups, users).' });
       }
+      const seedClients = seed.clients !== undefined && seed.clients.length > 0;
+      const clients = opts.permissions && !seedClients ? await leastPrivilegeClients() : undefined;
       let running;
       try {
         running = await sandbox.startSandbox({
+          clients,
+          permissions: opts.permissions === true ? true : undefined,
           port,
           host: opts.host,
           seed,
@@ -83,6 +106,16 @@ export function registerSandbox(program: Command): void {
       const client = running.clients[0];
       const users = running.org.listUsers('any').length;
       log(`Sandbox org "${running.org.name}" (${users} users, ${running.org.queues.size} queues, ${running.org.groups.size} groups) at ${running.url}${opts.state ? `, state in ${opts.state}` : ''}`);
+      const modeOn = opts.permissions === true || running.clients.some((c) => c.roles !== undefined);
+      if (modeOn) {
+        log('Permission mode: each client may do only what its roles allow.');
+        for (const c of running.clients) {
+          const roles = (c.roles ?? []).map((r) => `${r.name ?? 'role'}: ${r.permissions.length} permissions in ${(r.divisions ?? ['*']).join(', ')}`).join('; ');
+          // Only the built-in plan client's fixed, public test secret is shown; a seed's own secrets are not.
+          const secret = c.id === PLAN_CLIENT.id && c.secret === PLAN_CLIENT.secret ? ` (secret ${c.secret})` : '';
+          log(`  client ${c.id}${secret}: ${roles || 'no roles'}`);
+        }
+      }
       log('Point provision at it (Ctrl-C stops the sandbox):');
       // The sandbox's client secret is a fixed, public test value: printing it here is the point.
       process.stdout.write(`export GENESYS_ENVIRONMENT=${running.url}\nexport GENESYS_CLIENT_ID=${client?.id ?? ''}\nexport GENESYS_CLIENT_SECRET=${client?.secret ?? ''}\n`);

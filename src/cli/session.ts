@@ -13,6 +13,8 @@ export interface OpenOptions {
   configRequired?: boolean;
   /** --no-color: the warnings logged while planning stay plain. */
   noColor?: boolean;
+  /** --allow-custom-environment: the credentials may go to an `http://host:port` that is not loopback (never in CI). */
+  allowCustomEnvironment?: boolean;
   log: (line: string) => void;
 }
 
@@ -37,7 +39,7 @@ async function loadConfigOf(options: OpenOptions): Promise<ProvisionConfig> {
 async function connectTo(config: ProvisionConfig, options: OpenOptions): Promise<Opened> {
   // Missing credentials are reported before the SDK is loaded.
   const { describeEnvironment, settingsFromEnv } = await import('../genesys/settings.js');
-  const settings = options.sandbox ? undefined : { ...settingsFromEnv(process.env, config.environment), requestsPerMinute: config.requestsPerMinute };
+  const settings = options.sandbox ? undefined : { ...settingsFromEnv(process.env, config.environment, { allowCustomEnvironment: options.allowCustomEnvironment === true }), requestsPerMinute: config.requestsPerMinute };
   const { connect } = await import('../genesys/index.js');
   const retryLog = (line: string): void => options.log(`  ${line}`);
   if (settings) {

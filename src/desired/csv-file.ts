@@ -30,6 +30,8 @@ interface Item {
 type Setter = (row: RowBuilder, cell: string, index: number) => void;
 
 const PHONE_COLUMNS = ['work', 'work2', 'work3', 'work4', 'mobile', 'home', 'other'] as const;
+/** Other emails by type, as `otherEmail_<type>` columns (like `phone_<type>`). */
+const OTHER_EMAIL_COLUMNS = ['work', 'home'] as const;
 const LIST_FIELDS = ['queues', 'groups', 'locations', 'profileSkills', 'certifications'] as const;
 const TEXT_FIELDS = ['email', 'name', 'title', 'department', 'division', 'manager', 'state'] as const;
 const EMPLOYER_FIELDS = ['employeeId', 'employeeType', 'dateHire', 'officialName'] as const;
@@ -178,6 +180,16 @@ function phoneSetter(type: string): Setter {
   };
 }
 
+function otherEmailSetter(type: string): Setter {
+  return (b, cell, index) => {
+    if (isNone(cell)) {
+      b.error(index, 'invalid-none', `"${NONE}" cannot remove one email address.`, 'Leave the cell empty to leave this address unmanaged.');
+      return;
+    }
+    b.set(['otherEmails', type], cell.trim(), index, cell.length - cell.trimStart().length);
+  };
+}
+
 /** `Role` or `Role@Division` items, `;`-separated. */
 const rolesSetter: Setter = (b, cell, index) => {
   if (isNone(cell)) return b.set(['roles'], [], index);
@@ -234,11 +246,12 @@ function employerSetter(field: string): Setter {
 
 const boolSetter: Setter = (b, cell, index) => b.set(['acdAutoAnswer'], toBoolean(cell.trim()), index);
 
-/** provision's own columns: the YAML field names, phones as `phone_<type>`, employer info by its field names. */
+/** provision's own columns: the YAML field names, phones as `phone_<type>`, other emails as `otherEmail_<type>`, employer info by its field names. */
 function provisionColumns(): Map<string, Setter> {
   const columns = new Map<string, Setter>();
   for (const f of TEXT_FIELDS) columns.set(f, textSetter(f));
   for (const t of PHONE_COLUMNS) columns.set(`phone_${t}`, phoneSetter(t));
+  for (const t of OTHER_EMAIL_COLUMNS) columns.set(`otherEmail_${t}`, otherEmailSetter(t));
   for (const f of LIST_FIELDS) columns.set(f, listSetter(f, ';'));
   columns.set('roles', rolesSetter);
   columns.set('skills', levelsSetter('skills', ';'));
@@ -343,9 +356,78 @@ interface CsvRecord {
   info: { lines: number };
 }
 
+/** What csv-parse hands `on_skip`: the code, and the record's raw text up to where the error was met. */
+interface CsvError {
+  code?: string;
+  message: string;
+  raw?: string;
+  record?: string[];
+}
+
+/** Records and errors in the order csv-parse met them, so each error can be found in the text after the record before it. */
+type Met = { raw: string } & ({ error: CsvError } | { error?: undefined });
+
+/** Offset (in `raw`) of the quote that opens a cell and is never closed. */
+function unclosedQuote(raw: string): number {
+  let i = 0;
+  while (i < raw.length) {
+    if (raw[i] === '"') {
+      let j = i + 1;
+      for (; j < raw.length; j++) {
+        if (raw[j] !== '"') continue;
+        if (raw[j + 1] === '"') j++;
+        else break;
+      }
+      if (j >= raw.length) return i;
+      i = j + 1;
+    }
+    // The next cell starts after the next comma or line break.
+    while (i < raw.length && raw[i] !== ',' && raw[i] !== '\n' && raw[i] !== '\r') i++;
+    while (i < raw.length && (raw[i] === '\r' || raw[i] === '\n')) i++;
+    if (raw[i] === ',') i++;
+  }
+  return Math.max(0, raw.indexOf('"'));
+}
+
+/** Where in the record an error is, and how to say it; csv-parse's own column is a cell index. */
+function describeCsvError(error: CsvError, raw: string, startLine: number): { at: number; message: string; hint: string } {
+  const content = raw.replace(/\r?\n$|\r$/, '');
+  switch (error.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return {
+        at: unclosedQuote(raw),
+        message: 'This quote is never closed: the rest of the file was read as one cell.',
+        hint: 'End the quoted cell with a quote; write a quote inside a cell as "" (two quotes).',
+      };
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      // `raw` ends with the closing quote: the error is the character after it.
+      return { at: raw.length, message: 'Text follows the closing quote of a cell.', hint: 'Put the whole value inside the quotes; write a quote inside a cell as "" (two quotes).' };
+    case 'INVALID_OPENING_QUOTE':
+      return { at: raw.length - 1, message: 'A quote inside a cell that does not start with one.', hint: 'Quote the whole cell ("…") and write each quote inside it as "" (two quotes).' };
+    case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH': {
+      const counts = /expect (\d+), got (\d+)/.exec(error.message);
+      const expected = Number(counts?.[1] ?? 0);
+      const got = error.record?.length ?? Number(counts?.[2] ?? 0);
+      const at = got > expected && expected > 0 ? (cellStarts(content, got, startLine)[expected]?.start ?? 0) : content.length;
+      return {
+        at,
+        message: `This row has ${got} cell${got === 1 ? '' : 's'}; the header has ${expected}.`,
+        hint: 'Quote cells that contain commas, and give every row the columns of the header.',
+      };
+    }
+    default:
+      return {
+        at: raw.length,
+        message: error.message.replace(/ (at|on) line \d+/g, '').replace(/\.?$/, '.'),
+        hint: 'Check the quotes and commas on this row.',
+      };
+  }
+}
+
 /** Parses one CSV users file. `text` is already decoded (a BOM is removed here if present). */
 export function readCsvFile(file: string, text: string): FileResult {
   const issues: Issue[] = [];
+  const met: Met[] = [];
   let records: CsvRecord[];
   try {
     records = parse(text, {
@@ -354,10 +436,13 @@ export function readCsvFile(file: string, text: string): FileResult {
       raw: true,
       skip_empty_lines: true,
       skip_records_with_error: true,
+      on_record: (record, context) => {
+        met.push({ raw: context.raw ?? '' });
+        return record;
+      },
       on_skip: (error) => {
-        const err = error as unknown as { message: string; lines?: number } | undefined;
-        if (!err) return;
-        issues.push(issueAt({ file, line: err.lines ?? 1, column: 1 }, 'error', 'csv-syntax', err.message.replace(/ (at|on) line \d+$/, '.')));
+        const err = error as unknown as CsvError | undefined;
+        if (err) met.push({ raw: err.raw ?? '', error: err });
       },
     }) as unknown as CsvRecord[];
   } catch (error) {
@@ -365,9 +450,31 @@ export function readCsvFile(file: string, text: string): FileResult {
     issues.push(issueAt({ file, line: err.lines ?? 1, column: 1 }, 'error', 'csv-syntax', String(err.message ?? error).split('\n')[0]!.replace(/ at line \d+$/, '.'), 'Check the quotes on this row: a quoted cell must end with a quote.'));
     return { entries: [], issues, failed: true };
   }
-  // csv-parse's line counts drift with CRLF inside quoted cells, so each record is found in the text instead.
   const pos = lineIndex(text);
-  let cursor = 0;
+  // Errors are placed in the text from the record or error before them. One report per record:
+  // csv-parse may meet a second error in a record it is already skipping (a quote closed too early).
+  let failed = false;
+  let cursor = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let previous: string | undefined;
+  for (const m of met) {
+    if (m.error?.code === 'CSV_QUOTE_NOT_CLOSED') failed = true;
+    if (m.error && previous !== undefined && m.raw.startsWith(previous)) continue;
+    const found = m.raw === '' ? -1 : text.indexOf(m.raw, cursor);
+    const start = found < 0 ? cursor : found;
+    if (!m.error) {
+      previous = undefined;
+      cursor = start + m.raw.length;
+      continue;
+    }
+    previous = m.raw;
+    const { at, message, hint } = describeCsvError(m.error, m.raw, pos(start).line);
+    const { line, col } = pos(Math.min(text.length, start + at));
+    issues.push(issueAt({ file, line, column: col }, 'error', 'csv-syntax', message, hint));
+    cursor = start + m.raw.length;
+  }
+
+  // csv-parse's line counts drift with CRLF inside quoted cells, so each record is found in the text instead.
+  cursor = 0;
   const rows: Row[] = records.map((r) => {
     // `raw` may end with (part of) the record delimiter, which belongs to no cell.
     const raw = r.raw.replace(/\r?\n$|\r$/, '');
@@ -379,6 +486,7 @@ export function readCsvFile(file: string, text: string): FileResult {
   });
   const header = rows.shift();
   if (!header) {
+    if (failed) return { entries: [], issues, failed };
     issues.push(issueAt({ file, line: 1, column: 1 }, 'warning', 'empty-file', 'This CSV file is empty.', 'Add a header row and one row per user, or delete the file.'));
     return { entries: [], issues, failed: false };
   }
@@ -419,7 +527,7 @@ export function readCsvFile(file: string, text: string): FileResult {
       issues.push(issueAt({ file, line: header.line, column: 1 }, 'error', 'missing-column', `The header has no "${column}" column.`, 'Every user needs an email and a name.'));
     }
   }
-  if (!seen.has('email') || !seen.has('name')) return { entries: [], issues, failed: false };
+  if (!seen.has('email') || !seen.has('name')) return { entries: [], issues, failed };
 
   const entries: Entry[] = [];
   for (const row of rows) {
@@ -446,5 +554,6 @@ export function readCsvFile(file: string, text: string): FileResult {
       },
     });
   }
-  return { entries, issues, failed: false };
+  // After an unclosed quote the rows read before it are still checked, but the file did not load completely.
+  return { entries, issues, failed };
 }

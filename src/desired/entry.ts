@@ -25,6 +25,6 @@ export interface FileResult {
   issues: Issue[];
   /** A YAML file's `defaults:` block, validated on its own. */
   defaults?: Entry;
-  /** The file could not be read or parsed at all. */
+  /** The file could not be read or parsed completely (entries, if any, are those read before the problem). */
   failed: boolean;
 }

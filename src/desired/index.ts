@@ -3,18 +3,19 @@ import path from 'node:path';
 import type { DesiredState, DesiredUser, Issue, ProvisionConfig, Source } from '../model/index.js';
 import { readCsvFile } from './csv-file.js';
 import type { Entry, FileResult } from './entry.js';
-import { createDigest, displayPath, findFiles, readUsersFile } from './files.js';
+import { MAX_FILE_BYTES, MAX_INPUT_BYTES, createDigest, displayPath, findFiles, inputBytes, megabytes, readUsersFile } from './files.js';
 import { issueAt, sortIssues } from './issues.js';
 import { normaliseEmail, normaliseEntry } from './normalise.js';
 import type { PhoneCache } from './normalise.js';
 import { duplicateEmails, managerIssues } from './rules.js';
 import type { Declared } from './rules.js';
-import { schemaIssues, validators } from './schema.js';
+import { pathOf, schemaIssues, validators } from './schema.js';
+import type { ErrorObject } from 'ajv';
 import { readYamlFile } from './yaml-file.js';
 
 export { loadConfig, defaultConfig } from './config.js';
 export { normaliseEmail, parsePhone } from './normalise.js';
-export { MAX_FILE_BYTES } from './files.js';
+export { MAX_FILE_BYTES, MAX_INPUT_BYTES } from './files.js';
 export { detectDialect } from './csv-file.js';
 export type { CsvDialect } from './csv-file.js';
 
@@ -27,8 +28,41 @@ function hasError(issues: readonly Issue[]): boolean {
   return issues.some((i) => i.severity === 'error');
 }
 
-/** Schema and normalisation for one entry; the user when it is entirely valid. */
-function checkEntry(entry: Entry, phoneRegion: string | undefined, phoneCache: PhoneCache): { user?: DesiredUser; issues: Issue[] } {
+/**
+ * The entry's value without what failed the schema: a field, a map entry (`skills.Billing`,
+ * `phones.work`) or a list item (left as null, so the other items keep their positions). What is
+ * left is checked further, so one run reports every problem, and none twice.
+ */
+function withoutInvalid(value: Record<string, unknown>, errors: readonly ErrorObject[]): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...value };
+  const copied = new Set<string>();
+  for (const error of errors) {
+    const path = pathOf(error.instancePath);
+    // An unknown key is the problem, not the map that holds it (`phones.fax` leaves the other phones to check).
+    if (error.keyword === 'additionalProperties') path.push(String(error.params.additionalProperty));
+    const [field, item] = path;
+    if (field === undefined || !Object.hasOwn(out, field)) continue;
+    const inner = out[field];
+    if (item === undefined || typeof inner !== 'object' || inner === null) {
+      delete out[field];
+      continue;
+    }
+    if (!copied.has(field)) {
+      out[field] = Array.isArray(inner) ? [...inner] : { ...inner };
+      copied.add(field);
+    }
+    const container = out[field] as Record<string, unknown> | unknown[];
+    if (Array.isArray(container)) container[Number(item)] = null;
+    else delete container[item];
+  }
+  return out;
+}
+
+/**
+ * Schema and normalisation for one entry; the user when it is entirely valid. A user with errors
+ * still comes back as `partial` when its email is valid, for the rules across users (manager-self).
+ */
+function checkEntry(entry: Entry, phoneRegion: string | undefined, phoneCache: PhoneCache): { user?: DesiredUser; partial?: DesiredUser; issues: Issue[] } {
   const issues: Issue[] = [...entry.issues];
   // Emails are compared normalised; normalising first keeps " Nina@Acme.com" from failing the format check.
   for (const key of ['email', 'manager']) {
@@ -36,11 +70,16 @@ function checkEntry(entry: Entry, phoneRegion: string | undefined, phoneCache: P
     if (typeof raw === 'string') entry.value[key] = normaliseEmail(raw);
   }
   const validate = validators().user;
-  if (!validate(entry.value)) issues.push(...schemaIssues(validate.errors ?? [], entry.locate));
-  if (hasError(issues)) return { issues };
-  const { user, issues: more } = normaliseEntry(entry, phoneRegion, phoneCache);
+  let value = entry.value;
+  if (!validate(value)) {
+    const errors = [...(validate.errors ?? [])];
+    issues.push(...schemaIssues(errors, entry.locate));
+    value = withoutInvalid(value, errors);
+  }
+  const { user, issues: more } = normaliseEntry({ ...entry, value }, phoneRegion, phoneCache);
   issues.push(...more);
-  return hasError(issues) ? { issues } : { user, issues };
+  if (!hasError(issues)) return { user, issues };
+  return typeof value.email === 'string' ? { partial: user, issues } : { issues };
 }
 
 function dedupe(issues: Issue[]): Issue[] {
@@ -60,15 +99,32 @@ function dedupe(issues: Issue[]): Issue[] {
 export async function loadDesired(paths: string[], config: ProvisionConfig, options: LoadOptions = {}): Promise<DesiredState> {
   const cwd = options.cwd ?? process.cwd();
   const targets = paths.length > 0 ? paths : [config.usersDir];
-  const { files, issues: findIssues } = await findFiles(targets, cwd);
+  const { files, issues: findIssues, failed } = await findFiles(targets, cwd, { prune: config.scope.prune });
   const issues: Issue[] = [...findIssues];
-  const failedFiles: string[] = [];
+  // Skipped or refused users files (hidden under prune, links out of the working directory) failed to load too.
+  const failedFiles: string[] = [...failed];
+  const where = targets.length === 1 ? { file: displayPath(path.resolve(cwd, targets[0]!), cwd), line: 0 } : undefined;
   const digest = createDigest();
   const phoneCache: PhoneCache = new Map();
   const declared: Declared[] = [];
-  /** Schema-valid users; `usable` is false when their file's defaults are broken (rules still see them). */
+  /** Users for the rules across users; `usable` is false when they (or their file's defaults) have errors. */
   const candidates: { user: DesiredUser; source: Source; usable: boolean }[] = [];
   let entryCount = 0;
+
+  // The total is checked before anything is parsed: past it, no file is read at all.
+  const total = await inputBytes(files);
+  if (total > MAX_INPUT_BYTES) {
+    issues.push(
+      issueAt(
+        where,
+        'error',
+        'input-too-large',
+        `The users files come to ${megabytes(total)} MB; provision reads at most ${MAX_INPUT_BYTES / 1024 / 1024} MB at once.`,
+        `Nothing was read. Each file may hold up to ${MAX_FILE_BYTES / 1024 / 1024} MB; validate and plan fewer or smaller files, or remove what is not users data.`,
+      ),
+    );
+    return { users: [], files: files.map((f) => f.display), failedFiles: [...failedFiles, ...files.map((f) => f.display)].sort(), issues: sortIssues(issues), digest: createDigest().hex() };
+  }
 
   // One file at a time: only one file's text and parse tree is alive at once.
   for (const file of files) {
@@ -83,7 +139,8 @@ export async function loadDesired(paths: string[], config: ProvisionConfig, opti
     issues.push(...result.issues);
     if (result.failed) {
       failedFiles.push(r.file.display);
-      continue;
+      // A CSV file cut short by an unclosed quote still has the rows before it to check.
+      if (result.entries.length === 0) continue;
     }
     // A file that parses but yields no user to read (no `users:` list, not a list, no email column)
     // lost every user it holds, just like one that does not parse: pruning must not count them as undeclared.
@@ -104,6 +161,7 @@ export async function loadDesired(paths: string[], config: ProvisionConfig, opti
       const checked = checkEntry(defaultsBroken && entry.own ? { ...entry, value: { ...entry.own } } : entry, config.phoneRegion, phoneCache);
       issues.push(...checked.issues);
       if (checked.user) candidates.push({ user: checked.user, source: entry.source, usable: !defaultsBroken });
+      else if (checked.partial) candidates.push({ user: checked.partial, source: entry.source, usable: false });
     }
   }
 
@@ -114,14 +172,13 @@ export async function loadDesired(paths: string[], config: ProvisionConfig, opti
   const users = unique.filter((c) => c.usable).map((c) => c.user);
 
   if (files.length > 0 && entryCount === 0 && failedFiles.length === 0 && !hasError(issues)) {
-    const where = targets.length === 1 ? { file: displayPath(path.resolve(cwd, targets[0]!), cwd), line: 0 } : undefined;
     issues.push(issueAt(where, 'error', 'no-users', 'No users are declared in these files.', 'An empty desired state is refused: it could only remove users. Declare at least one user.'));
   }
 
   return {
     users,
     files: files.map((f) => f.display),
-    failedFiles,
+    failedFiles: failedFiles.sort(),
     issues: sortIssues(dedupe(issues)),
     digest: digest.hex(),
   };

@@ -1,7 +1,7 @@
 // Turns a schema-valid entry into a DesiredUser: normalised emails and phones, flattened role grants, positions.
 import { parsePhoneNumberWithError } from 'libphonenumber-js';
 import type { CountryCode } from 'libphonenumber-js';
-import type { DesiredUser, EmployerInfo, Issue, Phone, PhoneType, RoleGrant, Source, UserState } from '../model/index.js';
+import type { DesiredUser, EmployerInfo, Issue, OtherEmail, OtherEmailType, Phone, PhoneType, RoleGrant, Source, UserState } from '../model/index.js';
 import type { Entry } from './entry.js';
 import { issueAt } from './issues.js';
 
@@ -16,6 +16,15 @@ type PhoneInput = string | { number?: string; extension?: string; sms?: boolean 
 
 /** An extension written after the number: ` x123`, ` ext 123`, ` ext. 123`, `#123`. */
 const EXTENSION = /^\s*(?:x|ext\.?|extension|#)\s*(\d{1,10})\s*$/i;
+
+/** An extension marker with nothing after it (` x`, ` ext.`, `#`): libphonenumber would drop it without a word. */
+const EMPTY_EXTENSION = /(?:^|[\s\d),;])(?:x|ext\.?|extension|#)\s*$/i;
+
+/** True when a phone's text ends in an extension marker with no digits: reported as `empty-extension`. */
+export function hasEmptyExtension(input: PhoneInput): boolean {
+  const text = typeof input === 'string' ? input : (input.number ?? '');
+  return EMPTY_EXTENSION.test(text.trim());
+}
 
 /** Parsed numbers (without extension) by `region|text`: offices share a main number across many users. */
 export type PhoneCache = Map<string, { number: string; ext?: string } | string>;
@@ -33,6 +42,7 @@ export function parsePhone(type: PhoneType, input: PhoneInput, region: string | 
   if (!text) {
     return extension ? { type, extension, mediaType } : 'a phone needs a number or an extension.';
   }
+  if (EMPTY_EXTENSION.test(text)) return `"${text}" has an extension marker with no digits after it.`;
   const match = /^(.*?)(?:\s*[,;]?\s*(?:x|ext\.?|extension|#)\s*(\d{1,10}))\s*$/i.exec(text);
   if (match) {
     if (extension && extension !== match[2]) return `"${text}" has an extension and "extension" says ${extension}.`;
@@ -78,6 +88,8 @@ function uniqueNames(entry: Entry, field: string, names: unknown[], at: Record<s
   const seen = new Map<string, number>();
   const out: string[] = [];
   names.forEach((raw, index) => {
+    // An item that failed the schema is left out (as null) so that the others keep their positions.
+    if (raw === null) return;
     const name = trimmed(raw);
     const key = name.normalize('NFC').toLowerCase();
     const where = entry.locate([field, index]);
@@ -116,7 +128,7 @@ function levels(entry: Entry, field: 'skills' | 'languages', map: Record<string,
   return out;
 }
 
-type GrantInput = string | { role: string; division?: string; divisions?: string[] };
+type GrantInput = string | { role: string; division?: string; divisions?: string[] } | null;
 
 function grants(entry: Entry, input: GrantInput[], at: Record<string, Source>, issues: Issue[]): RoleGrant[] {
   const out: RoleGrant[] = [];
@@ -133,6 +145,7 @@ function grants(entry: Entry, input: GrantInput[], at: Record<string, Source>, i
     if (division !== undefined && divisionAt) at[`roles/${role}@${division}`] = divisionAt;
   };
   input.forEach((item, index) => {
+    if (item === null) return;
     if (typeof item === 'string') {
       add(item.trim(), undefined, entry.locate(['roles', index]), undefined);
       return;
@@ -145,6 +158,36 @@ function grants(entry: Entry, input: GrantInput[], at: Record<string, Source>, i
       add(role, item.division?.trim(), roleAt, item.division === undefined ? undefined : entry.locate(['roles', index, 'division']));
     }
   });
+  return out;
+}
+
+const OTHER_EMAIL_TYPES: readonly OtherEmailType[] = ['work', 'home'];
+
+/**
+ * Other emails by type, normalised like the primary email. One that is the user's own email, or one
+ * listed twice, is an error: Genesys keeps the primary email apart (`primaryContactInfo`), and a
+ * second copy of an address could only come back as a change on every plan.
+ */
+function otherEmails(entry: Entry, user: DesiredUser, map: Record<string, string>, at: Record<string, Source>, issues: Issue[]): OtherEmail[] {
+  const out: OtherEmail[] = [];
+  const seen = new Map<string, OtherEmailType>();
+  for (const type of OTHER_EMAIL_TYPES) {
+    if (map[type] === undefined) continue;
+    const where = entry.locate(['otherEmails', type]);
+    at[`otherEmails/${type}`] = where;
+    const address = normaliseEmail(String(map[type]));
+    if (address === user.email) {
+      issues.push(issueAt(where, 'error', 'other-email-primary', `otherEmails.${type} is the user's own email (${address}).`, 'The primary email is `email`; list only other addresses under otherEmails.'));
+      continue;
+    }
+    const first = seen.get(address);
+    if (first !== undefined) {
+      issues.push(issueAt(where, 'error', 'duplicate-other-email', `otherEmails.${type} repeats otherEmails.${first} (${address}).`, 'Keep the address under one type.'));
+      continue;
+    }
+    seen.set(address, type);
+    out.push({ type, address });
+  }
   return out;
 }
 
@@ -181,13 +224,19 @@ export function normaliseEntry(entry: Entry, phoneRegion: string | undefined, ph
       const where = entry.locate(['phones', type]);
       at[`phones/${type}`] = where;
       const phone = parsePhone(type, input, phoneRegion, phoneCache);
-      if (typeof phone === 'string') {
+      if (typeof phone === 'string' && hasEmptyExtension(input)) {
+        issues.push(issueAt(where, 'error', 'empty-extension', `phones.${type}: ${phone}`, 'Write the extension digits after the marker ("+1 317 555 0100 x123"), or remove the marker.'));
+      } else if (typeof phone === 'string') {
         issues.push(issueAt(where, 'error', 'invalid-phone', `phones.${type}: ${phone}`, 'Write numbers in international form, e.g. "+1 317 555 0100 x123", or set phoneRegion in provision.yaml.'));
       } else {
         phones.push(phone);
       }
     }
     user.phones = phones;
+  }
+  if (v.otherEmails !== undefined) {
+    at.otherEmails = entry.locate(['otherEmails']);
+    user.otherEmails = otherEmails(entry, user, v.otherEmails as Record<string, string>, at, issues);
   }
   if (v.roles !== undefined) {
     at.roles = entry.locate(['roles']);

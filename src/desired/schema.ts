@@ -42,7 +42,8 @@ export function validators(): Validators {
   return compiled;
 }
 
-function pathOf(instancePath: string): string[] {
+/** An ajv instance path (`/skills/Billing`) as its segments. */
+export function pathOf(instancePath: string): string[] {
   if (!instancePath) return [];
   return instancePath
     .slice(1)
@@ -103,7 +104,17 @@ export function schemaIssues(errors: readonly ErrorObject[], locate: Locate): Is
       case 'maximum':
         if (levels) {
           const got = error.data === null ? 'has no proficiency' : `is ${describe(error.data)}`;
-          issues.push(issueAt(locate(path, true), 'error', 'proficiency-range', `The proficiency of ${path[0] === 'skills' ? 'skill' : 'language'} "${path[1]}" ${got}; it must be a number from 0 to 5.`, 'Write e.g. `Billing: 3` (YAML) or `Billing:3` (CSV).'));
+          // Language proficiency is a whole number (Terraform's user schema types it TypeInt 0–5); skills take fractions.
+          const skill = path[0] === 'skills';
+          issues.push(
+            issueAt(
+              locate(path, true),
+              'error',
+              'proficiency-range',
+              `The proficiency of ${skill ? 'skill' : 'language'} "${path[1]}" ${got}; it must be ${skill ? 'a number' : 'a whole number'} from 0 to 5.`,
+              skill ? 'Write e.g. `Billing: 3` (YAML) or `Billing:3` (CSV).' : 'Write e.g. `English: 4` (YAML) or `English:4` (CSV): Genesys keeps language proficiency as a whole number.',
+            ),
+          );
         } else if (error.keyword === 'type') {
           const hint = typeof error.data === 'number' && String(error.params.type).includes('string') ? 'Quote the value to keep it as text, e.g. "0100".' : undefined;
           issues.push(issueAt(locate(path), 'error', 'schema-type', `${field} must be ${article(String(error.params.type))}, not ${describe(error.data)}.`, hint));
@@ -132,10 +143,21 @@ export function schemaIssues(errors: readonly ErrorObject[], locate: Locate): Is
       case 'minLength':
         issues.push(issueAt(locate(path), 'error', 'empty-value', `${field} must not be empty.`));
         break;
+      case 'maxLength': {
+        const length = typeof error.data === 'string' ? [...error.data].length : 0;
+        issues.push(
+          issueAt(locate(path), 'error', 'value-too-long', `${field} is ${length} characters long; Genesys Cloud takes at most ${String(error.params.limit)}.`, 'Shorten it: Genesys would refuse the user when the change is applied.'),
+        );
+        break;
+      }
       case 'minItems':
         issues.push(issueAt(locate(path), 'error', 'empty-value', `${field} must list at least one item.`));
         break;
       case 'pattern':
+        if (path.at(-1) === 'extension' && error.data === '') {
+          issues.push(issueAt(locate(path), 'error', 'empty-extension', `${field} is empty.`, 'Give the extension digits, or leave the field out.'));
+          break;
+        }
         issues.push(issueAt(locate(path), 'error', 'schema-pattern', `${field} has an unexpected form: ${describe(error.data)}.`, path.at(-1) === 'extension' ? 'An extension is digits only.' : undefined));
         break;
       case 'not':

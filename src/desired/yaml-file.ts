@@ -26,26 +26,55 @@ export interface PNode {
 
 // ---- the exact path: eemeli/yaml's Document (all errors, duplicate keys, alias guard) ----
 
-function fromYamlNode(node: unknown, doc: Document, fallbackStart: number): PNode {
-  if (isAlias(node)) return fromYamlNode(node.resolve(doc), doc, node.range?.[0] ?? fallbackStart);
+/** Each alias's anchored node, found once in document order (eemeli/yaml's `resolve` searches the whole document per alias). */
+type Targets = ReadonlyMap<Node, Node>;
+
+function fromYamlNode(node: unknown, targets: Targets, fallbackStart: number): PNode {
+  if (isAlias(node)) return fromYamlNode(targets.get(node), targets, node.range?.[0] ?? fallbackStart);
   if (isMap(node)) {
     const start = node.range?.[0] ?? fallbackStart;
     const children: PNode[] = [];
     for (const pair of node.items) {
       const k = pair.key as Node | null;
       const keyStart = k?.range?.[0] ?? start;
-      children.push(k === null || isScalar(k) ? { kind: 'scalar', start: keyStart, value: k === null ? null : k.value } : fromYamlNode(k, doc, keyStart));
+      children.push(k === null || isScalar(k) ? { kind: 'scalar', start: keyStart, value: k === null ? null : k.value } : fromYamlNode(k, targets, keyStart));
       const valueStart = (pair.value as Node | null)?.range?.[0] ?? keyStart;
-      children.push(fromYamlNode(pair.value, doc, valueStart));
+      children.push(fromYamlNode(pair.value, targets, valueStart));
     }
     return { kind: 'map', start, children };
   }
   if (isSeq(node)) {
     const start = node.range?.[0] ?? fallbackStart;
-    return { kind: 'seq', start, children: node.items.map((item) => fromYamlNode(item, doc, start)) };
+    return { kind: 'seq', start, children: node.items.map((item) => fromYamlNode(item, targets, start)) };
   }
   if (isScalar(node)) return { kind: 'scalar', start: node.range?.[0] ?? fallbackStart, value: node.value };
   return { kind: 'scalar', start: fallbackStart, value: null };
+}
+
+/**
+ * Resolves every alias to the latest anchor of its name before it (YAML lets a name be anchored again),
+ * and finds the first alias that sits inside the very node it names: a cycle no reader can expand.
+ */
+function aliasTargets(doc: Document): { targets: Map<Node, Node>; cycle?: Node } {
+  const latest = new Map<string, Node>();
+  const targets = new Map<Node, Node>();
+  let cycle: Node | undefined;
+  visit(doc, (_key, node, path) => {
+    if (isAlias(node)) {
+      const target = latest.get(node.source);
+      if (target === undefined) return undefined;
+      targets.set(node, target);
+      if (path.includes(target)) {
+        cycle = node;
+        return visit.BREAK;
+      }
+      return undefined;
+    }
+    const anchor = (node as { anchor?: string }).anchor;
+    if (anchor) latest.set(anchor, node as Node);
+    return undefined;
+  });
+  return { targets, cycle };
 }
 
 interface Parsed {
@@ -87,18 +116,25 @@ export function parseExact(file: string, text: string, pos: ReturnType<typeof li
     return { issues, failed: true };
   }
   for (const warning of doc.warnings) issues.push(issueAt(where(warning.pos[0]), 'warning', 'yaml-warning', warning.message.split('\n')[0]!));
-  let firstAlias: Node | undefined;
-  visit(doc, {
-    Alias(_key, node) {
-      firstAlias = node;
-      return visit.BREAK;
-    },
-  });
-  if (firstAlias) {
+  const { targets, cycle } = aliasTargets(doc);
+  if (cycle) {
+    issues.push(
+      issueAt(
+        where(cycle.range?.[0] ?? 0),
+        'error',
+        'yaml-alias-cycle',
+        'This alias sits inside the node its anchor names, so its value would contain itself without end; the file was not read.',
+        'Point the alias at an anchor outside the node that holds it, or write the values out.',
+      ),
+    );
+    return { issues, failed: true };
+  }
+  if (targets.size > 0) {
     try {
       doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (error) {
       if (!(error instanceof ReferenceError)) throw error;
+      const firstAlias = targets.keys().next().value as Node;
       issues.push(
         issueAt(
           where(firstAlias.range?.[0] ?? 0),
@@ -113,7 +149,7 @@ export function parseExact(file: string, text: string, pos: ReturnType<typeof li
   }
   const contents = doc.contents as Node | null;
   if (contents === null || (isScalar(contents) && contents.value === null)) return { issues, failed: false };
-  return { root: fromYamlNode(contents, doc, 0), issues, failed: false };
+  return { root: fromYamlNode(contents, targets, 0), issues, failed: false };
 }
 
 // ---- the fast path: js-yaml with its node listener; any doubt falls back to the exact path ----
@@ -194,16 +230,41 @@ function settle(text: string, node: PNode): PNode {
 /** js-yaml's YAML 1.2 core schema, like eemeli/yaml's default: no timestamps, no `!!binary`. */
 const FAST_OPTIONS = { schema: jsyaml.CORE_SCHEMA, json: false };
 
-/** Undefined when the file needs the exact path (aliases, errors, anything unusual). */
+/** The parts of js-yaml's loader state that tell anchors and directives (not in its published types). */
+interface LoaderState {
+  position: number;
+  result: unknown;
+  version: string | null;
+  tagMap: Record<string, string>;
+  anchorMap: Record<string, unknown>;
+}
+
+function isEmpty(map: Record<string, unknown>): boolean {
+  for (const _ in map) return false;
+  return true;
+}
+
+/**
+ * Undefined when the file needs the exact path: anchors (hence aliases), directives, warnings, errors,
+ * anything unusual. Told by js-yaml's own parser state, not by looking for `&` or `*` in the text, so
+ * a comment or a value such as "R&D" keeps a file on the fast path.
+ */
 export function parseFast(text: string): { root?: PNode } | undefined {
-  if (text.includes('*') || text.includes('&') || text.includes('---') || text.includes('%YAML') || text.includes('<<')) return undefined;
   const stack: PNode[] = [];
   let top: PNode | undefined;
+  let first = true;
   try {
     jsyaml.load(text, {
       ...FAST_OPTIONS,
-      listener(event, state) {
+      onWarning() {
+        throw new Mismatch();
+      },
+      listener(event, raw) {
+        const state = raw as unknown as LoaderState;
         if (event === 'open') {
+          // Directives are read before the first node opens: `%YAML 1.1` would change what values mean.
+          if (first && (state.version !== null || !isEmpty(state.tagMap))) throw new Mismatch();
+          first = false;
           stack.push({ kind: 'scalar', start: state.position, value: undefined, children: undefined, plain: undefined });
           return;
         }
@@ -211,8 +272,11 @@ export function parseFast(text: string): { root?: PNode } | undefined {
         if (!node) throw new Mismatch();
         node.value = state.result;
         const parent = stack[stack.length - 1];
-        if (!parent) top = node;
-        else if (parent.children) parent.children.push(node);
+        if (!parent) {
+          // The document is complete: any anchor it defines (and so any alias) needs the exact path.
+          if (!isEmpty(state.anchorMap)) throw new Mismatch();
+          top = node;
+        } else if (parent.children) parent.children.push(node);
         else parent.children = [node];
       },
     });

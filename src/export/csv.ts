@@ -106,6 +106,7 @@ function canonicalColumns(homeName: string): Column[] {
         },
       }),
     ),
+    ...(['work', 'home'] as const).map((type): Column => ({ header: `otherEmail_${type}`, field: 'otherEmails', cell: (u) => u.otherEmails?.find((e) => e.type === type)?.address })),
     { header: 'roles', field: 'roles', cell: (u) => (u.roles ? canonicalRoles(u.roles, homeName) : undefined) },
     { header: 'skills', field: 'skills', cell: (u) => levelsCell(u.skills, ';') },
     { header: 'languages', field: 'languages', cell: (u) => levelsCell(u.languages, ';') },
@@ -174,7 +175,7 @@ function adminColumns(homeName: string): Column[] {
 }
 
 /** Fields provision exports that the admin format has no column for. */
-const ADMIN_MISSING = ['state', 'languages', 'groups', 'acdAutoAnswer', 'profileSkills', 'certifications', 'employerInfo'] as const;
+const ADMIN_MISSING = ['state', 'otherEmails', 'languages', 'groups', 'acdAutoAnswer', 'profileSkills', 'certifications', 'employerInfo'] as const;
 
 export interface CsvRender {
   text: string;

@@ -12,10 +12,16 @@ export * from './types.js';
 export { escapeCell } from './csv.js';
 export { unescapeCell } from '../desired/csv-file.js';
 
-/** The read an export needs: every queue's members, and role grants when roles are exported. */
-export function exportReadRequest(fields?: readonly ExportField[]): ReadRequest {
+/**
+ * The read an export needs: every queue's members, role grants when roles are exported, and every
+ * inactive user unless only active ones are exported. Genesys lists at most 10,000 inactive users;
+ * beyond, the reader searches them division by division, and says which it could not read.
+ */
+export function exportReadRequest(fields?: readonly ExportField[], state: ExportOptions['state'] = 'any'): ReadRequest {
   const wanted = new Set(fields ?? EXPORT_FIELDS);
-  return { emails: [], queueNames: [], roles: wanted.has('roles'), allQueues: wanted.has('queues') };
+  const request: ReadRequest = { emails: [], queueNames: [], roles: wanted.has('roles'), allQueues: wanted.has('queues') };
+  if (state !== 'active') request.inactive = 'all';
+  return request;
 }
 
 function didYouMean(word: string, candidates: readonly string[]): string | undefined {
@@ -128,7 +134,7 @@ export function exportOrg(org: OrgState, options: ExportOptions): ExportResult {
   const users = selectUsers(org, options, kept)
     .sort((a, b) => compareStrings(a.email, b.email))
     .map((user) => convertUser(context, user));
-  const warnings: Issue[] = [...readWarnings(context)];
+  const warnings: Issue[] = [...(org.warnings ?? []), ...readWarnings(context)];
   const homeName = org.lookups.divisions.find((d) => d.id === org.homeDivisionId)?.name.trim() ?? 'Home';
   const files: ExportFile[] = [];
 

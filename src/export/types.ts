@@ -1,6 +1,6 @@
 // The export's plain data: options, one user as the users/ files express them, and the files produced.
 import { USER_FIELDS } from '../model/index.js';
-import type { EmployerInfo, Issue, Phone, RoleGrant, UserField } from '../model/index.js';
+import type { EmployerInfo, Issue, OtherEmail, Phone, RoleGrant, UserField } from '../model/index.js';
 
 export type ExportFormat = 'yaml' | 'csv';
 export type SplitBy = 'none' | 'division' | 'department';
@@ -56,6 +56,8 @@ export interface ExportUser {
   state?: 'inactive';
   /** Sorted by type (work, work2–4, mobile, home, other); one per type. */
   phones?: Phone[];
+  /** Work before home; one per type. */
+  otherEmails?: OtherEmail[];
   /** Sorted by role, then home division first, then division. */
   roles?: RoleGrant[];
   skills?: Level[];

@@ -1,7 +1,7 @@
 // Org users to ExportUsers: ids become names, lists are sorted, and whatever cannot be said is left out with a note.
 import { parsePhone } from '../desired/normalise.js';
 import type { PhoneCache } from '../desired/normalise.js';
-import type { EmployerInfo, Issue, Named, OrgState, OrgUser, Phone, PhoneType, RoleGrant } from '../model/index.js';
+import type { EmployerInfo, ExpandedField, Issue, Named, OrgState, OrgUser, OtherEmail, Phone, PhoneType, RoleGrant } from '../model/index.js';
 import type { ExportField, ExportNote, ExportUser, Level } from './types.js';
 
 /** Code-unit order: the same on every machine whatever its locale (as the planner sorts). */
@@ -177,6 +177,20 @@ function phones(list: readonly Phone[], notes: ExportNote[], cache: PhoneCache):
   return out.length > 0 ? out : undefined;
 }
 
+/** Other emails as the files hold them: one per type, none equal to the user's own email (validate refuses that). */
+function otherEmails(user: OrgUser, notes: ExportNote[]): OtherEmail[] | undefined {
+  const byType = new Map<string, OtherEmail>();
+  for (const e of user.otherEmails ?? []) {
+    const address = e.address.trim().toLowerCase();
+    if (byType.has(e.type)) return note(notes, 'otherEmails', `the org holds more than one ${e.type} email (the files hold one per type)`), undefined;
+    if (address === user.email) return note(notes, 'otherEmails', `the ${e.type} email is the user's own email`), undefined;
+    if ([...byType.values()].some((o) => o.address === address)) return note(notes, 'otherEmails', `the address ${address} is held twice`), undefined;
+    byType.set(e.type, { type: e.type, address });
+  }
+  const out = (['work', 'home'] as const).flatMap((type) => byType.get(type) ?? []);
+  return out.length > 0 ? out : undefined;
+}
+
 function roles(context: ConvertContext, user: OrgUser, notes: ExportNote[]): RoleGrant[] | undefined {
   if (user.roleGrants === undefined) {
     if ((user.roleIds ?? []).length > 0) note(notes, 'roles', 'the role grants were not read');
@@ -195,6 +209,11 @@ function roles(context: ConvertContext, user: OrgUser, notes: ExportNote[]): Rol
       out.push({ grant: { role: role.name }, home });
       continue;
     }
+    // A grant in all divisions is written as Genesys names it, `*` (users files read it back the same way).
+    if (grant.divisionId === '*') {
+      out.push({ grant: { role: role.name, division: '*' }, home });
+      continue;
+    }
     const division = nameOf(context.names.divisions, grant.divisionId);
     if ('problem' in division) return note(notes, 'roles', `the role "${role.name}" is granted in a division this client cannot name (${division.problem})`), undefined;
     out.push({ grant: { role: role.name, division: division.name }, home });
@@ -204,6 +223,8 @@ function roles(context: ConvertContext, user: OrgUser, notes: ExportNote[]): Rol
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** The values the users schema allows (Terraform's user schema: Full-time | Part-time | Contractor). */
+const EMPLOYEE_TYPES = ['Full-time', 'Part-time', 'Contractor'];
 
 function employerInfo(info: EmployerInfo | undefined, notes: ExportNote[]): EmployerInfo | undefined {
   if (!info) return undefined;
@@ -213,6 +234,9 @@ function employerInfo(info: EmployerInfo | undefined, notes: ExportNote[]): Empl
     if (value !== undefined) out[key] = value;
   }
   if (out.dateHire !== undefined && !DATE.test(out.dateHire)) return note(notes, 'employerInfo', `the hire date "${out.dateHire}" is not a YYYY-MM-DD date`), undefined;
+  if (out.employeeType !== undefined && !EMPLOYEE_TYPES.includes(out.employeeType)) {
+    return note(notes, 'employerInfo', `the employee type "${out.employeeType}" is not one of ${EMPLOYEE_TYPES.join(', ')}`), undefined;
+  }
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
@@ -227,6 +251,13 @@ function manager(context: ConvertContext, managerId: string, notes: ExportNote[]
     return undefined;
   }
   return found.email;
+}
+
+/** A field Genesys left out of every read of this user: not written (left unmanaged), with a note. */
+function unknown(user: OrgUser, field: ExpandedField, notes: ExportNote[]): boolean {
+  if (!user.unknown?.includes(field)) return false;
+  note(notes, field, `Genesys did not return the user's ${field} (expansions are resolved "with a best effort approach")`);
+  return true;
 }
 
 /** One org user as the users/ files say them. */
@@ -253,20 +284,21 @@ export function convertUser(context: ConvertContext, user: OrgUser): ExportUser 
   if (has('manager') && user.managerId) out.manager = manager(context, user.managerId, notes);
   if (has('state') && user.state === 'inactive') out.state = 'inactive';
   if (has('phones')) out.phones = phones(user.phones, notes, context.phoneCache);
-  if (has('roles')) out.roles = roles(context, user, notes);
-  if (has('skills')) out.skills = levels(context, 'skills', user.skills, notes);
-  if (has('languages')) out.languages = levels(context, 'languages', user.languages, notes);
+  if (has('otherEmails')) out.otherEmails = otherEmails(user, notes);
+  if (has('roles') && !unknown(user, 'roles', notes)) out.roles = roles(context, user, notes);
+  if (has('skills') && !unknown(user, 'skills', notes)) out.skills = levels(context, 'skills', user.skills, notes);
+  if (has('languages') && !unknown(user, 'languages', notes)) out.languages = levels(context, 'languages', user.languages, notes);
   if (has('queues') && context.queuesOf) out.queues = idsToNames(context, 'queues', context.queuesOf.get(user.id) ?? [], notes);
-  if (has('groups')) out.groups = idsToNames(context, 'groups', user.groupIds ?? [], notes);
-  if (has('locations')) out.locations = idsToNames(context, 'locations', user.locationIds ?? [], notes);
+  if (has('groups') && !unknown(user, 'groups', notes)) out.groups = idsToNames(context, 'groups', user.groupIds ?? [], notes);
+  if (has('locations') && !unknown(user, 'locations', notes)) out.locations = idsToNames(context, 'locations', user.locationIds ?? [], notes);
   if (has('acdAutoAnswer') && user.acdAutoAnswer === true) out.acdAutoAnswer = true;
   for (const field of ['profileSkills', 'certifications'] as const) {
-    if (!has(field)) continue;
+    if (!has(field) || unknown(user, field, notes)) continue;
     const unique = sortedUnique(user[field] ?? []);
     if ('clash' in unique) note(notes, field, `${unique.clash} differ only by case`);
     else if (unique.items.length > 0) out[field] = unique.items;
   }
-  if (has('employerInfo')) out.employerInfo = employerInfo(user.employerInfo, notes);
+  if (has('employerInfo') && !unknown(user, 'employerInfo', notes)) out.employerInfo = employerInfo(user.employerInfo, notes);
 
   const others = (context.shared.get(user.email) ?? []).filter((u) => u.id !== user.id);
   if (others.length > 0) {

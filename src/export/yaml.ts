@@ -65,6 +65,7 @@ function userNode(user: ExportUser, omit: ReadonlySet<string>): YAMLMap {
   text('manager');
   text('state');
   if (user.phones) pairs.push(['phones', map(user.phones.map((p) => [p.type, phoneNode(p)]))]);
+  if (user.otherEmails) pairs.push(['otherEmails', map(user.otherEmails.map((e) => [e.type, scalar(e.address)]))]);
   if (user.roles) {
     const grants = user.roles.map((g) => (g.division === undefined ? scalar(g.role) : map([['role', scalar(g.role)], ['division', scalar(g.division)]])));
     pairs.push(['roles', seq(grants, false)]);

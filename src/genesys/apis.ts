@@ -10,6 +10,7 @@ export interface Apis {
   authorization: platformClient.AuthorizationApi;
   locations: platformClient.LocationsApi;
   organization: platformClient.OrganizationApi;
+  telephony: platformClient.TelephonyProvidersEdgeApi;
 }
 
 export function apisFor(client: platformClient.ApiClientClass): Apis {
@@ -20,6 +21,7 @@ export function apisFor(client: platformClient.ApiClientClass): Apis {
     authorization: new platformClient.AuthorizationApi(client),
     locations: new platformClient.LocationsApi(client),
     organization: new platformClient.OrganizationApi(client),
+    telephony: new platformClient.TelephonyProvidersEdgeApi(client),
   };
 }
 

@@ -33,6 +33,16 @@ export interface FailedExchange {
   outcomeUnknown: boolean;
 }
 
+/** Seconds (or an HTTP date) from Retry-After, as milliseconds. */
+export function retryAfterMs(headers: Record<string, unknown> | undefined): number | undefined {
+  const raw = headers?.['retry-after'];
+  if (typeof raw !== 'string' && typeof raw !== 'number') return undefined;
+  const seconds = Number(raw);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(String(raw));
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+}
+
 /** `/api/v2/users/abc?x=1` from a full URL; never the query string (it may carry ids or filters). */
 export function pathOf(url: string): string {
   try {
@@ -63,6 +73,7 @@ function hintFor(status: number, code: string, path: string): string | undefined
   if (status === 429) return 'The org rate limit was reached and did not clear after waiting; try again later or lower concurrency.';
   if (status === 0 && code === 'timeout') return 'No answer within the timeout; check the network or raise the timeout.';
   if (status === 0) return 'Could not reach Genesys Cloud; check the network and the environment.';
+  if (status === 408) return 'Genesys Cloud timed out before answering; a write may or may not have been made. Check, then retry.';
   if (status >= 500) return 'Genesys Cloud failed to answer; retry later and quote the contextId to Genesys support if it persists.';
   return undefined;
 }
@@ -113,5 +124,6 @@ export function toApiError(failure: FailedExchange, redactor: Redactor): ApiErro
     contextId: contextId ? redactor.scrub(contextId) : undefined,
     outcomeUnknown: failure.outcomeUnknown,
     hint: hintFor(failure.status, code, path),
+    retryAfterMs: retryAfterMs(failure.headers),
   });
 }

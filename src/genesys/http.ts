@@ -1,13 +1,13 @@
-// The SDK's HTTP client made resilient: pacing, 429 and 5xx retries, re-authentication on 401, typed and redacted errors.
+// The SDK's HTTP client made resilient: pacing, 429, 5xx and 408 retries, re-authentication on 401, typed and redacted errors.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import platformClient from 'purecloud-platform-client-v2';
-import { toApiError, pathOf, type Redactor } from './errors.js';
+import { toApiError, pathOf, retryAfterMs, type Redactor } from './errors.js';
 import type { Pacer } from './pacer.js';
 
 export interface ClientStats {
   /** Requests sent to the API (logins excluded), retries included. */
   calls: number;
-  /** Requests sent again after a 5xx, a timeout or a dropped connection. */
+  /** Requests sent again after a 5xx, a 408, a timeout or a dropped connection. */
   retries: number;
   /** 429 answers met (each waited out). */
   rateLimited: number;
@@ -24,7 +24,7 @@ export interface TokenSource {
 }
 
 export interface RetryPolicy {
-  /** Retries after 5xx and network failures. */
+  /** Retries after 5xx, 408 and network failures. */
   maxRetries: number;
   baseDelayMs: number;
   maxDelayMs: number;
@@ -36,6 +36,9 @@ export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 4, baseDelayMs: 250, max
 
 /** Counts the requests made inside one reader or writer call chain, even when several run at once. */
 export const callScope = new AsyncLocalStorage<{ calls: number }>();
+
+/** Fresh tokens one request may have refused in a row before the 401 is reported. */
+export const MAX_REFUSED_IN_A_ROW = 3;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -74,14 +77,15 @@ function asAxiosError(error: unknown): AxiosLikeError {
   return error && typeof error === 'object' ? (error as AxiosLikeError) : {};
 }
 
-/** Seconds (or an HTTP date) from Retry-After, as milliseconds. */
-export function retryAfterMs(headers: Record<string, unknown> | undefined): number | undefined {
-  const raw = headers?.['retry-after'];
-  if (typeof raw !== 'string' && typeof raw !== 'number') return undefined;
-  const seconds = Number(raw);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(String(raw));
-  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+export { retryAfterMs } from './errors.js';
+
+/**
+ * Answers after which a request may be sent again as after a lost answer: 5xx, and 408 (a request timeout, which
+ * Genesys's Terraform provider retries like a version mismatch, `util/util_retries.go`). On a write the change may
+ * have been made all the same, so only requests `isRetryable` allows are resent; others fail `outcomeUnknown`.
+ */
+export function isTransient(status: number): boolean {
+  return status >= 500 || status === 408;
 }
 
 function backoff(policy: RetryPolicy, attempt: number): number {
@@ -120,12 +124,14 @@ export class ResilientHttpClient extends platformClient.DefaultHttpClient {
     const path = pathOf(request.url);
     const login = path.endsWith('/oauth/token');
     const retryable = isRetryable(method, path);
-    // A write that got a 5xx or lost its answer may have been made all the same.
+    // A write that got a 5xx or 408 or lost its answer may have been made all the same.
     const write = !login && !['GET', 'HEAD', 'OPTIONS'].includes(method) && !path.endsWith('/users/search');
     const { pacer, stats, tokens, redactor } = this.options;
     let attempt = 0;
     let limited = 0;
-    let renewed = false;
+    // 401s met in a row by this request: each one logs in again (tokens can be revoked more than
+    // once in a run), but a client whose every fresh token is refused must fail, not loop.
+    let refusedInARow = 0;
     for (;;) {
       let token = '';
       if (!login) {
@@ -163,12 +169,13 @@ export class ResilientHttpClient extends platformClient.DefaultHttpClient {
           await sleep(login ? wait : 0);
           continue;
         }
-        if (status === 401 && !login && !renewed) {
-          renewed = true;
+        if (status === 401 && !login && refusedInARow < MAX_REFUSED_IN_A_ROW) {
+          refusedInARow += 1;
           await tokens.renew(token);
           continue;
         }
-        if (status >= 500 && retryable && attempt < this.policy.maxRetries) {
+        refusedInARow = 0;
+        if (isTransient(status) && retryable && attempt < this.policy.maxRetries) {
           const wait = Math.max(retryAfterMs(response.headers) ?? 0, backoff(this.policy, attempt));
           attempt += 1;
           stats.retries += 1;
@@ -184,7 +191,7 @@ export class ResilientHttpClient extends platformClient.DefaultHttpClient {
             statusText: response.statusText,
             data: response.data,
             headers: response.headers,
-            outcomeUnknown: write && status >= 500,
+            outcomeUnknown: write && isTransient(status),
           },
           redactor,
         );

@@ -1,8 +1,9 @@
-// Converts between the SDK's user shapes and OrgUser / UserPatch: emails, phones (E.164), state, ids.
+// Converts between the SDK's user shapes and OrgUser / UserPatch: emails, phones (E.164), other emails, state, ids.
 import type platformClient from 'purecloud-platform-client-v2';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import type { EmployerInfo, Phone, PhoneType } from '../model/desired.js';
-import type { OrgUser } from '../model/org.js';
+import type { CountryCode } from 'libphonenumber-js';
+import type { EmployerInfo, OtherEmail, Phone, PhoneType } from '../model/desired.js';
+import type { ExpandedField, OrgUser } from '../model/org.js';
 import type { NewUser, UserPatch } from '../model/apply.js';
 
 type SdkUser = platformClient.Models.User;
@@ -15,35 +16,99 @@ export function normalizeEmail(email: string): string {
 
 const PHONE_TYPES = new Set<PhoneType>(['work', 'work2', 'work3', 'work4', 'home', 'mobile', 'other']);
 
-/** One `addresses` entry as a Phone, or undefined for emails and unusable entries. */
-export function phoneFromContact(contact: SdkContact): Phone | undefined {
+/** A value without surrounding space and without one pair of parentheses wrapping all of it: `(4411)` → `4411`. */
+function unwrapped(value: string | undefined): string | undefined {
+  let text = value?.trim();
+  const inner = text ? /^\((.*)\)$/.exec(text)?.[1] : undefined;
+  if (inner !== undefined && !/[()]/.test(inner)) text = inner.trim();
+  return text || undefined;
+}
+
+/**
+ * A number as the API shows it, in E.164 where it can be read: an E.164 value as is, a display
+ * form (`+1 317-555-0100`, `(317) 555-0100 ext. 12`) parsed with the contact's country, else
+ * `region` (the org's default country, which Terraform uses to read numbers from the API:
+ * util/util_e164.go). What cannot be read stays as text for the planner to compare by digits.
+ */
+function readNumber(raw: string, region: string | undefined): { number: string; ext?: string } {
+  if (/^\+\d{6,15}$/.test(raw)) return { number: raw };
+  const key = `${region ?? ''}|${raw}`;
+  let read = readNumbers.get(key);
+  if (read === undefined) {
+    const parsed = parsePhoneNumberFromString(raw, (region?.toUpperCase() || undefined) as CountryCode | undefined);
+    read = !parsed ? { number: raw } : parsed.ext ? { number: parsed.number, ext: parsed.ext } : { number: parsed.number };
+    if (readNumbers.size >= 100_000) readNumbers.clear();
+    readNumbers.set(key, read);
+  }
+  return read;
+}
+
+/** Display forms already read: an org's users share office numbers, and parsing is the slow part of a read. */
+const readNumbers = new Map<string, { number: string; ext?: string }>();
+
+/**
+ * One `addresses` entry as a Phone, or undefined for emails and unusable entries. Genesys answers a
+ * phone in four shapes (Terraform `flattenUserAddresses`, user/resource_genesyscloud_user_utils.go),
+ * any value possibly wrapped in `()`:
+ * 1. `address` only: a number;
+ * 2. `extension` equal to `display`: an internal extension in a pool; an `address` next to it is
+ *    derived by the API and is not the user's number;
+ * 3. `extension` and a different `display`: a number and its extension, the number in `display`
+ *    (with or without `address`);
+ * 4. `display` only: an extension not mapped to a pool (Terraform), or a display form of a number.
+ * `region` reads national display forms when the contact has no `countryCode`.
+ */
+export function phoneFromContact(contact: SdkContact, region?: string): Phone | undefined {
   const media = contact.mediaType?.toUpperCase();
   if (media !== 'PHONE' && media !== 'SMS') return undefined;
   const type = (contact.type ?? 'other').toLowerCase() as PhoneType;
   const phone: Phone = { type: PHONE_TYPES.has(type) ? type : 'other', mediaType: media };
-  let extension = contact.extension?.trim() || undefined;
-  // Genesys may answer with a display form ("+1 317-555-0100 ext. 12") instead of number + extension.
-  // The display form only stands in for a missing address when no extension came apart from it.
-  const raw = contact.address?.trim() || (extension ? undefined : contact.display?.trim());
-  if (raw) {
-    if (/^\+\d{6,15}$/.test(raw)) {
-      phone.number = raw;
-    } else {
-      const parsed = parsePhoneNumberFromString(raw, (contact.countryCode?.toUpperCase() || undefined) as never);
-      if (parsed) {
-        phone.number = parsed.number;
-        extension ??= parsed.ext;
-      } else if (/^\d{1,8}$/.test(raw) && !extension) {
-        // A bare short number on a work line is an extension.
-        extension = raw;
-      } else {
-        phone.number = raw;
-      }
-    }
+  const country = contact.countryCode?.trim() || region;
+  const address = unwrapped(contact.address);
+  const display = unwrapped(contact.display);
+  let extension = unwrapped(contact.extension);
+  let raw: string | undefined;
+  if (extension !== undefined && extension === display) raw = undefined;
+  else if (extension !== undefined) raw = display ?? address;
+  else if (address !== undefined) raw = address;
+  else if (display !== undefined && /^\d{1,10}$/.test(display)) extension = display;
+  else raw = display;
+  if (raw !== undefined) {
+    const read = readNumber(raw, country);
+    phone.number = read.number;
+    extension ??= read.ext;
   }
   if (extension) phone.extension = extension;
   if (!phone.number && !phone.extension) return undefined;
   return phone;
+}
+
+/** A phone whose number is still a display form, read again with the org's default country. */
+export function phoneInRegion(phone: Phone, region: string | undefined): Phone {
+  if (!region || phone.number === undefined || /^\+\d{6,15}$/.test(phone.number)) return phone;
+  const read = readNumber(phone.number, region);
+  const out: Phone = { ...phone, number: read.number };
+  if (out.extension === undefined && read.ext) out.extension = read.ext;
+  return out;
+}
+
+/** Whether some phone of the user is a display form that needs the org's default country to be read. */
+export function needsRegion(user: OrgUser): boolean {
+  return user.phones.some((p) => p.number !== undefined && !/^\+\d{6,15}$/.test(p.number));
+}
+
+const OTHER_EMAIL_TYPES = new Set(['work', 'home']);
+
+/**
+ * An EMAIL entry of `addresses` as an other email. Types other than WORK and HOME (the ones
+ * Terraform's `other_emails` allows) are not modelled and read as undefined.
+ */
+export function otherEmailFromContact(contact: SdkContact): OtherEmail | undefined {
+  if (contact.mediaType?.toUpperCase() !== 'EMAIL') return undefined;
+  const type = (contact.type ?? 'work').toLowerCase();
+  const address = unwrapped(contact.address) ?? unwrapped(contact.display);
+  if (!address || !OTHER_EMAIL_TYPES.has(type)) return undefined;
+  return { type: type as OtherEmail['type'], address: normalizeEmail(address) };
 }
 
 export function contactFromPhone(phone: Phone): SdkContact {
@@ -51,6 +116,15 @@ export function contactFromPhone(phone: Phone): SdkContact {
   if (phone.number) contact.address = phone.number;
   if (phone.extension) contact.extension = phone.extension;
   return contact;
+}
+
+export function contactFromOtherEmail(email: OtherEmail): SdkContact {
+  return { mediaType: 'EMAIL', type: email.type.toUpperCase(), address: email.address };
+}
+
+/** The `addresses` of a write: phones and other emails together, since the list is replaced whole. */
+export function addressesOf(phones: readonly Phone[] | undefined, otherEmails: readonly OtherEmail[] | undefined): SdkContact[] {
+  return [...(phones ?? []).map(contactFromPhone), ...(otherEmails ?? []).map(contactFromOtherEmail)];
 }
 
 function employerInfoOf(info: platformClient.Models.EmployerInfo | undefined): EmployerInfo | undefined {
@@ -63,6 +137,15 @@ function employerInfoOf(info: platformClient.Models.EmployerInfo | undefined): E
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
+function locationNotesOf(locations: platformClient.Models.Location[] | undefined): Record<string, string> | undefined {
+  const notes: Record<string, string> = {};
+  for (const l of locations ?? []) {
+    const id = l.locationDefinition?.id ?? l.id;
+    if (id && typeof l.notes === 'string' && l.notes !== '') notes[id] = l.notes;
+  }
+  return Object.keys(notes).length > 0 ? notes : undefined;
+}
+
 function levels(entries: Array<{ id?: string; proficiency?: number }> | undefined): Record<string, number> {
   const out: Record<string, number> = {};
   for (const entry of entries ?? []) if (entry.id) out[entry.id] = Number(entry.proficiency ?? 0);
@@ -73,64 +156,133 @@ function userState(state: string | undefined): OrgUser['state'] {
   return state === 'inactive' || state === 'deleted' ? state : 'active';
 }
 
-/** Which parts of the user the read asked for (expand), so that absent lists mean "none" only when read. */
-export interface Expanded {
-  skills: boolean;
-  languages: boolean;
-  groups: boolean;
-  locations: boolean;
-  profileSkills: boolean;
-  certifications: boolean;
-  employerInfo: boolean;
-}
-
-export const ALL_EXPANDED: Expanded = {
-  skills: true,
-  languages: true,
-  groups: true,
-  locations: true,
-  profileSkills: true,
-  certifications: true,
-  employerInfo: true,
-};
-
+/** What the reads ask Genesys to expand: every field users/ manages that the plain user lacks. */
 export const EXPAND = ['skills', 'languages', 'groups', 'locations', 'authorization', 'profileSkills', 'certifications', 'employerInfo'];
 
-/** An SDK user as OrgUser (role grants are filled in separately). */
-export function orgUserOf(user: SdkUser, expanded: Expanded = ALL_EXPANDED): OrgUser {
+/** The expand value that carries each expanded field. */
+export const EXPAND_OF: Record<ExpandedField, string> = {
+  skills: 'skills',
+  languages: 'languages',
+  groups: 'groups',
+  locations: 'locations',
+  profileSkills: 'profileSkills',
+  certifications: 'certifications',
+  employerInfo: 'employerInfo',
+  roles: 'authorization',
+};
+
+/**
+ * An SDK user as OrgUser (role grants are filled in separately). Expand is best effort at Genesys:
+ * a list it left out is unknown (listed in `unknown`), never empty; an empty list means none.
+ */
+export function orgUserOf(user: SdkUser): OrgUser {
   const out: OrgUser = {
     id: user.id ?? '',
     version: user.version,
     email: normalizeEmail(user.email ?? ''),
     name: user.name ?? '',
     state: userState(user.state),
-    phones: (user.addresses ?? []).map(phoneFromContact).filter((p): p is Phone => p !== undefined),
+    phones: (user.addresses ?? []).map((c) => phoneFromContact(c)).filter((p): p is Phone => p !== undefined),
+    otherEmails: (user.addresses ?? []).map(otherEmailFromContact).filter((e): e is OtherEmail => e !== undefined),
   };
+  const unknown: ExpandedField[] = [];
   if (user.title) out.title = user.title;
   if (user.department) out.department = user.department;
   if (user.division?.id) out.divisionId = user.division.id;
   if (user.manager?.id) out.managerId = user.manager.id;
-  if (expanded.skills) out.skills = levels(user.skills);
-  if (expanded.languages) out.languages = levels(user.languages);
-  if (expanded.groups) out.groupIds = (user.groups ?? []).map((g) => g.id ?? '').filter(Boolean);
-  if (expanded.locations) {
-    out.locationIds = (user.locations ?? []).map((l) => l.locationDefinition?.id ?? l.id ?? '').filter(Boolean);
-  }
+  if (user.skills) out.skills = levels(user.skills);
+  else unknown.push('skills');
+  if (user.languages) out.languages = levels(user.languages);
+  else unknown.push('languages');
+  if (user.groups) out.groupIds = user.groups.map((g) => g.id ?? '').filter(Boolean);
+  else unknown.push('groups');
+  if (user.locations) {
+    out.locationIds = user.locations.map((l) => l.locationDefinition?.id ?? l.id ?? '').filter(Boolean);
+    const notes = locationNotesOf(user.locations);
+    if (notes) out.locationNotes = notes;
+  } else unknown.push('locations');
   if (user.acdAutoAnswer !== undefined) out.acdAutoAnswer = user.acdAutoAnswer;
-  if (expanded.profileSkills) out.profileSkills = [...(user.profileSkills ?? [])];
-  if (expanded.certifications) out.certifications = [...(user.certifications ?? [])];
-  if (expanded.employerInfo) {
+  if (user.profileSkills) out.profileSkills = [...user.profileSkills];
+  else unknown.push('profileSkills');
+  if (user.certifications) out.certifications = [...user.certifications];
+  else unknown.push('certifications');
+  if (user.employerInfo) {
     const info = employerInfoOf(user.employerInfo);
     if (info) out.employerInfo = info;
-  }
+  } else unknown.push('employerInfo');
   const roles = user.authorization?.roles;
   if (roles) out.roleIds = roles.map((r) => r.id ?? '').filter(Boolean);
+  else unknown.push('roles');
+  if (unknown.length > 0) out.unknown = unknown;
   if (out.state === 'deleted') {
     // Genesys has no deletion date on the user; the last modification is the closest it tells.
     const deleted = (user as { dateModified?: string }).dateModified;
     if (deleted) out.dateDeleted = deleted;
   }
   return out;
+}
+
+/** Whether the user's value of `field` is unknown (Genesys did not send it). */
+export function isUnknown(user: OrgUser, field: ExpandedField): boolean {
+  return user.unknown?.includes(field) ?? false;
+}
+
+/** Copies the fields `from` knows and `into` does not, and forgets them as unknown. */
+export function fillUnknown(into: OrgUser, from: OrgUser): void {
+  if (!into.unknown) return;
+  const still: ExpandedField[] = [];
+  for (const field of into.unknown) {
+    if (isUnknown(from, field)) {
+      still.push(field);
+      continue;
+    }
+    setField(into, field, from);
+  }
+  if (still.length > 0) into.unknown = still;
+  else delete into.unknown;
+}
+
+function setField(into: OrgUser, field: ExpandedField, from: OrgUser): void {
+  switch (field) {
+    case 'skills':
+      into.skills = from.skills ?? {};
+      break;
+    case 'languages':
+      into.languages = from.languages ?? {};
+      break;
+    case 'groups':
+      into.groupIds = from.groupIds ?? [];
+      break;
+    case 'locations':
+      into.locationIds = from.locationIds ?? [];
+      break;
+    case 'profileSkills':
+      into.profileSkills = from.profileSkills ?? [];
+      break;
+    case 'certifications':
+      into.certifications = from.certifications ?? [];
+      break;
+    case 'employerInfo':
+      if (from.employerInfo) into.employerInfo = from.employerInfo;
+      else delete into.employerInfo;
+      break;
+    case 'roles':
+      into.roleIds = from.roleIds ?? [];
+      break;
+  }
+}
+
+/** Marks `field` known (its value set by the caller). */
+export function markKnown(user: OrgUser, field: ExpandedField): void {
+  if (!user.unknown) return;
+  const still = user.unknown.filter((f) => f !== field);
+  if (still.length > 0) user.unknown = still;
+  else delete user.unknown;
+}
+
+/** Skill or language levels from a dedicated listing (`GET /users/{id}/routingskills`, `…/routinglanguages`). */
+export function levelsOf(entries: Array<{ id?: string; proficiency?: number }>): Record<string, number> {
+  return levels(entries);
 }
 
 /** The PATCH body for a UserPatch. Clearing a text field or the manager is an empty string at Genesys. */
@@ -140,12 +292,19 @@ export function updateBody(version: number, patch: UserPatch): platformClient.Mo
   if (patch.title !== undefined) body.title = patch.title ?? '';
   if (patch.department !== undefined) body.department = patch.department ?? '';
   if (patch.managerId !== undefined) body.manager = patch.managerId ?? '';
-  if (patch.phones !== undefined) body.addresses = patch.phones.map(contactFromPhone);
+  if (patch.phones !== undefined || patch.otherEmails !== undefined) body.addresses = addressesOf(patch.phones, patch.otherEmails);
   if (patch.acdAutoAnswer !== undefined) body.acdAutoAnswer = patch.acdAutoAnswer;
   if (patch.profileSkills !== undefined) body.profileSkills = [...patch.profileSkills];
   if (patch.certifications !== undefined) body.certifications = [...patch.certifications];
   if (patch.employerInfo !== undefined) body.employerInfo = patch.employerInfo ? { ...patch.employerInfo } : {};
-  if (patch.locationIds !== undefined) body.locations = patch.locationIds.map((id) => ({ id, locationDefinition: { id } }) as platformClient.Models.Location);
+  if (patch.locationIds !== undefined) {
+    body.locations = patch.locationIds.map((id) => {
+      const location = { id, locationDefinition: { id } } as platformClient.Models.Location;
+      const notes = patch.locationNotes?.[id];
+      if (notes !== undefined) location.notes = notes;
+      return location;
+    });
+  }
   return body;
 }
 
@@ -154,7 +313,8 @@ export function createBody(user: NewUser, homeDivisionId: string | undefined): p
   if (!body.divisionId) delete (body as { divisionId?: string }).divisionId;
   if (user.title) body.title = user.title;
   if (user.department) body.department = user.department;
-  if (user.phones && user.phones.length > 0) body.addresses = user.phones.map(contactFromPhone);
+  const addresses = addressesOf(user.phones, user.otherEmails);
+  if (addresses.length > 0) body.addresses = addresses;
   if (user.state) body.state = user.state;
   return body;
 }

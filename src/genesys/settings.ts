@@ -1,4 +1,4 @@
-// Genesys Cloud connection settings from the environment: credentials, region names and hosts (no SDK import).
+// Genesys Cloud connection settings from the environment: credentials, region names and hosts, where credentials may go (no SDK import).
 import { closest, distance } from 'fastest-levenshtein';
 import { ProvisionError } from '../model/errors.js';
 
@@ -45,11 +45,54 @@ export function isLocalUrl(environment: string): boolean {
   return /^http:\/\//i.test(environment);
 }
 
+/** What may receive the credentials besides the Genesys Cloud regions and loopback addresses. */
+export interface EnvironmentPolicy {
+  /** `--allow-custom-environment`: send the credentials to another `http://host:port` on purpose (never in CI). */
+  allowCustomEnvironment?: boolean;
+}
+
+/** localhost, 127.0.0.0/8 and ::1, as a WHATWG URL writes a hostname (lower case, IPv4 in full, IPv6 in brackets). */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  if (host === 'localhost' || host === '[::1]') return true;
+  const octets = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  return octets !== null && octets[1] === '127' && octets.slice(2).every((o) => Number(o) <= 255);
+}
+
+/** A CI run: GitHub Actions (and most CI services) set CI=true. */
+export function isCi(env: NodeJS.ProcessEnv): boolean {
+  const value = env.CI?.trim().toLowerCase();
+  return value !== undefined && value !== '' && value !== 'false' && value !== '0';
+}
+
+const ALLOWED_HINT = `Use a Genesys Cloud region host (${[...HOSTS].join(', ')}) or region name (eu-west-1, us-east-1, …), or http://localhost:PORT, http://127.0.0.1:PORT or http://[::1]:PORT for the sandbox.`;
+
+/**
+ * The credentials follow the environment, and provision.yaml can be edited in any pull request: another server
+ * than a region or loopback needs --allow-custom-environment, and is refused in CI whatever the options.
+ */
+function checkCustomServer(url: string, origin: string, env: NodeJS.ProcessEnv, policy: EnvironmentPolicy): void {
+  const what = `${origin} "${url}" is neither a Genesys Cloud region nor a loopback address`;
+  if (!policy.allowCustomEnvironment) {
+    throw new ProvisionError('environment-not-allowed', `${what}: the OAuth client id and secret would be sent there. Nothing was sent.`, {
+      hint: `${ALLOWED_HINT} To send the credentials to another server on purpose, pass --allow-custom-environment (refused in CI).`,
+    });
+  }
+  if (isCi(env)) {
+    throw new ProvisionError(
+      'environment-not-allowed',
+      `${what}, and CI=${env.CI?.trim()}: provision never sends credentials to another server in CI, even with --allow-custom-environment. Nothing was sent.`,
+      { hint: ALLOWED_HINT },
+    );
+  }
+}
+
 /**
  * Normalises a region name (`eu-west-1`, `eu_west_1`), a host (`mypurecloud.ie`,
- * `api.mypurecloud.ie`, `https://login.mypurecloud.ie/`) or an `http://host:port` URL.
+ * `api.mypurecloud.ie`, `https://login.mypurecloud.ie/`) or an `http://host:port` URL. An `http://` URL
+ * that is not loopback passes only as `policy` and `env` allow (see checkCustomServer).
  */
-export function resolveEnvironment(raw: string, origin: string): string {
+export function resolveEnvironment(raw: string, origin: string, env: NodeJS.ProcessEnv = {}, policy: EnvironmentPolicy = {}): string {
   const value = raw.trim();
   if (isLocalUrl(value)) {
     let url: URL;
@@ -63,7 +106,9 @@ export function resolveEnvironment(raw: string, origin: string): string {
     if (!url.port) {
       throw new ProvisionError('unknown-environment', `${origin} "${value}" has no port.`, { hint: 'Write it as http://host:port, e.g. http://127.0.0.1:8787.' });
     }
-    return `http://${url.hostname}:${url.port}`;
+    const resolved = `http://${url.hostname}:${url.port}`;
+    if (!isLoopbackHost(url.hostname)) checkCustomServer(resolved, origin, env, policy);
+    return resolved;
   }
   const lowered = value.toLowerCase().replace(/\/+$/, '');
   const region = lowered.replace(/_/g, '-');
@@ -75,7 +120,7 @@ export function resolveEnvironment(raw: string, origin: string): string {
   const guess = closest(host, candidates);
   const near = distance(host, guess) <= Math.max(2, Math.floor(guess.length / 4));
   throw new ProvisionError('unknown-environment', `${origin} "${value}" is not a Genesys Cloud environment.${near ? ` Did you mean "${guess}"?` : ''}`, {
-    hint: `Known environments: ${[...HOSTS].join(', ')} (or their region names such as eu-west-1), or http://host:port for the sandbox.`,
+    hint: `Known environments: ${[...HOSTS].join(', ')} (or their region names such as eu-west-1), or http://127.0.0.1:PORT for the sandbox.`,
   });
 }
 
@@ -91,7 +136,7 @@ function pick(env: NodeJS.ProcessEnv, names: string[]): { name: string; value: s
  * Reads credentials and the environment. `GENESYS_*` names win over Terraform's
  * `GENESYSCLOUD_*` names; the environment variable wins over provision.yaml's `environment`.
  */
-export function settingsFromEnv(env: NodeJS.ProcessEnv, configEnvironment?: string): GenesysSettings {
+export function settingsFromEnv(env: NodeJS.ProcessEnv, configEnvironment?: string, policy: EnvironmentPolicy = {}): GenesysSettings {
   const id = pick(env, ['GENESYS_CLIENT_ID', 'GENESYSCLOUD_OAUTHCLIENT_ID']);
   const secret = pick(env, ['GENESYS_CLIENT_SECRET', 'GENESYSCLOUD_OAUTHCLIENT_SECRET']);
   const fromEnv = pick(env, ['GENESYS_ENVIRONMENT', 'GENESYSCLOUD_REGION']);
@@ -115,14 +160,21 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv, configEnvironment?: stri
     });
   }
   const settings: GenesysSettings = {
-    environment: resolveEnvironment(environment.value, environment.name),
+    environment: resolveEnvironment(environment.value, environment.name, env, policy),
     clientId: id.value,
     clientSecret: secret.value,
   };
   return settings;
 }
 
-/** A short description for messages: `mypurecloud.ie` or `sandbox http://127.0.0.1:1234`. */
+/** A short description for messages: `mypurecloud.ie`, `sandbox http://127.0.0.1:1234` or `custom server http://…`. */
 export function describeEnvironment(environment: string): string {
-  return isLocalUrl(environment) ? `sandbox ${environment}` : environment;
+  if (!isLocalUrl(environment)) return environment;
+  let loopback = false;
+  try {
+    loopback = isLoopbackHost(new URL(environment).hostname);
+  } catch {
+    loopback = false;
+  }
+  return loopback ? `sandbox ${environment}` : `custom server ${environment}`;
 }

@@ -2,14 +2,26 @@
 import type platformClient from 'purecloud-platform-client-v2';
 import type { IdLevel, NewUser, OrgWriter, UserPatch } from '../model/apply.js';
 import type { UserState } from '../model/desired.js';
-import type { OrgRoleGrant, OrgUser } from '../model/org.js';
+import type { ExpandedField, OrgRoleGrant, OrgUser } from '../model/org.js';
+import { ApiError } from '../model/errors.js';
 import { guarded, type Apis } from './apis.js';
 import type { Redactor } from './errors.js';
 import { callScope } from './http.js';
-import { createBody, EXPAND, normalizeEmail, orgUserOf, updateBody } from './normalize.js';
+import { createBody, EXPAND, EXPAND_OF, fillUnknown, isUnknown, levelsOf, markKnown, needsRegion, normalizeEmail, orgUserOf, phoneInRegion, updateBody } from './normalize.js';
+import { allPages } from './paging.js';
+
+/** The auth-lag retry of role grants (see `grantRoles`); kept local until a shared back-off takes it over. */
+export const AUTH_LAG_RETRY = { attempts: 10, stepMs: 500 } as const;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs a task as it comes (apply's own pool bounds how many run). */
+const inline = <T>(task: () => Promise<T>): Promise<T> => task();
 
 export class GenesysWriter implements OrgWriter {
   private readonly scope = { calls: 0 };
+  /** The org's default country, read once and only when a re-read user has a number in national display form. */
+  private region: Promise<string | undefined> | undefined;
 
   constructor(
     private readonly apis: Apis,
@@ -33,29 +45,78 @@ export class GenesysWriter implements OrgWriter {
     return { id: created.id ?? '', version: created.version };
   }
 
+  /**
+   * The user with this email, in any state, read by id. Search finds them (eventually consistent, and
+   * without expands: `/users/search` takes none of the fields users/ manages); the details, and the
+   * version to write with, come from `GET /users/{id}` (`?state=deleted` for a deleted user, as
+   * Terraform reads a user to restore).
+   */
   async findUserByEmail(email: string): Promise<OrgUser | undefined> {
     const wanted = normalizeEmail(email);
     const found = await this.call('search user', () =>
       this.apis.users.postUsersSearch({
         pageSize: 25,
         pageNumber: 1,
-        expand: EXPAND,
         query: [
           { type: 'EXACT', fields: ['email'], value: wanted },
           { type: 'EXACT', fields: ['state'], values: ['active', 'inactive', 'deleted'] },
         ],
       }),
     );
-    const users = (found.results ?? []).map((u) => orgUserOf(u)).filter((u) => u.email === wanted);
+    const users = await Promise.all((found.results ?? []).map((u) => orgUserOf(u)).filter((u) => u.email === wanted && u.id).map((u) => this.inRegion(u)));
     // A live user wins over deleted ones with the same email; among deleted, the latest deletion.
-    const live = users.find((u) => u.state !== 'deleted');
-    if (live) return live;
-    return users.sort((a, b) => (b.dateDeleted ?? '').localeCompare(a.dateDeleted ?? ''))[0];
+    const pick = users.find((u) => u.state !== 'deleted') ?? users.sort((a, b) => (b.dateDeleted ?? '').localeCompare(a.dateDeleted ?? ''))[0];
+    if (!pick) return undefined;
+    // The state may have moved since search saw it: read as it said, then the other way.
+    const order: Array<'deleted' | undefined> = pick.state === 'deleted' ? ['deleted', undefined] : [undefined, 'deleted'];
+    for (const state of order) {
+      try {
+        return await this.getUser(pick.id, state);
+      } catch (error) {
+        if (!(error instanceof ApiError && error.status === 404)) throw error;
+      }
+    }
+    return undefined;
   }
 
-  async getUser(id: string): Promise<OrgUser> {
-    const user = await this.call('read user', () => this.apis.users.getUser(id, { expand: EXPAND }));
-    return orgUserOf(user);
+  /**
+   * A user with every field users/ manages. Expand is best effort at Genesys: what it leaves out is
+   * read again through the dedicated endpoints (skills, languages, profile skills) or one more user
+   * read; what is still missing stays in `unknown`, never read as empty.
+   */
+  async getUser(id: string, state?: 'deleted'): Promise<OrgUser> {
+    const read = (expand: string[]) => this.call('read user', () => this.apis.users.getUser(id, state ? { expand, state } : { expand }));
+    const user = orgUserOf(await read(EXPAND));
+    const missing = (): ExpandedField[] => (user.unknown ?? []).filter((f) => f !== 'roles');
+    if (missing().length === 0) return this.inRegion(user);
+    if (state !== 'deleted') {
+      if (isUnknown(user, 'skills')) {
+        user.skills = levelsOf(await allPages((pageNumber) => this.call('read user skills', () => this.apis.users.getUserRoutingskills(id, { pageSize: 100, pageNumber })), inline));
+        markKnown(user, 'skills');
+      }
+      if (isUnknown(user, 'languages')) {
+        user.languages = levelsOf(await allPages((pageNumber) => this.call('read user languages', () => this.apis.users.getUserRoutinglanguages(id, { pageSize: 100, pageNumber })), inline));
+        markKnown(user, 'languages');
+      }
+      if (isUnknown(user, 'profileSkills')) {
+        user.profileSkills = [...(await this.call('read user profile skills', () => this.apis.users.getUserProfileskills(id)))];
+        markKnown(user, 'profileSkills');
+      }
+    }
+    // The rest has no read of its own: the user again, a few times, asking only for what is missing.
+    for (let attempt = 0; attempt < 3 && missing().length > 0; attempt++) fillUnknown(user, orgUserOf(await read(missing().map((f) => EXPAND_OF[f]))));
+    return this.inRegion(user);
+  }
+
+  /** A user's phones with national display forms read in the org's default country (as the reader does). */
+  private async inRegion(user: OrgUser): Promise<OrgUser> {
+    if (!needsRegion(user)) return user;
+    this.region ??= this.call('read the organization', () => this.apis.organization.getOrganizationsMe()).then(
+      (org) => org.defaultCountryCode,
+      () => undefined,
+    );
+    const region = await this.region;
+    return region ? { ...user, phones: user.phones.map((p) => phoneInRegion(p, region)) } : user;
   }
 
   async patchUser(id: string, version: number, patch: UserPatch): Promise<number> {
@@ -78,14 +139,47 @@ export class GenesysWriter implements OrgWriter {
     return { grants: grants.map((g) => ({ roleId: g.roleId, divisionId: g.divisionId })) };
   }
 
+  /**
+   * A role or division created moments ago answers 404 to a grant until Genesys's authorization cache
+   * has it: "new roles or divisions have not yet been added to the auth service cache causing 404s that
+   * should be retried" (Terraform, user_roles/genesyscloud_user_roles_proxy.go). Retried like Terraform's
+   * RetryWhen: (i+1)×500 ms apart, 10 tries, or as Retry-After says. A role that is really gone still
+   * fails, after those ~27 s.
+   */
   async grantRoles(userId: string, grants: OrgRoleGrant[]): Promise<void> {
     if (grants.length === 0) return;
-    await this.call('grant roles', () => this.apis.authorization.postAuthorizationSubjectBulkadd(userId, this.grants(grants), { subjectType: 'PC_USER' }));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.call('grant roles', () => this.apis.authorization.postAuthorizationSubjectBulkadd(userId, this.grants(grants), { subjectType: 'PC_USER' }));
+        return;
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.status !== 404 || attempt >= AUTH_LAG_RETRY.attempts) throw error;
+        await sleep(error.retryAfterMs ?? attempt * AUTH_LAG_RETRY.stepMs);
+      }
+    }
   }
 
+  /**
+   * `bulkremove` fails as a whole when any listed role or division no longer exists (deleted since the
+   * plan was read): "the bulk remove API returns failure if any roles/divisions no longer exist. Work
+   * around by removing all grants individually and ignore 404s" (Terraform, same file). So after a 400 or
+   * 404 each grant goes with its own DELETE, and a 404 there means that grant is gone already.
+   */
   async revokeRoles(userId: string, grants: OrgRoleGrant[]): Promise<void> {
     if (grants.length === 0) return;
-    await this.call('revoke roles', () => this.apis.authorization.postAuthorizationSubjectBulkremove(userId, this.grants(grants)));
+    try {
+      await this.call('revoke roles', () => this.apis.authorization.postAuthorizationSubjectBulkremove(userId, this.grants(grants)));
+      return;
+    } catch (error) {
+      if (!(error instanceof ApiError) || (error.status !== 404 && error.status !== 400)) throw error;
+    }
+    for (const grant of grants) {
+      try {
+        await this.call('revoke role', () => this.apis.authorization.deleteAuthorizationSubjectDivisionRole(userId, grant.divisionId, grant.roleId));
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.status !== 404) throw error;
+      }
+    }
   }
 
   async setSkills(userId: string, skills: IdLevel[]): Promise<void> {

@@ -1,5 +1,5 @@
 // The write port apply drives, and the report it returns.
-import type { EmployerInfo, Phone, UserState } from './desired.js';
+import type { EmployerInfo, OtherEmail, Phone, UserState } from './desired.js';
 import type { OrgRoleGrant, OrgUser } from './org.js';
 
 /** Profile fields one PATCH /api/v2/users/{id} can carry; undefined = leave alone. */
@@ -9,12 +9,19 @@ export interface UserPatch {
   department?: string | null;
   /** Manager user id; null removes the manager. */
   managerId?: string | null;
+  /**
+   * Phones and other emails are one `addresses` list at Genesys, replaced whole: when either is set
+   * both must be, or the other is wiped.
+   */
   phones?: Phone[];
+  otherEmails?: OtherEmail[];
   acdAutoAnswer?: boolean;
   profileSkills?: string[];
   certifications?: string[];
   employerInfo?: EmployerInfo | null;
   locationIds?: string[];
+  /** location id → notes, sent with `locationIds` (a location sent without its notes loses them). */
+  locationNotes?: Record<string, string>;
 }
 
 export interface NewUser {
@@ -24,6 +31,7 @@ export interface NewUser {
   title?: string;
   department?: string;
   phones?: Phone[];
+  otherEmails?: OtherEmail[];
   state?: UserState;
 }
 
@@ -40,7 +48,8 @@ export interface OrgWriter {
   createUser(user: NewUser): Promise<{ id: string; version: number }>;
   /** The user with this email in any state (deleted included), or undefined. Search is eventually consistent. */
   findUserByEmail(email: string): Promise<OrgUser | undefined>;
-  getUser(id: string): Promise<OrgUser>;
+  /** The user by id; a deleted user only with `state: 'deleted'` (Genesys hides deleted users otherwise). */
+  getUser(id: string, state?: 'deleted'): Promise<OrgUser>;
   /** Returns the new version. */
   patchUser(id: string, version: number, patch: UserPatch): Promise<number>;
   /** Returns the new version. */

@@ -26,7 +26,7 @@ export interface ApplyConfig {
 }
 
 export interface ProvisionConfig {
-  /** `mypurecloud.com`, `mypurecloud.ie`, … or an `http://host:port` URL; the environment variable wins. */
+  /** `mypurecloud.com`, `mypurecloud.ie`, … or a loopback `http://host:port` URL (others only with --allow-custom-environment); the environment variable wins. */
   environment?: string;
   /** Folder of the desired users, relative to the config file. */
   usersDir: string;

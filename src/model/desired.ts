@@ -14,6 +14,15 @@ export interface Phone {
   mediaType: 'PHONE' | 'SMS';
 }
 
+/** The types an other email may have: Terraform's `other_emails` allows WORK and HOME. */
+export type OtherEmailType = 'work' | 'home';
+
+/** Another email address of the user (an EMAIL entry of Genesys `addresses`), normalised like emails. */
+export interface OtherEmail {
+  type: OtherEmailType;
+  address: string;
+}
+
 /** A role granted in a division; an undefined division means the org's home division. */
 export interface RoleGrant {
   role: string;
@@ -37,6 +46,7 @@ export const USER_FIELDS = [
   'manager',
   'state',
   'phones',
+  'otherEmails',
   'roles',
   'skills',
   'languages',
@@ -66,6 +76,8 @@ export interface DesiredUser {
   manager?: string;
   state?: UserState;
   phones?: Phone[];
+  /** Other email addresses by type (at most one per type), never the primary `email`. */
+  otherEmails?: OtherEmail[];
   roles?: RoleGrant[];
   skills?: Record<string, number>;
   languages?: Record<string, number>;

@@ -28,8 +28,10 @@ export class ApiError extends ProvisionError {
   /** Path without query string, e.g. `/api/v2/users/{id}`. */
   readonly path: string;
   readonly contextId?: string;
-  /** True when the request may have taken effect although no success arrived (timeout, dropped connection, 5xx on a write). */
+  /** True when the request may have taken effect although no success arrived (timeout, dropped connection, 5xx or 408 on a write). */
   readonly outcomeUnknown: boolean;
+  /** How long the answer's `Retry-After` asked to wait, in ms (absent when it asked for nothing). */
+  readonly retryAfterMs?: number;
 
   constructor(fields: {
     status: number;
@@ -40,6 +42,7 @@ export class ApiError extends ProvisionError {
     contextId?: string;
     outcomeUnknown?: boolean;
     hint?: string;
+    retryAfterMs?: number;
   }) {
     super(fields.code, fields.message, { hint: fields.hint });
     this.name = 'ApiError';
@@ -48,5 +51,6 @@ export class ApiError extends ProvisionError {
     this.path = fields.path;
     this.contextId = fields.contextId;
     this.outcomeUnknown = fields.outcomeUnknown ?? false;
+    if (fields.retryAfterMs !== undefined) this.retryAfterMs = fields.retryAfterMs;
   }
 }

@@ -7,3 +7,4 @@ export type * from './plan.js';
 export type * from './apply.js';
 export { ProvisionError, ApiError } from './errors.js';
 export { USER_FIELDS } from './desired.js';
+export { EXPANDED_FIELDS } from './org.js';

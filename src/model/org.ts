@@ -1,5 +1,6 @@
 // The org as read from Genesys Cloud: users by id, and the named objects users refer to.
-import type { EmployerInfo, Phone } from './desired.js';
+import type { EmployerInfo, OtherEmail, Phone } from './desired.js';
+import type { Issue } from './issue.js';
 
 /** Any named org object: skill, language, queue, group, role, division, location. */
 export interface Named {
@@ -7,9 +8,23 @@ export interface Named {
   name: string;
 }
 
+/**
+ * The user fields Genesys sends only through `expand`, which its docs say is resolved "with a best
+ * effort approach and not guaranteed to be returned" (SDK build/docs/UsersApi.md, getUsers/getUser).
+ * `roles` stands for the grants (expand=authorization, or the grant listings).
+ */
+export type ExpandedField = 'skills' | 'languages' | 'groups' | 'locations' | 'profileSkills' | 'certifications' | 'employerInfo' | 'roles';
+
+export const EXPANDED_FIELDS: readonly ExpandedField[] = ['skills', 'languages', 'groups', 'locations', 'profileSkills', 'certifications', 'employerInfo', 'roles'];
+
 export interface OrgRoleGrant {
   roleId: string;
   divisionId: string;
+}
+
+/** A grant made to a group, as one of its members holds it. */
+export interface InheritedGrant extends OrgRoleGrant {
+  groupId: string;
 }
 
 /** One user as the org holds them, with ids (names are in `OrgState.lookups`). */
@@ -25,8 +40,15 @@ export interface OrgUser {
   divisionId?: string;
   managerId?: string;
   phones: Phone[];
-  /** Undefined when the read did not include grants (the field is then not diffed). */
+  /** EMAIL entries of `addresses` (absent: none); they travel with the phones in every write of `addresses`. */
+  otherEmails?: OtherEmail[];
+  /** The user's own grants; undefined when the read did not include grants (the field is then not diffed). */
   roleGrants?: OrgRoleGrant[];
+  /**
+   * Grants the user holds through their groups (the group that was granted each), when known. Never the
+   * user's own: a revoke on the user cannot remove them, so they are never diffed, only shown.
+   */
+  inheritedGrants?: InheritedGrant[];
   /** Ids of the roles held in any division (from the users listing); read even when `roleGrants` is not. */
   roleIds?: string[];
   /** skill id → proficiency */
@@ -35,12 +57,19 @@ export interface OrgUser {
   languages?: Record<string, number>;
   groupIds?: string[];
   locationIds?: string[];
+  /** location id → the user's notes on it (`Location.notes`), which a PATCH of locations must send back. */
+  locationNotes?: Record<string, string>;
   acdAutoAnswer?: boolean;
   profileSkills?: string[];
   certifications?: string[];
   employerInfo?: EmployerInfo;
   /** ISO time of the soft delete, for deleted users. */
   dateDeleted?: string;
+  /**
+   * Fields no read returned (an expansion Genesys dropped, or one not asked for): unknown, never
+   * "none". Their values above are left unset; the plan changes none of them.
+   */
+  unknown?: ExpandedField[];
 }
 
 export interface OrgLookups {
@@ -51,6 +80,13 @@ export interface OrgLookups {
   roles: Named[];
   divisions: Named[];
   locations: Named[];
+}
+
+/** An extension pool: the internal extensions from `start` to `end` (digits, compared as numbers). */
+export interface ExtensionRange {
+  name: string;
+  start: string;
+  end: string;
 }
 
 export interface OrgTarget {
@@ -66,10 +102,21 @@ export interface OrgState {
   users: OrgUser[];
   lookups: OrgLookups;
   homeDivisionId: string;
-  /** queue id → member user ids, for the queues the desired state refers to. */
+  /** queue id → user ids of its direct members (`memberBy: user`), for the queues read. */
   queueMembers: Record<string, string[]>;
+  /**
+   * queue id → user ids in the queue through a member group (`memberBy: group`, those also added
+   * directly included), for the queues read. Absent when unknown: nobody is then taken to be there by group.
+   */
+  queueGroupMembers?: Record<string, string[]>;
+  /** queue id → ids of its member groups of type GROUP, for queues whose listing named them. */
+  queueMemberGroups?: Record<string, string[]>;
+  /** The org's extension pools, when the request asked for them (`ReadRequest.extensionPools`). */
+  extensionPools?: ExtensionRange[];
   /** API calls the read took. */
   apiCalls: number;
+  /** What the read could not do (users it could not list, say): shown with the plan or the export. */
+  warnings?: Issue[];
 }
 
 /** What the reader must fetch beyond the always-read basics. */
@@ -87,6 +134,26 @@ export interface ReadRequest {
   roleEmails?: string[];
   /** Read the membership of every queue in the org, whatever `queueNames` says (export needs all of it). */
   allQueues?: boolean;
+  /** Some desired grant is in all divisions (`*`): grants must be read as grants, never inferred from role ids. */
+  wildcardGrants?: boolean;
+  /** Read the org's extension pools (some user declares an extension-only phone). */
+  extensionPools?: boolean;
+  /**
+   * Emails (normalised) of the managers the desired state names. Those not among active users are
+   * searched for among inactive ones, so a manager who left is still found.
+   */
+  managerEmails?: string[];
+  /**
+   * Per field, the emails (normalised) of the declared users who manage it (`manager` included). Where
+   * Genesys drops an expansion, only these users' values are fetched again; unset: every declared email.
+   */
+  managed?: Partial<Record<ExpandedField | 'manager', string[]>>;
+  /**
+   * Which inactive users to read. `declared` (the default): those declared or named as managers, and
+   * the managers of declared users; Genesys lists at most 10,000 inactive users, and the plan needs no
+   * others (it never changes an undeclared inactive user). `all`: every one (export).
+   */
+  inactive?: 'declared' | 'all';
 }
 
 /** Reads the org. Implemented in src/genesys; given to the planner by the CLI. */

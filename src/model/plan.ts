@@ -1,5 +1,5 @@
 // The Plan: plain, serialisable, deterministically sorted data; the contract between plan and apply.
-import type { EmployerInfo, Issue, Phone, Source } from './index.js';
+import type { EmployerInfo, Issue, OtherEmail, Phone, Source } from './index.js';
 import type { Named, OrgTarget } from './org.js';
 
 export type Action = 'create' | 'update' | 'restore' | 'deactivate';
@@ -10,6 +10,12 @@ export interface GrantRef {
   role: string;
   divisionId: string;
   division: string;
+}
+
+/** A grant a user holds through a group: never the plan's to revoke, shown beside the user's own grants. */
+export interface InheritedGrantRef extends GrantRef {
+  groupId: string;
+  group: string;
 }
 
 /** A level (proficiency) on a named object. */
@@ -33,11 +39,24 @@ export type FieldChange =
   | { field: 'acdAutoAnswer'; kind: 'bool'; before: boolean | null; after: boolean }
   | { field: 'division'; kind: 'ref'; before: Named | null; after: Named }
   | { field: 'manager'; kind: 'manager'; before: ManagerRef | null; after: ManagerRef | null }
-  | { field: 'phones'; kind: 'phones'; before: Phone[]; after: Phone[] }
+  /**
+   * Phones and other emails share Genesys's `addresses`, which a write replaces whole: a change of
+   * one carries the org's value of the other at plan time (when the plan does not change it), so
+   * apply sends it back unchanged.
+   */
+  | { field: 'phones'; kind: 'phones'; before: Phone[]; after: Phone[]; otherEmails?: OtherEmail[] }
+  | { field: 'otherEmails'; kind: 'otherEmails'; before: OtherEmail[]; after: OtherEmail[]; phones?: Phone[] }
   | { field: 'employerInfo'; kind: 'employerInfo'; before: EmployerInfo | null; after: EmployerInfo }
   | { field: 'queues' | 'groups' | 'locations'; kind: 'set'; add: Named[]; remove: Named[] }
   | { field: 'profileSkills' | 'certifications'; kind: 'strings'; add: string[]; remove: string[] }
-  | { field: 'roles'; kind: 'grants'; add: GrantRef[]; remove: GrantRef[] }
+  | {
+      field: 'roles';
+      kind: 'grants';
+      add: GrantRef[];
+      remove: GrantRef[];
+      /** Grants of the same role and division (or all divisions) the user also holds through a group, for the reviewer. */
+      inherited?: InheritedGrantRef[];
+    }
   | { field: 'skills' | 'languages'; kind: 'levels'; add: Level[]; change: LevelChange[]; remove: Level[] };
 
 export type FieldName = FieldChange['field'];

@@ -3,8 +3,10 @@ import type {
   Change,
   DesiredState,
   DesiredUser,
+  ExpandedField,
   FieldChange,
   GrantRef,
+  InheritedGrantRef,
   Issue,
   Level,
   LevelChange,
@@ -12,6 +14,7 @@ import type {
   Named,
   OrgState,
   OrgUser,
+  Phone,
   ProvisionConfig,
   Source,
   Summary,
@@ -21,11 +24,15 @@ import type { NameIndex } from './names.js';
 import {
   compareStrings,
   normalEmail,
+  inRange,
   normalEmployerInfo,
+  normalOtherEmails,
   normalPhones,
   normalStrings,
   normalText,
+  orgText,
   sameEmployerInfo,
+  sameOtherEmails,
   samePhones,
 } from './normalize.js';
 
@@ -65,6 +72,10 @@ interface Context {
   queuesOf: Map<string, Set<string>>;
   /** Queues whose membership was read: only those can show a removal. */
   queuesRead: Set<string>;
+  /** user id → ids of the read queues the user is in through a member group. */
+  viaGroupOf: Map<string, Set<string>>;
+  /** queue id → its member groups (type GROUP), where the queue listing named them. */
+  memberGroupsOf: Map<string, Set<string>>;
   errors: Issue[];
   warnings: Issue[];
   /** Undeclared managers already warned about (one warning per manager). */
@@ -84,6 +95,9 @@ function byName<T extends Named>(a: T, b: T): number {
 function byGrant(a: GrantRef, b: GrantRef): number {
   return compareStrings(a.role, b.role) || compareStrings(a.division, b.division) || compareStrings(a.roleId, b.roleId) || compareStrings(a.divisionId, b.divisionId);
 }
+
+/** A grant in all divisions: Genesys's division id `*`, written `*` in users files too. */
+export const ALL_DIVISIONS: Named = { id: '*', name: '*' };
 
 /** Where a fact was written: `field/item`, else the field, else the user. */
 function where(user: DesiredUser, field: string, item?: string): Source {
@@ -136,6 +150,22 @@ function orgEmailOf(context: Context, id: string): string {
   return user ? normalEmail(user.email) : `unknown user ${id}`;
 }
 
+/**
+ * Whether the org's value of a field this user manages is unknown (Genesys left the expansion out of
+ * every read): then the field is not diffed, and a warning names the user and the field.
+ */
+function unknownField(context: Context, user: DesiredUser, current: OrgUser | undefined, field: ExpandedField): boolean {
+  if (!current?.unknown?.includes(field)) return false;
+  context.warnings.push({
+    severity: 'warning',
+    code: 'field-unknown',
+    message: `Genesys did not return the ${field} of ${normalEmail(user.email)} (Genesys resolves expansions "with a best effort approach"); this plan leaves the user's ${field} unchanged.`,
+    hint: 'Plan again: the next read will most likely carry them.',
+    ...issueAt(where(user, field)),
+  });
+  return true;
+}
+
 /** The manager as a reference: an id when the user exists (or is restored), none when created in this run. */
 function resolveManager(context: Context, user: DesiredUser, manager: string): ManagerRef | null | undefined {
   const email = normalEmail(manager);
@@ -171,7 +201,7 @@ function resolveManager(context: Context, user: DesiredUser, manager: string): M
 function textChange(field: 'name' | 'title' | 'department', wanted: string | undefined, current: string | undefined): FieldChange | undefined {
   if (wanted === undefined) return undefined;
   const after = normalText(wanted);
-  const before = normalText(current);
+  const before = orgText(current);
   return after === before ? undefined : { field, kind: 'text', before, after };
 }
 
@@ -234,11 +264,161 @@ function resolveGrants(context: Context, user: DesiredUser, wanted: NonNullable<
     const division =
       grant.division === undefined || normalText(grant.division) === null
         ? context.home
-        : resolveName(context.names.divisions, grant.division, () => user.at?.[`roles/${grant.role}/division`] ?? at(), context.errors);
+        : grant.division.trim() === ALL_DIVISIONS.id
+          ? ALL_DIVISIONS
+          : resolveName(context.names.divisions, grant.division, () => user.at?.[`roles/${grant.role}@${grant.division}`] ?? at(), context.errors);
     if (role && division) out.push({ roleId: role.id, role: role.name, divisionId: division.id, division: division.name });
     else ok = false;
   }
   return ok ? out : undefined;
+}
+
+function divisionName(context: Context, id: string): string {
+  return id === ALL_DIVISIONS.id ? ALL_DIVISIONS.name : namedById(context.names.divisions, id).name;
+}
+
+/**
+ * The grants the user holds through groups that match a grant the plan adds or revokes (same role,
+ * same division or all of them): a revoke leaves such a role in place, a grant adds an own copy.
+ */
+function inheritedFor(context: Context, current: OrgUser | undefined, grants: GrantRef[]): InheritedGrantRef[] {
+  const out = new Map<string, InheritedGrantRef>();
+  for (const h of current?.inheritedGrants ?? []) {
+    if (!grants.some((g) => g.roleId === h.roleId && (h.divisionId === g.divisionId || h.divisionId === ALL_DIVISIONS.id))) continue;
+    out.set(`${h.roleId}|${h.divisionId}|${h.groupId}`, {
+      roleId: h.roleId,
+      role: namedById(context.names.roles, h.roleId).name,
+      divisionId: h.divisionId,
+      division: divisionName(context, h.divisionId),
+      groupId: h.groupId,
+      group: namedById(context.names.groups, h.groupId).name,
+    });
+  }
+  return [...out.values()].sort((a, b) => byGrant(a, b) || compareStrings(a.group, b.group));
+}
+
+/**
+ * The read queues the user will be in through member groups once the plan is applied, each with the
+ * group that gives it when known. A queue they are in now stays, unless it came through a group of
+ * theirs that the plan takes them out of; a queue whose member group the plan adds them to joins.
+ * A queue that came through something provision cannot see (a team, a skill group, a group expansion
+ * that was not returned) is kept: it is never the plan's to add or remove.
+ */
+function queuesThroughGroups(context: Context, current: OrgUser | undefined, wantedGroups: Named[] | undefined): Map<string, string | undefined> {
+  const out = new Map<string, string | undefined>();
+  const before = new Set(current?.groupIds ?? []);
+  const after = wantedGroups ? new Set(wantedGroups.map((g) => g.id)) : before;
+  const groupName = (id: string) => namedById(context.names.groups, id).name;
+  for (const queueId of current ? (context.viaGroupOf.get(current.id) ?? []) : []) {
+    const groups = context.memberGroupsOf.get(queueId);
+    const explained = groups ? [...groups].filter((g) => before.has(g)) : [];
+    if (explained.length === 0) {
+      out.set(queueId, undefined);
+      continue;
+    }
+    const kept = explained.find((g) => after.has(g)) ?? [...(groups ?? [])].find((g) => after.has(g));
+    if (kept !== undefined) out.set(queueId, groupName(kept));
+  }
+  for (const [queueId, groups] of context.memberGroupsOf) {
+    if (out.has(queueId) || (current && context.viaGroupOf.get(current.id)?.has(queueId))) continue;
+    const giving = [...groups].find((g) => after.has(g));
+    if (giving !== undefined) out.set(queueId, groupName(giving));
+  }
+  return out;
+}
+
+/**
+ * Direct queue membership, the only kind provision manages. A queue the user is (or will be) in through
+ * a group is never added directly as well (Genesys refuses it, and Terraform checks for it first:
+ * routing_queue/resource_genesyscloud_routing_queue_members.go) and never shows as a removal; when the
+ * file names such a queue, a `queue-via-group` warning says so at the queue's name. A direct membership
+ * the file names is kept even when a group gives the queue too.
+ */
+function queuesChange(context: Context, user: DesiredUser, current: OrgUser | undefined, wanted: Named[], wantedGroups: Named[] | undefined): FieldChange | undefined {
+  const direct = new Set(current ? (context.queuesOf.get(current.id) ?? []) : []);
+  const through = queuesThroughGroups(context, current, wantedGroups);
+  const wantedIds = new Set(wanted.map((q) => q.id));
+  const add: Named[] = [];
+  for (const queue of wanted) {
+    if (through.has(queue.id)) {
+      const group = through.get(queue.id);
+      const source = [...(user.queues ?? [])].find((name) => resolvedAs(context.names.queues, name, queue));
+      context.warnings.push({
+        severity: 'warning',
+        code: 'queue-via-group',
+        message: `${user.email} is in queue "${queue.name}" through ${group === undefined ? 'a group' : `the group "${group}"`}${direct.has(queue.id) ? ' as well as directly' : ''}. provision manages direct queue membership only: it does not add them directly${direct.has(queue.id) ? ', and keeps the direct membership the file names' : ''}.`,
+        hint: `Remove "${queue.name}" from this user's queues: the group keeps them in it. To manage it here instead, take the user out of the group (or the group out of the queue).`,
+        ...issueAt(where(user, 'queues', source ?? queue.name)),
+      });
+      continue;
+    }
+    if (!direct.has(queue.id)) add.push(queue);
+  }
+  const remove = [...direct].filter((id) => !wantedIds.has(id) && context.queuesRead.has(id)).map((id) => namedById(context.names.queues, id));
+  if (add.length === 0 && remove.length === 0) return undefined;
+  return { field: 'queues', kind: 'set', add: add.sort(byName), remove: remove.sort(byName) };
+}
+
+/** Did `name` resolve to `target`? (Names resolve case-insensitively; the file's spelling locates the warning.) */
+function resolvedAs(index: NameIndex, name: string, target: Named): boolean {
+  return index.resolved.get(name)?.id === target.id;
+}
+
+/**
+ * Extension-only lines the plan would set that lie in none of the org's extension pools. Genesys
+ * keeps such an extension as one "that has not been mapped to an internal extension pool yet"
+ * (Terraform `flattenUserAddresses`): accepted, read back the same, so the plan converges, but
+ * nothing routes to it. A warning at the line, not an error: an org may add the pool later.
+ */
+function checkExtensions(context: Context, user: DesiredUser, before: readonly Phone[], after: readonly Phone[]): void {
+  const held = new Set(before.filter((p) => p.number === undefined).map((p) => `${p.type}|${p.extension ?? ''}`));
+  const pools = context.org.extensionPools;
+  for (const phone of after) {
+    if (phone.number !== undefined || phone.extension === undefined || held.has(`${phone.type}|${phone.extension}`)) continue;
+    if (pools === undefined) continue;
+    if (pools.some((p) => inRange(phone.extension as string, p))) continue;
+    const known = pools.map((p) => `${p.name ? `${p.name} ` : ''}${p.start}–${p.end}`).join(', ');
+    context.warnings.push({
+      severity: 'warning',
+      code: 'extension-not-in-pool',
+      message: `phones.${phone.type}: extension ${phone.extension} is in none of the org's extension pools${known ? ` (${known})` : ' (the org has none)'}; Genesys keeps it as an extension not mapped to a pool, and calls do not reach it.`,
+      hint: `Pick an extension inside a pool, add a pool covering ${phone.extension} in Genesys Cloud (Telephony > Extension pools), or write the full number with the extension, e.g. "+1 317 555 0100 x${phone.extension}".`,
+      ...issueAt(where(user, 'phones', phone.type)),
+    });
+  }
+}
+
+/**
+ * Phones and other emails. Genesys holds both in `addresses`, which a write replaces whole: a change
+ * of one carries the org's value of the other (when the plan leaves it as it is), so apply sends it
+ * back and neither is ever lost.
+ */
+function pushAddresses(context: Context, user: DesiredUser, current: OrgUser | undefined, fields: FieldChange[]): void {
+  let phones: Extract<FieldChange, { kind: 'phones' }> | undefined;
+  let emails: Extract<FieldChange, { kind: 'otherEmails' }> | undefined;
+  if (user.phones !== undefined) {
+    const after = normalPhones(user.phones, context.region);
+    const before = normalPhones(current?.phones, context.region);
+    if (!samePhones(before, after)) {
+      phones = { field: 'phones', kind: 'phones', before, after };
+      checkExtensions(context, user, current?.state === 'deleted' ? [] : before, after);
+    }
+  }
+  if (user.otherEmails !== undefined) {
+    const after = normalOtherEmails(user.otherEmails);
+    const before = normalOtherEmails(current?.otherEmails);
+    if (!sameOtherEmails(before, after)) emails = { field: 'otherEmails', kind: 'otherEmails', before, after };
+  }
+  if (current && phones && !emails) {
+    const kept = normalOtherEmails(current.otherEmails);
+    if (kept.length > 0) phones.otherEmails = kept;
+  }
+  if (current && emails && !phones) {
+    const kept = normalPhones(current.phones, context.region);
+    if (kept.length > 0) emails.phones = kept;
+  }
+  if (phones) fields.push(phones);
+  if (emails) fields.push(emails);
 }
 
 /**
@@ -277,11 +457,7 @@ function diffFields(context: Context, user: DesiredUser, current: OrgUser | unde
     }
   }
 
-  if (user.phones !== undefined) {
-    const after = normalPhones(user.phones, context.region);
-    const before = normalPhones(current?.phones, context.region);
-    if (!samePhones(before, after)) fields.push({ field: 'phones', kind: 'phones', before, after });
-  }
+  pushAddresses(context, user, current, fields);
 
   if (user.acdAutoAnswer !== undefined) {
     const before = current?.acdAutoAnswer ?? null;
@@ -289,25 +465,32 @@ function diffFields(context: Context, user: DesiredUser, current: OrgUser | unde
     if ((before ?? false) !== user.acdAutoAnswer) fields.push({ field: 'acdAutoAnswer', kind: 'bool', before, after: user.acdAutoAnswer });
   }
 
-  if (user.employerInfo !== undefined) {
+  if (user.employerInfo !== undefined && !unknownField(context, user, current, 'employerInfo')) {
     const after = normalEmployerInfo(user.employerInfo);
-    const before = normalEmployerInfo(current?.employerInfo);
+    const before = normalEmployerInfo(current?.employerInfo, true);
     if (!sameEmployerInfo(before, after)) fields.push({ field: 'employerInfo', kind: 'employerInfo', before, after: after ?? {} });
   }
 
   if (user.roles !== undefined) {
     const wanted = resolveGrants(context, user, user.roles);
     if (!wanted) ok = false;
-    else if (current && current.state !== 'deleted' && current.roleGrants === undefined) context.rolesNotRead = true;
+    else if (current && current.state !== 'deleted' && current.roleGrants === undefined) {
+      if (!unknownField(context, user, current, 'roles')) context.rolesNotRead = true;
+    }
     else {
       const want = new Map(wanted.map((g) => [`${g.roleId}|${g.divisionId}`, g]));
       const have = new Map((current?.roleGrants ?? []).map((g) => [`${g.roleId}|${g.divisionId}`, g]));
       const add = [...want].filter(([key]) => !have.has(key)).map(([, g]) => g).sort(byGrant);
       const remove = [...have]
         .filter(([key]) => !want.has(key))
-        .map(([, g]) => ({ roleId: g.roleId, role: namedById(names.roles, g.roleId).name, divisionId: g.divisionId, division: namedById(names.divisions, g.divisionId).name }))
+        .map(([, g]) => ({ roleId: g.roleId, role: namedById(names.roles, g.roleId).name, divisionId: g.divisionId, division: divisionName(context, g.divisionId) }))
         .sort(byGrant);
-      if (add.length > 0 || remove.length > 0) fields.push({ field: 'roles', kind: 'grants', add, remove });
+      if (add.length > 0 || remove.length > 0) {
+        const change: FieldChange = { field: 'roles', kind: 'grants', add, remove };
+        const inherited = inheritedFor(context, current, [...add, ...remove]);
+        if (inherited.length > 0) change.inherited = inherited;
+        fields.push(change);
+      }
     }
   }
 
@@ -316,30 +499,32 @@ function diffFields(context: Context, user: DesiredUser, current: OrgUser | unde
     if (wanted === undefined) continue;
     const levels = resolveLevels(context, user, field, wanted);
     if (!levels) ok = false;
-    else push(levelsChange(field, levels, current?.[field], names[field]));
+    else if (!unknownField(context, user, current, field)) push(levelsChange(field, levels, current?.[field], names[field]));
   }
 
+  // Both resolved before either is diffed: the queues a user gets through groups depend on the groups they will be in.
+  const wantedQueues = user.queues === undefined ? undefined : resolveSet(context, user, 'queues', user.queues);
+  const wantedGroups = user.groups === undefined ? undefined : resolveSet(context, user, 'groups', user.groups);
   if (user.queues !== undefined) {
-    const wanted = resolveSet(context, user, 'queues', user.queues);
-    if (!wanted) ok = false;
-    else push(setChange('queues', wanted, current ? (context.queuesOf.get(current.id) ?? []) : [], names.queues, (id) => context.queuesRead.has(id)));
+    if (!wantedQueues) ok = false;
+    else if (user.groups !== undefined && !wantedGroups) ok = false;
+    else push(queuesChange(context, user, current, wantedQueues, wantedGroups));
   }
   if (user.groups !== undefined) {
-    const wanted = resolveSet(context, user, 'groups', user.groups);
-    if (!wanted) ok = false;
-    else push(setChange('groups', wanted, current?.groupIds ?? [], names.groups, () => true));
+    if (!wantedGroups) ok = false;
+    else if (!unknownField(context, user, current, 'groups')) push(setChange('groups', wantedGroups, current?.groupIds ?? [], names.groups, () => true));
   }
   if (user.locations !== undefined) {
     const wanted = resolveSet(context, user, 'locations', user.locations);
     if (!wanted) ok = false;
-    else push(setChange('locations', wanted, current?.locationIds ?? [], names.locations, () => true));
+    else if (!unknownField(context, user, current, 'locations')) push(setChange('locations', wanted, current?.locationIds ?? [], names.locations, () => true));
   }
 
   for (const field of ['profileSkills', 'certifications'] as const) {
     const wanted = user[field];
-    if (wanted === undefined) continue;
+    if (wanted === undefined || unknownField(context, user, current, field)) continue;
     const after = new Set(normalStrings(wanted));
-    const before = new Set(normalStrings(current?.[field]));
+    const before = new Set(normalStrings(current?.[field], true));
     const add = [...after].filter((s) => !before.has(s));
     const remove = [...before].filter((s) => !after.has(s));
     if (add.length > 0 || remove.length > 0) fields.push({ field, kind: 'strings', add, remove });
@@ -416,6 +601,16 @@ export function diffUsers(desired: DesiredState, org: OrgState, config: Provisio
       else queuesOf.set(userId, new Set([queueId]));
     }
   }
+  const viaGroupOf = new Map<string, Set<string>>();
+  for (const [queueId, members] of Object.entries(org.queueGroupMembers ?? {})) {
+    for (const userId of members) {
+      const set = viaGroupOf.get(userId);
+      if (set) set.add(queueId);
+      else viaGroupOf.set(userId, new Set([queueId]));
+    }
+  }
+  const memberGroupsOf = new Map<string, Set<string>>();
+  for (const [queueId, groups] of Object.entries(org.queueMemberGroups ?? {})) if (groups.length > 0) memberGroupsOf.set(queueId, new Set(groups));
   const context: Context = {
     org,
     region: config.phoneRegion,
@@ -427,6 +622,8 @@ export function diffUsers(desired: DesiredState, org: OrgState, config: Provisio
     declared: new Set(desired.users.map((u) => normalEmail(u.email))),
     queuesOf,
     queuesRead: new Set(Object.keys(org.queueMembers)),
+    viaGroupOf,
+    memberGroupsOf,
     errors,
     warnings,
     managerNotes: new Set(),
@@ -473,20 +670,19 @@ export function diffUsers(desired: DesiredState, org: OrgState, config: Provisio
     changes.push(baseChange('create', user, undefined, sortFields(fields)));
   }
 
+  // Undeclared users count only when active: the read leaves undeclared inactive users out (Genesys
+  // lists at most 10,000 of them), and the plan never changes one (pruning deactivates active users).
   const inScope = pruneScope(context, config);
   for (const user of live.values()) {
-    if (matched.has(user.id)) continue;
+    if (matched.has(user.id) || user.state !== 'active') continue;
     if (!inScope || !inScope(user)) continue;
     managedCount += 1;
-    if (user.state !== 'active') {
-      summary.unchanged += 1;
-      continue;
-    }
     changes.push({ action: 'deactivate', email: normalEmail(user.email), name: user.name, id: user.id, version: user.version, fields: [], reason: 'pruned' });
   }
   for (const user of org.users) {
     if (user.state === 'deleted' || matched.has(user.id)) continue;
-    if (shadowed.has(user.id) || !inScope || !inScope(user)) summary.unmanaged += 1;
+    // A user shadowed by another with the same email is left alone, whatever its state.
+    if (shadowed.has(user.id) || (user.state === 'active' && (!inScope || !inScope(user)))) summary.unmanaged += 1;
   }
 
   if (context.rolesNotRead) {
@@ -511,6 +707,7 @@ const FIELD_ORDER: FieldChange['field'][] = [
   'division',
   'manager',
   'phones',
+  'otherEmails',
   'acdAutoAnswer',
   'employerInfo',
   'roles',

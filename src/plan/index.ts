@@ -1,5 +1,7 @@
 // The planner: what to read, then desired state + org → a checked, checksummed Plan. Pure: no clock, env or network.
-import type { DesiredState, Issue, OrgState, Plan, ProvisionConfig, ReadRequest } from '../model/index.js';
+import type { DesiredState, ExpandedField, Issue, OrgState, Plan, ProvisionConfig, ReadRequest } from '../model/index.js';
+import { EXPANDED_FIELDS } from '../model/index.js';
+import { normalEmail } from './normalize.js';
 import { planChecksum } from './checksum.js';
 import { diffUsers } from './diff.js';
 import { DEFAULT_SAFETY, checkSafety } from './safety.js';
@@ -8,37 +10,68 @@ export { planChecksum, verifyChecksum, canonicalJson } from './checksum.js';
 export { checkSafety, DEFAULT_SAFETY, SAFETY_RULES, PERCENT_FLOOR } from './safety.js';
 export type { SafetyContext } from './safety.js';
 export { diffUsers } from './diff.js';
+export { recheckSavedPlan, savedPlanReadRequest } from './recheck.js';
+export type { RecheckInput, RecheckResult } from './recheck.js';
 export type { DiffResult } from './diff.js';
 export { foldName, suggest } from './names.js';
 
 /**
- * What the reader must fetch for this desired state: deleted users only for declared emails, queue
+ * What the reader must fetch for this desired state: inactive and deleted users only for declared
+ * emails (and inactive ones named as managers), fields Genesys may leave out only for the users who
+ * manage them, queue
  * membership of every queue once some user manages `queues` (a user may sit in a queue no file
  * names, and only reading it shows the removal), role grants only when roles are managed or a
- * safety rule needs them (admin holders when users may be deactivated).
+ * safety rule needs them (admin holders when users may be deactivated), extension pools only when
+ * some user declares an extension-only phone (to warn about extensions in no pool).
  */
 export function readRequestFor(desired: DesiredState, config?: ProvisionConfig): ReadRequest {
   const emails = new Set<string>();
   const queues = new Map<string, string>();
   const roleEmails: string[] = [];
+  const managers = new Set<string>();
+  const managed: Record<ManagedByRead, string[]> = Object.fromEntries(MANAGED_BY_READ.map((f) => [f, []])) as unknown as Record<ManagedByRead, string[]>;
   let queuesManaged = false;
+  let wildcardGrants = false;
   let deactivating = config?.scope?.prune === true;
+  let extensionPools = false;
   for (const user of desired.users) {
     emails.add(user.email);
+    for (const field of MANAGED_BY_READ) if (user[field] !== undefined) managed[field].push(user.email);
+    const manager = user.manager === undefined ? '' : normalEmail(user.manager);
+    if (manager !== '') managers.add(manager);
     for (const queue of user.queues ?? []) {
       const key = queue.trim().toLowerCase();
       if (!queues.has(key)) queues.set(key, queue.trim());
     }
     if (user.roles !== undefined) roleEmails.push(user.email);
+    if (user.roles?.some((g) => g.division?.trim() === '*')) wildcardGrants = true;
     if (user.queues !== undefined) queuesManaged = true;
     if (user.state === 'inactive') deactivating = true;
+    if (user.phones?.some((p) => p.number === undefined && p.extension !== undefined)) extensionPools = true;
   }
   const adminRoles = config?.safety?.adminRoles ?? DEFAULT_SAFETY.adminRoles;
   // The admin-holder rule makes do with the users listing's role ids where grants are not read.
   const roles = roleEmails.length > 0 || (deactivating && adminRoles.length > 0);
   const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  return { emails: [...emails].sort(byCodeUnit), queueNames: [...queues.values()].sort(byCodeUnit), roles, roleEmails: roleEmails.sort(byCodeUnit), allQueues: queuesManaged };
+  for (const list of Object.values(managed)) list.sort(byCodeUnit);
+  const request: ReadRequest = {
+    emails: [...emails].sort(byCodeUnit),
+    queueNames: [...queues.values()].sort(byCodeUnit),
+    roles,
+    roleEmails: roleEmails.sort(byCodeUnit),
+    allQueues: queuesManaged,
+    managerEmails: [...managers].sort(byCodeUnit),
+    managed,
+    inactive: 'declared',
+  };
+  if (wildcardGrants) request.wildcardGrants = true;
+  if (extensionPools) request.extensionPools = true;
+  return request;
 }
+
+/** Fields the read may have to fetch again for the users who manage them (expansions Genesys dropped, managers). */
+type ManagedByRead = ExpandedField | 'manager';
+const MANAGED_BY_READ: readonly ManagedByRead[] = [...EXPANDED_FIELDS, 'manager'];
 
 /**
  * Diffs, checks safety and seals the plan. `errors` holds resolution problems (unknown or ambiguous
@@ -54,7 +87,7 @@ export function buildPlan(input: { desired: DesiredState; org: OrgState; config:
     inputsDigest: desired.digest,
     changes: result.changes,
     summary: result.summary,
-    warnings: result.warnings,
+    warnings: [...(org.warnings ?? []), ...result.warnings],
     safety,
     readCalls: org.apiCalls,
   };

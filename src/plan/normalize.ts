@@ -1,7 +1,7 @@
-// Normalisation applied to both sides before comparing: emails, text, string sets, phones, employer info.
+// Normalisation applied to both sides before comparing: emails, text, string sets, phones, other emails, employer info.
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { CountryCode } from 'libphonenumber-js';
-import type { EmployerInfo, Phone, PhoneType } from '../model/index.js';
+import type { EmployerInfo, OtherEmail, Phone, PhoneType } from '../model/index.js';
 
 /** Identity key of a user on both sides: lower-case, trimmed, NFC. */
 export function normalEmail(email: string): string {
@@ -15,17 +15,26 @@ export function normalText(text: string | undefined | null): string | null {
   return trimmed === '' ? null : trimmed;
 }
 
+/**
+ * An org value as it is (NFC), blank meaning "none". Not trimmed: the files' values are, and an org
+ * value with stray spaces must show as a change, or no plan could ever correct it.
+ */
+export function orgText(text: string | undefined | null): string | null {
+  if (text === undefined || text === null || text.trim() === '') return null;
+  return text.normalize('NFC');
+}
+
 /** Code-unit order: the same on every machine whatever its locale. */
 export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Trimmed, de-duplicated, sorted strings (profile skills, certifications). */
-export function normalStrings(list: readonly string[] | undefined): string[] {
+/** Trimmed (untrimmed for the org's, see `orgText`), de-duplicated, sorted strings (profile skills, certifications). */
+export function normalStrings(list: readonly string[] | undefined, org = false): string[] {
   if (!list) return [];
   const out = new Set<string>();
   for (const item of list) {
-    const text = normalText(item);
+    const text = org ? orgText(item) : normalText(item);
     if (text !== null) out.add(text);
   }
   return [...out].sort(compareStrings);
@@ -95,14 +104,36 @@ export function samePhones(a: readonly Phone[], b: readonly Phone[]): boolean {
   return true;
 }
 
+const OTHER_EMAIL_ORDER = ['work', 'home'];
+
+/** Other emails normalised like identity emails, one per type, work before home. */
+export function normalOtherEmails(emails: readonly OtherEmail[] | undefined): OtherEmail[] {
+  const byType = new Map<string, OtherEmail>();
+  for (const e of emails ?? []) {
+    const address = normalEmail(e.address);
+    if (address !== '') byType.set(e.type, { type: e.type, address });
+  }
+  return [...byType.values()].sort((a, b) => OTHER_EMAIL_ORDER.indexOf(a.type) - OTHER_EMAIL_ORDER.indexOf(b.type) || compareStrings(a.type, b.type));
+}
+
+export function sameOtherEmails(a: readonly OtherEmail[], b: readonly OtherEmail[]): boolean {
+  return a.length === b.length && a.every((e, i) => e.type === b[i]?.type && e.address === b[i]?.address);
+}
+
+/** Whether an extension lies in a pool `start`–`end` (compared as numbers, as Terraform's pool look-up does). */
+export function inRange(extension: string, range: { start: string; end: string }): boolean {
+  const n = Number(extension);
+  return Number.isFinite(n) && Number(range.start) <= n && n <= Number(range.end);
+}
+
 const EMPLOYER_KEYS = ['employeeId', 'employeeType', 'dateHire', 'officialName'] as const;
 
-/** Employer info with blank parts dropped; null when nothing is left. */
-export function normalEmployerInfo(info: EmployerInfo | undefined | null): EmployerInfo | null {
+/** Employer info with blank parts dropped (the org's untrimmed, see `orgText`); null when nothing is left. */
+export function normalEmployerInfo(info: EmployerInfo | undefined | null, org = false): EmployerInfo | null {
   if (!info) return null;
   const out: EmployerInfo = {};
   for (const key of EMPLOYER_KEYS) {
-    const value = normalText(info[key]);
+    const value = org ? orgText(info[key]) : normalText(info[key]);
     if (value !== null) out[key] = value;
   }
   return Object.keys(out).length === 0 ? null : out;

@@ -54,6 +54,40 @@ function pruning(context: SafetyContext): boolean {
   return context.config.scope?.prune === true;
 }
 
+/**
+ * Does the user hold the role, in any division? Their own grants when read, and grants through their
+ * groups; where grants were not read, the users listing's role ids (their effective roles, groups' included).
+ */
+function holds(user: OrgUser, roleId: string): boolean {
+  if (user.roleGrants === undefined) return user.roleIds?.includes(roleId) === true;
+  return user.roleGrants.some((g) => g.roleId === roleId) || (user.inheritedGrants ?? []).some((g) => g.roleId === roleId);
+}
+
+/**
+ * How a holder loses the role once the change is applied, or undefined when they keep it. A revoke
+ * removes only the user's own grants: a grant through a group stays unless the plan takes the user out
+ * of that group. Where grants were not read (roles not managed) the plan revokes nothing, but leaving a
+ * group may still take the role, as the listing's role ids cannot say where it came from: that counts
+ * as a loss, the safe reading.
+ */
+function lossOf(user: OrgUser, change: Change | undefined, roleId: string, groupRoles: Map<string, Set<string>>): string | undefined {
+  const fields = change?.fields ?? [];
+  if (fields.some((f) => f.kind === 'grants' && f.add.some((g) => g.roleId === roleId))) return undefined;
+  const left = fields.flatMap((f) => (f.field === 'groups' && f.kind === 'set' ? f.remove : []));
+  const joined = fields.flatMap((f) => (f.field === 'groups' && f.kind === 'set' ? f.add : []));
+  if (joined.some((g) => groupRoles.get(g.id)?.has(roleId))) return undefined;
+  if (user.roleGrants === undefined) {
+    if (left.length === 0) return undefined;
+    return `leaves ${left.length === 1 ? 'group' : 'groups'} ${left.map((g) => `"${g.name}"`).join(', ')}, which may grant it`;
+  }
+  const own = user.roleGrants.filter((g) => g.roleId === roleId).length;
+  const revoked = fields.reduce((n, f) => n + (f.kind === 'grants' ? f.remove.filter((g) => g.roleId === roleId).length : 0), 0);
+  if (own > revoked) return undefined;
+  const leaving = new Set(left.map((g) => g.id));
+  if ((user.inheritedGrants ?? []).some((g) => g.roleId === roleId && !leaving.has(g.groupId))) return undefined;
+  return 'role removed';
+}
+
 /** The rules, in the order their violations are reported. */
 export const SAFETY_RULES: readonly Rule[] = [
   {
@@ -113,10 +147,11 @@ export const SAFETY_RULES: readonly Rule[] = [
       const roles = context.org.lookups.roles.filter((r) => adminNames.has(foldName(r.name)));
       const out: string[] = [];
       const byId = new Map(changes.filter((c) => c.id !== undefined).map((c) => [c.id as string, c]));
+      // Which groups hold which roles, as far as the read saw them through their members.
+      const groupRoles = new Map<string, Set<string>>();
+      for (const u of context.org.users) for (const h of u.inheritedGrants ?? []) groupRoles.set(h.groupId, (groupRoles.get(h.groupId) ?? new Set()).add(h.roleId));
       for (const role of roles) {
-        // Grants in every division when they were read; otherwise the role ids of the users listing.
-        const grantsOf = (u: OrgUser): number => u.roleGrants?.filter((g) => g.roleId === role.id).length ?? (u.roleIds?.includes(role.id) ? 1 : 0);
-        const holders = context.org.users.filter((u) => u.state === 'active' && grantsOf(u) > 0);
+        const holders = context.org.users.filter((u) => u.state === 'active' && holds(u, role.id));
         if (holders.length === 0) continue;
         const lost: string[] = [];
         let kept = 0;
@@ -126,16 +161,17 @@ export const SAFETY_RULES: readonly Rule[] = [
             lost.push(`${holder.email} (deactivated)`);
             continue;
           }
-          const held = grantsOf(holder);
-          const removed = change?.fields.reduce((n, f) => n + (f.kind === 'grants' ? f.remove.filter((g) => g.roleId === role.id).length : 0), 0) ?? 0;
-          const added = change?.fields.some((f) => f.kind === 'grants' && f.add.some((g) => g.roleId === role.id)) ?? false;
-          if (removed >= held && !added) lost.push(`${holder.email} (role removed)`);
-          else kept += 1;
+          const loss = lossOf(holder, change, role.id, groupRoles);
+          if (loss === undefined) kept += 1;
+          else lost.push(`${holder.email} (${loss})`);
         }
         if (kept > 0) continue;
-        // New holders the plan grants the role to keep the org administrable.
+        // New holders the plan grants the role to (directly, or through a group that holds it) keep the org administrable.
         const gained = changes.some(
-          (c) => c.action !== 'deactivate' && c.fields.some((f) => f.kind === 'grants' && f.add.some((g) => g.roleId === role.id)) && !c.fields.some((f) => f.field === 'state' && f.kind === 'text' && f.after === 'inactive'),
+          (c) =>
+            c.action !== 'deactivate' &&
+            !c.fields.some((f) => f.field === 'state' && f.kind === 'text' && f.after === 'inactive') &&
+            c.fields.some((f) => (f.kind === 'grants' && f.add.some((g) => g.roleId === role.id)) || (f.field === 'groups' && f.kind === 'set' && f.add.some((g) => groupRoles.get(g.id)?.has(role.id)))),
         );
         if (gained) continue;
         out.push(`The plan removes the last ${holders.length === 1 ? 'holder' : `${holders.length} holders`} of the admin role "${role.name}": ${lost.join(', ')}.`);

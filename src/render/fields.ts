@@ -1,6 +1,6 @@
 // What each field change says (before → after, + added, - removed), shared by the text and markdown renderers.
 import { diffWords } from 'diff';
-import type { Action, EmployerInfo, FieldChange, GrantRef, Phone } from '../model/index.js';
+import type { Action, EmployerInfo, FieldChange, GrantRef, OtherEmail, Phone } from '../model/index.js';
 
 /** Strings longer than this are shown as a word-level diff rather than two whole strings. */
 export const LONG_STRING = 40;
@@ -91,6 +91,26 @@ function phoneItems(before: Phone[], after: Phone[], style: Style): string[] {
   return [...adds, ...changes, ...removes];
 }
 
+/** Other emails as a set by type; a removed and an added address of the same type read as one change. */
+function otherEmailItems(before: OtherEmail[], after: OtherEmail[], style: Style): string[] {
+  const key = (e: OtherEmail): string => `${e.type}\u0000${e.address}`;
+  const beforeKeys = new Set(before.map(key));
+  const afterKeys = new Set(after.map(key));
+  const removed = before.filter((e) => !afterKeys.has(key(e)));
+  const adds: string[] = [];
+  const changes: string[] = [];
+  for (const email of after.filter((e) => !beforeKeys.has(key(e)))) {
+    const index = removed.findIndex((r) => r.type === email.type);
+    if (index === -1) {
+      adds.push(style.added(`${email.type} ${style.text(email.address)}`));
+      continue;
+    }
+    const [old] = removed.splice(index, 1);
+    if (old) changes.push(style.changed(`${email.type} ${style.text(old.address)}${style.arrow}${style.text(email.address)}`));
+  }
+  return [...adds, ...changes, ...removed.map((e) => style.removed(`${e.type} ${style.text(e.address)}`))];
+}
+
 const EMPLOYER_KEYS: (keyof EmployerInfo)[] = ['employeeId', 'employeeType', 'dateHire', 'officialName'];
 
 function employerItems(before: EmployerInfo | null, after: EmployerInfo, style: Style, action: Action): string[] {
@@ -105,7 +125,16 @@ function employerItems(before: EmployerInfo | null, after: EmployerInfo, style: 
 }
 
 function grantText(grant: GrantRef, style: Style): string {
-  return `${style.text(grant.role)} (${style.text(grant.division)} division)`;
+  return `${style.text(grant.role)} (${grant.divisionId === '*' ? 'all divisions' : `${style.text(grant.division)} division`})`;
+}
+
+/** A grant the user also holds through a group: an added one is a second copy, a removed one stays in effect. */
+function grantItems(change: Extract<FieldChange, { kind: 'grants' }>, style: Style): string[] {
+  const through = (g: GrantRef, how: string): string => {
+    const groups = [...new Set((change.inherited ?? []).filter((h) => h.roleId === g.roleId && (h.divisionId === g.divisionId || h.divisionId === '*')).map((h) => `"${style.text(h.group)}"`))];
+    return groups.length === 0 ? '' : ` (${how} through ${groups.length === 1 ? 'group' : 'groups'} ${groups.join(', ')})`;
+  };
+  return setItems(change.add.map((g) => grantText(g, style) + through(g, 'also held')), change.remove.map((g) => grantText(g, style) + through(g, 'still held')), style);
 }
 
 /** Adds, then changes, then removes: the order a reader scans a set diff in. */
@@ -131,6 +160,8 @@ function fieldItems(change: FieldChange, style: Style, action: Action): string[]
       return [scalar(change.before, change.after, (v) => style.text(v.email), style, action)];
     case 'phones':
       return phoneItems(change.before, change.after, style);
+    case 'otherEmails':
+      return otherEmailItems(change.before, change.after, style);
     case 'employerInfo':
       return employerItems(change.before, change.after, style, action);
     case 'set':
@@ -138,7 +169,7 @@ function fieldItems(change: FieldChange, style: Style, action: Action): string[]
     case 'strings':
       return setItems(change.add.map((s) => style.text(s)), change.remove.map((s) => style.text(s)), style);
     case 'grants':
-      return setItems(change.add.map((g) => grantText(g, style)), change.remove.map((g) => grantText(g, style)), style);
+      return grantItems(change, style);
     case 'levels':
       return [
         ...change.add.map((l) => style.added(`${style.text(l.name)} ${l.level}`)),

@@ -4,7 +4,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateOrg } from './generate.js';
-import type { SeedGrant, SeedOrg, SeedPhone, SeedUser } from './types.js';
+import type { SeedGrant, SeedOrg, SeedOtherEmail, SeedPhone, SeedUser } from './types.js';
 
 /** A declared user, read loosely: only what the demo org needs. */
 interface Declared {
@@ -18,6 +18,7 @@ interface Declared {
   manager?: string;
   state?: 'active' | 'inactive';
   phones: SeedPhone[];
+  otherEmails: SeedOtherEmail[];
   roles: { role: string; division?: string }[];
   skills: Record<string, number>;
   languages: Record<string, number>;
@@ -81,6 +82,8 @@ async function declared(raw: Raw): Promise<Declared | undefined> {
     }
   }
   const employer = raw.employerInfo && typeof raw.employerInfo === 'object' ? (raw.employerInfo as SeedUser['employerInfo']) : undefined;
+  const rawEmails = raw.otherEmails && typeof raw.otherEmails === 'object' && !Array.isArray(raw.otherEmails) ? (raw.otherEmails as Raw) : {};
+  const otherEmails = Object.entries(rawEmails).map(([type, address]) => ({ type, address: String(address).trim().toLowerCase() }));
   return {
     has: new Set(Object.keys(raw)),
     email,
@@ -91,6 +94,7 @@ async function declared(raw: Raw): Promise<Declared | undefined> {
     manager: text(raw.manager)?.toLowerCase(),
     state: raw.state === 'inactive' ? 'inactive' : raw.state === 'active' ? 'active' : undefined,
     phones,
+    otherEmails,
     roles: grants(raw.roles),
     skills: levels(raw.skills),
     languages: levels(raw.languages),
@@ -125,6 +129,7 @@ async function readCsv(file: string): Promise<Raw[]> {
     for (const [column, value] of Object.entries(row)) {
       if (value === '') continue;
       if (column.startsWith('phone_')) phones[column.slice(6)] = value;
+      else if (column.toLowerCase().startsWith('otheremail_')) out.otherEmails = { ...(out.otherEmails as Raw | undefined), [column.slice(11).toLowerCase()]: value };
       else if (['skills', 'languages'].includes(column)) out[column] = levelsOf(value);
       else if (['queues', 'groups', 'locations', 'profileSkills', 'certifications'].includes(column)) out[column] = items(value);
       else if (column === 'roles') out.roles = items(value).map((r) => (r.includes('@') ? { role: r.slice(0, r.lastIndexOf('@')).trim(), division: r.slice(r.lastIndexOf('@') + 1).trim() } : r));
@@ -218,6 +223,7 @@ export async function demoSeed(usersDir?: string): Promise<SeedOrg> {
       division: u.division,
       state: u.email === deleted ? 'deleted' : (u.state ?? 'active'),
       phones: u.phones,
+      otherEmails: u.otherEmails,
       roles: u.roles.map((g): SeedGrant => (g.division ? { role: g.role, division: g.division } : g.role)),
       skills: { ...u.skills },
       languages: { ...u.languages },
@@ -273,6 +279,8 @@ export async function demoSeed(usersDir?: string): Promise<SeedOrg> {
     locations: sorted(names.locations),
     queues: sorted(names.queues).map((name) => ({ name })),
     groups: sorted(names.groups),
+    // Desk extensions 4000–4999: the example's extension-only lines lie in it, so they come back as pooled extensions.
+    extensionPools: [{ name: 'Indianapolis HQ desks', startNumber: '4000', endNumber: '4999' }],
     users: seedUsers,
   };
 }

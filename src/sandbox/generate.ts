@@ -12,7 +12,23 @@ const LOCATIONS = ['Indianapolis HQ', 'Dublin', 'Stockholm', 'Manila', 'Remote -
 const TITLES = ['Agent', 'Senior Agent', 'Specialist', 'Team Lead', 'Supervisor', 'Quality Analyst'];
 const DEPARTMENTS = ['Support', 'Sales', 'Billing', 'Retention', 'Operations'];
 
-export function generateOrg(options: { users: number; queues?: number; groups?: number; seed?: number }): SeedOrg {
+export interface GenerateOptions {
+  users: number;
+  queues?: number;
+  groups?: number;
+  seed?: number;
+  /** The first N queues get a member group each (groups in turn), so some members come through a group. */
+  queueGroups?: number;
+  /** The first N groups are granted a role (in turn, home division), which their members hold through them. */
+  groupRoles?: number;
+  /**
+   * Former employees besides `users`: inactive users with a role, in the domain `former.example.com`,
+   * as contact centres keep them by the ten thousand (Genesys lists at most 10,000 of them).
+   */
+  formerUsers?: number;
+}
+
+export function generateOrg(options: GenerateOptions): SeedOrg {
   const random = prng(options.seed ?? 1);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const some = <T>(list: readonly T[], min: number, max: number): T[] => {
@@ -54,6 +70,12 @@ export function generateOrg(options: { users: number; queues?: number; groups?: 
     if (isLead && state === 'active') leads.push(email);
     users.push(user);
   }
+  users.push(...formerUsers(options.formerUsers ?? 0, random));
+  // Added after every user is drawn, so the same seed gives the same users with or without them.
+  if (groups.length > 0) {
+    queues.slice(0, options.queueGroups ?? 0).forEach((q, i) => Object.assign(q, { memberGroups: [(groups[i % groups.length] as { name: string }).name] }));
+    groups.slice(0, options.groupRoles ?? 0).forEach((g, i) => Object.assign(g, { roles: [ROLES[(i % (ROLES.length - 1)) + 1] as string] }));
+  }
   return {
     org: { name: `Generated Org ${options.users}`, domain: 'generated' },
     divisions: DIVISIONS.map((name, i) => ({ name, home: i === 0 })),
@@ -65,4 +87,22 @@ export function generateOrg(options: { users: number; queues?: number; groups?: 
     groups,
     users,
   };
+}
+
+/** Light inactive users (a name, a title, a division, the base role), cheap to seed by the ten thousand. */
+function formerUsers(count: number, random: () => number): SeedUser[] {
+  const out: SeedUser[] = [];
+  for (let i = 0; i < count; i++) {
+    const first = FIRST[Math.floor(random() * FIRST.length)] as string;
+    const last = LAST[Math.floor(random() * LAST.length)] as string;
+    out.push({
+      email: `${first}.${last}.${i + 1}@former.example.com`.toLowerCase(),
+      name: `${first} ${last}`,
+      title: TITLES[i % TITLES.length],
+      division: DIVISIONS[i % DIVISIONS.length],
+      state: 'inactive',
+      roles: ['employee'],
+    });
+  }
+  return out;
 }

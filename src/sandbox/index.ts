@@ -4,6 +4,7 @@ import type { SeedOrg } from './types.js';
 
 export type { SandboxClient, StartOptions, RunningSandbox } from './server.js';
 export type { SandboxOrg, UserRec, GroupRec, QueueRec } from './org.js';
+export type { ClientRole } from './permissions.js';
 export type { SeedOrg, SeedUser, FaultRule, FaultKind, ScriptedFault, RequestLogEntry, RoutePattern } from './types.js';
 export { generateOrg } from './generate.js';
 

@@ -2,12 +2,18 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { HttpError } from './errors.js';
+import type { ClientRole } from './permissions.js';
 
 export interface SandboxClient {
   id: string;
   secret: string;
   /** Token lifetime in seconds; 86400 (24 h) by default. */
   tokenLifetimeSeconds?: number;
+  /**
+   * The roles granted to the client (permissions, in some divisions or all), enforced when the
+   * sandbox runs in permission mode; a client without roles may then do nothing.
+   */
+  roles?: ClientRole[];
 }
 
 export const DEFAULT_CLIENT: SandboxClient = { id: 'sandbox-client', secret: 'sandbox-secret' };

@@ -1,7 +1,8 @@
 // The sandbox's in-memory org: records, indexes kept in a stable order, search lag, and seed conversion both ways.
 import type { Models } from 'purecloud-platform-client-v2';
 import { freshId, stableId } from './ids.js';
-import type { SeedGrant, SeedNamed, SeedOrg, SeedUser } from './types.js';
+import type { SeedGrant, SeedGroup, SeedNamed, SeedOrg, SeedQueue, SeedUser, SeedUserLocation } from './types.js';
+import { EMPLOYEE_TYPES, parseAddresses, PHONE_TYPES } from './contacts.js';
 
 export type UserState = 'active' | 'inactive' | 'deleted';
 
@@ -14,20 +15,41 @@ export interface NamedRec {
 
 export interface DivisionRec extends NamedRec {
   home: boolean;
+  /** Epoch ms of a create through the API (seeded divisions have none): the authorization cache lags behind it. */
+  createdAt?: number;
 }
 
 export interface RoleRec extends NamedRec {
   permissions: string[];
+  /** Epoch ms of a create through the API (seeded roles have none): the authorization cache lags behind it. */
+  createdAt?: number;
 }
 
 export interface LocationRec extends NamedRec {
   version: number;
 }
 
+/** A queue's member group (Models.MemberGroup): its members are queue members with `memberBy: group`. */
+export interface MemberGroupRec {
+  /** The sandbox has groups only: TEAM and SKILLGROUP ids never exist in it, so they are refused. */
+  type: 'GROUP';
+  id: string;
+}
+
+/** An extension pool (TelephonyProvidersEdgeApi `ExtensionPool`). */
+export interface ExtensionPoolRec extends NamedRec {
+  version: number;
+  startNumber: string;
+  endNumber: string;
+  divisionId: string;
+}
+
 export interface QueueRec extends NamedRec {
   divisionId: string;
-  /** Member user ids, in the order they joined. */
+  /** Member user ids added one by one (`memberBy: user`), in the order they joined. */
   members: Set<string>;
+  /** Groups whose members are queue members too (set with PUT /routing/queues/{id}); none when unset. */
+  memberGroups?: MemberGroupRec[];
 }
 
 export interface GroupRec extends NamedRec {
@@ -35,6 +57,10 @@ export interface GroupRec extends NamedRec {
   type: string;
   visibility: string;
   members: Set<string>;
+  /** Roles may be granted to the group (Models.Group.rolesEnabled); unset means true, Terraform's default. */
+  rolesEnabled?: boolean;
+  /** Role grants made to the group (subjectType PC_GROUP): its members hold them too. */
+  grants?: GrantRec[];
 }
 
 export interface GrantRec {
@@ -54,11 +80,14 @@ export interface UserRec {
   state: UserState;
   dateDeleted?: string;
   dateModified: string;
+  /** Phones and other emails as written (see contacts.ts): rendered into the API's shapes on the way out. */
   addresses: Models.Contact[];
   skills: Map<string, number>;
   languages: Map<string, number>;
   grants: GrantRec[];
   locationIds: string[];
+  /** location id → the user's notes on it (`Location.notes`). */
+  locationNotes?: Record<string, string>;
   acdAutoAnswer?: boolean;
   profileSkills?: string[];
   certifications?: string[];
@@ -76,7 +105,7 @@ interface SearchSnapshot {
 }
 
 /** The fields search can match; copied so later edits do not leak into a lagging snapshot. */
-function snapshotOf(user: UserRec): UserRec {
+export function snapshotOf(user: UserRec): UserRec {
   return {
     ...user,
     addresses: user.addresses.map((a) => ({ ...a })),
@@ -84,6 +113,7 @@ function snapshotOf(user: UserRec): UserRec {
     languages: new Map(user.languages),
     grants: user.grants.map((g) => ({ ...g })),
     locationIds: [...user.locationIds],
+    locationNotes: user.locationNotes ? { ...user.locationNotes } : undefined,
   };
 }
 
@@ -96,7 +126,7 @@ function sortKey(user: UserRec): string {
   return user.sortKey;
 }
 
-function compareUsers(a: UserRec, b: UserRec): number {
+export function compareUsers(a: UserRec, b: UserRec): number {
   const ak = sortKey(a);
   const bk = sortKey(b);
   return ak < bk ? -1 : ak > bk ? 1 : 0;
@@ -141,6 +171,16 @@ export class Collection<T extends NamedRec> {
     return this.byId.get(ref) ?? this.byName.get(ref.toLowerCase());
   }
 
+  /** Removes a record (a role or division deleted through the API). */
+  remove(id: string): T | undefined {
+    const rec = this.byId.get(id);
+    if (!rec) return undefined;
+    this.byId.delete(id);
+    if (this.byName.get(rec.name.toLowerCase()) === rec) this.byName.delete(rec.name.toLowerCase());
+    this.sortedCache = undefined;
+    return rec;
+  }
+
   sorted(): T[] {
     this.sortedCache ??= [...this.byId.values()].sort(compareNamed);
     return this.sortedCache;
@@ -163,11 +203,18 @@ export class SandboxOrg {
   readonly locations = new Collection<LocationRec>('location');
   readonly queues = new Collection<QueueRec>('queue');
   readonly groups = new Collection<GroupRec>('group');
+  readonly extensionPools = new Collection<ExtensionPoolRec>('extension pool');
+  /** `Organization.defaultCountryCode`: numbers of this country are displayed in national form. */
+  defaultCountryCode = 'US';
   readonly users = new Map<string, UserRec>();
   /** Search lag in ms; 0 makes every change searchable at once. */
   searchLagMs = 0;
+  /** How long a role or division created through the API stays unknown to grants (the `auth-lag` fault); 0: none. */
+  authLagMs = 0;
   /** Called after every change (the server persists the org from here). */
   onChange: () => void = () => {};
+  /** Called before each change of a user with the record as it still is, and whether the change moves its version (the consistency faults watch writes here). */
+  beforeUserChange: ((user: UserRec, versioned: boolean) => void) | undefined;
   /** Moves on with every change made through the org's methods (render caches key on it). */
   revision = 0;
 
@@ -183,10 +230,11 @@ export class SandboxOrg {
   private emails = new Map<string, UserRec[]>();
   private pending = new Map<string, { base: UserRec | undefined; snaps: SearchSnapshot[] }>();
 
-  constructor(info: { id?: string; name?: string; domain?: string } = {}) {
+  constructor(info: { id?: string; name?: string; domain?: string; defaultCountryCode?: string } = {}) {
     this.id = info.id ?? stableId(`org:${info.name ?? 'Sandbox'}`);
     this.name = info.name ?? 'Sandbox';
     this.domain = info.domain ?? 'sandbox';
+    if (info.defaultCountryCode) this.defaultCountryCode = info.defaultCountryCode.toUpperCase();
   }
 
   homeDivision(): DivisionRec {
@@ -258,6 +306,7 @@ export class SandboxOrg {
     const user = this.users.get(id);
     if (!user) throw new Error(`no user ${id}`);
     const before = { name: user.name, email: normEmail(user.email), state: user.state };
+    this.beforeUserChange?.(user, options.bumpVersion !== false);
     this.beforeSearchChange(user);
     change(user);
     if (options.bumpVersion !== false) user.version += 1;
@@ -377,7 +426,6 @@ function named<T extends SeedNamed>(item: T | string): T {
   return (typeof item === 'string' ? { name: item } : item) as T;
 }
 
-const PHONE_TYPES = new Set(['WORK', 'WORK2', 'WORK3', 'WORK4', 'HOME', 'MOBILE', 'OTHER']);
 
 /** Builds the org from a seed; every reference must name (or be the id of) an object the seed declares. */
 export function orgFromSeed(seed: SeedOrg, now = Date.now()): SandboxOrg {
@@ -430,21 +478,26 @@ export function orgFromSeed(seed: SeedOrg, now = Date.now()): SandboxOrg {
     }
   }
   {
-    const check = seenNames('queue');
-    for (const raw of seed.queues ?? []) {
-      const q = typeof raw === 'string' ? { name: raw } : raw;
-      check(q.name);
-      org.queues.add({ id: q.id ?? stableId(`queue:${oid}:${q.name}`), name: q.name, description: q.description, divisionId: div(q.division, () => `queue "${q.name}"`), members: new Set(), dateModified: stamp });
-    }
-  }
-  {
     const check = seenNames('group');
     for (const raw of seed.groups ?? []) {
       const g = typeof raw === 'string' ? { name: raw } : raw;
       check(g.name);
-      org.groups.add({ id: g.id ?? stableId(`group:${oid}:${g.name}`), name: g.name, description: g.description, version: g.version ?? 1, type: g.type ?? 'official', visibility: g.visibility ?? 'public', members: new Set(), dateModified: stamp });
+      const rec = org.groups.add({ id: g.id ?? stableId(`group:${oid}:${g.name}`), name: g.name, description: g.description, version: g.version ?? 1, type: g.type ?? 'official', visibility: g.visibility ?? 'public', members: new Set(), dateModified: stamp });
+      seedGroupRoles(org, rec, g, home.id);
     }
   }
+  {
+    // After the groups: a queue's member groups refer to them.
+    const check = seenNames('queue');
+    for (const raw of seed.queues ?? []) {
+      const q = typeof raw === 'string' ? { name: raw } : raw;
+      check(q.name);
+      const rec = org.queues.add({ id: q.id ?? stableId(`queue:${oid}:${q.name}`), name: q.name, description: q.description, divisionId: div(q.division, () => `queue "${q.name}"`), members: new Set(), dateModified: stamp });
+      if (q.memberGroups && q.memberGroups.length > 0) rec.memberGroups = q.memberGroups.map((ref) => ({ type: 'GROUP', id: refId(org.groups, ref, 'group', () => `queue "${q.name}" memberGroups`) }));
+    }
+  }
+
+  extensionPoolsFromSeed(seed, org, stamp, div);
 
   // Users: two passes, so managers may be declared after the users they manage.
   const users = seed.users ?? [];
@@ -467,15 +520,16 @@ export function orgFromSeed(seed: SeedOrg, now = Date.now()): SandboxOrg {
       state,
       dateDeleted: state === 'deleted' ? (u.dateDeleted ?? stamp) : undefined,
       dateModified: stamp,
-      addresses: phonesToAddresses(u.phones ?? [], at),
+      addresses: addressesOf(u, at),
       skills: levels(u.skills, org.skills, 'skill', at),
-      languages: levels(u.languages, org.languages, 'language', at),
+      languages: levels(u.languages, org.languages, 'language', at, true),
       grants: (u.roles ?? []).map((g) => grantOf(g, org, home.id, at)),
-      locationIds: (u.locations ?? []).map((l) => refId(org.locations, l, 'location', at)),
+      locationIds: (u.locations ?? []).map((l) => refId(org.locations, locationRef(l), 'location', at)),
+      locationNotes: locationNotesOf(u.locations ?? [], org, at),
       acdAutoAnswer: u.acdAutoAnswer,
       profileSkills: u.profileSkills,
       certifications: u.certifications,
-      employerInfo: u.employerInfo,
+      employerInfo: employerInfoOf(u.employerInfo, at),
     };
     if (state !== 'deleted' && org.liveUserByEmail(rec.email)) throw new SeedError(`${at()}: email ${u.email} is already used by another user that is not deleted`);
     if (org.users.has(rec.id)) throw new SeedError(`${at()}: duplicate user id ${rec.id}`);
@@ -504,13 +558,23 @@ function refId(coll: Collection<NamedRec>, ref: string, kind: string, where: Whe
   return rec.id;
 }
 
-function levels(map: Record<string, number> | undefined, coll: Collection<NamedRec>, kind: string, where: Where): Map<string, number> {
+function levels(map: Record<string, number> | undefined, coll: Collection<NamedRec>, kind: string, where: Where, whole = false): Map<string, number> {
   const out = new Map<string, number>();
   for (const [name, level] of Object.entries(map ?? {})) {
     if (typeof level !== 'number' || level < 0 || level > 5) throw new SeedError(`${where()}: ${kind} "${name}" needs a proficiency from 0 to 5`);
+    if (whole && !Number.isInteger(level)) throw new SeedError(`${where()}: ${kind} "${name}" needs a whole-number proficiency from 0 to 5`);
     out.set(refId(coll, name, kind, where), level);
   }
   return out;
+}
+
+/** A seeded group's `rolesEnabled` and `roles` (grants made to the group). */
+function seedGroupRoles(org: SandboxOrg, rec: GroupRec, g: SeedGroup, homeId: string): void {
+  if (g.rolesEnabled !== undefined) rec.rolesEnabled = g.rolesEnabled;
+  if (!g.roles || g.roles.length === 0) return;
+  const where: Where = () => `group "${g.name}"`;
+  if (g.rolesEnabled === false) throw new SeedError(`${where()}: roles are granted to a group whose rolesEnabled is false`);
+  rec.grants = g.roles.map((grant) => grantOf(grant, org, homeId, where));
 }
 
 function grantOf(grant: SeedGrant, org: SandboxOrg, homeId: string, where: Where): GrantRec {
@@ -522,15 +586,53 @@ function grantOf(grant: SeedGrant, org: SandboxOrg, homeId: string, where: Where
   return { roleId, divisionId: refId(org.divisions, division, 'division', where) };
 }
 
-function phonesToAddresses(phones: SeedUser['phones'] & object, where: Where): Models.Contact[] {
-  return phones.map((p) => {
+/** A seed user's phones and other emails as stored `addresses`, checked as a write would be. */
+function addressesOf(u: SeedUser, where: Where): Models.Contact[] {
+  const contacts: Models.Contact[] = [];
+  for (const p of u.phones ?? []) {
     const type = (p.type ?? 'work').toUpperCase();
     if (!PHONE_TYPES.has(type)) throw new SeedError(`${where()}: unknown phone type "${p.type}"`);
     const contact: Models.Contact = { mediaType: p.mediaType ?? 'PHONE', type };
     if (p.number) contact.address = p.number;
-    if (p.extension) contact.extension = String(p.extension);
-    contact.display = p.number ? (p.extension ? `${p.number};ext=${p.extension}` : p.number) : String(p.extension ?? '');
-    return contact;
+    if (p.extension !== undefined && p.extension !== '') contact.extension = String(p.extension);
+    contacts.push(contact);
+  }
+  for (const e of u.otherEmails ?? []) contacts.push({ mediaType: 'EMAIL', type: (e.type ?? 'work').toUpperCase(), address: e.address });
+  try {
+    return parseAddresses(contacts, u.email);
+  } catch (error) {
+    throw new SeedError(`${where()}: ${(error as Error).message}`);
+  }
+}
+
+function locationRef(l: string | SeedUserLocation): string {
+  return typeof l === 'string' ? l : l.location;
+}
+
+function locationNotesOf(locations: (string | SeedUserLocation)[], org: SandboxOrg, where: Where): Record<string, string> | undefined {
+  const notes: Record<string, string> = {};
+  for (const l of locations) {
+    if (typeof l === 'string' || l.notes === undefined) continue;
+    notes[refId(org.locations, l.location, 'location', where)] = String(l.notes);
+  }
+  return Object.keys(notes).length > 0 ? notes : undefined;
+}
+
+function employerInfoOf(info: SeedUser['employerInfo'], where: Where): SeedUser['employerInfo'] {
+  if (info?.employeeType !== undefined && !EMPLOYEE_TYPES.includes(info.employeeType)) {
+    throw new SeedError(`${where()}: employeeType must be one of ${EMPLOYEE_TYPES.join(', ')}, not "${info.employeeType}"`);
+  }
+  return info;
+}
+
+function extensionPoolsFromSeed(seed: SeedOrg, org: SandboxOrg, stamp: string, div: (ref: string | undefined, where: Where) => string): void {
+  const digits = /^\d{1,10}$/;
+  (seed.extensionPools ?? []).forEach((p, i) => {
+    const where: Where = () => `extension pool ${i + 1}`;
+    if (!p || !digits.test(String(p.startNumber)) || !digits.test(String(p.endNumber))) throw new SeedError(`${where()}: startNumber and endNumber must be digits`);
+    if (Number(p.startNumber) > Number(p.endNumber)) throw new SeedError(`${where()}: startNumber is above endNumber`);
+    const name = p.name ?? `${p.startNumber}-${p.endNumber}`;
+    org.extensionPools.add({ id: p.id ?? stableId(`extensionpool:${org.id}:${name}`), name, version: 1, startNumber: String(p.startNumber), endNumber: String(p.endNumber), divisionId: div(p.division, where), dateModified: stamp });
   });
 }
 
@@ -545,23 +647,36 @@ export function seedFromOrg(org: SandboxOrg): SeedOrg {
   const groupsOf = new Map<string, string[]>();
   for (const g of org.groups.sorted()) for (const m of g.members) groupsOf.set(m, [...(groupsOf.get(m) ?? []), g.id]);
   return {
-    org: { id: org.id, name: org.name, domain: org.domain },
+    org: { id: org.id, name: org.name, domain: org.domain, defaultCountryCode: org.defaultCountryCode },
     divisions: org.divisions.sorted().map((d) => ({ id: d.id, name: d.name, description: d.description, home: d.id === home.id })),
     skills: org.skills.sorted().map((s) => ({ id: s.id, name: s.name })),
     languages: org.languages.sorted().map((s) => ({ id: s.id, name: s.name })),
     roles: org.roles.sorted().map((r) => ({ id: r.id, name: r.name, description: r.description, permissions: r.permissions })),
     locations: org.locations.sorted().map((l) => ({ id: l.id, name: l.name })),
-    queues: org.queues.sorted().map((q) => ({ id: q.id, name: q.name, description: q.description, division: q.divisionId })),
-    groups: org.groups.sorted().map((g) => ({ id: g.id, name: g.name, description: g.description, version: g.version, type: g.type as 'official', visibility: g.visibility as 'public' })),
+    queues: org.queues.sorted().map((q) => {
+      const out: SeedQueue = { id: q.id, name: q.name, description: q.description, division: q.divisionId };
+      if (q.memberGroups && q.memberGroups.length > 0) out.memberGroups = q.memberGroups.map((m) => m.id);
+      return out;
+    }),
+    groups: org.groups.sorted().map((g) => {
+      const out: SeedGroup = { id: g.id, name: g.name, description: g.description, version: g.version, type: g.type as 'official', visibility: g.visibility as 'public' };
+      if (g.rolesEnabled !== undefined) out.rolesEnabled = g.rolesEnabled;
+      if (g.grants && g.grants.length > 0) out.roles = g.grants.map((x) => ({ role: x.roleId, division: x.divisionId }));
+      return out;
+    }),
+    extensionPools: org.extensionPools.sorted().map((p) => ({ id: p.id, name: p.name, startNumber: p.startNumber, endNumber: p.endNumber, division: p.divisionId })),
     users: org.listUsers('any').map((u): SeedUser => {
       const out: SeedUser = { id: u.id, version: u.version, email: u.email, name: u.name, state: u.state, division: u.divisionId };
       if (u.title !== undefined) out.title = u.title;
       if (u.department !== undefined) out.department = u.department;
       if (u.managerId) out.manager = u.managerId;
       if (u.dateDeleted) out.dateDeleted = u.dateDeleted;
-      if (u.addresses.length > 0) {
-        out.phones = u.addresses.map((a) => ({ type: (a.type ?? 'WORK').toLowerCase(), number: a.address, extension: a.extension, mediaType: a.mediaType === 'SMS' ? 'SMS' : 'PHONE' }));
+      const phones = u.addresses.filter((a) => a.mediaType !== 'EMAIL');
+      if (phones.length > 0) {
+        out.phones = phones.map((a) => ({ type: (a.type ?? 'WORK').toLowerCase(), number: a.address, extension: a.extension, mediaType: a.mediaType === 'SMS' ? 'SMS' : 'PHONE' }));
       }
+      const emails = u.addresses.filter((a) => a.mediaType === 'EMAIL');
+      if (emails.length > 0) out.otherEmails = emails.map((a) => ({ type: (a.type ?? 'WORK').toLowerCase(), address: a.address ?? '' }));
       if (u.grants.length > 0) out.roles = u.grants.map((g) => ({ role: g.roleId, division: g.divisionId }));
       if (u.skills.size > 0) out.skills = Object.fromEntries(u.skills);
       if (u.languages.size > 0) out.languages = Object.fromEntries(u.languages);
@@ -569,7 +684,9 @@ export function seedFromOrg(org: SandboxOrg): SeedOrg {
       if (qs) out.queues = qs;
       const gs = groupsOf.get(u.id);
       if (gs) out.groups = gs;
-      if (u.locationIds.length > 0) out.locations = u.locationIds;
+      if (u.locationIds.length > 0) {
+        out.locations = u.locationIds.map((id) => (u.locationNotes?.[id] === undefined ? id : { location: id, notes: u.locationNotes[id] }));
+      }
       if (u.acdAutoAnswer !== undefined) out.acdAutoAnswer = u.acdAutoAnswer;
       if (u.profileSkills) out.profileSkills = u.profileSkills;
       if (u.certifications) out.certifications = u.certifications;

@@ -1,7 +1,9 @@
 // Records to wire shapes, typed against the SDK's own models so shape drift fails to compile.
 import type { Models } from 'purecloud-platform-client-v2';
+import { renderContact } from './contacts.js';
 import { HttpError } from './errors.js';
 import type { DivisionRec, GroupRec, QueueRec, RoleRec, SandboxOrg, UserRec } from './org.js';
+import { groupGrantsOf, queueMembership } from './through-groups.js';
 
 export const USER_EXPANDS = ['skills', 'languages', 'groups', 'locations', 'authorization', 'profileSkills', 'certifications', 'employerInfo'] as const;
 
@@ -13,10 +15,12 @@ export function renderDivision(org: SandboxOrg, d: DivisionRec): Models.AuthzDiv
   return { id: d.id, name: d.name, description: d.description ?? '', homeDivision: d.id === org.homeDivision().id, selfUri: `/api/v2/authorization/divisions/${d.id}` };
 }
 
-export function renderRole(org: SandboxOrg, r: RoleRec): Models.DomainOrganizationRole {
+export function renderRole(org: SandboxOrg, r: RoleRec, withUserCount = true): Models.DomainOrganizationRole {
+  const role: Models.DomainOrganizationRole = { id: r.id, name: r.name, description: r.description ?? '', permissions: r.permissions, default: false, base: false, selfUri: `/api/v2/authorization/roles/${r.id}` };
+  if (!withUserCount) return role;
   let userCount = 0;
   for (const u of org.users.values()) if (u.state !== 'deleted' && u.grants.some((g) => g.roleId === r.id)) userCount += 1;
-  return { id: r.id, name: r.name, description: r.description ?? '', permissions: r.permissions, userCount, default: false, base: false, selfUri: `/api/v2/authorization/roles/${r.id}` };
+  return { ...role, userCount };
 }
 
 export function liveMembers(org: SandboxOrg, members: Set<string>): UserRec[] {
@@ -40,23 +44,34 @@ export function renderGroup(org: SandboxOrg, g: GroupRec): Models.Group {
     type: g.type,
     rulesVisible: true,
     visibility: g.visibility,
+    rolesEnabled: g.rolesEnabled ?? true,
     selfUri: `/api/v2/groups/${g.id}`,
   };
 }
 
 export function renderQueue(org: SandboxOrg, q: QueueRec): Models.Queue {
-  const members = liveMembers(org, q.members).length;
-  return {
+  // Models.Queue: memberCount is "the total number of members", userMemberCount "the number of user
+  // members (i.e., non-group members)"; a user both added directly and in a member group counts once.
+  const membership = queueMembership(org, q);
+  const direct = [...membership.values()].filter((m) => m.memberBy === 'user').length;
+  const queue: Models.Queue = {
     id: q.id,
     name: q.name,
     division: divisionRef(org.divisions.get(q.divisionId), q.divisionId),
     description: q.description,
     dateModified: q.dateModified,
-    memberCount: members,
-    userMemberCount: members,
-    joinedMemberCount: members,
+    memberCount: membership.size,
+    userMemberCount: direct,
+    joinedMemberCount: membership.size,
     selfUri: `/api/v2/routing/queues/${q.id}`,
   };
+  if (q.memberGroups && q.memberGroups.length > 0) queue.memberGroups = q.memberGroups.map((m) => renderMemberGroup(org, m.id));
+  return queue;
+}
+
+function renderMemberGroup(org: SandboxOrg, id: string): Models.MemberGroup {
+  const g = org.groups.get(id);
+  return { id, name: g?.name, type: 'GROUP', memberCount: g ? liveMembers(org, g.members).length : 0, selfUri: `/api/v2/groups/${id}` };
 }
 
 export function renderLocation(l: { id: string; name: string; version: number }): Models.LocationDefinition {
@@ -85,11 +100,15 @@ export function renderUserLanguages(org: SandboxOrg, u: UserRec): Models.UserRou
   }));
 }
 
+/**
+ * A user's effective roles: their own grants and those of their groups. GENESYS-API.md, "Roles through
+ * groups": `expand=authorization` can name roles the user holds only through a group.
+ */
 export function renderAuthorization(org: SandboxOrg, u: UserRec): Models.UserAuthorization {
   const seen = new Set<string>();
   const roles: Models.DomainRole[] = [];
   const permissions = new Set<string>();
-  for (const g of u.grants) {
+  for (const g of [...u.grants, ...groupGrantsOf(org, u.id)]) {
     if (seen.has(g.roleId)) continue;
     seen.add(g.roleId);
     const role = org.roles.get(g.roleId);
@@ -111,7 +130,7 @@ export function renderUser(org: SandboxOrg, u: UserRec, expand: Set<string>): Mo
     chat: { jabberId: `${u.id}@${org.domain}.orgspan.com` },
     email: u.email,
     primaryContactInfo: [{ address: u.email, mediaType: 'EMAIL', type: 'PRIMARY' }],
-    addresses: u.addresses.map((a) => ({ ...a })),
+    addresses: u.addresses.map((a) => renderContact(org, a)),
     state: u.state,
     username: u.email,
     version: u.version,
@@ -137,12 +156,19 @@ export function renderExpansions(org: SandboxOrg, u: UserRec, expand: Set<string
     out.groups = org.groups.sorted().filter((g) => g.members.has(u.id)).map((g) => ({ id: g.id, name: g.name, type: g.type, rulesVisible: true, visibility: g.visibility, version: g.version, selfUri: `/api/v2/groups/${g.id}` }));
   }
   if (expand.has('locations')) {
-    out.locations = u.locationIds.map((id) => ({ id, locationDefinition: { id, name: org.locations.get(id)?.name, selfUri: `/api/v2/locations/${id}` } }));
+    out.locations = u.locationIds.map((id) => {
+      const location: Models.Location = { id, locationDefinition: { id, name: org.locations.get(id)?.name, selfUri: `/api/v2/locations/${id}` } };
+      // `Location.notes`: the user's own notes on the location, kept with the user.
+      const notes = u.locationNotes?.[id];
+      if (notes !== undefined) location.notes = notes;
+      return location;
+    });
   }
   if (expand.has('authorization')) out.authorization = renderAuthorization(org, u);
   if (expand.has('profileSkills')) out.profileSkills = [...(u.profileSkills ?? [])];
   if (expand.has('certifications')) out.certifications = [...(u.certifications ?? [])];
-  if (expand.has('employerInfo') && u.employerInfo) out.employerInfo = { ...u.employerInfo };
+  // Every expansion asked for is sent, empty when empty, so that a missing one can only mean it was dropped.
+  if (expand.has('employerInfo')) out.employerInfo = { ...(u.employerInfo ?? {}) };
   return out;
 }
 

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { SeedError } from './org.js';
 import type { SeedOrg } from './types.js';
 
-const KEYS = new Set(['org', 'divisions', 'skills', 'languages', 'roles', 'locations', 'queues', 'groups', 'users']);
+const KEYS = new Set(['org', 'divisions', 'skills', 'languages', 'roles', 'locations', 'queues', 'groups', 'extensionPools', 'users', 'clients']);
 
 export async function loadSeedFile(file: string): Promise<SeedOrg> {
   let text: string;
@@ -46,5 +46,20 @@ export async function parseSeed(text: string, file: string): Promise<SeedOrg> {
     const value = (data as Record<string, unknown>)[key];
     if (key !== 'org' && value !== undefined && value !== null && !Array.isArray(value)) throw new SeedError(`${file}: "${key}" must be a list`);
   }
+  checkClients((data as SeedOrg).clients, file);
   return data as SeedOrg;
+}
+
+/** Seed clients: an id and a secret each, and roles as lists of permission strings (checked in full when the sandbox starts). */
+function checkClients(clients: SeedOrg['clients'], file: string): void {
+  for (const [i, c] of (clients ?? []).entries()) {
+    const at = `${file}: clients[${i}]`;
+    if (c === null || typeof c !== 'object' || typeof c.id !== 'string' || c.id === '' || typeof c.secret !== 'string' || c.secret === '') throw new SeedError(`${at}: a client needs an id and a secret`);
+    if (c.roles === undefined) continue;
+    if (!Array.isArray(c.roles)) throw new SeedError(`${at}: roles must be a list`);
+    for (const role of c.roles) {
+      if (role === null || typeof role !== 'object' || !Array.isArray(role.permissions) || !role.permissions.every((p) => typeof p === 'string')) throw new SeedError(`${at}: each role needs a list of permissions`);
+      if (role.divisions !== undefined && (!Array.isArray(role.divisions) || !role.divisions.every((d) => typeof d === 'string'))) throw new SeedError(`${at}: divisions must be a list of division names`);
+    }
+  }
 }

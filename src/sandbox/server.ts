@@ -3,9 +3,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { Consistency, CONSISTENCY_KINDS, subConflictError } from './consistency.js';
 import { HttpError } from './errors.js';
 import { FaultEngine, parseFaults } from './faults.js';
-import type { Decision } from './faults.js';
+import { keptExpansions, type Decision } from './faults.js';
 import { orgFromSeed } from './org.js';
 import type { SandboxOrg } from './org.js';
 import { DEFAULT_CLIENT, RateLimit, TokenStore, type SandboxClient, type Token } from './oauth.js';
@@ -13,6 +14,8 @@ import { persist } from './persistence.js';
 import { userJson } from './render.js';
 import { concurrentEdit, faultAnswer, send, sendError } from './respond.js';
 import { findRoute } from './api/index.js';
+import { authorize } from './api/permissions.js';
+import { Authorizer } from './permissions.js';
 import type { FaultRule, RequestLogEntry, ScriptedFault, SeedOrg } from './types.js';
 
 const NO_EXPANSION = new Set<string>();
@@ -29,6 +32,12 @@ export interface StartOptions {
   faults?: string | FaultRule[];
   randomSeed?: number;
   clients?: SandboxClient[];
+  /**
+   * Permission mode: every request is checked against its client's `roles` (the endpoint's
+   * permissions, and the divisions of the objects it names). Off by default; on by default as soon
+   * as a client declares roles.
+   */
+  permissions?: boolean;
   /** Called as each answer is sent (or the connection dropped), with its log entry. */
   onRequest?: (entry: RequestLogEntry) => void;
 }
@@ -69,6 +78,11 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** The `auth-lag` fault's duration (the longest, if given twice); 0 without one. */
+function authLagOf(rules: FaultRule[]): number {
+  return rules.reduce((ms, r) => (r.kind === 'auth-lag' ? Math.max(ms, r.durationMs ?? 0) : ms), 0);
+}
+
 /** Loads the org: the state file when it exists, else the seed file, else the in-memory seed, else an empty org. */
 async function loadOrg(options: StartOptions): Promise<SandboxOrg> {
   if (options.statePath && existsSync(options.statePath)) {
@@ -81,18 +95,34 @@ async function loadOrg(options: StartOptions): Promise<SandboxOrg> {
   return orgFromSeed(options.seed ?? {});
 }
 
+/** Each client's authorizer when permission mode is on (a client without roles gets an empty one); undefined when off. */
+function authorizersFor(org: SandboxOrg, clients: SandboxClient[], mode: boolean | undefined): Map<string, Authorizer> | undefined {
+  if (!(mode ?? clients.some((c) => c.roles !== undefined))) return undefined;
+  const out = new Map<string, Authorizer>();
+  for (const client of clients) {
+    const authorizer = new Authorizer(org, client.roles ?? []);
+    authorizer.validate(client.id);
+    out.set(client.id, authorizer);
+  }
+  return out;
+}
+
 export async function startServer(options: StartOptions = {}): Promise<RunningSandbox> {
   const org = await loadOrg(options);
   // Serialise every user once now, as a loaded org would be warm: no listing page then pays for it.
   for (const user of org.listUsers('any')) userJson(org, user, NO_EXPANSION);
   org.searchLagMs = options.searchLagMs ?? 0;
-  const clients = options.clients && options.clients.length > 0 ? options.clients : [DEFAULT_CLIENT];
+  const clients = options.clients && options.clients.length > 0 ? options.clients : options.seed?.clients && options.seed.clients.length > 0 ? options.seed.clients : [DEFAULT_CLIENT];
   const timeScale = options.timeScale && options.timeScale > 0 ? options.timeScale : 1;
   const limit = options.requestsPerMinute ?? 300;
   const windowMs = 60_000 / timeScale;
   const rules = typeof options.faults === 'string' ? parseFaults(options.faults) : (options.faults ?? []);
   const faults = new FaultEngine(rules, options.randomSeed ?? 1);
+  // Watching writes costs a copy of each user written: only when a fault needs it.
+  let consistency = rules.some((r) => CONSISTENCY_KINDS.has(r.kind)) ? new Consistency(org) : undefined;
+  org.authLagMs = authLagOf(rules);
   const tokens = new TokenStore(clients);
+  const authorizers = authorizersFor(org, clients, options.permissions);
   const requests: RequestLogEntry[] = [];
   const sockets = new Set<Socket>();
   const held = new Set<NodeJS.Timeout>();
@@ -132,7 +162,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSa
     let token: Token | undefined;
     try {
       const raw = await readBody(req);
-      const decisions = faults.decide(method, url.pathname);
+      const watch = consistency;
+      const decisions = faults.decide(method, url.pathname, watch && ((rule) => watch.applies(rule, method, url.pathname, url.searchParams, raw)));
       let main: Decision | undefined;
       for (const d of decisions) {
         if (d.kind === 'latency') await sleep(d.ms ?? 0);
@@ -161,7 +192,15 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSa
       const headers = rate.headers(token, now);
       if (main?.kind === '5xx' || main?.kind === '429') return finish(faultAnswer(res, main, headers, faults));
       if (main?.kind === 'editor') concurrentEdit(org, url.pathname, faults);
-      const { handler, params } = findRoute(method, url.pathname);
+      if (main?.kind === 'sub-conflict') throw subConflictError(main.status, () => faults.roll());
+      let view = org;
+      if (main?.kind === 'stale-read') {
+        const stale = consistency?.staleOrg(main, url.pathname);
+        // A scripted stale read of a user with no recent write reads fresh, and is not logged as a fault.
+        if (stale) view = stale;
+        else entry.fault = undefined;
+      }
+      const { handler, params, template } = findRoute(method, url.pathname);
       let body: unknown;
       if (raw.trim() !== '') {
         try {
@@ -170,7 +209,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSa
           throw new HttpError(400, 'bad.request', 'The request body is not valid JSON.');
         }
       }
-      const answer = handler({ org, method, path: url.pathname, params, query: url.searchParams, body });
+      const authorizer = authorizers?.get(token.clientId);
+      const served = main?.kind === 'drop-expand' ? (requested: Set<string>) => keptExpansions(requested, () => faults.roll()) : undefined;
+      const ctx = { org: view, method, path: url.pathname, params, query: url.searchParams, body, served, ...(authorizer ? { can: authorizer.can.bind(authorizer) } : {}) };
+      authorize(ctx, template);
+      const answer = handler(ctx);
       if (main?.kind === 'drop-after-commit') {
         res.socket?.destroy();
         return finish(0);
@@ -219,7 +262,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSa
     clients,
     org,
     requests,
-    script: (fault) => faults.script(fault),
+    script: (fault) => {
+      faults.script(fault);
+      // Writes from now on are watched; a scripted stale read shows a user as it was before its latest of them.
+      if (fault.kind === 'stale-read') consistency ??= new Consistency(org);
+    },
     revokeTokens,
     stop: async () => {
       if (stopped) return;

@@ -21,12 +21,18 @@ export interface SeedRole extends SeedNamed {
 export interface SeedQueue extends SeedNamed {
   /** Division name or id; the home division when absent. */
   division?: Ref;
+  /** Groups (names or ids) whose members are members of the queue too (`memberBy: group`). */
+  memberGroups?: Ref[];
 }
 
 export interface SeedGroup extends SeedNamed {
   version?: number;
   type?: 'official' | 'social';
   visibility?: 'public' | 'owners' | 'members';
+  /** Roles may be granted to the group; default true. */
+  rolesEnabled?: boolean;
+  /** Roles granted to the group (its members hold them through it), like a user's `roles`. */
+  roles?: SeedGrant[];
 }
 
 export interface SeedPhone {
@@ -36,6 +42,32 @@ export interface SeedPhone {
   number?: string;
   extension?: string;
   mediaType?: 'PHONE' | 'SMS';
+}
+
+/** Another email address of a user (an EMAIL entry of `addresses`, besides the primary email). */
+export interface SeedOtherEmail {
+  /** work | home (case-insensitive): the types Terraform's `other_emails` allows. */
+  type?: string;
+  address: string;
+}
+
+/** A location of a user, with the user's own notes on it. */
+export interface SeedUserLocation {
+  location: Ref;
+  notes?: string;
+}
+
+/**
+ * An extension pool (TelephonyProvidersEdgeApi `ExtensionPool`): extensions from `startNumber` to
+ * `endNumber` are internal extensions the org can map to users.
+ */
+export interface SeedExtensionPool {
+  id?: string;
+  name?: string;
+  startNumber: string;
+  endNumber: string;
+  /** Division name or id; the home division when absent. */
+  division?: Ref;
 }
 
 /** A role grant: a role name (home division), or a role in a named division. */
@@ -55,12 +87,13 @@ export interface SeedUser {
   /** ISO time of the soft delete, for deleted users. */
   dateDeleted?: string;
   phones?: SeedPhone[];
+  otherEmails?: SeedOtherEmail[];
   roles?: SeedGrant[];
   skills?: Record<string, number>;
   languages?: Record<string, number>;
   queues?: Ref[];
   groups?: Ref[];
-  locations?: Ref[];
+  locations?: (Ref | SeedUserLocation)[];
   acdAutoAnswer?: boolean;
   profileSkills?: string[];
   certifications?: string[];
@@ -71,8 +104,18 @@ export interface SeedUser {
  * An org as people write it (YAML or JSON): objects by name, users referring to them by name.
  * Lists of named objects accept plain strings too (`skills: [Billing, Spanish]`).
  */
+/** An OAuth client a seed declares: its credentials and, for permission mode, its roles. */
+export interface SeedClient {
+  id: string;
+  secret: string;
+  tokenLifetimeSeconds?: number;
+  /** Permissions (`domain:entity:action`, `*` for the entity or the action) in divisions (names or ids; `*` or none: all). */
+  roles?: { name?: string; permissions: string[]; divisions?: Ref[] }[];
+}
+
 export interface SeedOrg {
-  org?: { id?: string; name?: string; domain?: string };
+  /** `defaultCountryCode` (ISO 3166 alpha-2, default US): numbers of that country are displayed in national form. */
+  org?: { id?: string; name?: string; domain?: string; defaultCountryCode?: string };
   divisions?: (SeedDivision | string)[];
   skills?: (SeedNamed | string)[];
   languages?: (SeedNamed | string)[];
@@ -80,7 +123,10 @@ export interface SeedOrg {
   locations?: (SeedNamed | string)[];
   queues?: (SeedQueue | string)[];
   groups?: (SeedGroup | string)[];
+  extensionPools?: SeedExtensionPool[];
   users?: SeedUser[];
+  /** OAuth clients (instead of the default one); clients with roles turn permission mode on. Not kept in the state file. */
+  clients?: SeedClient[];
 }
 
 export type FaultKind =
@@ -92,7 +138,11 @@ export type FaultKind =
   | 'drop-after-commit'
   | 'timeout-after-commit'
   | 'revoke'
-  | 'editor';
+  | 'editor'
+  | 'sub-conflict'
+  | 'stale-read'
+  | 'auth-lag'
+  | 'drop-expand';
 
 export type FaultBody = 'json' | 'html' | 'empty';
 
@@ -110,14 +160,18 @@ export interface FaultRule {
   probability: number;
   /** Unset: every /api/v2 request. */
   route?: RoutePattern;
-  /** 5xx: the status (500, 502, 503 or 504); random when unset. */
+  /** 5xx: the status (500, 502, 503 or 504); sub-conflict: 409, 400 or 408; random when unset. */
   status?: number;
   /** 5xx: the body's form; random when unset. */
   body?: FaultBody;
   /** latency: the delay range in ms. */
   minMs?: number;
   maxMs?: number;
-  /** 429: how long the storm lasts (every matching request answers 429 meanwhile); timeout: how long the socket hangs. */
+  /**
+   * 429: how long the storm lasts (every matching request answers 429 meanwhile); timeout: how long the socket hangs;
+   * sub-conflict: how long after a versioned write the user counts as being patched; stale-read: how long a read may lag a write.
+   * auth-lag: how long a role or division created through the API stays unknown to grants.
+   */
   durationMs?: number;
 }
 
@@ -128,9 +182,13 @@ export interface ScriptedFault {
   /** 1-based; default 1. */
   nth?: number;
   kind: FaultKind;
+  /** 5xx: the status; sub-conflict: 409 (default), 400 or 408, answered whether or not the user is being patched. */
   status?: number;
   body?: FaultBody;
-  /** latency: the delay; timeout kinds: how long the socket hangs before it is destroyed (default 60 s). */
+  /**
+   * latency: the delay; timeout kinds: how long the socket hangs before it is destroyed (default 60 s); stale-read: how
+   * far back a write may be for the read to show the user as it was before it (default 1 s).
+   */
   ms?: number;
 }
 

@@ -56,7 +56,7 @@ export function desiredFrom(user: SeedUser, line: number): DesiredUser {
   if (user.languages !== undefined) out.languages = user.languages;
   if (user.queues !== undefined) out.queues = user.queues;
   if (user.groups !== undefined) out.groups = user.groups;
-  if (user.locations !== undefined) out.locations = user.locations;
+  if (user.locations !== undefined) out.locations = user.locations.map((l) => (typeof l === 'string' ? l : l.location));
   if (user.employerInfo !== undefined) out.employerInfo = user.employerInfo;
   if (user.acdAutoAnswer !== undefined) out.acdAutoAnswer = user.acdAutoAnswer;
   return out;

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { minimumCalls } from '../../src/apply/index.js';
@@ -186,84 +187,105 @@ function journalRecords(file: string): Array<{ email: string; operation: string;
   return text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { email: string; operation: string; outcome: string });
 }
 
+/**
+ * Plans, applies and kills the apply after the `k`-th stratum's random write, applies again and plans: the org
+ * converges, without duplicates, every desired user as declared. `faults` go to the sandbox.
+ */
+async function killAndRerun(t: TestContext, seed: number, k: number, faults?: string): Promise<void> {
+  const { orgSeed, desired } = scenario(seed);
+  const random = prng(seed ^ 0x5eed);
+  const dir = workspace(desired);
+  let writes = 0;
+  let killAt = Number.POSITIVE_INFINITY;
+  let victim: ChildProcess | undefined;
+  let killedAfter = 0;
+  const sb = await startSandbox({
+    port: 0,
+    seed: orgSeed,
+    searchLagMs: 200,
+    clients: [CLIENT],
+    faults,
+    randomSeed: seed,
+    requestsPerMinute: 100_000,
+    onRequest: (e) => {
+      if (!isWrite(e.method, e.path)) return;
+      writes += 1;
+      if (writes === killAt && victim) {
+        killedAfter = writes;
+        victim.kill('SIGKILL');
+      }
+    },
+  });
+  const runs: Array<[string, Run]> = [];
+  try {
+    // The plan the killed apply starts from: it sizes the kill, and shows the org starts out of date.
+    const planned = await launch(dir, ['plan', '--detailed-exitcode', '--format', 'json'], sb.url).done;
+    runs.push(['plan', planned]);
+    assert.equal(planned.status, 2, explain('the first plan', planned));
+    const plan = JSON.parse(planned.stdout) as Plan;
+    const { create, update, restore, deactivate } = plan.summary;
+    assert.ok(create >= 10 && update >= 10 && restore >= 1 && deactivate === 1, JSON.stringify(plan.summary));
+    assert.equal(firstPhaseWrites(plan), create + restore + 1, 'one user to activate');
+    assert.ok(plan.changes.some((c) => c.action === 'create' && desired.some((d) => d.manager === c.email)), 'a new user manages others');
+    const total = writesFor(plan);
+    killAt = killPoint(k, random(), firstPhaseWrites(plan), total);
+    assert.equal(writes, 0, 'planning writes nothing');
+
+    const first = launch(dir, ['apply', '--auto-approve', '--journal', 'journal.jsonl'], sb.url);
+    victim = first.child;
+    const killed = await first.done;
+    runs.push(['killed apply', killed]);
+    const where = `killed after write ${killAt} of ${total}`;
+    assert.equal(killed.signal, 'SIGKILL', explain(`the apply to be ${where}`, killed));
+    assert.equal(killedAfter, killAt);
+    const before = journalRecords(path.join(dir, 'journal.jsonl')).length;
+    t.diagnostic(`${where} (first phase: ${firstPhaseWrites(plan)}); ${sb.requests.filter((r) => isWrite(r.method, r.path)).length} writes reached the org`);
+
+    const second = await launch(dir, ['apply', '--auto-approve', '--journal', 'journal.jsonl'], sb.url).done;
+    runs.push(['second apply', second]);
+    assert.equal(second.status, 0, explain(`the apply after a kill after write ${killAt}`, second));
+    const journal = journalRecords(path.join(dir, 'journal.jsonl'));
+    assert.ok(journal.length > before, 'the second apply appends to the journal');
+    assert.deepEqual(journal.slice(before).filter((r) => !['ok', 'already-done'].includes(r.outcome)), [], 'the second apply met no failure or conflict');
+
+    const check = await launch(dir, ['plan', '--detailed-exitcode'], sb.url).done;
+    runs.push(['plan after', check]);
+    assert.equal(check.status, 0, explain(`no changes left after a kill after write ${killAt}`, check));
+
+    assertNoDuplicates(sb);
+    if (faults) {
+      const met = (kind: string): number => sb.requests.filter((r) => r.fault === kind).length;
+      t.diagnostic(`faults met: ${met('sub-conflict')} sub-resource refusals, ${met('stale-read')} stale reads`);
+      assert.ok(met('sub-conflict') > 0, 'the applies met sub-resource refusals');
+    }
+    assert.equal(sb.org.listUsers('any').length, desired.length, 'one user per desired email, deleted ones included');
+    const created = sb.requests.filter((r) => r.method === 'POST' && r.path === '/api/v2/users' && r.status === 200).length;
+    assert.equal(created, create, 'each planned create went through exactly once across both runs');
+    assertMatches(sb, desired);
+
+    const texts: Array<[string, string]> = runs.map(([what, r]) => [what, `${r.stdout}${r.stderr}`]);
+    texts.push(['the journal', readFileSync(path.join(dir, 'journal.jsonl'), 'utf8')]);
+    for (const [what, text] of texts) {
+      assert.ok(!text.includes(CLIENT.secret), `${what}: no client secret`);
+      assert.doesNotMatch(text, /bearer/i, `${what}: no bearer token`);
+    }
+  } finally {
+    victim?.kill('SIGKILL');
+    await sb.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('apply killed with SIGKILL part-way, then run again', () => {
   SEEDS.forEach((seed, k) => {
-    it(`seed ${seed}: killed at a random write, the next apply converges without duplicates`, async (t) => {
-      const { orgSeed, desired } = scenario(seed);
-      const random = prng(seed ^ 0x5eed);
-      const dir = workspace(desired);
-      let writes = 0;
-      let killAt = Number.POSITIVE_INFINITY;
-      let victim: ChildProcess | undefined;
-      let killedAfter = 0;
-      const sb = await startSandbox({
-        port: 0,
-        seed: orgSeed,
-        searchLagMs: 200,
-        clients: [CLIENT],
-        requestsPerMinute: 100_000,
-        onRequest: (e) => {
-          if (!isWrite(e.method, e.path)) return;
-          writes += 1;
-          if (writes === killAt && victim) {
-            killedAfter = writes;
-            victim.kill('SIGKILL');
-          }
-        },
-      });
-      const runs: Array<[string, Run]> = [];
-      try {
-        // The plan the killed apply starts from: it sizes the kill, and shows the org starts out of date.
-        const planned = await launch(dir, ['plan', '--detailed-exitcode', '--format', 'json'], sb.url).done;
-        runs.push(['plan', planned]);
-        assert.equal(planned.status, 2, explain('the first plan', planned));
-        const plan = JSON.parse(planned.stdout) as Plan;
-        const { create, update, restore, deactivate } = plan.summary;
-        assert.ok(create >= 10 && update >= 10 && restore >= 1 && deactivate === 1, JSON.stringify(plan.summary));
-        assert.equal(firstPhaseWrites(plan), create + restore + 1, 'one user to activate');
-        assert.ok(plan.changes.some((c) => c.action === 'create' && desired.some((d) => d.manager === c.email)), 'a new user manages others');
-        const total = writesFor(plan);
-        killAt = killPoint(k, random(), firstPhaseWrites(plan), total);
-        assert.equal(writes, 0, 'planning writes nothing');
-
-        const first = launch(dir, ['apply', '--auto-approve', '--journal', 'journal.jsonl'], sb.url);
-        victim = first.child;
-        const killed = await first.done;
-        runs.push(['killed apply', killed]);
-        const where = `killed after write ${killAt} of ${total}`;
-        assert.equal(killed.signal, 'SIGKILL', explain(`the apply to be ${where}`, killed));
-        assert.equal(killedAfter, killAt);
-        const before = journalRecords(path.join(dir, 'journal.jsonl')).length;
-        t.diagnostic(`${where} (first phase: ${firstPhaseWrites(plan)}); ${sb.requests.filter((r) => isWrite(r.method, r.path)).length} writes reached the org`);
-
-        const second = await launch(dir, ['apply', '--auto-approve', '--journal', 'journal.jsonl'], sb.url).done;
-        runs.push(['second apply', second]);
-        assert.equal(second.status, 0, explain(`the apply after a kill after write ${killAt}`, second));
-        const journal = journalRecords(path.join(dir, 'journal.jsonl'));
-        assert.ok(journal.length > before, 'the second apply appends to the journal');
-        assert.deepEqual(journal.slice(before).filter((r) => !['ok', 'already-done'].includes(r.outcome)), [], 'the second apply met no failure or conflict');
-
-        const check = await launch(dir, ['plan', '--detailed-exitcode'], sb.url).done;
-        runs.push(['plan after', check]);
-        assert.equal(check.status, 0, explain(`no changes left after a kill after write ${killAt}`, check));
-
-        assertNoDuplicates(sb);
-        assert.equal(sb.org.listUsers('any').length, desired.length, 'one user per desired email, deleted ones included');
-        const created = sb.requests.filter((r) => r.method === 'POST' && r.path === '/api/v2/users' && r.status === 200).length;
-        assert.equal(created, create, 'each planned create went through exactly once across both runs');
-        assertMatches(sb, desired);
-
-        const texts: Array<[string, string]> = runs.map(([what, r]) => [what, `${r.stdout}${r.stderr}`]);
-        texts.push(['the journal', readFileSync(path.join(dir, 'journal.jsonl'), 'utf8')]);
-        for (const [what, text] of texts) {
-          assert.ok(!text.includes(CLIENT.secret), `${what}: no client secret`);
-          assert.doesNotMatch(text, /bearer/i, `${what}: no bearer token`);
-        }
-      } finally {
-        victim?.kill('SIGKILL');
-        await sb.stop();
-        rmSync(dir, { recursive: true, force: true });
-      }
-    });
+    it(`seed ${seed}: killed at a random write, the next apply converges without duplicates`, (t) => killAndRerun(t, seed, k));
   });
+});
+
+/** Two of the seeds again, one killed among the creates and one among the writes after them, in a sandbox acting like a real org. */
+describe('apply killed with SIGKILL part-way, then run again, with the realism faults on', () => {
+  for (const k of [0, RUNS - 1]) {
+    const seed = SEEDS[k] as number;
+    it(`seed ${seed}: converges without duplicates through sub-resource refusals and stale reads`, (t) => killAndRerun(t, seed, k, 'realism'));
+  }
 });

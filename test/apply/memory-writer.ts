@@ -10,8 +10,8 @@ export interface Call {
 /** Throws `error` instead of running the call when it returns one; return undefined to let it through. */
 export type Interceptor = (call: Call, writer: MemoryWriter) => ApiError | undefined | 'after';
 
-export function apiError(status: number, code: string, message: string, outcomeUnknown = false): ApiError {
-  return new ApiError({ status, code, message, method: 'X', path: '/api/v2/test', contextId: `ctx-${status}-${code}`, outcomeUnknown });
+export function apiError(status: number, code: string, message: string, outcomeUnknown = false, retryAfterMs?: number): ApiError {
+  return new ApiError({ status, code, message, method: 'X', path: '/api/v2/test', contextId: `ctx-${status}-${code}`, outcomeUnknown, retryAfterMs });
 }
 
 export class MemoryWriter implements OrgWriter {
@@ -23,6 +23,8 @@ export class MemoryWriter implements OrgWriter {
   /** Users visible to search (search lags behind writes when a test says so). */
   readonly searchable = new Set<string>();
   searchLagCalls = 0;
+  /** Copies `getUser` answers with before the user itself, one per read (a read that lags the writes, as in a real org). */
+  readonly staleReads = new Map<string, OrgUser[]>();
   inFlight = 0;
   maxInFlight = 0;
   private nextId = 1;
@@ -101,7 +103,16 @@ export class MemoryWriter implements OrgWriter {
   }
 
   getUser(id: string): Promise<OrgUser> {
-    return this.run('getUser', [id], () => structuredClone(this.user(id)));
+    return this.run('getUser', [id], () => {
+      const stale = this.staleReads.get(id)?.shift();
+      return structuredClone(stale ?? this.user(id));
+    });
+  }
+
+  /** The next `n` reads of the user answer it as it is now, whatever is written meanwhile. */
+  lagReads(id: string, n: number): void {
+    const now = structuredClone(this.user(id));
+    this.staleReads.set(id, Array.from({ length: n }, () => structuredClone(now)));
   }
 
   patchUser(id: string, version: number, patch: UserPatch): Promise<number> {

@@ -8,7 +8,8 @@ import type { ApplyOptions } from '../../src/apply/index.js';
 import { loadDesired } from '../../src/desired/index.js';
 import { demoSeed, generateOrg } from '../../src/sandbox/index.js';
 import type { DesiredUser, OperationRecord } from '../../src/model/index.js';
-import type { SeedOrg } from '../../src/sandbox/types.js';
+import { parseFaults } from '../../src/sandbox/faults.js';
+import type { FaultRule, SeedOrg } from '../../src/sandbox/types.js';
 import { assertNoDuplicates, desiredState, planFor, splitGenerated, startHarness } from './harness.js';
 import type { Harness, SandboxOptions } from './harness.js';
 
@@ -176,14 +177,18 @@ test('a concurrent editor between plan and apply: an unrelated field is retried 
   });
 });
 
-test('faults mid-apply (429 storms, 5xx of each body, dropped connections, revoked tokens, lost create answers): converges, no duplicates, no secrets', async () => {
+/**
+ * Applies a generated org through random faults (429 storms, 5xx of each body, dropped connections), a revoked token, and
+ * lost create answers, plus `extra` faults; a second apply may mop up. Converges, no duplicates, no secrets.
+ */
+async function applyThroughFaults(users: number, extra: FaultRule[], options: ApplyOptions): Promise<Harness['sandbox']['requests']> {
   const tokens = new Set<string>();
   const onRequest = (message: unknown) => {
     const auth = (message as { request: ClientRequest }).request.getHeader('authorization');
     if (typeof auth === 'string' && auth.startsWith('Bearer ')) tokens.add(auth.slice(7));
   };
   subscribe('http.client.request.start', onRequest);
-  const seed = generateOrg({ users: 60, queues: 4, groups: 3, seed: 5 });
+  const seed = generateOrg({ users, queues: 4, groups: 3, seed: 5 });
   const { orgSeed, desired } = splitGenerated(seed);
   const faults = [
     { kind: '5xx' as const, probability: 0.04, body: 'json' as const, route: { method: '*', path: '/api/v2/**' } },
@@ -191,9 +196,12 @@ test('faults mid-apply (429 storms, 5xx of each body, dropped connections, revok
     { kind: '5xx' as const, probability: 0.04, body: 'empty' as const, route: { method: '*', path: '/api/v2/**' } },
     { kind: 'drop' as const, probability: 0.03, route: { method: '*', path: '/api/v2/**' } },
     { kind: '429' as const, probability: 0.01, durationMs: 150, route: { method: '*', path: '/api/v2/**' } },
+    ...extra,
   ];
+  let requests: Harness['sandbox']['requests'] = [];
   try {
-    await withHarness({ seed: orgSeed, searchLagMs: 200, randomSeed: 3, faults, clients: [{ id: 'apply-test', secret: 'apply-test-secret-value', tokenLifetimeSeconds: 2 }] }, async (h) => {
+    // The rate limit is raised: its 429s come from the storms above, not from a minute's budget running out (a wait of up to 60 s).
+    await withHarness({ seed: orgSeed, searchLagMs: 200, randomSeed: 3, faults, requestsPerMinute: 100_000, clients: [{ id: 'apply-test', secret: 'apply-test-secret-value', tokenLifetimeSeconds: 2 }] }, async (h) => {
       const state = desiredState(desired);
       const plan = await planFor(h, state);
       h.sandbox.script({ method: 'POST', path: '/api/v2/users', nth: 2, kind: 'drop-after-commit' });
@@ -201,7 +209,7 @@ test('faults mid-apply (429 storms, 5xx of each body, dropped connections, revok
       const journal: OperationRecord[] = [];
       let revoked = false;
       const report = await applyPlan(plan, h.connection.writer, {
-        ...quick,
+        ...options,
         journal: (r) => {
           journal.push(r);
           if (!revoked && journal.length === 40) {
@@ -217,7 +225,7 @@ test('faults mid-apply (429 storms, 5xx of each body, dropped connections, revok
       // A second apply may mop up what the faults left: the point is convergence without duplicates.
       if (report.failed > 0) {
         const rest = await planFor(h, state);
-        const second = await applyPlan(rest, h.connection.writer, quick);
+        const second = await applyPlan(rest, h.connection.writer, options);
         assert.equal(second.failed, 0, JSON.stringify(second.problems));
       }
       assert.deepEqual((await planFor(h, state)).changes, []);
@@ -227,8 +235,21 @@ test('faults mid-apply (429 storms, 5xx of each body, dropped connections, revok
       assert.ok(tokens.size > 0);
       for (const token of tokens) assert.ok(!text.includes(token), 'no token in the report or journal');
       assert.ok(!text.includes(h.sandbox.clients[0]!.secret), 'no secret in the report or journal');
+      requests = h.sandbox.requests;
     });
   } finally {
     unsubscribe('http.client.request.start', onRequest);
   }
+  return requests;
+}
+
+test('faults mid-apply (429 storms, 5xx of each body, dropped connections, revoked tokens, lost create answers): converges, no duplicates, no secrets', async () => {
+  await applyThroughFaults(60, [], quick);
+});
+
+test('the same faults with the realism profile on: sub-resource refusals and stale reads too, and still it converges', async () => {
+  // The back-off of apply shortened (the sandbox's windows are its defaults, 1 s): real waits, fewer of them.
+  const retry: ApplyOptions['retry'] = { conflict: { retries: 9, delayMs: (n) => (n + 1) * 150 }, unknown: { retries: 3, delayMs: (n) => 25 * 2 ** n } };
+  const requests = await applyThroughFaults(30, parseFaults('realism'), { ...quick, retry });
+  assert.ok(requests.some((r) => r.fault === 'sub-conflict'), 'the apply met sub-resource refusals');
 });

@@ -81,6 +81,31 @@ describe('exportToFolder against the sandbox', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('--force onto a folder named like an output file: refused before anything is replaced, no temp files', async () => {
+    await fresh();
+    await mkdir(path.join(dir, 'users/support.yaml'), { recursive: true });
+    await writeFile(path.join(dir, 'users/home.yaml'), 'hand-written\n');
+    await assert.rejects(
+      exportToFolder(conn.reader, options({ force: true })),
+      (e: unknown) => e instanceof ProvisionError && e.code === 'output-not-a-file' && e.issues[0]?.file === 'users/support.yaml',
+    );
+    assert.deepEqual((await readdir(path.join(dir, 'users'))).sort(), ['home.yaml', 'support.yaml']);
+    assert.equal(await readFile(path.join(dir, 'users/home.yaml'), 'utf8'), 'hand-written\n');
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('--force replaces every existing file and leaves no temp or set-aside file', async () => {
+    await fresh();
+    await mkdir(path.join(dir, 'users'));
+    await writeFile(path.join(dir, 'users/home.yaml'), 'old home\n');
+    await writeFile(path.join(dir, 'users/support.yaml'), 'old support\n');
+    const result = await exportToFolder(conn.reader, options({ force: true }));
+    assert.equal(result.written, true);
+    assert.deepEqual((await readdir(path.join(dir, 'users'))).sort(), ['home.yaml', 'support.yaml']);
+    assert.doesNotMatch(await readFile(path.join(dir, 'users/home.yaml'), 'utf8'), /old home/);
+    await rm(dir, { recursive: true, force: true });
+  });
+
   it('--dry-run lists the files and writes nothing, not even the folder', async () => {
     await fresh();
     const result = await exportToFolder(conn.reader, options({ dryRun: true }));

@@ -17,16 +17,19 @@ function granted(role: 'plan' | 'apply', fields: ManagedField[]): string[] {
   return permissionsFor(role, fields).permissions.map((need) => need.permission);
 }
 
-test('every permission is a domain:entity:action name the API reference lists or practice requires', () => {
+test('every permission is a domain:entity:action name (or admin) the API reference lists or the API checks', () => {
   for (const endpoint of ENDPOINTS) {
-    for (const permission of [...endpoint.anyOf, ...(endpoint.grant ? [endpoint.grant] : [])]) {
-      assert.match(permission, /^[a-z]+:[a-zA-Z]+:[a-zA-Z]+$/, `${endpoint.method} ${endpoint.path}: ${permission}`);
+    for (const permission of [...endpoint.permissions, ...(endpoint.grant ? [endpoint.grant] : [])]) {
+      assert.match(permission, /^([a-z]+:[a-zA-Z]+:[a-zA-Z]+|admin)$/, `${endpoint.method} ${endpoint.path}: ${permission}`);
     }
-    if (endpoint.anyOf.length > 0) {
-      assert.ok(endpoint.grant && endpoint.anyOf.includes(endpoint.grant), `${endpoint.method} ${endpoint.path} grants one of its listed permissions`);
+    assert.equal(endpoint.requires === 'none', endpoint.permissions.length === 0, `${endpoint.method} ${endpoint.path}: requires ${endpoint.requires}`);
+    // An ALL list is granted whole: the catalogue grants one permission per call, so such lists hold one.
+    if (endpoint.requires === 'all') assert.equal(endpoint.permissions.length, 1, `${endpoint.method} ${endpoint.path}`);
+    if (endpoint.permissions.length > 0) {
+      assert.ok(endpoint.grant && endpoint.permissions.includes(endpoint.grant), `${endpoint.method} ${endpoint.path} grants one of its listed permissions`);
       assert.equal(endpoint.note, undefined);
     }
-    if (endpoint.anyOf.length === 0 && endpoint.grant) assert.ok(endpoint.note, `${endpoint.method} ${endpoint.path} says why it needs ${endpoint.grant}`);
+    if (endpoint.permissions.length === 0 && endpoint.grant) assert.ok(endpoint.note, `${endpoint.method} ${endpoint.path} says why it needs ${endpoint.grant}`);
   }
 });
 
@@ -44,24 +47,27 @@ test('the apply client can read everything the plan client reads (it plans afres
   for (const permission of plan) assert.ok(apply.has(permission), permission);
 });
 
-// What managing one more field adds to the apply client, beyond the users-only baseline.
-const BASELINE = ['directory:user:add', 'directory:user:edit', 'directory:user:view'];
+// What managing one more field adds to the apply client, beyond the users-only baseline. Every
+// look-up is read on every run, so their view permissions are in the baseline.
+const BASELINE = ['authorization:role:view', 'directory:user:add', 'directory:user:edit', 'directory:user:view', 'routing:queue:view', 'routing:skill:view'];
 const ADDS: [ManagedField, string[]][] = [
   ['title', []],
   ['manager', []],
-  ['phones', []],
+  ['phones', ['telephony:extension:assign', 'telephony:extensionPool:view']],
+  ['otherEmails', ['telephony:extension:assign']],
   ['employerInfo', []],
   ['division', []],
+  ['state', ['authorization:grant:view']],
   ['skills', ['routing:skill:assign']],
   ['languages', ['routing:language:assign']],
-  ['queues', ['routing:queue:view', 'routing:queueMember:manage']],
+  ['queues', ['routing:queueMember:manage']],
   ['groups', ['directory:group:edit']],
-  ['roles', ['authorization:grant:add', 'authorization:grant:delete', 'authorization:grant:view', 'authorization:role:view']],
+  ['roles', ['authorization:grant:add', 'authorization:grant:delete', 'authorization:grant:view']],
 ];
 
-test('a users-only repository needs only the directory permissions', () => {
+test('a users-only repository needs the directory permissions and the look-ups\' views', () => {
   assert.deepEqual(granted('apply', ['name']), BASELINE);
-  assert.deepEqual(granted('plan', ['name']), ['directory:user:view']);
+  assert.deepEqual(granted('plan', ['name']), ['authorization:role:view', 'directory:user:view', 'routing:queue:view', 'routing:skill:view']);
 });
 
 for (const [field, adds] of ADDS) {
@@ -69,6 +75,30 @@ for (const [field, adds] of ADDS) {
     assert.deepEqual(granted('apply', ['name', field]), [...BASELINE, ...adds].sort());
   });
 }
+
+test('export reads every field with the plan client\'s kind of permissions: views only, no search', () => {
+  const exportNeeds = permissionsFor('export', MANAGED_FIELDS);
+  assert.deepEqual(
+    exportNeeds.permissions.map((need) => need.permission),
+    ['authorization:grant:view', 'authorization:role:view', 'directory:user:view', 'routing:queue:view', 'routing:skill:view'],
+  );
+  assert.ok(exportNeeds.permissions.flatMap((need) => need.endpoints).every((endpoint) => endpoint.method === 'GET'));
+  // The plan client also checks extension-only lines against the extension pools; export has nothing to check.
+  assert.deepEqual(granted('plan', [...MANAGED_FIELDS]), [...exportNeeds.permissions.map((need) => need.permission), 'telephony:extensionPool:view'].sort());
+});
+
+test('scope.prune reads role grants (the last admin check), as managing state does', () => {
+  assert.deepEqual(managedFields([user({})], { prune: true }), ['name', 'state']);
+  assert.ok(granted('plan', managedFields([user({})], { prune: true })).includes('authorization:grant:view'));
+});
+
+test('a call that accepts several permissions is covered by one another call needs: no redundant grant', () => {
+  assert.deepEqual(granted('apply', ['name', 'skills', 'languages']), [...BASELINE, 'routing:skill:assign'].sort());
+  const skills = permissionsFor('apply', ['name', 'skills', 'languages']).permissions.find((need) => need.permission === 'routing:skill:assign');
+  assert.ok(skills?.endpoints.some((endpoint) => endpoint.path === '/api/v2/users/{userId}/routinglanguages/bulk'));
+  // Queue member reads accept routing:queue:view, which the queue look-up needs anyway.
+  assert.deepEqual(granted('plan', ['name', 'queues']), granted('plan', ['name']));
+});
 
 test('each permission lists the endpoints that need it', () => {
   const skills = permissionsFor('apply', ['name', 'skills']).permissions.find((need) => need.permission === 'routing:skill:assign');
@@ -90,15 +120,17 @@ test('a field counts as managed when any user sets it, an empty list included', 
 test('the text and JSON renderings carry the same permissions', () => {
   const report = buildReport(['name', 'groups'], 'users', 2);
   const text = renderText(report);
-  const json = JSON.parse(renderJson(report)) as { clients: { role: string; permissions: { permission: string; endpoints: { path: string }[] }[] }[] };
+  const json = JSON.parse(renderJson(report)) as { clients: { role: string; permissions: { permission: string; endpoints: { path: string; doc: string }[] }[] }[] };
   const apply = json.clients.find((client) => client.role === 'apply');
-  assert.deepEqual(
-    apply?.permissions.map((need) => need.permission),
-    ['directory:group:edit', 'directory:user:add', 'directory:user:edit', 'directory:user:view'],
-  );
+  assert.deepEqual(apply?.permissions.map((need) => need.permission), [...BASELINE, 'directory:group:edit'].sort());
+  assert.ok(apply?.permissions.every((need) => need.endpoints.every((endpoint) => /^\w+Api\.md#\w+$/.test(endpoint.doc))));
+  assert.deepEqual(json.clients.map((client) => client.role), ['plan', 'apply', 'export']);
+  // Export reads every field, so it needs more than this repository's plan client: it gets its own section.
+  assert.match(text, /Export \(provision export reads every field/);
   for (const need of apply?.permissions ?? []) assert.ok(text.includes(`  ${need.permission}\n`), need.permission);
   assert.match(text, /the fields users\/ manages \(2 users\): name, groups\./);
-  assert.match(text, /\[1\] The API reference lists no permission for this call/);
+  assert.match(text, /\[1\] The API reference lists no permission, but users are division-aware/);
+  assert.match(text, /\[2\] The API reference lists no permission for this call; grant directory:group:edit/);
 });
 
 function inRepo(files: Record<string, string>): string {
@@ -124,7 +156,7 @@ test('provision permissions reads users/ and lists only what its fields need, wi
     assert.equal(report.fieldsSource, 'users');
     assert.equal(report.users, 1);
     const apply = report.clients.find((client) => client.role === 'apply')?.permissions.map((need) => need.permission);
-    assert.deepEqual(apply, ['directory:user:add', 'directory:user:edit', 'directory:user:view', 'routing:skill:assign']);
+    assert.deepEqual(apply, [...BASELINE, 'routing:skill:assign'].sort());
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -174,5 +206,22 @@ test('every API call the Genesys adapter makes is in the permission catalogue', 
       ENDPOINTS.some((candidate) => candidate.method === method && pattern.test(candidate.path)),
       `${call} (${endpoint}) has no entry in src/genesys/permissions.ts`,
     );
+  }
+});
+
+test('the catalogue and the sandbox read the same facts: each call cites its SDK method, with the permissions the sandbox enforces', async () => {
+  const { ROUTE_PERMISSIONS } = await import('../../src/sandbox/api/permissions.js');
+  const sdkApi = resolve('node_modules/purecloud-platform-client-v2/src/purecloud-platform-client-v2/api');
+  for (const endpoint of ENDPOINTS) {
+    const [file, method] = endpoint.doc.split('#') as [string, string];
+    const source = readFileSync(join(sdkApi, file.replace(/\.md$/, '.js')), 'utf8');
+    const found = new RegExp(`\\n\\t${method}\\([^)]*\\) \\{[\\s\\S]*?callApi\\(\\s*'([^']+)',\\s*'([A-Z]+)'`).exec(source);
+    assert.ok(found, `${endpoint.doc} is an SDK method`);
+    const pattern = new RegExp(`^${(found[1] as string).replace(/\{\w+\}/g, '[^/]+')}$`);
+    assert.ok(found[2] === endpoint.method && pattern.test(endpoint.path), `${endpoint.method} ${endpoint.path} is ${endpoint.doc} (${found[2]} ${found[1]})`);
+    const route = Object.entries(ROUTE_PERMISSIONS).find(([, declared]) => declared.doc === endpoint.doc)?.[1];
+    assert.ok(route, `the sandbox declares ${endpoint.doc}`);
+    const listed = endpoint.requires === 'all' ? route.all : endpoint.requires === 'any' ? route.any : undefined;
+    assert.deepEqual(listed ?? [], endpoint.permissions, `${endpoint.doc}: the same ${endpoint.requires} list`);
   }
 });

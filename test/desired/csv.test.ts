@@ -1,5 +1,5 @@
 // CSV dialects and edge cases: BOM, CRLF, quoted newlines, trailing rows, Genesys's and the starting guide's columns.
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultConfig, detectDialect, loadDesired } from '../../src/desired/index.js';
 import { readCsvFile, splitItems } from '../../src/desired/csv-file.js';
@@ -106,4 +106,32 @@ test('a level that is not a number and a skill without one are reported at the i
   const result = readCsvFile('x.csv', 'email,name,skills\na@acme.com,A,Billing:high;Chat\n');
   assert.deepEqual(result.entries[0]?.value.skills, { Billing: 'high', Chat: null });
   assert.deepEqual(result.entries[0]?.locate(['skills', 'Chat']), { file: 'x.csv', line: 2, column: 27 });
+});
+
+describe('CSV positions', () => {
+  test('an unclosed quote is reported where it opens, not at the end of the file', () => {
+    const rows = ['email,name,title'];
+    for (let line = 2; line <= 1000; line++) rows.push(line === 7 ? 'u7@acme.com,"Nina Berg,Agent' : `u${line}@acme.com,User ${line},Agent`);
+    const result = readCsvFile('big.csv', `${rows.join('\n')}\n`);
+    const syntax = result.issues.filter((i) => i.code === 'csv-syntax');
+    assert.deepEqual(syntax.map((i) => [i.line, i.column]), [[7, 13]]);
+    assert.match(syntax[0]!.message, /never closed/);
+    // The rows after the quote were swallowed by it: the file did not load completely.
+    assert.equal(result.failed, true);
+  });
+
+  const cases: [string, string, number, number][] = [
+    ['text after a closing quote', 'email,name\na@acme.com,"Nina" Berg\n', 2, 18],
+    ['a quote inside an unquoted cell', 'email,name\na@acme.com,Nina "B" Berg\n', 2, 17],
+    ['a row with a cell too many', 'email,name\na@acme.com,Nina,extra\nb@acme.com,B\n', 2, 17],
+    ['a row with a cell too few', 'email,name,title\na@acme.com,Nina\n', 2, 16],
+    ['multi-byte text before the error', 'email,name\nå@acme.com,"Åsa" Öberg\n', 2, 17],
+    ['CRLF line ends', 'email,name\r\na@acme.com,A\r\nb@acme.com,"B" x\r\n', 3, 15],
+  ];
+  for (const [name, text, line, column] of cases) {
+    test(`CSV errors give the real column: ${name}`, () => {
+      const syntax = readCsvFile('x.csv', text).issues.filter((i) => i.code === 'csv-syntax');
+      assert.deepEqual(syntax.map((i) => [i.line, i.column]), [[line, column]], JSON.stringify(syntax));
+    });
+  }
 });

@@ -1,6 +1,7 @@
 // One fixture per bad input: each must report its stable code at the exact line and column.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
 import { defaultConfig, loadDesired } from '../../src/desired/index.js';
 
 interface Case {
@@ -11,6 +12,10 @@ interface Case {
   file?: string;
   line?: number;
   column?: number;
+  /** Working directory to run from (the repository root by default), relative to the fixture. */
+  cwd?: string;
+  /** Path to load, relative to `cwd`, when it is not the fixture itself. */
+  path?: string;
 }
 
 const DIR = 'test/fixtures/invalid';
@@ -43,17 +48,31 @@ const cases: Case[] = [
   { fixture: 'binary-file.csv', code: 'binary-file', line: 1, column: 1 },
   { fixture: 'unknown-column.csv', code: 'unknown-column', line: 1, column: 12 },
   { fixture: 'missing-column.csv', code: 'missing-column', line: 1, column: 1 },
-  { fixture: 'csv-syntax.csv', code: 'csv-syntax', line: 3, column: 1 },
+  { fixture: 'csv-syntax.csv', code: 'csv-syntax', line: 3, column: 19 },
   { fixture: 'invalid-none.csv', code: 'invalid-none', line: 2, column: 30 },
   { fixture: 'role-divisions-conflict.yaml', code: 'role-divisions-conflict', line: 5, column: 9 },
+  { fixture: 'other-email-primary.yaml', code: 'other-email-primary', line: 6, column: 13 },
+  { fixture: 'other-email-primary.csv', code: 'other-email-primary', line: 2, column: 28 },
+  { fixture: 'duplicate-other-email.yaml', code: 'duplicate-other-email', line: 4, column: 50 },
+  { fixture: 'language-proficiency.yaml', code: 'proficiency-range', line: 6, column: 7 },
+  { fixture: 'employee-type.yaml', code: 'schema-enum', line: 5, column: 21 },
   { fixture: 'no-users.yaml', code: 'no-users' },
   { fixture: 'empty-folder', code: 'empty-folder' },
+  { fixture: 'skipped-file', code: 'skipped-file', severity: 'warning', file: `${DIR}/skipped-file/.old-team.yaml` },
+  // The link's target is inside the repository but outside the working directory the case runs from.
+  { fixture: 'symlink-outside', cwd: 'repo', path: 'users', code: 'symlink-outside', file: 'users/b.yaml' },
+  { fixture: 'symlink-loop', code: 'symlink-loop', file: `${DIR}/symlink-loop/again` },
+  { fixture: 'symlink-broken', code: 'symlink-broken', file: `${DIR}/symlink-broken/b.yaml` },
+  { fixture: 'alias-cycle.yaml', code: 'yaml-alias-cycle', line: 4, column: 40 },
+  { fixture: 'value-too-long.yaml', code: 'value-too-long', line: 4, column: 12 },
+  { fixture: 'empty-extension.yaml', code: 'empty-extension', line: 5, column: 13 },
 ];
 
 for (const c of cases) {
   test(`${c.fixture} → ${c.code}${c.line ? ` at ${c.line}:${c.column}` : ''}`, async () => {
-    const path = `${DIR}/${c.fixture}`;
-    const state = await loadDesired([path], defaultConfig('.'));
+    const cwd = c.cwd ? `${DIR}/${c.fixture}/${c.cwd}` : undefined;
+    const path = c.path ?? `${DIR}/${c.fixture}`;
+    const state = await loadDesired([path], defaultConfig('.'), cwd ? { cwd: resolve(cwd) } : {});
     const found = state.issues.filter((i) => i.code === c.code);
     assert.equal(found.length, 1, `expected one ${c.code}, got ${JSON.stringify(state.issues)}`);
     const issue = found[0]!;

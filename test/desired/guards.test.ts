@@ -1,10 +1,13 @@
 // Hostile input: huge files, binary data, alias bombs and empty folders end in an issue, never a crash or a hang.
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, ftruncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { MAX_FILE_BYTES, defaultConfig, loadDesired } from '../../src/desired/index.js';
+import type { Issue } from '../../src/model/index.js';
+import { MAX_FILE_BYTES, MAX_INPUT_BYTES, defaultConfig, loadDesired } from '../../src/desired/index.js';
+
+const brief = (issues: readonly Issue[]): [string, string, string | undefined][] => issues.map((i) => [i.severity, i.code, i.file]);
 
 function tempDir(): string {
   return mkdtempSync(path.join(tmpdir(), 'provision-guards-'));
@@ -65,7 +68,7 @@ test('modest anchors and aliases are fine', async () => {
   }
 });
 
-test('folders are walked recursively in sorted order; other files and dot folders are ignored', async () => {
+test('folders are walked recursively in sorted order; other files and dot folders are not read, and each is reported', async () => {
   const dir = tempDir();
   try {
     mkdirSync(path.join(dir, 'b-team'));
@@ -76,7 +79,13 @@ test('folders are walked recursively in sorted order; other files and dot folder
     writeFileSync(path.join(dir, '.git', 'c.yaml'), 'nonsense: [\n');
     const state = await loadDesired(['.'], defaultConfig(dir), { cwd: dir });
     assert.deepEqual(state.files, ['a.csv', 'b-team/x.yml']);
-    assert.deepEqual(state.issues, []);
+    assert.deepEqual(
+      state.issues.map((i) => [i.severity, i.code, i.file]),
+      [
+        ['warning', 'skipped-file', '.git'],
+        ['warning', 'skipped-file', 'README.md'],
+      ],
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -91,4 +100,41 @@ test('a missing path and a non-users file are reported', async () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+describe('the total input cap', () => {
+  test('users files together larger than the cap are refused before any is read', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'provision-inputs-'));
+    try {
+      // Sparse files: each under the per-file cap, together over the total cap; no disk is used.
+      const count = Math.floor(MAX_INPUT_BYTES / (MAX_FILE_BYTES - 1)) + 1;
+      for (let i = 0; i < count; i++) {
+        const fd = openSync(path.join(dir, `team-${i}.yaml`), 'w');
+        ftruncateSync(fd, MAX_FILE_BYTES - 1);
+        closeSync(fd);
+      }
+      const state = await loadDesired(['.'], defaultConfig(dir), { cwd: dir });
+      assert.deepEqual(brief(state.issues), [['error', 'input-too-large', '.']]);
+      assert.match(state.issues[0]!.message, /MB/);
+      assert.equal(state.failedFiles.length, count);
+      assert.deepEqual(state.users, []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a file over the per-file cap is file-too-large and does not count towards the total', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'provision-inputs-'));
+    try {
+      const fd = openSync(path.join(dir, 'huge.yaml'), 'w');
+      ftruncateSync(fd, MAX_INPUT_BYTES + 1);
+      closeSync(fd);
+      writeFileSync(path.join(dir, 'a.yaml'), 'users:\n  - email: a@acme.com\n    name: A\n');
+      const state = await loadDesired(['.'], defaultConfig(dir), { cwd: dir });
+      assert.deepEqual(brief(state.issues), [['error', 'file-too-large', 'huge.yaml']]);
+      assert.deepEqual(state.users.map((u) => u.email), ['a@acme.com']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -7,7 +7,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020;
-const schemas = ['schemas/users.schema.json', 'schemas/config.schema.json'].map((f) => [f, JSON.parse(readFileSync(f, 'utf8')) as Record<string, unknown>] as const);
+const schemas = ['schemas/users.schema.json', 'schemas/config.schema.json', 'schemas/plan.schema.json'].map((f) => [f, JSON.parse(readFileSync(f, 'utf8')) as Record<string, unknown>] as const);
 
 type Json = Record<string, unknown>;
 

@@ -1,5 +1,5 @@
 // The YAML reader: the fast parser and the exact one agree on values and positions; defaults and positions.
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { lineIndex } from '../../src/desired/issues.js';
@@ -19,6 +19,9 @@ const extra: [string, string][] = [
   ['empty values', 'users:\n  - email: a@acme.com\n    name: A\n    title:\n    queues: []\n    skills: {}\n'],
   ['quoted keys', 'users:\n  - "email": a@acme.com\n    \'name\': A\n    skills:\n      "Sales - Renewals": 3\n'],
   ['numbers and booleans', 'users:\n  - email: a@acme.com\n    name: 1234\n    acdAutoAnswer: yes\n    x: true\n    y: 0x1F\n    z: 1.5e3\n'],
+  ['& and * in comments and values', '# R&D, *all* of it\nusers:\n  - email: a@acme.com # & co\n    name: "A & B"\n    title: Sales *lead* --- R&D\n    queues: ["*", Q&A]\n'],
+  ['a document start marker', '--- # users\nusers:\n  - email: a@acme.com\n    name: A\n'],
+  ['a merge-like key without aliases', 'users:\n  - email: a@acme.com\n    name: A\n    <<: {title: T}\n'],
 ];
 
 /** The tree without the fast path's shortcut values, which the exact path does not carry. */
@@ -78,16 +81,54 @@ test('a top-level list is refused with a hint at the expected shape', () => {
 });
 
 test('values read through the fast path equal those of the exact path', () => {
+  let compared = 0;
   for (const file of files) {
     const text = readFileSync(file, 'utf8');
     if (!parseFast(text) || file === 'provision.yaml') continue;
     const fast = readYamlFile(file, text);
-    // An alias-free file read through the exact path: force it by appending an unused anchor.
-    const exact = readYamlFile(file, `${text}\n# &anchor *alias\n`);
+    // An alias-free file read through the exact path: force it with an anchor on the users list.
+    const anchored = text.replace(/^users:/m, 'users: &all');
+    if (anchored === text) continue;
+    compared++;
+    assert.equal(parseFast(anchored), undefined, file);
+    const exact = readYamlFile(file, anchored);
     assert.deepEqual(
       fast.entries.map((e) => e.value),
       exact.entries.map((e) => e.value),
       file,
     );
   }
+  assert.ok(compared >= 3, `only ${compared} files compared`);
+});
+
+describe('YAML alias cycles and the fast path', () => {
+  test('a self-referential alias is yaml-alias-cycle at the alias, not a stack overflow', () => {
+    const result = readYamlFile('c.yaml', 'users:\n  - email: a@acme.com\n    name: &x [ *x ]\n');
+    assert.equal(result.failed, true);
+    assert.deepEqual(result.issues.map((i) => [i.code, i.line, i.column]), [['yaml-alias-cycle', 3, 16]]);
+  });
+
+  test('an alias inside a deeper copy of its own anchor is a cycle too', () => {
+    const result = readYamlFile('c.yaml', 'users: &all\n  - email: a@acme.com\n    name: A\n    queues: [ *all ]\n');
+    assert.deepEqual(result.issues.map((i) => [i.code, i.line, i.column]), [['yaml-alias-cycle', 4, 15]]);
+  });
+
+  test('& and * outside anchors and aliases keep a file on the fast path', () => {
+    const texts = [
+      '# R&D and *everyone*\nusers:\n  - email: a@acme.com\n    name: A\n',
+      'users:\n  - email: a@acme.com\n    name: "A & B"\n    title: Sales *lead* --- R&D\n',
+      'users:\n  - email: a@acme.com\n    name: A # see *notes* & co\n    queues: ["Q & A", "*"]\n',
+    ];
+    for (const text of texts) {
+      const fast = parseFast(text);
+      assert.ok(fast, text);
+      assert.deepEqual(shape(fast.root), shape(parseExact('x.yaml', text, lineIndex(text)).root), text);
+    }
+  });
+
+  test('real anchors, aliases and directives still take the exact path', () => {
+    assert.equal(parseFast('a: &x 1\nb: *x\n'), undefined);
+    assert.equal(parseFast('users: &u []\n'), undefined);
+    assert.equal(parseFast('%YAML 1.1\n---\nusers: []\n'), undefined);
+  });
 });

@@ -47,6 +47,7 @@ describe('export YAML', () => {
     assert.match(text, /employeeId: "1001"/);
     assert.match(text, /dateHire: "2016-03-14"/);
     assert.match(text, /state: inactive/);
+    assert.match(text, /otherEmails:\n {6}work: nina\.b@partner\.example\n {6}home: nina@example\.com\n/);
     assert.match(text, /acdAutoAnswer: true/);
     assert.doesNotMatch(text, /acdAutoAnswer: false/);
     // Key order follows the schema.
@@ -100,7 +101,7 @@ describe('export YAML', () => {
     assert.match(text, /skills:/);
     assert.match(text, /queues: \[\+Priority, Support - Tier 1\]/);
     await assertZeroChanges(result.files, richOrg(), 4);
-    assert.deepEqual(exportReadRequest(fields), { emails: [], queueNames: [], roles: false, allQueues: true });
+    assert.deepEqual(exportReadRequest(fields), { emails: [], queueNames: [], roles: false, allQueues: true, inactive: 'all' });
   });
 
   it('filters by state, division and email domain', () => {
@@ -141,6 +142,9 @@ describe('users that cannot be fully expressed', () => {
     { name: 'two mobile phones', users: [user('u-1', 'a@acme.com', { phones: [{ type: 'mobile', number: '+13175550101', mediaType: 'PHONE' }, { type: 'mobile', number: '+13175550101', mediaType: 'SMS' }] })], code: 'unexportable-phones', absent: /phones:/ },
     { name: 'a number that is not a phone number', users: [user('u-1', 'a@acme.com', { phones: [{ type: 'work', number: '555-CALL-NOW', mediaType: 'PHONE' }] })], code: 'unexportable-phones', absent: /phones:/ },
     { name: 'a hire date that is not a date', users: [user('u-1', 'a@acme.com', { employerInfo: { employeeId: 'E1', dateHire: 'March 2016' } })], code: 'unexportable-employerInfo', absent: /employerInfo:/ },
+    { name: 'an other email that is the primary email', users: [user('u-1', 'a@acme.com', { otherEmails: [{ type: 'home', address: 'A@acme.com' }] })], code: 'unexportable-otherEmails', absent: /otherEmails:/ },
+    { name: 'two work emails', users: [user('u-1', 'a@acme.com', { otherEmails: [{ type: 'work', address: 'x@example.com' }, { type: 'work', address: 'y@example.com' }] })], code: 'unexportable-otherEmails', absent: /otherEmails:/ },
+    { name: 'an employee type the schema does not know', users: [user('u-1', 'a@acme.com', { employerInfo: { employeeType: 'Intern' } })], code: 'unexportable-employerInfo', absent: /employerInfo:/ },
     { name: 'profile skills differing by case', users: [user('u-1', 'a@acme.com', { profileSkills: ['Java', 'java'] })], code: 'unexportable-profileSkills', absent: /profileSkills:/ },
   ];
   for (const c of cases) {
@@ -192,7 +196,7 @@ describe('export CSV', () => {
   it('writes the canonical columns that some user fills, lists ;-separated, roles Role@Division', () => {
     const text = exportOrg(richOrg(), csv()).files[0]?.text ?? '';
     const [header] = text.split('\n');
-    assert.equal(header, 'email,name,title,department,division,manager,state,phone_work,roles,skills,languages,queues,groups,locations,acdAutoAnswer,profileSkills,certifications,employeeId,employeeType,dateHire,officialName');
+    assert.equal(header, 'email,name,title,department,division,manager,state,phone_work,otherEmail_work,otherEmail_home,roles,skills,languages,queues,groups,locations,acdAutoAnswer,profileSkills,certifications,employeeId,employeeType,dateHire,officialName');
     assert.match(text, /,Quality Evaluator@Sales;Quality Evaluator@Support;Supervisor;User;employee,/);
     assert.match(text, /,'=Escalations:2;10:5;Tier: Gold:1,|,10:5;=Escalations:2;Tier: Gold:1,/);
   });
@@ -277,7 +281,8 @@ describe('export options', () => {
   });
 
   it('reads every queue and the role grants by default', () => {
-    assert.deepEqual(exportReadRequest(), { emails: [], queueNames: [], roles: true, allQueues: true });
+    assert.deepEqual(exportReadRequest(), { emails: [], queueNames: [], roles: true, allQueues: true, inactive: 'all' });
+    assert.equal(exportReadRequest(undefined, 'active').inactive, undefined, 'only active users: no inactive one is read');
   });
 
   it('gives same-slug divisions distinct files', () => {

@@ -109,6 +109,10 @@ export function richUsers(): OrgUser[] {
       divisionId: 'd-support',
       managerId: 'u-ola',
       phones: [{ type: 'work', number: '+35315550172', mediaType: 'PHONE' }],
+      otherEmails: [
+        { type: 'home', address: 'nina@example.com' },
+        { type: 'work', address: 'nina.b@partner.example' },
+      ],
       roleGrants: [{ roleId: 'r-emp', divisionId: 'd-home' }],
       skills: { 's-billing': 3, 's-chat': 4 },
       languages: { 'l-en': 5 },

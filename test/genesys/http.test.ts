@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { connect } from '../../src/genesys/index.js';
+import { MAX_REFUSED_IN_A_ROW } from '../../src/genesys/http.js';
 import { ApiError } from '../../src/model/errors.js';
 
 const CLIENT_ID = 'http-test-client';
@@ -158,6 +159,44 @@ describe('resilient HTTP client', () => {
     );
   });
 
+  it('retries a read and an idempotent write through a 408, like a 5xx', async () => {
+    const conn = await open();
+    const timedOut: Handler = (_q, r) => json(r, 408, { message: 'The request timed out.', code: 'request.timeout', status: 408 });
+    script = [timedOut];
+    assert.equal((await conn.target()).orgName, 'Test Org');
+    script = [timedOut, (_q, r) => json(r, 200, { entities: [] })];
+    await conn.writer.setSkills('u1', [{ id: 's1', level: 3 }]);
+    assert.deepEqual(seen.map((s) => `${s.method} ${s.path}`), ['GET /api/v2/organizations/me', 'GET /api/v2/organizations/me', 'PATCH /api/v2/users/u1/routingskills/bulk', 'PATCH /api/v2/users/u1/routingskills/bulk']);
+    assert.equal(conn.stats().retries, 2);
+  });
+
+  it('never resends a create or a versioned PATCH after a 408: outcome unknown', async () => {
+    const conn = await open();
+    const timedOut: Handler = (_q, r) => json(r, 408, { message: 'The request timed out.', code: 'request.timeout', status: 408 });
+    script = [timedOut, timedOut];
+    for (const write of [() => conn.writer.createUser({ name: 'A', email: 'a@example.com', divisionId: 'd1' }), () => conn.writer.patchUser('u1', 3, { title: 'Lead' })]) {
+      await assert.rejects(write(), (error: unknown) => {
+        assert.ok(error instanceof ApiError);
+        assert.equal(error.status, 408);
+        assert.equal(error.outcomeUnknown, true);
+        return true;
+      });
+    }
+    assert.deepEqual(seen.map((s) => `${s.method} ${s.path}`), ['POST /api/v2/users', 'PATCH /api/v2/users/u1']);
+  });
+
+  it('hands a 409 to the caller at once, with the Retry-After it asked for', async () => {
+    const conn = await open();
+    script = [(_q, r) => json(r, 409, { message: 'The version number of the modified resource must match the version number in the database.', code: 'general.conflict', status: 409 }, { 'retry-after': '2' })];
+    await assert.rejects(conn.writer.removeSkill('u1', 's1'), (error: unknown) => {
+      assert.ok(error instanceof ApiError);
+      assert.equal(error.status, 409);
+      assert.equal(error.retryAfterMs, 2000);
+      return true;
+    });
+    assert.equal(seen.length, 1);
+  });
+
   it('never resends a create after a dropped connection: outcome unknown, status 0', async () => {
     const conn = await open();
     script = [(req) => req.socket.destroy()];
@@ -202,7 +241,7 @@ describe('resilient HTTP client', () => {
     assert.equal(seen.at(-1)?.auth, `Bearer ${acceptOnly}`);
   });
 
-  it('a second 401 after logging in again is a typed error without the token', async () => {
+  it('401s that keep coming after logging in again end, after a bounded number of logins, as a typed error without the token', async () => {
     const conn = await open();
     acceptOnly = 'never-matches';
     await assert.rejects(conn.target(), (error: unknown) => {
@@ -212,7 +251,7 @@ describe('resilient HTTP client', () => {
       assertClean(error);
       return true;
     });
-    assert.equal(conn.stats().reauthentications, 1);
+    assert.equal(conn.stats().reauthentications, MAX_REFUSED_IN_A_ROW);
   });
 
   it('logs in before the token expires instead of collecting a 401', async () => {

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { connect, type Connection } from '../../src/genesys/index.js';
+import { MAX_REFUSED_IN_A_ROW } from '../../src/genesys/http.js';
 import { normalizeEmail } from '../../src/genesys/normalize.js';
 import { ApiError } from '../../src/model/errors.js';
 import type { OrgState, ReadRequest } from '../../src/model/org.js';
@@ -51,11 +52,13 @@ describe('reading a generated org', () => {
     assert.ok(state.users.some((u) => u.state === 'inactive'), 'the generated org has inactive users');
   });
 
-  it('leaves deleted users out unless their email is declared', async () => {
-    const live = [...sb.org.users.values()].filter((u) => u.state !== 'deleted');
-    const partial = await conn.reader.readOrg({ emails: live.slice(0, 10).map((u) => u.email), queueNames: [], roles: false });
-    assert.equal(partial.users.length, live.length);
-    assert.ok(partial.users.every((u) => u.state !== 'deleted'));
+  it('reads every active user, and inactive and deleted ones only where their email is declared', async () => {
+    const all = [...sb.org.users.values()];
+    const inactive = all.filter((u) => u.state === 'inactive');
+    const declared = [...all.filter((u) => u.state === 'active').slice(0, 5), ...inactive.slice(0, 3)];
+    const partial = await conn.reader.readOrg({ emails: declared.map((u) => u.email), queueNames: [], roles: false });
+    const want = [...all.filter((u) => u.state === 'active'), ...inactive.slice(0, 3)].map((u) => u.id).sort();
+    assert.deepEqual(partial.users.map((u) => u.id).sort(), want);
   });
 
   it('matches the sandbox field by field', () => {
@@ -119,8 +122,9 @@ describe('reading a generated org', () => {
     const grants = users.filter((u) => u.state !== 'deleted').flatMap((u) => u.grants);
     const grantPages = sb.org.divisions.sorted().reduce((n, d) => n + Math.max(1, Math.ceil(grants.filter((g) => g.divisionId === d.id || g.divisionId === '*').length / 100)), 0);
     const queuePages = sb.org.queues.sorted().reduce((n, q) => n + Math.max(1, Math.ceil([...q.members].filter((id) => sb.org.getUser(id)?.state !== 'deleted').length / 100)), 0);
-    // 1 org + 7 look-ups + user pages per state + deleted search + grant pages per division + queue member pages
-    const minimum = 1 + 7 + Math.ceil(active / 500) + Math.max(1, Math.ceil(inactive / 500)) + Math.ceil(deleted / 100) + grantPages + queuePages;
+    // 1 org + 7 look-ups + active user pages + one search per 100 declared emails missing among active users
+    // + inactive users by id, 100 a call + each deleted one by id + grant pages per division + queue member pages
+    const minimum = 1 + 7 + Math.ceil(active / 500) + Math.ceil((inactive + deleted) / 100) + Math.ceil(inactive / 100) + deleted + grantPages + queuePages;
     assert.equal(state.apiCalls, minimum);
   });
 
@@ -168,7 +172,7 @@ describe('reading through faults', () => {
     const conn = await open(sb, { clientIndex: 0 });
     for (const body of ['json', 'html', 'empty'] as const) sb.script({ method: 'GET', path: '/api/v2/users', kind: '5xx', status: body === 'json' ? 503 : 502, body });
     const state = await conn.reader.readOrg(light);
-    assert.equal(state.users.length, [...sb.org.users.values()].filter((u) => u.state !== 'deleted').length);
+    assert.equal(state.users.length, sb.org.listUsers('active').length);
     assert.equal(conn.stats().retries, 3);
   });
 
@@ -213,6 +217,39 @@ describe('reading through faults', () => {
       assert.ok(!/Bearer\s+[A-Za-z0-9]/.test(text));
       return true;
     });
+  });
+  it('logs in again on every revocation, even one that meets the retry of a refused request', async () => {
+    const conn = await open(sb, { clientIndex: 1 });
+    // The org read is refused, and so is its retry with a fresh token: a third token goes through.
+    sb.script({ method: 'GET', path: '/api/v2/organizations/me', kind: 'revoke' });
+    sb.script({ method: 'GET', path: '/api/v2/organizations/me', kind: 'revoke' });
+    const state = await conn.reader.readOrg(light);
+    assert.ok(state.users.length > 1000);
+    assert.ok(conn.stats().reauthentications >= 2, JSON.stringify(conn.stats()));
+  });
+
+  it('stops with a clean 401 when every fresh token is refused', async () => {
+    const conn = await open(sb, { clientIndex: 1 });
+    // The first answer and every retry with a fresh token are refused: nothing is left scripted after.
+    for (let i = 0; i <= MAX_REFUSED_IN_A_ROW; i++) sb.script({ method: 'GET', path: '/api/v2/organizations/me', kind: 'revoke' });
+    await assert.rejects(conn.reader.readOrg(light), (error: unknown) => error instanceof ApiError && error.status === 401);
+  });
+
+  it('a look-up that fails while the users are still being listed is a typed error, never an unhandled rejection', async () => {
+    const conn = await open(sb, { clientIndex: 0 });
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    try {
+      for (let i = 0; i < 5; i++) sb.script({ method: 'GET', path: '/api/v2/routing/skills', kind: '5xx', status: 503, body: 'json' });
+      sb.script({ method: 'GET', path: '/api/v2/users', kind: 'latency', ms: 400 });
+      await assert.rejects(conn.reader.readOrg(light), (error: unknown) => error instanceof ApiError && error.status === 503 && error.path === '/api/v2/routing/skills');
+      // Give any stray rejection a turn of the event loop to surface.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.deepEqual(unhandled, []);
+    } finally {
+      process.off('unhandledRejection', record);
+    }
   });
 });
 

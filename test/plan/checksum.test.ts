@@ -72,11 +72,37 @@ test('readRequestFor: declared emails, referenced queues, roles when managed', (
     desiredUser('b@acme.com', { queues: ['Support - Tier 2', 'Sales'] }),
     desiredUser('a@acme.com', { queues: ['sales'] }),
   ]);
-  assert.deepEqual(readRequestFor(desired), { emails: ['a@acme.com', 'b@acme.com'], queueNames: ['Sales', 'Support - Tier 2'], roles: false, roleEmails: [], allQueues: true });
+  const none = { skills: [], languages: [], groups: [], locations: [], profileSkills: [], certifications: [], employerInfo: [], roles: [], manager: [] };
+  assert.deepEqual(readRequestFor(desired), {
+    emails: ['a@acme.com', 'b@acme.com'],
+    queueNames: ['Sales', 'Support - Tier 2'],
+    roles: false,
+    roleEmails: [],
+    allQueues: true,
+    managerEmails: [],
+    managed: none,
+    inactive: 'declared',
+  });
   assert.equal(readRequestFor(desiredState([desiredUser('c@acme.com')])).allQueues, false, 'no queue membership read when no user manages queues');
   const withRoles = desiredState([desiredUser('a@acme.com', { roles: [] }), desiredUser('b@acme.com')]);
   assert.equal(readRequestFor(withRoles).roles, true);
   assert.deepEqual(readRequestFor(withRoles).roleEmails, ['a@acme.com'], 'only the users whose roles are managed');
+});
+
+test('readRequestFor: the managers named (to find those who left), and who manages each field Genesys may leave out', () => {
+  const desired = desiredState([
+    desiredUser('b@acme.com', { manager: 'Boss@Acme.com ', skills: { Billing: 3 }, employerInfo: {} }),
+    desiredUser('a@acme.com', { manager: '', groups: [], skills: {} }),
+    desiredUser('c@acme.com', { manager: 'boss@acme.com' }),
+  ]);
+  const request = readRequestFor(desired);
+  assert.deepEqual(request.managerEmails, ['boss@acme.com']);
+  assert.deepEqual(request.managed?.skills, ['a@acme.com', 'b@acme.com']);
+  assert.deepEqual(request.managed?.groups, ['a@acme.com']);
+  assert.deepEqual(request.managed?.employerInfo, ['b@acme.com']);
+  assert.deepEqual(request.managed?.manager, ['a@acme.com', 'b@acme.com', 'c@acme.com']);
+  assert.deepEqual(request.managed?.languages, []);
+  assert.equal(request.inactive, 'declared');
 });
 
 test('readRequestFor: roles are read when a deactivation could remove the last admin', () => {

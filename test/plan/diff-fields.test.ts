@@ -1,9 +1,9 @@
 // Field-by-field diff of one existing user: every field kind, undefined vs empty, and the normalisations.
-import { test } from 'node:test';
+import { describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildPlan } from '../../src/plan/index.js';
 import type { DesiredUser, FieldChange, OrgState, OrgUser } from '../../src/model/index.js';
-import { config, desiredState, desiredUser, orgState, orgUser } from './builders.js';
+import { config, desiredState, desiredUser, FILE, orgState, orgUser } from './builders.js';
 
 interface Case {
   name: string;
@@ -26,6 +26,10 @@ const cases: Case[] = [
   { name: 'title empty clears it', desired: { title: '' }, org: { title: 'Team Lead' }, expect: [{ field: 'title', kind: 'text', before: 'Team Lead', after: null }] },
   { name: 'title empty on an empty title is no change', desired: { title: '  ' }, org: {}, expect: [] },
   { name: 'strings are compared trimmed', desired: { title: '  Agent ' }, org: { title: 'Agent' }, expect: [] },
+  // The files' values are trimmed; the org's are compared as they are, so stray spaces there get corrected.
+  { name: 'an org title with stray spaces is corrected', desired: { title: 'Agent' }, org: { title: ' Agent ' }, expect: [{ field: 'title', kind: 'text', before: ' Agent ', after: 'Agent' }] },
+  { name: 'an org name with a trailing space is corrected', desired: { name: 'Ola Lind' }, org: { name: 'Ola Lind ' }, expect: [{ field: 'name', kind: 'text', before: 'Ola Lind ', after: 'Ola Lind' }] },
+  { name: 'an org title of spaces only is no title', desired: { title: '' }, org: { title: '   ' }, expect: [] },
   { name: 'text is case-sensitive', desired: { department: 'support' }, org: { department: 'Support' }, expect: [{ field: 'department', kind: 'text', before: 'Support', after: 'support' }] },
   { name: 'name changes', desired: { name: 'Ola Lindqvist' }, org: { name: 'Ola Lind' }, expect: [{ field: 'name', kind: 'text', before: 'Ola Lind', after: 'Ola Lindqvist' }] },
   { name: 'name in another Unicode form is equal', desired: { name: 'Chloe\u0301' }, org: { name: 'Chlo\u00e9' }, expect: [] },
@@ -80,6 +84,50 @@ const cases: Case[] = [
     org: { phones: [{ type: 'mobile', number: '+13175550111', mediaType: 'PHONE' }] },
     expect: [{ field: 'phones', kind: 'phones', before: [{ type: 'mobile', number: '+13175550111', mediaType: 'PHONE' }], after: [{ type: 'mobile', number: '+13175550111', mediaType: 'SMS' }] }],
   },
+  // Other emails: a field of their own, carried with the phones (one addresses list at Genesys)
+  { name: 'other emails equal, compared like emails', desired: { otherEmails: [{ type: 'work', address: 'Ola.L@Partner.example' }] }, org: { otherEmails: [{ type: 'work', address: 'ola.l@partner.example' }] }, expect: [] },
+  { name: 'other emails undefined are not managed', desired: {}, org: { otherEmails: [{ type: 'home', address: 'ola@example.com' }] }, expect: [] },
+  {
+    name: 'other emails empty removes them all, and carries the phones the org holds',
+    desired: { otherEmails: [] },
+    org: { otherEmails: [{ type: 'home', address: 'ola@example.com' }], phones: [{ type: 'work', extension: '4411', mediaType: 'PHONE' }] },
+    expect: [{ field: 'otherEmails', kind: 'otherEmails', before: [{ type: 'home', address: 'ola@example.com' }], after: [], phones: [{ type: 'work', extension: '4411', mediaType: 'PHONE' }] }],
+  },
+  {
+    name: 'a phone change carries the other emails the org holds',
+    desired: { phones: [{ type: 'work', number: '+13175550110', mediaType: 'PHONE' }] },
+    org: { phones: [], otherEmails: [{ type: 'home', address: 'ola@example.com' }, { type: 'work', address: 'ola.l@partner.example' }] },
+    expect: [
+      {
+        field: 'phones',
+        kind: 'phones',
+        before: [],
+        after: [{ type: 'work', number: '+13175550110', mediaType: 'PHONE' }],
+        otherEmails: [{ type: 'work', address: 'ola.l@partner.example' }, { type: 'home', address: 'ola@example.com' }],
+      },
+    ],
+  },
+  {
+    name: 'phones and other emails changing together carry nothing',
+    desired: { phones: [], otherEmails: [{ type: 'work', address: 'ola.l@partner.example' }] },
+    org: { phones: [{ type: 'home', number: '+13175550199', mediaType: 'PHONE' }] },
+    expect: [
+      { field: 'phones', kind: 'phones', before: [{ type: 'home', number: '+13175550199', mediaType: 'PHONE' }], after: [] },
+      { field: 'otherEmails', kind: 'otherEmails', before: [], after: [{ type: 'work', address: 'ola.l@partner.example' }] },
+    ],
+  },
+  {
+    name: 'an extension-only line reads back the same from any shape',
+    desired: { phones: [{ type: 'work', extension: '4411', mediaType: 'PHONE' }] },
+    org: { phones: [{ type: 'work', extension: '4411', mediaType: 'PHONE' }] },
+    expect: [],
+  },
+  {
+    name: 'a national display form is compared in the config region',
+    desired: { phones: [{ type: 'work', number: '+13175550120', extension: '120', mediaType: 'PHONE' }] },
+    org: { phones: [{ type: 'work', number: '(317) 555-0120', extension: '120', mediaType: 'PHONE' }] },
+    expect: [],
+  },
   // Flags and employer info
   { name: 'auto-answer off equals unset', desired: { acdAutoAnswer: false }, org: {}, expect: [] },
   { name: 'auto-answer switched on', desired: { acdAutoAnswer: true }, org: { acdAutoAnswer: false }, expect: [{ field: 'acdAutoAnswer', kind: 'bool', before: false, after: true }] },
@@ -89,6 +137,12 @@ const cases: Case[] = [
     desired: { employerInfo: { employeeId: 'E2' } },
     org: { employerInfo: { employeeId: 'E1', employeeType: 'Full-time' } },
     expect: [{ field: 'employerInfo', kind: 'employerInfo', before: { employeeId: 'E1', employeeType: 'Full-time' }, after: { employeeId: 'E2' } }],
+  },
+  {
+    name: 'org employer info with stray spaces is corrected',
+    desired: { employerInfo: { employeeId: 'E1' } },
+    org: { employerInfo: { employeeId: 'E1 ' } },
+    expect: [{ field: 'employerInfo', kind: 'employerInfo', before: { employeeId: 'E1 ' }, after: { employeeId: 'E1' } }],
   },
   { name: 'employer info empty clears it', desired: { employerInfo: {} }, org: { employerInfo: { employeeId: 'E1' } }, expect: [{ field: 'employerInfo', kind: 'employerInfo', before: { employeeId: 'E1' }, after: {} }] },
   // Roles
@@ -142,6 +196,7 @@ const cases: Case[] = [
   { name: 'groups removed', desired: { groups: ['Team Leads'] }, org: { groupIds: ['g-leads', 'g-support'] }, expect: [{ field: 'groups', kind: 'set', add: [], remove: [{ id: 'g-support', name: 'Support Team' }] }] },
   { name: 'locations added', desired: { locations: ['Dublin Office'] }, org: {}, expect: [{ field: 'locations', kind: 'set', add: [{ id: 'loc-dub', name: 'Dublin Office' }], remove: [] }] },
   { name: 'profile skills trimmed and de-duplicated', desired: { profileSkills: [' Excel', 'Excel', 'SQL'] }, org: { profileSkills: ['SQL', 'Excel'] }, expect: [] },
+  { name: 'an org profile skill with stray spaces is corrected', desired: { profileSkills: ['Excel'] }, org: { profileSkills: ['Excel '] }, expect: [{ field: 'profileSkills', kind: 'strings', add: ['Excel'], remove: ['Excel '] }] },
   { name: 'certifications changed', desired: { certifications: ['ITIL'] }, org: { certifications: ['CCNA'] }, expect: [{ field: 'certifications', kind: 'strings', add: ['ITIL'], remove: ['CCNA'] }] },
 ];
 
@@ -152,7 +207,7 @@ for (const c of cases) {
     const { plan, errors } = buildPlan({
       desired: desiredState([ola, ...(c.others?.desired ?? [])]),
       org: orgState([current, ...(c.others?.org ?? [])], c.state),
-      config: config(),
+      config: config({ phoneRegion: 'US' }),
     });
     assert.deepEqual(errors, []);
     const change = plan.changes.find((ch) => ch.email === EMAIL);
@@ -169,3 +224,25 @@ for (const c of cases) {
     assert.deepEqual(change.fields, c.expect);
   });
 }
+
+describe('extension-only lines and the org\'s extension pools', () => {
+  const pools = [{ name: 'HQ desks', start: '4000', end: '4999' }];
+  const plan = (phones: DesiredUser['phones'], extensionPools: OrgState['extensionPools'], org: Partial<OrgUser> = {}) => {
+    const ola = desiredUser(EMAIL, { phones, at: { 'phones/work': { file: FILE, line: 42, column: 13 } } });
+    return buildPlan({ desired: desiredState([ola]), org: orgState([orgUser('u-ola', EMAIL, org)], { extensionPools }), config: config() }).plan;
+  };
+  const codes = (p: ReturnType<typeof plan>) => p.warnings.map((w) => [w.code, w.file, w.line, w.column]);
+
+  it('an extension in no pool is a warning at the phone, and the change stays in the plan', () => {
+    const p = plan([{ type: 'work', extension: '120', mediaType: 'PHONE' }], pools);
+    assert.deepEqual(codes(p), [['extension-not-in-pool', FILE, 42, 13]]);
+    assert.match(p.warnings[0]?.message ?? '', /extension 120 is in none of the org's extension pools \(HQ desks 4000–4999\)/);
+    assert.equal(p.changes.length, 1);
+  });
+  it('an extension inside a pool, one the user already holds, or one with a number is not checked', () => {
+    assert.deepEqual(codes(plan([{ type: 'work', extension: '4411', mediaType: 'PHONE' }], pools)), []);
+    assert.deepEqual(codes(plan([{ type: 'work', extension: '120', mediaType: 'PHONE' }, { type: 'home', number: '+13175550100', mediaType: 'PHONE' }], pools, { phones: [{ type: 'work', extension: '120', mediaType: 'PHONE' }] })), []);
+    assert.deepEqual(codes(plan([{ type: 'work', number: '+13175550100', extension: '120', mediaType: 'PHONE' }], pools)), []);
+    assert.deepEqual(codes(plan([{ type: 'work', extension: '120', mediaType: 'PHONE' }], undefined)), []);
+  });
+});

@@ -116,6 +116,15 @@ const update: Change = {
       ],
     },
     {
+      field: 'otherEmails',
+      kind: 'otherEmails',
+      before: [
+        { type: 'work', address: 'ola@old-partner.example' },
+        { type: 'home', address: 'ola@example.com' },
+      ],
+      after: [{ type: 'work', address: 'ola.lind@partner.example' }],
+    },
+    {
       field: 'employerInfo',
       kind: 'employerInfo',
       before: { employeeId: 'E-0007', employeeType: 'Contractor', officialName: 'Ola Lind' },

@@ -58,7 +58,9 @@ function postGroup(ctx: Ctx): Answer {
   if (org.groups.byExactName(name)) throw nameConflict('group', name);
   const type = body.type ?? 'official';
   if (type !== 'official' && type !== 'social') throw invalidValue('type', 'type must be official or social.');
+  if (body.rolesEnabled !== undefined && typeof body.rolesEnabled !== 'boolean') throw invalidValue('rolesEnabled', 'rolesEnabled must be true or false.');
   const g = org.groups.add({ id: freshId(), name, description: body.description, version: 1, type, visibility: body.visibility ?? 'public', members: new Set(), dateModified: stamp(org) });
+  if (body.rolesEnabled === false) g.rolesEnabled = false;
   org.changed();
   return ok(renderGroup(org, g) satisfies Models.Group);
 }

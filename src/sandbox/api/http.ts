@@ -10,6 +10,21 @@ export interface Ctx {
   params: string[];
   query: URLSearchParams;
   body: unknown;
+  /**
+   * Permission mode's check: whether the caller's OAuth client holds `permission` (in `divisionId`;
+   * in any division when it is undefined). Undefined when permission mode is off: everything is allowed.
+   */
+  can?: (permission: string, divisionId?: string) => boolean;
+  /**
+   * The expansions an answer carries out of those asked for: all of them unless a `drop-expand`
+   * fault hit this request (expand is best effort at Genesys).
+   */
+  served?: (requested: Set<string>) => Set<string>;
+}
+
+/** The expansions this answer carries (see `Ctx.served`). */
+export function servedExpansions(ctx: Ctx, requested: Set<string>): Set<string> {
+  return ctx.served && requested.size > 0 ? ctx.served(requested) : requested;
 }
 
 export interface Answer {
@@ -26,6 +41,14 @@ export type Endpoint = [method: string, template: string, handler: Handler];
 
 /** The largest page most listings accept. */
 export const MAX_LIST = 500;
+
+/**
+ * The largest page of the language, role, division and location listings. The SDK docs give no
+ * maximum for any listing; Genesys's Terraform provider reads these four 100 a page
+ * (routing_language/…_proxy.go, auth_role/…_proxy.go, auth_division/…_proxy.go,
+ * location/…_proxy.go) and users, skills, queues and groups 500 a page: the sandbox holds each to that.
+ */
+export const MAX_SMALL_LIST = 100;
 export const ok = (body: unknown): Answer => ({ status: 200, body });
 export const noContent = (): Answer => ({ status: 204 });
 export const accepted = (): Answer => ({ status: 202, body: {} });
@@ -59,12 +82,12 @@ export function liveUser(org: SandboxOrg, id: string): UserRec {
 }
 
 /** A paged listing of named objects, filtered by `name` (exact, or a prefix where `prefix`), `id` and `divisionId`. */
-export function lookupList<T extends NamedRec, R>(items: (org: SandboxOrg) => T[], render: (org: SandboxOrg, x: T) => R, options: { prefix?: boolean; maxPageSize?: number } = {}): Handler {
+export function lookupList<T extends NamedRec, R>(items: (org: SandboxOrg, ctx: Ctx) => T[], render: (org: SandboxOrg, x: T) => R, options: { prefix?: boolean; maxPageSize?: number } = {}): Handler {
   return (ctx) => {
     const match = nameFilter(ctx.query.get('name'), options.prefix ?? false);
     const ids = new Set(queryList(ctx.query, 'id'));
     const divisionIds = new Set(queryList(ctx.query, 'divisionId'));
-    const found = items(ctx.org).filter((x) => match(x.name) && (ids.size === 0 || ids.has(x.id)) && (divisionIds.size === 0 || divisionIds.has((x as { divisionId?: string }).divisionId ?? '')));
+    const found = items(ctx.org, ctx).filter((x) => match(x.name) && (ids.size === 0 || ids.has(x.id)) && (divisionIds.size === 0 || divisionIds.has((x as { divisionId?: string }).divisionId ?? '')));
     const list = listing(found, paging(ctx.query, options.maxPageSize ?? MAX_LIST), ctx.path, ctx.query, (ctx.query.get('sortOrder') ?? '').toUpperCase() === 'DESC');
     return ok({ ...list, entities: list.entities.map((x) => render(ctx.org, x)) });
   };

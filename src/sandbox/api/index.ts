@@ -6,6 +6,7 @@ import type { Handler } from './http.js';
 import { locationsEndpoints } from './locations.js';
 import { organizationEndpoints } from './organization.js';
 import { routingEndpoints } from './routing.js';
+import { telephonyEndpoints } from './telephony.js';
 import { usersEndpoints } from './users.js';
 
 export type { Answer, Ctx, Handler } from './http.js';
@@ -17,10 +18,15 @@ interface Route {
   handler: Handler;
 }
 
-const routes: Route[] = [organizationEndpoints, usersEndpoints, authorizationEndpoints, routingEndpoints, groupsEndpoints, locationsEndpoints]
+const routes: Route[] = [organizationEndpoints, usersEndpoints, authorizationEndpoints, routingEndpoints, groupsEndpoints, locationsEndpoints, telephonyEndpoints]
   .flat()
   .map(([method, template, handler]) => ({ method, template, handler, pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '([^/]+)')}$`) }));
 
+
+/** Every route's method and path template (for checks that each one declares what it requires). */
+export function allRoutes(): { method: string; template: string }[] {
+  return routes.map((r) => ({ method: r.method, template: r.template }));
+}
 
 /** The handler for a request and its path parameters; a 404 or 405 error when there is none. */
 export function findRoute(method: string, path: string): { handler: Handler; params: string[]; template: string } {

@@ -4,7 +4,7 @@ import { nameConflict } from '../errors.js';
 import { freshId } from '../ids.js';
 import type { NamedRec } from '../org.js';
 import { renderLocation } from '../render.js';
-import { lookupGet, lookupList, namedBody, ok, stamp, type Answer, type Ctx, type Endpoint } from './http.js';
+import { lookupGet, lookupList, MAX_SMALL_LIST, namedBody, ok, stamp, type Answer, type Ctx, type Endpoint } from './http.js';
 import { namedSearch } from './search.js';
 
 function postLocation(ctx: Ctx): Answer {
@@ -19,7 +19,7 @@ function postLocation(ctx: Ctx): Answer {
 const LOCATION_FIELDS: Record<string, (l: NamedRec) => string[]> = { id: (l) => [l.id], name: (l) => [l.name] };
 
 export const locationsEndpoints: Endpoint[] = [
-  ['GET', '/api/v2/locations', lookupList((org) => org.locations.sorted(), (_o, l) => renderLocation(l))],
+  ['GET', '/api/v2/locations', lookupList((org) => org.locations.sorted(), (_o, l) => renderLocation(l), { maxPageSize: MAX_SMALL_LIST })],
   ['GET', '/api/v2/locations/{id}', lookupGet((org, id) => org.locations.get(id), (_o, l) => renderLocation(l), 'location')],
   ['POST', '/api/v2/locations', postLocation],
   ['POST', '/api/v2/locations/search', namedSearch((org) => org.locations.sorted(), LOCATION_FIELDS, (_o, l) => renderLocation(l), 'locations')],

@@ -4,7 +4,7 @@ import { ok, type Answer, type Ctx, type Endpoint } from './http.js';
 
 function organization(ctx: Ctx): Answer {
   const { org } = ctx;
-  const body: Models.Organization = { id: org.id, name: org.name, domain: org.domain, defaultLanguage: 'en', defaultCountryCode: 'US', version: org.version, state: 'active', thirdPartyOrgName: org.domain, selfUri: `/api/v2/organizations/${org.id}` };
+  const body: Models.Organization = { id: org.id, name: org.name, domain: org.domain, defaultLanguage: 'en', defaultCountryCode: org.defaultCountryCode, version: org.version, state: 'active', thirdPartyOrgName: org.domain, selfUri: `/api/v2/organizations/${org.id}` };
   return ok(body);
 }
 

@@ -1,10 +1,12 @@
 // RoutingApi: skills, languages and queues, with queue members (pages of 100, no total, changes of at most 100).
 import type { Models } from 'purecloud-platform-client-v2';
-import { invalidValue, nameConflict, notFound, tooMany } from '../errors.js';
+import { badRequest, invalidValue, nameConflict, notFound, tooMany } from '../errors.js';
 import { freshId } from '../ids.js';
-import type { NamedRec, SandboxOrg } from '../org.js';
-import { liveMembers, paging, renderQueue, renderUser } from '../render.js';
-import { array, liveUser, lookupGet, lookupList, namedBody, noContent, object, ok, stamp, str, type Answer, type Ctx, type Endpoint } from './http.js';
+import type { MemberGroupRec, NamedRec, QueueRec, SandboxOrg } from '../org.js';
+import { paging, renderQueue, renderUser } from '../render.js';
+import { inQueueThroughGroup, queueMembership } from '../through-groups.js';
+import { sees } from './permissions.js';
+import { array, liveUser, lookupGet, lookupList, MAX_SMALL_LIST, namedBody, noContent, object, ok, stamp, str, type Answer, type Ctx, type Endpoint } from './http.js';
 
 const renderSkill = (_org: SandboxOrg, s: NamedRec & { version: number }): Models.RoutingSkill => ({ id: s.id, name: s.name, dateModified: s.dateModified, state: 'active', version: String(s.version), selfUri: `/api/v2/routing/skills/${s.id}` });
 const renderLanguage = (_org: SandboxOrg, s: NamedRec & { version: number }): Models.Language => ({ id: s.id, name: s.name, dateModified: s.dateModified, state: 'active', version: String(s.version), selfUri: `/api/v2/routing/languages/${s.id}` });
@@ -35,19 +37,32 @@ function queue(ctx: Ctx) {
   return q;
 }
 
+/**
+ * The members of a queue, 100 a page, each with `memberBy`: `user` for one added directly, `group` for
+ * one there through a member group. `memberBy=user|group` filters (RoutingApi.md, getRoutingQueueMembers);
+ * the group listing holds every member a group brings, those also added directly included.
+ */
 function queueMembers(ctx: Ctx): Answer {
   const { org } = ctx;
   const q = queue(ctx);
   const page = paging(ctx.query, 100);
-  const members = liveMembers(org, q.members);
+  const filter = ctx.query.get('memberBy');
+  if (filter !== null && filter !== 'user' && filter !== 'group') throw invalidValue('memberBy', `memberBy must be user or group, not ${filter}.`);
+  const all = [...queueMembership(org, q).values()];
+  const members =
+    filter === 'user'
+      ? all.filter((m) => m.memberBy === 'user')
+      : filter === 'group'
+        ? all.filter((m) => m.viaGroup).map((m) => ({ ...m, memberBy: 'group' as const }))
+        : all;
   const start = (page.pageNumber - 1) * page.pageSize;
-  const entities = members.slice(start, start + page.pageSize).map((u): Models.QueueMember => ({
+  const entities = members.slice(start, start + page.pageSize).map(({ user: u, memberBy }): Models.QueueMember => ({
     id: u.id,
     name: u.name,
     user: renderUser(org, u, new Set()),
     ringNumber: 1,
     joined: true,
-    memberBy: 'user',
+    memberBy,
     selfUri: `/api/v2/routing/queues/${q.id}/members/${u.id}`,
   }));
   const uri = (n: number) => {
@@ -80,14 +95,78 @@ function postQueueMembers(ctx: Ctx): Answer {
     return id;
   });
   const remove = ctx.query.get('delete') === 'true';
+  // Removing someone who is only there through a group changes nothing (a retried removal must not fail).
   if (remove) for (const id of ids) q.members.delete(id);
   else {
     for (const id of ids) liveUser(org, id);
+    refuseGroupMembers(org, q, ids);
     for (const id of ids) q.members.add(id);
   }
   q.dateModified = stamp(org);
   org.changed();
   return noContent();
+}
+
+/**
+ * A user already in the queue through a member group cannot be added directly as well. Terraform
+ * checks this itself before adding ("member … is already assigned to queue … via a group, and therefore
+ * should not be assigned as a member", routing_queue/resource_genesyscloud_routing_queue_members.go);
+ * the sandbox is stricter and refuses the whole request, so a client that tries it fails loudly.
+ */
+function refuseGroupMembers(org: SandboxOrg, q: QueueRec, ids: string[]): void {
+  const refused = ids.filter((id) => !q.members.has(id) && inQueueThroughGroup(org, q, id));
+  if (refused.length === 0) return;
+  throw badRequest(`User ${refused[0]} is already assigned to queue ${q.name} via a group, and therefore cannot be added as a member.`, { userId: refused[0] as string, queueId: q.id });
+}
+
+const MEMBER_GROUP_TYPES = ['TEAM', 'GROUP', 'SKILLGROUP'];
+
+/** `memberGroups` of a QueueRequest: types as Terraform's schema lists them; every id must exist (the sandbox has groups only). */
+function memberGroupsBody(org: SandboxOrg, value: unknown): MemberGroupRec[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw invalidValue('memberGroups', 'memberGroups must be a list.');
+  const out: MemberGroupRec[] = [];
+  value.forEach((raw, i) => {
+    const field = `memberGroups[${i}]`;
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw invalidValue(field, `${field} must be an object with id and type.`);
+    const m = raw as Partial<Models.MemberGroup>;
+    if (typeof m.id !== 'string' || m.id === '') throw invalidValue(`${field}.id`, `${field}.id is required.`);
+    if (typeof m.type !== 'string' || !MEMBER_GROUP_TYPES.includes(m.type)) throw invalidValue(`${field}.type`, `${field}.type must be one of ${MEMBER_GROUP_TYPES.join(', ')}.`);
+    if (m.type !== 'GROUP' || !org.groups.get(m.id)) throw invalidValue(`${field}.id`, `The ${m.type.toLowerCase()} ${m.id} does not exist.`);
+    if (out.some((x) => x.id === m.id)) throw invalidValue(`${field}.id`, `The group ${m.id} is listed twice.`);
+    out.push({ type: 'GROUP', id: m.id });
+  });
+  return out;
+}
+
+/**
+ * PUT /api/v2/routing/queues/{queueId} with a QueueRequest (RoutingApi.md, putRoutingQueue): the whole
+ * queue, as Terraform sends it (routing_queue/resource_genesyscloud_routing_queue.go, updateRoutingQueue).
+ * A PUT replaces: `memberGroups` left out means none. Settings the sandbox does not model are ignored.
+ */
+function putQueue(ctx: Ctx): Answer {
+  const { org } = ctx;
+  const q = queue(ctx);
+  const body = object(ctx.body, 'a queue') as Partial<Models.QueueRequest>;
+  const name = (str(body.name, 'name', true) as string).trim();
+  const other = org.queues.byExactName(name);
+  if (other && other.id !== q.id) throw nameConflict('queue', name);
+  const description = str(body.description, 'description', false);
+  const divisionId = body.division?.id ?? q.divisionId;
+  if (!org.divisions.get(divisionId)) throw invalidValue('division', `Division ${divisionId} does not exist.`);
+  const memberGroups = memberGroupsBody(org, body.memberGroups);
+  if (name !== q.name) {
+    org.queues.remove(q.id);
+    q.name = name;
+    org.queues.add(q);
+  }
+  q.description = description;
+  q.divisionId = divisionId;
+  if (memberGroups.length > 0) q.memberGroups = memberGroups;
+  else delete q.memberGroups;
+  q.dateModified = stamp(org);
+  org.changed();
+  return ok(renderQueue(org, q) satisfies Models.Queue);
 }
 
 function postQueue(ctx: Ctx): Answer {
@@ -106,11 +185,12 @@ export const routingEndpoints: Endpoint[] = [
   ['GET', '/api/v2/routing/skills', lookupList((org) => org.skills.sorted(), renderSkill, { prefix: true })],
   ['GET', '/api/v2/routing/skills/{id}', lookupGet((org, id) => org.skills.get(id), renderSkill, 'skill')],
   ['POST', '/api/v2/routing/skills', postSkill],
-  ['GET', '/api/v2/routing/languages', lookupList((org) => org.languages.sorted(), renderLanguage)],
+  ['GET', '/api/v2/routing/languages', lookupList((org) => org.languages.sorted(), renderLanguage, { maxPageSize: MAX_SMALL_LIST })],
   ['GET', '/api/v2/routing/languages/{id}', lookupGet((org, id) => org.languages.get(id), renderLanguage, 'language')],
   ['POST', '/api/v2/routing/languages', postLanguage],
-  ['GET', '/api/v2/routing/queues', lookupList((org) => org.queues.sorted(), renderQueue)],
+  ['GET', '/api/v2/routing/queues', lookupList((org, ctx) => org.queues.sorted().filter((q) => sees(ctx, 'routing:queue:view', q.divisionId)), renderQueue)],
   ['GET', '/api/v2/routing/queues/{id}', lookupGet((org, id) => org.queues.get(id), renderQueue, 'queue')],
+  ['PUT', '/api/v2/routing/queues/{id}', putQueue],
   ['POST', '/api/v2/routing/queues', postQueue],
   ['GET', '/api/v2/routing/queues/{id}/members', queueMembers],
   ['POST', '/api/v2/routing/queues/{id}/members', postQueueMembers],

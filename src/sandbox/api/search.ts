@@ -43,11 +43,17 @@ export function mentionsState(criteria: Criterion[]): boolean {
   return criteria.some((c) => (c.fields ?? (c.field ? [c.field] : [])).includes('state') || (c.group ? mentionsState(c.group) : false));
 }
 
+/** How far search pages reach. */
+export const SEARCH_WINDOW = 10_000;
+
 export function searchPage<T>(items: T[], body: Record<string, unknown>) {
   const pageSize = body.pageSize === undefined ? 25 : Number(body.pageSize);
   const pageNumber = body.pageNumber === undefined ? 1 : Number(body.pageNumber);
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) throw invalidValue('pageSize', 'pageSize must be from 1 to 100.');
   if (!Number.isInteger(pageNumber) || pageNumber < 1) throw invalidValue('pageNumber', 'pageNumber must be a whole number from 1.');
+  // Search is an index with a result window, like the users listing's 10,000 (DEVTOOLING-862): stricter
+  // than anything Genesys documents, a page reaching past result 10,000 is refused.
+  if (pageNumber * pageSize > SEARCH_WINDOW) throw invalidValue('pageNumber', `Search results are limited to the first ${SEARCH_WINDOW}; narrow the query.`);
   const total = items.length;
   const pageCount = Math.ceil(total / pageSize);
   return { total, pageCount, pageSize, pageNumber, results: items.slice((pageNumber - 1) * pageSize, pageNumber * pageSize) };

@@ -1,38 +1,82 @@
 // UsersApi: users (list, read, create, update, soft delete, search) and their routing skills, languages, roles and queues.
 import type { Models } from 'purecloud-platform-client-v2';
+import { EMPLOYEE_TYPES, parseAddresses } from '../contacts.js';
 import { HttpError, invalidValue, notFound, tooMany, versionConflict } from '../errors.js';
-import type { NamedRec, UserRec, UserState } from '../org.js';
+import { compareUsers } from '../org.js';
+import type { NamedRec, SandboxOrg, UserRec, UserState } from '../org.js';
 import { listing, paging, parseExpand, queryList, rawListing, renderAuthorization, renderQueue, renderUser, renderUserLanguages, renderUserSkills, userJson } from '../render.js';
-import { array, liveUser, MAX_LIST, noContent, object, ok, stamp, str, type Answer, type Ctx, type Endpoint, type Handler } from './http.js';
+import { array, liveUser, MAX_LIST, noContent, object, ok, servedExpansions, stamp, str, type Answer, type Ctx, type Endpoint, type Handler } from './http.js';
 import { criterionMatcher, mentionsState, searchPage, type Criterion } from './search.js';
+import { sees } from './permissions.js';
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const PHONE_TYPES = new Set(['WORK', 'WORK2', 'WORK3', 'WORK4', 'HOME', 'MOBILE', 'OTHER', 'PRIMARY']);
 
-function contacts(value: unknown): Models.Contact[] {
-  const list = array(value, 'a list of addresses');
-  const seen = new Set<string>();
-  return list.map((raw, i) => {
-    const c = object(raw, 'an address') as Models.Contact;
-    const mediaType = c.mediaType ?? 'PHONE';
-    const type = c.type ?? 'WORK';
-    if (!['PHONE', 'SMS', 'EMAIL'].includes(mediaType)) throw invalidValue(`addresses[${i}].mediaType`, `Unknown mediaType ${mediaType}.`);
-    if (!PHONE_TYPES.has(type)) throw invalidValue(`addresses[${i}].type`, `Unknown address type ${type}.`);
-    const key = `${mediaType}/${type}`;
-    if (seen.has(key)) throw invalidValue('addresses', `Only one ${mediaType} address of type ${type} is allowed.`);
-    seen.add(key);
-    if (mediaType !== 'EMAIL' && c.address && !/^\+[1-9]\d{6,14}$/.test(c.address)) throw invalidValue(`addresses[${i}].address`, `Phone number ${c.address} is not in E.164 form.`);
-    const out: Models.Contact = { mediaType, type };
-    if (c.address) out.address = c.address;
-    if (c.extension) out.extension = String(c.extension);
-    out.display = c.address ? (c.extension ? `${c.address};ext=${c.extension}` : c.address) : (out.extension ?? '');
-    return out;
+/**
+ * The `addresses` of a create or update: phones and other emails, replaced whole. (An extension
+ * needs `telephony:extension:assign` in the user's division: permission mode checks it before the
+ * handler runs, see api/permissions.ts `extensionAssign`.)
+ */
+function addressesBody(value: unknown, email: string): Models.Contact[] {
+  return value === null ? [] : parseAddresses(array(value, 'a list of addresses'), email);
+}
+
+/** `employerInfo` of a PATCH; `employeeType` is one of Terraform's three values. */
+function employerInfoBody(value: unknown): Models.EmployerInfo | undefined {
+  if (value === null) return undefined;
+  const info = object(value, 'employer info') as Models.EmployerInfo;
+  if (info.dateHire !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(info.dateHire)) throw invalidValue('employerInfo.dateHire', 'dateHire must be a date, YYYY-MM-DD.');
+  if (info.employeeType !== undefined && !EMPLOYEE_TYPES.includes(info.employeeType)) {
+    throw invalidValue('employerInfo.employeeType', `employeeType must be one of ${EMPLOYEE_TYPES.join(', ')}, not ${String(info.employeeType)}.`);
+  }
+  return { ...info };
+}
+
+/**
+ * `locations` of a PATCH: the whole list, each with its own `notes`. A kept location whose notes
+ * are not sent loses them (the stricter reading: the list replaces what the user had).
+ */
+function locationsBody(ctx: Ctx, value: unknown): { ids: string[]; notes: Record<string, string> } {
+  const ids: string[] = [];
+  const notes: Record<string, string> = {};
+  array(value ?? [], 'a list of locations').forEach((raw, i) => {
+    const l = object(raw, 'a location') as Models.Location;
+    const lid = l.locationDefinition?.id ?? l.id;
+    if (!lid || !ctx.org.locations.get(lid)) throw invalidValue(`locations[${i}]`, `Location ${lid ?? '(no id)'} does not exist.`);
+    if (l.notes !== undefined && l.notes !== null && typeof l.notes !== 'string') throw invalidValue(`locations[${i}].notes`, 'notes must be text.');
+    if (!ids.includes(lid)) ids.push(lid);
+    if (typeof l.notes === 'string' && l.notes !== '') notes[lid] = l.notes;
   });
+  return { ids, notes };
 }
 
 // ---- users -----------------------------------------------------------------------------------
 
+/** In permission mode, only the users of divisions where the caller holds `directory:user:view` (users are division-aware objects). */
+function visibleUsers(ctx: Ctx, users: UserRec[]): UserRec[] {
+  return ctx.can === undefined ? users : users.filter((u) => sees(ctx, 'directory:user:view', u.divisionId));
+}
+
 const STATES = new Set(['active', 'inactive', 'deleted', 'any']);
+
+/** How far a listing of users in another state than `active` reaches: pages beyond answer 400. */
+export const LISTING_WINDOW = 10_000;
+
+/**
+ * Genesys answers `GET /api/v2/users?state=inactive` with 400 for pages beyond the first 10,000
+ * results (Terraform genesyscloud/user/genesyscloud_user_proxy.go, "DEVTOOLING-862", PR #1276: it
+ * stops at page 10,000 / pageSize and treats a 400 as the end). The body Genesys sends is recorded
+ * nowhere public (Terraform checks only the status), so this one is a plain `bad.request`. Stricter
+ * than the record: any page reaching past result 10,000 is refused, for `deleted` and `any` too,
+ * while the id-filtered form (at most 100 ids) is not windowed.
+ */
+function checkListingWindow(state: UserState | 'any', page: { pageSize: number; pageNumber: number }): void {
+  if (state === 'active' || page.pageNumber * page.pageSize <= LISTING_WINDOW) return;
+  throw new HttpError(400, 'bad.request', `Listing ${state} users is limited to the first ${LISTING_WINDOW} results; pageNumber ${page.pageNumber} with pageSize ${page.pageSize} reaches beyond them.`, {
+    max: String(LISTING_WINDOW),
+    pageNumber: String(page.pageNumber),
+    pageSize: String(page.pageSize),
+  });
+}
 
 function getUsers(ctx: Ctx): Answer {
   const { org, query } = ctx;
@@ -41,16 +85,21 @@ function getUsers(ctx: Ctx): Answer {
   if (!STATES.has(state)) throw invalidValue('state', `state must be one of active, inactive, deleted, any.`);
   const sortOrder = (query.get('sortOrder') ?? 'ASC').toUpperCase();
   if (sortOrder !== 'ASC' && sortOrder !== 'DESC') throw invalidValue('sortOrder', 'sortOrder must be ASC or DESC.');
-  const expand = parseExpand(queryList(query, 'expand'));
+  const expand = servedExpansions(ctx, parseExpand(queryList(query, 'expand')));
   const ids = queryList(query, 'id');
   let users: UserRec[];
   if (ids.length > 0) {
     if (ids.length > 100) throw tooMany('id', 100);
-    const wanted = new Set(ids);
-    users = org.listUsers(state).filter((u) => wanted.has(u.id));
+    // Looked up one by one (not a scan of every user), in the listing's order.
+    users = [...new Set(ids)]
+      .map((id) => org.getUser(id))
+      .filter((u): u is UserRec => u !== undefined && (state === 'any' || u.state === state))
+      .sort(compareUsers);
   } else {
+    checkListingWindow(state, page);
     users = org.listUsers(state);
   }
+  users = visibleUsers(ctx, users);
   const list = listing(users, page, ctx.path, query, sortOrder === 'DESC');
   // Typed as the SDK's listing; the entities go out as cached JSON text (see userJson).
   const envelope: Models.UserEntityListing = { ...list, entities: [] };
@@ -63,7 +112,7 @@ function getUser(ctx: Ctx): Answer {
   const state = ctx.query.get('state') ?? 'active';
   // Like Genesys: a deleted user is found only when asked for with state=deleted.
   if (!user || (user.state === 'deleted') !== (state === 'deleted')) throw notFound('user', id);
-  const body: Models.User = renderUser(ctx.org, user, parseExpand(queryList(ctx.query, 'expand')));
+  const body: Models.User = renderUser(ctx.org, user, servedExpansions(ctx, parseExpand(queryList(ctx.query, 'expand'))));
   return ok(body);
 }
 
@@ -95,7 +144,7 @@ function postUsers(ctx: Ctx): Answer {
     divisionId,
     title: str(body.title, 'title', false),
     department: str(body.department, 'department', false),
-    addresses: body.addresses === undefined ? [] : contacts(body.addresses),
+    addresses: body.addresses === undefined ? [] : addressesBody(body.addresses, email),
   });
   const out: Models.User = renderUser(org, user, new Set());
   return ok(out);
@@ -155,7 +204,7 @@ function patchUser(ctx: Ctx): Answer {
     }
   }
   if (body.addresses !== undefined) {
-    const addresses = body.addresses === null ? [] : contacts(body.addresses);
+    const addresses = addressesBody(body.addresses, typeof body.email === 'string' ? body.email : user.email);
     changes.push((u) => (u.addresses = addresses));
   }
   if (body.acdAutoAnswer !== undefined) {
@@ -170,18 +219,15 @@ function patchUser(ctx: Ctx): Answer {
     changes.push((u) => (u[field] = [...new Set(list as string[])]));
   }
   if (body.employerInfo !== undefined) {
-    const info = body.employerInfo === null ? undefined : (object(body.employerInfo, 'employer info') as Models.EmployerInfo);
-    if (info?.dateHire !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(info.dateHire)) throw invalidValue('employerInfo.dateHire', 'dateHire must be a date, YYYY-MM-DD.');
-    changes.push((u) => (u.employerInfo = info ? { ...info } : undefined));
+    const info = employerInfoBody(body.employerInfo);
+    changes.push((u) => (u.employerInfo = info));
   }
   if (body.locations !== undefined) {
-    const ids = array(body.locations ?? [], 'a list of locations').map((raw, i) => {
-      const l = object(raw, 'a location') as Models.Location;
-      const lid = l.locationDefinition?.id ?? l.id;
-      if (!lid || !org.locations.get(lid)) throw invalidValue(`locations[${i}]`, `Location ${lid ?? '(no id)'} does not exist.`);
-      return lid;
+    const { ids, notes } = locationsBody(ctx, body.locations);
+    changes.push((u) => {
+      u.locationIds = ids;
+      u.locationNotes = Object.keys(notes).length > 0 ? notes : undefined;
     });
-    changes.push((u) => (u.locationIds = [...new Set(ids)]));
   }
   const updated = org.updateUser(id, (u) => changes.forEach((c) => c(u)));
   return ok(renderUser(org, updated, new Set()) satisfies Models.User);
@@ -213,6 +259,27 @@ const SEARCH_FIELDS: Record<string, (u: UserRec) => string[]> = {
   'addresses.address': (u) => u.addresses.map((a) => a.address ?? '').filter((a) => a !== ''),
 };
 
+/** The last few searches' matches, reused by the following pages of the same query while the org is unchanged. */
+const recentSearches = new WeakMap<SandboxOrg, Array<{ key: string; found: UserRec[] }>>();
+
+function searchMatches(org: SandboxOrg, candidates: UserRec[], criteria: Criterion[], match: () => UserRec[]): UserRec[] {
+  // Only a search of the whole, settled index is reused: one waiting out a search lag depends on the clock.
+  if (candidates !== org.listUsers('any')) return match();
+  const key = `${org.revision}|${JSON.stringify(criteria)}`;
+  const recent = recentSearches.get(org) ?? [];
+  const hit = recent.find((r) => r.key === key);
+  if (hit) return hit.found;
+  const found = match();
+  recentSearches.set(org, [{ key, found }, ...recent.filter((r) => r.key.startsWith(`${org.revision}|`)).slice(0, 7)]);
+  return found;
+}
+
+/**
+ * The expands `/users/search` takes: the developer docs' "Resource search" page lists these alone
+ * for users (skills, languages, groups, locations and the rest are refused here, as a strict API would).
+ */
+const SEARCH_EXPANDS = new Set(['authorization', 'conversationSummary', 'geolocation', 'outOfOffice', 'presence', 'routingStatus', 'station']);
+
 function postUsersSearch(ctx: Ctx): Answer {
   const { org } = ctx;
   const body = object(ctx.body, 'a search request') as Record<string, unknown> & { query?: Criterion[]; expand?: string[] };
@@ -224,16 +291,19 @@ function postUsersSearch(ctx: Ctx): Answer {
   const byEmail = criteria.find((c) => (c.type ?? '').toUpperCase() === 'EXACT' && !c.group && (c.fields ?? (c.field ? [c.field] : [])).every((f) => f === 'email'));
   const emails = byEmail ? (byEmail.values ?? (byEmail.value !== undefined ? [byEmail.value] : [])).map(String) : undefined;
   const candidates = (emails && org.searchByEmails(emails)) ?? org.searchView();
-  const found = candidates.filter((u) => (withDeleted || u.state !== 'deleted') && matchers.every((m) => m(u)));
+  const found = visibleUsers(ctx, searchMatches(org, candidates, criteria, () => candidates.filter((u) => (withDeleted || u.state !== 'deleted') && matchers.every((m) => m(u)))));
+  const requested = parseExpand(Array.isArray(body.expand) ? (body.expand as string[]) : []);
+  const refused = [...requested].filter((e) => !SEARCH_EXPANDS.has(e));
+  if (refused.length > 0) throw invalidValue('expand', `Invalid expand value(s) for a user search: ${refused.join(', ')}. Valid values: ${[...SEARCH_EXPANDS].join(', ')}.`);
   const page = searchPage(found, body);
-  const expand = parseExpand(Array.isArray(body.expand) ? (body.expand as string[]) : []);
+  const expand = servedExpansions(ctx, requested);
   const out: Models.UsersSearchResponse = { ...page, types: ['users'], results: page.results.map((u) => renderUser(org, u, expand)) };
   return ok(out);
 }
 
 // ---- routing skills and languages on users ---------------------------------------------------
 
-function levelsBody(ctx: Ctx, coll: { get(id: string): NamedRec | undefined }, kind: string): Map<string, number> {
+function levelsBody(ctx: Ctx, coll: { get(id: string): NamedRec | undefined }, kind: string, whole = false): Map<string, number> {
   const list = array(ctx.body, `a list of ${kind}s`);
   if (list.length > 50) throw tooMany(`${kind}s`, 50);
   const out = new Map<string, number>();
@@ -242,6 +312,9 @@ function levelsBody(ctx: Ctx, coll: { get(id: string): NamedRec | undefined }, k
     if (typeof item.id !== 'string' || !coll.get(item.id)) throw invalidValue(`[${i}].id`, `The ${kind} ${String(item.id)} does not exist.`);
     const p = item.proficiency;
     if (typeof p !== 'number' || p < 0 || p > 5) throw invalidValue(`[${i}].proficiency`, 'proficiency must be from 0 to 5.');
+    // Terraform types language proficiency as an integer 0–5 ("The API accepts a float, but the backend
+    // rounds to the nearest int", user schema): the sandbox refuses the fraction rather than round it.
+    if (whole && !Number.isInteger(p)) throw invalidValue(`[${i}].proficiency`, 'A language proficiency must be a whole number from 0 to 5.');
     out.set(item.id, p);
   });
   return out;
@@ -281,7 +354,7 @@ function userLanguages(ctx: Ctx): Answer {
 
 function patchLanguages(ctx: Ctx): Answer {
   const user = liveUser(ctx.org, ctx.params[0] as string);
-  const levels = levelsBody(ctx, ctx.org.languages, 'language');
+  const levels = levelsBody(ctx, ctx.org.languages, 'language', true);
   ctx.org.updateUser(user.id, (u) => {
     for (const [id, p] of levels) u.languages.set(id, p);
   }, { bumpVersion: false });
@@ -294,6 +367,12 @@ function deleteLanguage(ctx: Ctx): Answer {
   const user = liveUser(ctx.org, ctx.params[0] as string);
   ctx.org.updateUser(user.id, (u) => u.languages.delete(ctx.params[1] as string), { bumpVersion: false });
   return noContent();
+}
+
+/** `GET /api/v2/users/{id}/profileskills` (UsersApi getUserProfileskills): the user's profile skills, a list of strings. */
+function userProfileSkills(ctx: Ctx): Answer {
+  const user = liveUser(ctx.org, ctx.params[0] as string);
+  return ok([...(user.profileSkills ?? [])]);
 }
 
 // ---- roles -----------------------------------------------------------------------------------
@@ -338,6 +417,7 @@ export const usersEndpoints: Endpoint[] = [
   ['GET', '/api/v2/users/{id}/routinglanguages', userLanguages],
   ['PATCH', '/api/v2/users/{id}/routinglanguages/bulk', patchLanguages],
   ['DELETE', '/api/v2/users/{id}/routinglanguages/{languageId}', deleteLanguage],
+  ['GET', '/api/v2/users/{id}/profileskills', userProfileSkills],
   ['GET', '/api/v2/users/{id}/roles', getUserRoles],
   ['PUT', '/api/v2/users/{id}/roles', putUserRoles],
   ['GET', '/api/v2/users/{id}/queues', getUserQueues],
