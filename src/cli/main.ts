@@ -9,10 +9,13 @@ import { registerApply } from './apply.js';
 import { registerSandbox } from './sandbox.js';
 import { registerExport } from './export.js';
 import { registerPermissions } from './permissions.js';
+import { registerInit } from './init.js';
+import { registerReview } from './review.js';
+import { packageVersion } from './version.js';
 
 const program = new Command('provision')
   .description('Genesys Cloud users as code: validate users/ files, plan the changes, apply them.')
-  .version('0.1.0')
+  .version(packageVersion())
   .option('--config <file>', 'the config file', 'provision.yaml')
   .option('--no-color', 'never colour the output')
   .option('--allow-custom-environment', 'let the credentials go to an http://host:port that is neither a Genesys Cloud region nor loopback (refused when CI is set)')
@@ -25,6 +28,8 @@ registerApply(program);
 registerSandbox(program);
 registerExport(program);
 registerPermissions(program);
+registerInit(program);
+registerReview(program);
 
 /** Prints a typed error without a stack trace; anything else is reported as an internal error. */
 function report(error: unknown): number {

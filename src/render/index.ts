@@ -15,6 +15,10 @@ export interface RenderOptions {
   maxLength?: number;
   /** Markdown only: where the full plan is when the comment is cut, e.g. "the plan-json artifact". Bare URLs stay links. */
   fullPlanNote?: string;
+  /** Markdown only: trusted Markdown put first, counted in `maxLength`. */
+  header?: string;
+  /** Markdown only: base URL that `file:line` references link under. */
+  sourceUrl?: string;
 }
 
 /** Renders a plan; the same plan and options always give the same string. */
@@ -23,7 +27,7 @@ export function renderPlan(plan: Plan, format: PlanFormat, options: RenderOption
     case 'text':
       return renderText(plan, options.color ?? false);
     case 'markdown':
-      return renderMarkdown(plan, { maxLength: options.maxLength, fullPlanNote: options.fullPlanNote });
+      return renderMarkdown(plan, { maxLength: options.maxLength, fullPlanNote: options.fullPlanNote, header: options.header, sourceUrl: options.sourceUrl });
     case 'json':
       return renderJson(plan);
   }

@@ -1,6 +1,6 @@
 // The pull request comment: marker, summary table, banners, changes grouped in <details>, cut to fit GitHub's limit.
-import type { Action, Change, Issue, Plan, SafetyVerdict } from '../model/index.js';
-import { md, mdWithUrls } from './escape.js';
+import type { Action, Change, Issue, Plan, SafetyVerdict, Violation } from '../model/index.js';
+import { md, mdWithUrls, visible } from './escape.js';
 import { fieldLine, type Style } from './fields.js';
 import { count, isEmpty, readFooter, summaryLine } from './summary.js';
 
@@ -27,26 +27,20 @@ const SYMBOL: Record<Action, string> = { create: '+', restore: '↺', update: '~
 export interface MarkdownOptions {
   maxLength?: number;
   fullPlanNote?: string;
+  /** Trusted Markdown put right after the marker (a workflow's run link); counted in `maxLength`, so nothing cuts the comment again. */
+  header?: string;
+  /** When set, `file:line` references link to `${sourceUrl}${file}#L${line}` (e.g. the pull request's head commit). */
+  sourceUrl?: string;
 }
 
-const style: Style = {
-  text: md,
-  quote: (value) => `"${md(value)}"`,
-  added: (piece) => `+ ${piece}`,
-  removed: (piece) => `- ${piece}`,
-  changed: (piece) => `\\~ ${piece}`,
-  wordDiff: (parts) =>
-    `"${parts
-      .map((part) => {
-        // Escape each run on its own: a run is never at the start of a line, so this is as safe as whole-string escaping.
-        const value = md(part.value);
-        if (part.op === 'same') return value;
-        return part.op === 'add' ? `<ins>${value}</ins>` : `<del>${value}</del>`;
-      })
-      .join('')}"`,
-  arrow: ' → ',
-  none: '*(none)*',
-};
+/** `file:line` as Markdown: a link under `sourceUrl` when it is an http(s) URL, else escaped text. */
+export function sourceRef(file: string, line: number | undefined, sourceUrl: string | undefined, column?: number): string {
+  const text = md(`${file}${line ? `:${line}` : ''}${line && column ? `:${column}` : ''}`);
+  if (!sourceUrl || !/^https?:\/\/[^\s()<>]+$/.test(sourceUrl)) return text;
+  const base = sourceUrl.endsWith('/') ? sourceUrl : `${sourceUrl}/`;
+  const path = file.split('/').map(encodeURIComponent).join('/');
+  return `[${text}](${base.replace(/&/g, '&amp;')}${path}${line ? `#L${line}` : ''})`;
+}
 
 function note(change: Change): string {
   if (change.action === 'restore' && change.deletedAt) return ` (deleted ${md(change.deletedAt.slice(0, 10))})`;
@@ -54,15 +48,53 @@ function note(change: Change): string {
   return '';
 }
 
-/** One change as a list item with its fields nested under it. */
-function changeBlock(change: Change): string {
-  const where = change.source ? ` · ${md(`${change.source.file}:${change.source.line}`)}` : '';
-  const lines = [`- **${md(change.email)}** "${md(change.name)}"${note(change)}${where}`];
+/**
+ * Inside a code block nothing is Markdown or HTML: values are shown as they are, with control
+ * characters made visible so that a name cannot start a new line. Each item is tagged with the
+ * mark its diff line starts with.
+ */
+const TAG = '\u0001';
+/** Code is inert, but a workflow finds its comment by searching the text for the marker: no value may spell one. */
+const code = (value: string): string => visible(value).replace(/<!--/g, '<!\u200b--');
+const codeStyle: Style = {
+  text: code,
+  quote: (value) => `"${code(value)}"`,
+  added: (piece) => `${TAG}+${piece}`,
+  removed: (piece) => `${TAG}-${piece}`,
+  changed: (piece) => `${TAG}~${piece}`,
+  wordDiff: (parts) => `"${parts.map((part) => (part.op === 'same' ? code(part.value) : part.op === 'add' ? `{+${code(part.value)}+}` : `[-${code(part.value)}-]`)).join('')}"`,
+  arrow: ' → ',
+  none: '(none)',
+};
+
+/** The fields of a change as `diff` lines, one item a line: `+ queues: Support - Tier 1` cannot be misread, whatever the names hold. */
+export function diffLines(change: Change): string[] {
+  const lines: string[] = [];
   for (const field of change.fields) {
-    const line = fieldLine(field, style, change.action);
-    lines.push(`  - \`${line.label}\`: ${line.items.join(', ')}`);
+    const line = fieldLine(field, codeStyle, change.action);
+    for (const item of line.items) {
+      const tagged = item.startsWith(TAG);
+      const mark = tagged ? item[1] : change.action === 'create' ? '+' : '~';
+      lines.push(`${mark} ${line.label}: ${tagged ? item.slice(2) : item}`);
+    }
   }
-  return lines.join('\n');
+  return lines;
+}
+
+/** A fence longer than any run of backticks in the block, so no value can close it. */
+function fenceFor(text: string): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  return '`'.repeat(Math.max(3, longest + 1));
+}
+
+/** One change as a list item, its fields in a `diff` block under it. */
+export function changeBlock(change: Change, sourceUrl?: string): string {
+  const where = change.source ? ` · ${sourceRef(change.source.file, change.source.line, sourceUrl)}` : '';
+  const head = `- **${md(change.email)}** "${md(change.name)}"${note(change)}${where}`;
+  const lines = diffLines(change);
+  if (lines.length === 0) return head;
+  const fence = fenceFor(lines.join('\n'));
+  return [head, `  ${fence}diff`, ...lines.map((l) => `  ${l}`), `  ${fence}`].join('\n');
 }
 
 function plural(n: number, word: string): string {
@@ -84,8 +116,23 @@ function safetyBanner(safety: SafetyVerdict): string | undefined {
     ...shown,
     ...more,
     '>',
-    '> Fix `users/` or the thresholds in `provision.yaml`, or rerun with `--allow-unsafe` to apply it anyway.',
+    `> ${blockedAdvice(safety)}`,
   ].join('\n');
+}
+
+/** The provision.yaml key behind each rule: what to change when the plan is intended. */
+const RULE_SETTING: Partial<Record<Violation['rule'], string>> = {
+  'max-deactivations': 'safety.maxDeactivations',
+  'max-deactivation-percent': 'safety.maxDeactivationPercent',
+  'protected-user': 'safety.protectedUsers',
+  'last-admin': 'safety.adminRoles',
+};
+
+/** What to change to unblock: the users files, or the named setting of provision.yaml in the same reviewed pull request. */
+function blockedAdvice(safety: SafetyVerdict): string {
+  const settings = [...new Set(safety.violations.map((v) => RULE_SETTING[v.rule]).filter((s) => s !== undefined))];
+  const setting = settings.length > 0 ? settings.map((s) => `\`${s}\``).join(', ') : 'the `safety` settings';
+  return `Change the users files, or, if these changes are intended, change ${setting} in \`provision.yaml\` in this pull request, where reviewers see it.`;
 }
 
 function deactivationBanner(plan: Plan): string | undefined {
@@ -109,16 +156,15 @@ function summaryTable(plan: Plan): string {
   ].join('\n');
 }
 
-function warningLine(issue: Issue): string {
-  const at = issue.file ? `${issue.file}${issue.line ? `:${issue.line}` : ''}${issue.line && issue.column ? `:${issue.column}` : ''}` : '';
-  const where = at ? `${md(at)} ` : '';
+function warningLine(issue: Issue, sourceUrl?: string): string {
+  const where = issue.file ? `${sourceRef(issue.file, issue.line, sourceUrl, issue.column)} ` : '';
   const hint = issue.hint ? ` — ${md(issue.hint)}` : '';
   return `- ${where}**${md(issue.code)}**: ${md(issue.message)}${hint}`;
 }
 
-function warningsSection(warnings: Issue[]): string | undefined {
+function warningsSection(warnings: Issue[], sourceUrl?: string): string | undefined {
   if (warnings.length === 0) return undefined;
-  const lines = warnings.slice(0, MAX_WARNINGS).map(warningLine);
+  const lines = warnings.slice(0, MAX_WARNINGS).map((w) => warningLine(w, sourceUrl));
   if (warnings.length > MAX_WARNINGS) lines.push(`- … and ${count(warnings.length - MAX_WARNINGS)} more`);
   return details(`Warnings (${count(warnings.length)})`, lines.join('\n'), warnings.length <= 5);
 }
@@ -158,11 +204,12 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   const target = plan.target;
   const head = [
     PLAN_MARKER,
+    ...(options.header ? [options.header, ''] : []),
     `### provision plan for ${md(target.orgName)}`,
     `Genesys Cloud org ${md(target.orgId)} · ${md(target.environment)}`,
   ].join('\n');
   const banners = [safetyBanner(plan.safety), deactivationBanner(plan)].filter((b) => b !== undefined);
-  const warnings = warningsSection(plan.warnings);
+  const warnings = warningsSection(plan.warnings, options.sourceUrl);
   const footer = `<sub>${readFooter(plan)} · plan checksum ${md(plan.checksum)}</sub>`;
   const last = `**${summaryLine(plan)}**`;
 
@@ -170,7 +217,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
     return `${[head, ...banners, warnings, footer, last].filter((p) => p !== undefined).join('\n\n')}\n`;
   }
 
-  const groups: Group[] = DISPLAY_ORDER.map((action) => ({ action, blocks: plan.changes.filter((c) => c.action === action).map(changeBlock) })).filter(
+  const groups: Group[] = DISPLAY_ORDER.map((action) => ({ action, blocks: plan.changes.filter((c) => c.action === action).map((c) => changeBlock(c, options.sourceUrl)) })).filter(
     (g) => g.blocks.length > 0,
   );
   const openAll = plan.changes.length <= OPEN_ALL_UP_TO;
@@ -213,6 +260,29 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
     if (!action) break;
     shown.set(action, (shown.get(action) ?? 0) - 1);
     out = assemble(shown);
+  }
+  return out;
+}
+
+/**
+ * A plan that could not be made, for the same comment: what stopped it and every problem at its
+ * `file:line` (a name the org does not know comes with its did-you-mean), never "see the run log".
+ */
+export function renderFailureMarkdown(message: string, issues: readonly Issue[], options: { header?: string; sourceUrl?: string; hint?: string; maxLength?: number } = {}): string {
+  const maxLength = options.maxLength ?? DEFAULT_MARKDOWN_MAX_LENGTH;
+  const head = [PLAN_MARKER, ...(options.header ? [options.header, ''] : []), '### provision plan: no plan was made', '', md(message)].join('\n');
+  const hint = options.hint ? `${md(options.hint)}` : undefined;
+  const lines = issues.map((issue) => warningLine(issue, options.sourceUrl));
+  const assemble = (n: number): string => {
+    const more = n < lines.length ? [`- … and ${count(lines.length - n)} more: run \`provision plan\` to see them all.`] : [];
+    const list = n > 0 || more.length > 0 ? [...lines.slice(0, n), ...more].join('\n') : undefined;
+    return `${[head, list, hint].filter((p) => p !== undefined).join('\n\n')}\n`;
+  };
+  let n = lines.length;
+  let out = assemble(n);
+  while (out.length > maxLength && n > 0) {
+    n = Math.max(0, n - Math.max(1, Math.ceil((out.length - maxLength) / 200)));
+    out = assemble(n);
   }
   return out;
 }

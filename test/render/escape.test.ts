@@ -54,9 +54,13 @@ test('a hostile name in every position of a plan yields one marker and no raw HT
   hostile.target = { ...hostile.target, orgName: '<!-- provision-plan --> Acme @everyone' };
   hostile.warnings = [{ severity: 'warning', code: 'x<y>', message: evil, hint: evil, file: '<b>.yaml', line: 1 }];
   hostile.safety = { blocked: true, overridden: false, violations: [{ rule: 'protected-user', message: evil }] };
-  const out = renderPlan(hostile, 'markdown');
-  assert.equal(out.split(PLAN_MARKER).length - 1, 1, 'exactly one marker');
-  assert.ok(out.startsWith(PLAN_MARKER));
+  const all = renderPlan(hostile, 'markdown');
+  assert.equal(all.split(PLAN_MARKER).length - 1, 1, 'exactly one marker, in code blocks too');
+  assert.ok(all.startsWith(PLAN_MARKER));
+  // Values inside a change's `diff` block are shown as they are (code is inert), and no value closes the block.
+  const { prose, blocks } = splitCode(all);
+  assert.ok(blocks.length > 0 && blocks.every((b) => b.includes(evil.replace('<!--', '<!\u200b--'))), 'the hostile name is in its code block, whole');
+  const out = prose;
   assert.doesNotMatch(out, /<img|<b>@|<!-- provision-plan --> /);
   assert.doesNotMatch(out, /(^|[^A-Za-z0-9_])@everyone/);
   assert.doesNotMatch(out, /\[click\]\(/);
@@ -79,11 +83,22 @@ test('a hostile long title in a word diff is escaped run by run', () => {
       fields: [{ field: 'title', kind: 'text', before, after }],
     },
   ]);
-  const out = renderPlan(p, 'markdown');
-  assert.doesNotMatch(out, /<img|<b>escalations|<\/b>"|[^A-Za-z0-9_]@everyone/);
-  assert.match(out, /<ins>/);
-  assert.match(out, /<del>/);
+  const { prose, blocks } = splitCode(renderPlan(p, 'markdown'));
+  assert.doesNotMatch(prose, /<img|<b>escalations|<\/b>"|[^A-Za-z0-9_]@everyone/);
+  // In the change's diff block the word diff reads [-removed-]{+added+}, the values as they are.
+  assert.equal(blocks[0], '~ title: "Team lead for the Nordic support desk and <[-b-]{+img src=x onerror=alert(1)+}>[-escalations</b>-]{+ @everyone+}"\n');
 });
+
+/** The Markdown outside and inside the changes' fenced `diff` blocks; every block must be closed by its own fence. */
+function splitCode(markdown: string): { prose: string; blocks: string[] } {
+  const blocks: string[] = [];
+  const prose = markdown.replace(/^ *(`{3,})diff\n([\s\S]*?)^ *\1$/gm, (_m, _fence: string, body: string) => {
+    blocks.push(body.split('\n').map((l) => l.replace(/^ {2}/, '')).join('\n'));
+    return '';
+  });
+  assert.doesNotMatch(prose, /```/, 'every code block is closed');
+  return { prose, blocks };
+}
 
 test('terminal text shows control characters instead of sending them', () => {
   assert.equal(visible('a\u001b[2Jb'), 'a\\u001b[2Jb');

@@ -39,15 +39,41 @@ test('a 5,000-change plan stays under the limit and says how many changes are hi
   assert.match(out, /\*\*Plan: 0 to create, 5,000 to update, 0 to restore, 0 to deactivate\. 1,199 unchanged, 31 unmanaged\.\*\*\n$/);
 });
 
-test('every shown change is whole: each header keeps all its field lines', () => {
+test('every shown change is whole: each header keeps its whole diff block', () => {
   const out = renderPlan(bigPlan(2000), 'markdown', { maxLength: 20_000 });
   assert.ok(out.length <= 20_000);
   assertWellFormed(out);
   const items = out.split('\n- **agent').slice(1);
   assert.ok(items.length > 0);
-  for (const item of items.slice(0, -1)) assert.equal(occurrences(item, '\n  - `'), 6);
-  const lastItem = items.at(-1) ?? '';
-  assert.equal(occurrences(lastItem.split('\n\n')[0] ?? '', '\n  - `'), 6);
+  for (const item of items) {
+    const block = /^[^\n]*\n {2}```diff\n((?: {2}[+~-] [^\n]*\n)+) {2}```(\n|$)/.exec(item);
+    assert.ok(block, `a whole block: ${item.slice(0, 300)}`);
+    assert.ok((block[1] ?? '').split('\n').length > 6, 'every field line is there');
+  }
+});
+
+test('additions and removals cannot be misread when names hold " - ": one per line, marked + or -', () => {
+  const p = fullPlan;
+  const out = renderPlan(p, 'markdown');
+  assert.match(out, /^ {2}\+ queues: Support - Tier 2$/m);
+  assert.match(out, /^ {2}- queues: Support - Tier 1$/m);
+  assert.doesNotMatch(out, /Tier 2, - Support/);
+});
+
+test('file:line references link to the head commit when a source URL is given', () => {
+  const out = renderPlan(fullPlan, 'markdown', { sourceUrl: 'https://github.com/acme/org-users/blob/0123abc/' });
+  assert.match(out, /· \[users\/support\.yaml:41\]\(https:\/\/github\.com\/acme\/org-users\/blob\/0123abc\/users\/support\.yaml#L41\)/);
+  assert.doesNotMatch(renderPlan(fullPlan, 'markdown', { sourceUrl: 'javascript:alert(1)' }), /\]\(javascript/);
+});
+
+test('the header is part of the budget: one cut, by provision, with the header kept', () => {
+  const header = `<sub>Plan of ${'f'.repeat(40)} · [run](https://github.com/acme/org-users/actions/runs/1)</sub>`;
+  const out = renderPlan(bigPlan(5000, 30), 'markdown', { header, maxLength: 30_000 });
+  assert.ok(out.length <= 30_000);
+  assert.ok(out.startsWith(`${PLAN_MARKER}\n${header}\n`));
+  assertWellFormed(out);
+  assert.equal(occurrences(out, '- **leaver'), 30, 'every deactivation kept');
+  assert.match(out, /\*\*Plan: [^*]+\*\*\n$/);
 });
 
 test('deactivations keep their place when the comment is cut', () => {

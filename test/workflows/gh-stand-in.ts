@@ -1,5 +1,6 @@
-// Stand-in for the GitHub CLI (`gh issue list|create|edit|close`) used by the drift workflow test.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+// Stand-in for the GitHub CLI: `gh issue list|create|edit|close`, `gh pr comment`, `gh api` (GET of canned answers) and `gh run download`.
+import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface StandInIssue {
   number: number;
@@ -15,14 +16,38 @@ export interface GhCall {
   body?: string;
 }
 
+export interface PrComment {
+  number: number;
+  body: string;
+}
+
 export interface GhState {
   issues: StandInIssue[];
   calls: GhCall[];
+  /** Comments made with `gh pr comment`. */
+  prComments?: PrComment[];
+  /** Canned answers of `gh api <path>` (GET), by path. */
+  api?: Record<string, unknown>;
 }
 
 export function readGhState(path: string): GhState {
   if (!existsSync(path)) return { issues: [], calls: [] };
   return JSON.parse(readFileSync(path, 'utf8')) as GhState;
+}
+
+export function writeGhState(path: string, state: GhState): void {
+  writeFileSync(path, JSON.stringify(state, null, 2));
+}
+
+/** `gh run download --name N --dir D`: the newest run's artifact of that name (run ids are numbers), as gh picks the latest. */
+function download(artifacts: string, name: string, dir: string): boolean {
+  if (!existsSync(artifacts)) return false;
+  const runs = readdirSync(artifacts)
+    .filter((run) => existsSync(join(artifacts, run, name)))
+    .sort((a, b) => Number(b) - Number(a));
+  if (runs[0] === undefined) return false;
+  cpSync(join(artifacts, runs[0], name), dir, { recursive: true });
+  return true;
 }
 
 function fail(message: string, code = 1): never {
@@ -63,13 +88,44 @@ function applyJq(expression: string, rows: Record<string, unknown>[]): string {
     .join('');
 }
 
-export function main(statePath: string): void {
+export function main(statePath: string, artifacts: string): void {
   const args = process.argv.slice(2);
   if (!process.env.GH_TOKEN) fail('To use GitHub CLI in a GitHub Actions workflow, set the GH_TOKEN environment variable.', 4);
   const state = readGhState(statePath);
   const call: GhCall = { args };
   const [group, command, ...rest] = args;
-  if (group !== 'issue') fail(`only "gh issue" is stood in, not: ${args.join(' ')}`, 2);
+  const record = (out: string): void => {
+    state.calls.push(call);
+    writeGhState(statePath, state);
+    process.stdout.write(out);
+  };
+  if (group === 'api') {
+    const path = command ?? '';
+    if (rest.length > 0) fail(`only "gh api <path>" (a GET without flags) is stood in, not: ${args.join(' ')}`, 2);
+    if (!state.api || !(path in state.api)) fail(`HTTP 404: Not Found (https://api.github.com/${path})`);
+    record(`${JSON.stringify(state.api[path])}\n`);
+    return;
+  }
+  if (group === 'run') {
+    const { flags } = parseArgs(rest);
+    if (command !== 'download' || flags.name === undefined || flags.dir === undefined) fail(`only "gh run download --name N --dir D" is stood in, not: ${args.join(' ')}`, 2);
+    if (!download(artifacts, flags.name, flags.dir)) {
+      state.calls.push(call);
+      writeGhState(statePath, state);
+      fail('no valid artifacts found to download');
+    }
+    record('');
+    return;
+  }
+  if (group === 'pr') {
+    const { flags, positionals } = parseArgs(rest);
+    if (command !== 'comment' || flags['body-file'] === undefined || positionals.length !== 1) fail(`only "gh pr comment N --body-file F" is stood in, not: ${args.join(' ')}`, 2);
+    call.body = readFileSync(flags['body-file'], 'utf8');
+    state.prComments = [...(state.prComments ?? []), { number: Number(positionals[0]), body: call.body }];
+    record(`https://github.com/${process.env.GH_REPO ?? 'owner/repo'}/pull/${positionals[0]}#issuecomment-${state.prComments.length}\n`);
+    return;
+  }
+  if (group !== 'issue') fail(`only "gh issue", "gh pr comment", "gh api" and "gh run download" are stood in, not: ${args.join(' ')}`, 2);
   const { flags, positionals } = parseArgs(rest);
   if (flags['body-file'] !== undefined) call.body = readFileSync(flags['body-file'], 'utf8');
   const find = (): StandInIssue => {
@@ -111,7 +167,5 @@ export function main(statePath: string): void {
     default:
       fail(`"gh issue ${command}" is not stood in`, 2);
   }
-  state.calls.push(call);
-  writeFileSync(statePath, JSON.stringify(state, null, 2));
-  process.stdout.write(out);
+  record(out);
 }

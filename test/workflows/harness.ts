@@ -1,7 +1,7 @@
 // Runs a workflow job's steps locally the way a GitHub runner would: run: steps with bash, uses: steps by stand-ins.
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
 import { condition, interpolate } from './expressions.js';
@@ -23,7 +23,12 @@ export interface WorkflowStep {
 }
 
 export interface WorkflowJob {
+  name?: string;
   'runs-on'?: string;
+  needs?: string | string[];
+  if?: string;
+  outputs?: Record<string, string>;
+  concurrency?: unknown;
   environment?: string;
   env?: Record<string, string>;
   steps: WorkflowStep[];
@@ -40,8 +45,28 @@ export interface Workflow {
   jobs: Record<string, WorkflowJob>;
 }
 
+/** A workflow of this repository's .github/workflows/, or any workflow file by absolute path. */
 export function loadWorkflow(file: string): Workflow {
-  return parse(readFileSync(join(WORKFLOWS, file), 'utf8')) as Workflow;
+  return parse(readFileSync(isAbsolute(file) ? file : join(WORKFLOWS, file), 'utf8')) as Workflow;
+}
+
+/** The composite action at the repository root (action.yml). */
+export interface CompositeAction {
+  name: string;
+  inputs?: Record<string, { description?: string; required?: boolean; default?: string }>;
+  outputs?: Record<string, { description?: string; value: string }>;
+  runs: { using: string; steps: WorkflowStep[] };
+}
+
+export const ACTION_FILE = join(REPO, 'action.yml');
+
+export function loadAction(): CompositeAction {
+  return parse(readFileSync(ACTION_FILE, 'utf8')) as CompositeAction;
+}
+
+/** `uses:` values that mean provision's own action: the released reference `init` writes, or the local checkout. */
+export function isProvisionAction(uses: string): boolean {
+  return uses === './' || /^genesys-provision\/provision@/.test(uses);
 }
 
 /** What a `uses:` stand-in saw. */
@@ -68,6 +93,10 @@ export interface StepRecord {
 export interface JobResult {
   steps: StepRecord[];
   success: boolean;
+  /** The job's `if:` was false: no step ran. */
+  skipped: boolean;
+  /** The job's `outputs:`, evaluated after its steps. */
+  outputs: Record<string, string>;
   summary: string;
   actions: ActionCall[];
   /** The concatenated stdout of every run step: where workflow commands (`::error …`) land. */
@@ -78,7 +107,7 @@ export interface JobContext {
   workspace: string;
   /** Directories put first on PATH (the npx, npm and gh stand-ins). */
   binDirs: string[];
-  eventName: 'pull_request' | 'push' | 'schedule' | 'workflow_dispatch';
+  eventName: 'pull_request' | 'merge_group' | 'push' | 'schedule' | 'workflow_dispatch';
   event: Record<string, Value>;
   secrets: Record<string, string>;
   vars: Record<string, string>;
@@ -86,6 +115,18 @@ export interface JobContext {
   runnerTemp: string;
   /** Extra variables for every step (e.g. where the gh stand-in keeps its state). */
   extraEnv?: Record<string, string>;
+  /** This run's id: artifacts are kept per run under `artifacts`. */
+  runId?: string;
+  /** Where uploaded artifacts are kept, `<runId>/<name>/…` (shared with the gh stand-in's `run download`). */
+  artifacts?: string;
+  /** The commit the run is for (github.sha); default a fixed fake SHA. */
+  sha?: string;
+  /** workflow_dispatch inputs. */
+  inputs?: Record<string, string>;
+  /** Results of the jobs this one needs. */
+  needs?: Record<string, JobResult>;
+  /** The workflow's name (github.workflow). */
+  workflowName?: string;
 }
 
 /** Parses the GITHUB_OUTPUT / GITHUB_ENV file format: `k=v` lines and `k<<DELIM` heredocs. */
@@ -136,23 +177,47 @@ function stringMap(record: Record<string, string | number | boolean> | undefined
   return out;
 }
 
+/** The files an upload-artifact `path:` names (one per line; relative to the workspace). */
+function artifactFiles(paths: string, workspace: string): string[] {
+  return paths
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => resolve(workspace, line))
+    .filter((file) => existsSync(file));
+}
+
 /** Stands in for the actions the workflows use, reading the files they would read. */
-function standIn(action: string, inputs: Record<string, string>, workspace: string): { ok: boolean; call: ActionCall } {
+function standIn(action: string, inputs: Record<string, string>, ctx: JobContext): { ok: boolean; call: ActionCall } {
   const name = action.replace(/@.*$/, '');
   const call: ActionCall = { action: name, with: inputs };
+  const workspace = ctx.workspace;
   switch (name) {
     case 'actions/checkout':
     case 'actions/setup-node':
       // The test prepared the workspace and runs the Node.js it runs on.
       return { ok: true, call };
     case 'actions/upload-artifact': {
-      const path = join(workspace, inputs.path ?? '');
-      if (existsSync(path)) call.file = readFileSync(path, 'utf8');
-      const missing = call.file === undefined;
-      return { ok: !(missing && inputs['if-no-files-found'] === 'error'), call };
+      const files = artifactFiles(inputs.path ?? '', workspace);
+      if (files[0]) call.file = readFileSync(files[0], 'utf8');
+      if (ctx.artifacts && files.length > 0) {
+        // Files from one folder land at the artifact's root, as upload-artifact's least common ancestor rule gives.
+        const into = join(ctx.artifacts, ctx.runId ?? '0', inputs.name ?? 'artifact');
+        mkdirSync(into, { recursive: true });
+        for (const file of files) cpSync(file, join(into, basename(file)));
+      }
+      return { ok: !(files.length === 0 && inputs['if-no-files-found'] === 'error'), call };
+    }
+    case 'actions/download-artifact': {
+      const from = join(ctx.artifacts ?? '/nonexistent', ctx.runId ?? '0', inputs.name ?? '');
+      if (!existsSync(from)) return { ok: false, call };
+      const into = resolve(workspace, inputs.path ?? '.');
+      mkdirSync(into, { recursive: true });
+      cpSync(from, into, { recursive: true });
+      return { ok: true, call };
     }
     case 'marocchino/sticky-pull-request-comment': {
-      const path = join(workspace, inputs.path ?? '');
+      const path = resolve(workspace, inputs.path ?? '');
       if (!existsSync(path)) return { ok: false, call };
       call.file = readFileSync(path, 'utf8');
       return { ok: true, call };
@@ -162,81 +227,78 @@ function standIn(action: string, inputs: Record<string, string>, workspace: stri
   }
 }
 
-/** Runs one job of a workflow, step by step, and reports what each step did. */
-export async function runJob(workflow: Workflow, jobId: string, ctx: JobContext): Promise<JobResult> {
-  const job = workflow.jobs[jobId];
-  if (!job) throw new Error(`no job ${jobId}`);
-  mkdirSync(ctx.runnerTemp, { recursive: true });
-  const summaryFile = join(ctx.runnerTemp, 'step-summary.md');
-  writeFileSync(summaryFile, '');
-  const shell = job.defaults?.run?.shell ?? workflow.defaults?.run?.shell ?? 'bash -e {0}';
-  const repository = 'acme/org-users';
-  const github: Record<string, Value> = {
-    event_name: ctx.eventName,
-    event: ctx.event,
-    repository,
-    repository_owner: 'acme',
-    sha: '0123456789abcdef0123456789abcdef01234567',
-    ref: 'refs/heads/main',
-    run_id: '4242',
-    server_url: 'https://github.com',
-    workspace: ctx.workspace,
-    token: 'ghs_stand-in-token',
-  };
-  const steps: Record<string, Value> = {};
-  const envFromSteps: Record<string, string> = {};
-  const scope: ExpressionScope = { contexts: { github, secrets: ctx.secrets, vars: ctx.vars, steps, env: {}, matrix: {}, runner: { os: 'Linux', temp: ctx.runnerTemp } }, failed: false, workspace: ctx.workspace };
-  const workflowEnv = stringMap(workflow.env, scope);
-  const jobEnv = stringMap(job.env, { ...scope, contexts: { ...scope.contexts, env: workflowEnv } });
-  const records: StepRecord[] = [];
-  const actions: ActionCall[] = [];
-  let log = '';
+/** What the steps of one job share: the runner files, the env that GITHUB_ENV adds, what the actions saw, the log. */
+interface JobState {
+  ctx: JobContext;
+  shell: string;
+  summaryFile: string;
+  github: Record<string, Value>;
+  envFromSteps: Record<string, string>;
+  records: StepRecord[];
+  actions: ActionCall[];
+  log: string;
+  counter: number;
+}
 
-  for (const [index, step] of job.steps.entries()) {
+/** Runs `steps` in `scope` (a job's, or a composite action's), recording each; true when none failed. */
+async function runSteps(stepsList: WorkflowStep[], scope: ExpressionScope, state: JobState, baseEnv: () => Record<string, string>, extra: Record<string, string>): Promise<boolean> {
+  const { ctx } = state;
+  const steps = scope.contexts.steps as Record<string, Value>;
+  for (const [index, step] of stepsList.entries()) {
     const name = step.name ?? step.uses ?? `step ${index + 1}`;
-    const baseEnv = { ...workflowEnv, ...jobEnv, ...envFromSteps };
-    scope.contexts.env = baseEnv;
+    const env = { ...baseEnv(), ...extra };
+    scope.contexts.env = env;
     if (!condition(step.if, scope)) {
-      records.push({ name, id: step.id, kind: step.uses ? 'uses' : 'run', outcome: 'skipped', stdout: '', stderr: '', outputs: {} });
+      state.records.push({ name, id: step.id, kind: step.uses ? 'uses' : 'run', outcome: 'skipped', stdout: '', stderr: '', outputs: {} });
       if (step.id) steps[step.id] = { outputs: {}, outcome: 'skipped', conclusion: 'skipped' };
       continue;
     }
-    const stepEnv = { ...baseEnv, ...stringMap(step.env, scope) };
+    const stepEnv = { ...env, ...stringMap(step.env, scope) };
     let record: StepRecord;
-    if (step.uses) {
+    if (step.uses && isProvisionAction(step.uses)) {
       const inputs = stringMap(step.with, { ...scope, contexts: { ...scope.contexts, env: stepEnv } });
-      const { ok, call } = standIn(step.uses, inputs, ctx.workspace);
-      actions.push(call);
+      state.actions.push({ action: 'provision', with: inputs });
+      const { ok, outputs } = await runComposite(inputs, scope, state, stepEnv);
+      record = { name, id: step.id, kind: 'uses', outcome: ok ? 'success' : 'failure', stdout: '', stderr: '', outputs };
+    } else if (step.uses) {
+      const inputs = stringMap(step.with, { ...scope, contexts: { ...scope.contexts, env: stepEnv } });
+      const { ok, call } = standIn(step.uses, inputs, ctx);
+      state.actions.push(call);
       record = { name, id: step.id, kind: 'uses', outcome: ok ? 'success' : 'failure', stdout: '', stderr: '', outputs: {} };
     } else {
-      const outputFile = join(ctx.runnerTemp, `output-${index}`);
-      const envFile = join(ctx.runnerTemp, `env-${index}`);
-      const pathFile = join(ctx.runnerTemp, `path-${index}`);
+      state.counter += 1;
+      const n = state.counter;
+      const outputFile = join(ctx.runnerTemp, `output-${n}`);
+      const envFile = join(ctx.runnerTemp, `env-${n}`);
+      const pathFile = join(ctx.runnerTemp, `path-${n}`);
       for (const file of [outputFile, envFile, pathFile]) writeFileSync(file, '');
-      const env: Record<string, string> = {
+      const github = state.github;
+      const runEnv: Record<string, string> = {
         PATH: [...ctx.binDirs, process.env.PATH ?? '/usr/bin:/bin'].join(':'),
         HOME: process.env.HOME ?? ctx.runnerTemp,
         LANG: 'C.UTF-8',
         CI: 'true',
         GITHUB_ACTIONS: 'true',
         GITHUB_WORKSPACE: ctx.workspace,
-        GITHUB_STEP_SUMMARY: summaryFile,
+        GITHUB_STEP_SUMMARY: state.summaryFile,
         GITHUB_OUTPUT: outputFile,
         GITHUB_ENV: envFile,
         GITHUB_PATH: pathFile,
         GITHUB_EVENT_NAME: ctx.eventName,
-        GITHUB_REPOSITORY: repository,
+        GITHUB_REPOSITORY: String(github.repository),
         GITHUB_SERVER_URL: 'https://github.com',
-        GITHUB_RUN_ID: '4242',
+        GITHUB_RUN_ID: String(github.run_id),
         GITHUB_SHA: String(github.sha),
         GITHUB_REF: String(github.ref),
+        GITHUB_WORKFLOW: String(github.workflow),
         RUNNER_TEMP: ctx.runnerTemp,
+        ...(typeof github.action_path === 'string' ? { GITHUB_ACTION_PATH: github.action_path } : {}),
         ...ctx.extraEnv,
         ...stepEnv,
       };
-      const result = await runBash(step.shell ?? shell, step.run ?? '', ctx.workspace, env, join(ctx.runnerTemp, `step-${index}.sh`));
-      log += result.stdout;
-      Object.assign(envFromSteps, parseCommandFile(readFileSync(envFile, 'utf8')));
+      const result = await runBash(step.shell ?? state.shell, step.run ?? '', ctx.workspace, runEnv, join(ctx.runnerTemp, `step-${n}.sh`));
+      state.log += result.stdout;
+      Object.assign(state.envFromSteps, parseCommandFile(readFileSync(envFile, 'utf8')));
       record = {
         name,
         id: step.id,
@@ -248,15 +310,87 @@ export async function runJob(workflow: Workflow, jobId: string, ctx: JobContext)
         outputs: parseCommandFile(readFileSync(outputFile, 'utf8')),
       };
     }
-    records.push(record);
+    state.records.push(record);
     if (step.id) steps[step.id] = { outputs: record.outputs, outcome: record.outcome, conclusion: record.outcome };
     if (record.outcome === 'failure') scope.failed = true;
   }
-  return { steps: records, success: !scope.failed, summary: readFileSync(summaryFile, 'utf8'), actions, log };
+  return !scope.failed;
+}
+
+/** Runs provision's composite action (action.yml) as a step would: its own inputs and steps contexts, the step's env, GITHUB_ACTION_PATH. */
+async function runComposite(given: Record<string, string>, outer: ExpressionScope, state: JobState, stepEnv: Record<string, string>): Promise<{ ok: boolean; outputs: Record<string, string> }> {
+  const action = loadAction();
+  const inputs: Record<string, Value> = {};
+  for (const [key, spec] of Object.entries(action.inputs ?? {})) {
+    const value = given[key] ?? (spec.default === undefined ? '' : interpolate(spec.default, outer));
+    if (spec.required && value === '') throw new Error(`the action needs input ${key}`);
+    inputs[key] = value;
+  }
+  for (const key of Object.keys(given)) if (!(key in inputs)) throw new Error(`the action has no input ${key}`);
+  const github = { ...state.github, action_path: REPO };
+  const scope: ExpressionScope = { contexts: { ...outer.contexts, github, inputs, steps: {} }, failed: outer.failed, workspace: outer.workspace };
+  const saved = state.github;
+  state.github = github;
+  try {
+    const ok = await runSteps(action.runs.steps, scope, state, () => ({ ...(outer.contexts.env as Record<string, string>), ...state.envFromSteps }), stepEnv);
+    const outputs: Record<string, string> = {};
+    for (const [key, spec] of Object.entries(action.outputs ?? {})) outputs[key] = interpolate(spec.value, scope);
+    return { ok, outputs };
+  } finally {
+    state.github = saved;
+  }
+}
+
+/** Runs one job of a workflow, step by step, and reports what each step did. */
+export async function runJob(workflow: Workflow, jobId: string, ctx: JobContext): Promise<JobResult> {
+  const job = workflow.jobs[jobId];
+  if (!job) throw new Error(`no job ${jobId}`);
+  mkdirSync(ctx.runnerTemp, { recursive: true });
+  const summaryFile = join(ctx.runnerTemp, 'step-summary.md');
+  writeFileSync(summaryFile, '');
+  const github: Record<string, Value> = {
+    event_name: ctx.eventName,
+    event: ctx.event,
+    repository: 'acme/org-users',
+    repository_owner: 'acme',
+    sha: ctx.sha ?? '0123456789abcdef0123456789abcdef01234567',
+    ref: 'refs/heads/main',
+    run_id: ctx.runId ?? '4242',
+    server_url: 'https://github.com',
+    workspace: ctx.workspace,
+    token: 'ghs_stand-in-token',
+    workflow: ctx.workflowName ?? workflow.name,
+  };
+  const needs: Record<string, Value> = {};
+  for (const [id, result] of Object.entries(ctx.needs ?? {})) needs[id] = { outputs: result.outputs, result: result.skipped ? 'skipped' : result.success ? 'success' : 'failure' };
+  const scope: ExpressionScope = {
+    contexts: { github, secrets: ctx.secrets, vars: ctx.vars, steps: {}, env: {}, matrix: {}, needs, inputs: ctx.inputs ?? {}, runner: { os: 'Linux', temp: ctx.runnerTemp } },
+    failed: false,
+    workspace: ctx.workspace,
+  };
+  if (job.if !== undefined && !condition(job.if, scope)) {
+    return { steps: [], success: true, skipped: true, outputs: {}, summary: '', actions: [], log: '' };
+  }
+  const workflowEnv = stringMap(workflow.env, scope);
+  const jobEnv = stringMap(job.env, { ...scope, contexts: { ...scope.contexts, env: workflowEnv } });
+  const state: JobState = {
+    ctx,
+    shell: job.defaults?.run?.shell ?? workflow.defaults?.run?.shell ?? 'bash -e {0}',
+    summaryFile,
+    github,
+    envFromSteps: {},
+    records: [],
+    actions: [],
+    log: '',
+    counter: 0,
+  };
+  await runSteps(job.steps, scope, state, () => ({ ...workflowEnv, ...jobEnv, ...state.envFromSteps }), {});
+  const outputs = stringMap(job.outputs, scope);
+  return { steps: state.records, success: !scope.failed, skipped: false, outputs, summary: readFileSync(summaryFile, 'utf8'), actions: state.actions, log: state.log };
 }
 
 /** Writes the npx, npm and gh stand-ins into `dir`: `npx provision` runs this repository's binary. */
-export function writeStandIns(dir: string, ghState: string): void {
+export function writeStandIns(dir: string, ghState: string, artifacts = join(dirname(ghState), 'artifacts')): void {
   mkdirSync(dir, { recursive: true });
   const bin = join(REPO, 'bin', 'provision.js');
   const files: Record<string, string> = {
@@ -270,15 +404,16 @@ export function writeStandIns(dir: string, ghState: string): void {
     ].join('\n'),
     npm: [
       '#!/usr/bin/env bash',
-      '# Stand-in for npm: the test runs against the repository already built, so `npm ci` has nothing to do.',
+      '# Stand-in for npm: the test runs against the repository already built, so `npm ci` and the build have nothing to do.',
       'if [[ "${1:-}" == ci ]]; then echo "npm ci: stood in by the workflow test"; exit 0; fi',
-      'echo "npm stand-in: only npm ci is available" >&2; exit 127',
+      'if [[ "${1:-} ${2:-}" == "run build:release" ]]; then echo "npm run build:release: stood in (dist/ is built)"; exit 0; fi',
+      'echo "npm stand-in: only npm ci and npm run build:release are available" >&2; exit 127',
       '',
     ].join('\n'),
     gh: [
       '#!/usr/bin/env node',
       "// Stand-in for the GitHub CLI's issue commands: keeps issues in a JSON file and records every call.",
-      `import(${JSON.stringify(pathToFileURL(join(REPO, 'dist', 'test', 'workflows', 'gh-stand-in.js')).href)}).then((m) => m.main(${JSON.stringify(ghState)}));`,
+      `import(${JSON.stringify(pathToFileURL(join(REPO, 'dist', 'test', 'workflows', 'gh-stand-in.js')).href)}).then((m) => m.main(${JSON.stringify(ghState)}, ${JSON.stringify(artifacts)}));`,
       '',
     ].join('\n'),
   };
