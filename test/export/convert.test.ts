@@ -146,6 +146,11 @@ describe('users that cannot be fully expressed', () => {
     { name: 'two work emails', users: [user('u-1', 'a@acme.com', { otherEmails: [{ type: 'work', address: 'x@example.com' }, { type: 'work', address: 'y@example.com' }] })], code: 'unexportable-otherEmails', absent: /otherEmails:/ },
     { name: 'an employee type the schema does not know', users: [user('u-1', 'a@acme.com', { employerInfo: { employeeType: 'Intern' } })], code: 'unexportable-employerInfo', absent: /employerInfo:/ },
     { name: 'profile skills differing by case', users: [user('u-1', 'a@acme.com', { profileSkills: ['Java', 'java'] })], code: 'unexportable-profileSkills', absent: /profileSkills:/ },
+    // Expansions Genesys left out of every read: unknown, so not written as "none".
+    { name: 'skills Genesys did not return', users: [user('u-1', 'a@acme.com', { unknown: ['skills'] })], code: 'unexportable-skills', absent: /skills:/ },
+    { name: 'groups Genesys did not return', users: [user('u-1', 'a@acme.com', { unknown: ['groups'] })], code: 'unexportable-groups', absent: /groups:/ },
+    { name: 'employer info Genesys did not return', users: [user('u-1', 'a@acme.com', { unknown: ['employerInfo'] })], code: 'unexportable-employerInfo', absent: /employerInfo:/ },
+    { name: 'role grants Genesys did not return', users: [user('u-1', 'a@acme.com', { roleGrants: undefined, unknown: ['roles'] })], code: 'unexportable-roles', absent: /roles:/ },
   ];
   for (const c of cases) {
     it(`keeps the user, warns and leaves the field out: ${c.name}`, async () => {
