@@ -1,4 +1,4 @@
-// Benchmark: API calls of a no-op plan of a 10,000-user org that keeps 25,000 inactive users (former employees) and role grants, against its floor.
+// Benchmark: API calls of a no-op plan of a 10,000-user org that keeps 25,000 inactive users, queues with member groups and roles held through groups, against its floor.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,6 +14,8 @@ const USERS = 10_000;
 const FORMER = 25_000;
 const QUEUES = 20;
 const GROUPS = 10;
+/** Groups granted a role, which their members hold through them (every queue also has a member group). */
+const GROUP_ROLES = 5;
 /** The no-op plan's calls may exceed the floor by this much. */
 const TARGET = 1.2;
 
@@ -22,11 +24,11 @@ const pages = (count: number, size: number): number => Math.max(1, Math.ceil(cou
 
 export async function bench(): Promise<void> {
   const seeded = performance.now();
-  const sb = await startSandbox({ seed: generateOrg({ users: USERS, queues: QUEUES, groups: GROUPS, seed: 42, formerUsers: FORMER }), requestsPerMinute: 1_000_000_000 });
+  const sb = await startSandbox({ seed: generateOrg({ users: USERS, queues: QUEUES, groups: GROUPS, seed: 42, formerUsers: FORMER, queueGroups: QUEUES, groupRoles: GROUP_ROLES }), requestsPerMinute: 1_000_000_000 });
   const dir = await mkdtemp(path.join(tmpdir(), 'provision-bench-noop-'));
   try {
     const all = [...sb.org.users.values()];
-    console.log(`sandbox: ${n(USERS)} users and ${n(FORMER)} former ones (inactive), ${QUEUES} queues, ${GROUPS} groups (seeded in ${Math.round(performance.now() - seeded)} ms)`);
+    console.log(`sandbox: ${n(USERS)} users and ${n(FORMER)} former ones (inactive), ${QUEUES} queues (each with a member group), ${GROUPS} groups (${GROUP_ROLES} granted a role) (seeded in ${Math.round(performance.now() - seeded)} ms)`);
     const client = sb.clients[0];
     if (!client) throw new Error('the sandbox has no client');
     const conn = await connect({ environment: sb.url, clientId: client.id, clientSecret: client.secret, requestsPerMinute: 1_000_000_000 });
@@ -62,14 +64,15 @@ export async function bench(): Promise<void> {
     const userPages = pages(active.length, PAGE_SIZE.users);
     const searches = Math.ceil(declaredInactive.length / SEARCH_BATCH);
     const byId = Math.ceil(declaredInactive.length / ID_BATCH) + Math.ceil(managersWhoLeft.size / ID_BATCH);
-    // Every division's grants, inactive users' included: the listing pages through them all, 100 a page.
+    // Every division's grants, inactive users' and groups' included: the listing pages through them all, 100 a page.
     const live = all.filter((u) => u.state !== 'deleted');
-    const grantPages = sb.org.divisions.sorted().reduce((sum, d) => sum + pages(live.reduce((c, u) => c + u.grants.filter((g) => g.divisionId === d.id || g.divisionId === '*').length, 0), PAGE_SIZE.divisionGrants), 0);
+    const holders = [...live.map((u) => u.grants), ...sb.org.groups.sorted().map((g) => g.grants ?? [])];
+    const grantPages = sb.org.divisions.sorted().reduce((sum, d) => sum + pages(holders.reduce((c, grants) => c + grants.filter((g) => g.divisionId === d.id || g.divisionId === '*').length, 0), PAGE_SIZE.divisionGrants), 0);
     const queuePages = sb.org.queues.sorted().reduce((sum, q) => sum + pages([...q.members].filter((id) => sb.org.getUser(id)?.state !== 'deleted').length, PAGE_SIZE.queueMembers), 0);
-    // Left for the queue and role reads being added: queues' group members and roles held through groups.
-    const queueGroupPages = 0;
-    const groupRolePages = 0;
-    const floor = 1 + lookups + userPages + searches + byId + grantPages + queuePages + queueGroupPages + groupRolePages;
+    // Queues with member groups: the members groups bring, listed apart (memberBy=group), 100 a page.
+    const liveIds = (ids: Iterable<string>) => [...ids].filter((id) => sb.org.getUser(id)?.state === 'active' || sb.org.getUser(id)?.state === 'inactive');
+    const queueGroupPages = sb.org.queues.sorted().reduce((sum, q) => sum + (q.memberGroups?.length ? pages(new Set(q.memberGroups.flatMap((m) => liveIds(sb.org.groups.get(m.id)?.members ?? []))).size, PAGE_SIZE.queueMembers) : 0), 0);
+    const floor = 1 + lookups + userPages + searches + byId + grantPages + queuePages + queueGroupPages;
 
     const ratio = org.apiCalls / floor;
     console.log(`no-op plan: ${Math.round(ms)} ms, ${n(org.apiCalls)} API calls, ${n(org.users.length)} users read of ${n(live.length)} (${plan.summary.unchanged} unchanged, ${plan.summary.unmanaged} unmanaged)`);
@@ -78,9 +81,9 @@ export async function bench(): Promise<void> {
         ` + ceil(${n(active.length)} active / ${PAGE_SIZE.users}) = ${userPages}` +
         ` + ceil(${n(declaredInactive.length)} declared inactive / ${SEARCH_BATCH} per search) = ${searches}` +
         ` + ceil(${n(declaredInactive.length)} / ${ID_BATCH} by id) + ceil(${managersWhoLeft.size} managers who left / ${ID_BATCH}) = ${byId}` +
-        ` + Σ ceil(grants / ${PAGE_SIZE.divisionGrants}) over ${sb.org.divisions.size} divisions, ${n(FORMER)} former users' included = ${grantPages}` +
-        ` + Σ ceil(members / ${PAGE_SIZE.queueMembers}) over ${QUEUES} queues = ${queuePages}` +
-        ` + queues' group members ${queueGroupPages} + roles through groups ${groupRolePages}` +
+        ` + Σ ceil(grants / ${PAGE_SIZE.divisionGrants}) over ${sb.org.divisions.size} divisions, ${n(FORMER)} former users' and ${GROUP_ROLES} groups' included = ${grantPages}` +
+        ` + Σ ceil(direct members / ${PAGE_SIZE.queueMembers}) over ${QUEUES} queues = ${queuePages}` +
+        ` + Σ ceil(members through groups / ${PAGE_SIZE.queueMembers}) over the queues with member groups = ${queueGroupPages}` +
         ` = ${n(floor)}`,
     );
     console.log(`  calls / floor = ${ratio.toFixed(2)} (target ≤ ${TARGET.toFixed(2)}): ${ratio <= TARGET ? 'met' : 'MISSED'}`);

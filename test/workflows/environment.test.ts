@@ -1,12 +1,15 @@
-// The workflows never let the credentials go to a server other than a Genesys Cloud region: no --allow-custom-environment, CI never unset.
+// The workflows and the action never let the credentials go to a server other than a Genesys Cloud region: no --allow-custom-environment, CI never unset.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { WORKFLOWS, loadWorkflow } from './harness.js';
+import { ACTION_FILE, REPO, WORKFLOWS, loadWorkflow } from './harness.js';
 import type { Workflow } from './harness.js';
 
-const FILES = readdirSync(WORKFLOWS).filter((file) => file.endsWith('.yml')).sort();
+/** This repository's workflows and the consumer workflows `provision init` writes, by absolute path. */
+const TEMPLATES = join(REPO, 'templates', 'workflows');
+const FILES = [WORKFLOWS, TEMPLATES].flatMap((dir) => readdirSync(dir).filter((file) => file.endsWith('.yml')).map((file) => join(dir, file))).sort();
+const name = (file: string): string => file.slice(REPO.length + 1);
 
 /** Every env map of a workflow: the workflow's, each job's and each step's, with where it is. */
 function envMaps(file: string, workflow: Workflow): Array<{ where: string; env: Record<string, unknown> }> {
@@ -21,20 +24,23 @@ function envMaps(file: string, workflow: Workflow): Array<{ where: string; env: 
   return out;
 }
 
-test('the workflows run provision against the org (so this test guards something)', () => {
-  const running = FILES.filter((file) => /npx provision (plan|apply)/.test(readFileSync(join(WORKFLOWS, file), 'utf8')));
-  assert.deepEqual(running, ['apply.yml', 'drift.yml', 'plan.yml']);
+test('the consumer workflows run provision against the org through the action (so these tests guard something)', () => {
+  const running = FILES.filter((file) => /command: (plan|apply|drift)/.test(readFileSync(file, 'utf8'))).map(name);
+  assert.deepEqual(running, ['templates/workflows/provision-apply.yml', 'templates/workflows/provision-drift.yml', 'templates/workflows/provision-plan.yml']);
+  assert.match(readFileSync(ACTION_FILE, 'utf8'), /node "\$\{PROVISION_BIN\}" plan /);
 });
 
-for (const file of FILES) {
-  test(`${file} never passes --allow-custom-environment`, () => {
-    assert.doesNotMatch(readFileSync(join(WORKFLOWS, file), 'utf8'), /allow-custom-environment/i);
+for (const file of [...FILES, ACTION_FILE]) {
+  test(`${name(file)} never passes --allow-custom-environment`, () => {
+    assert.doesNotMatch(readFileSync(file, 'utf8'), /allow-custom-environment/i);
   });
 
-  test(`${file} never sets CI (GitHub's CI=true is what makes provision refuse any other server)`, () => {
-    for (const { where, env } of envMaps(file, loadWorkflow(file))) {
-      assert.ok(!Object.keys(env).some((name) => name.toUpperCase() === 'CI'), `${where} sets CI`);
+  test(`${name(file)} never sets CI (GitHub's CI=true is what makes provision refuse any other server)`, () => {
+    if (file !== ACTION_FILE) {
+      for (const { where, env } of envMaps(name(file), loadWorkflow(file))) {
+        assert.ok(!Object.keys(env).some((key) => key.toUpperCase() === 'CI'), `${where} sets CI`);
+      }
     }
-    assert.doesNotMatch(readFileSync(join(WORKFLOWS, file), 'utf8'), /\b(export|unset)\s+CI\b|\bCI=/);
+    assert.doesNotMatch(readFileSync(file, 'utf8'), /\b(export|unset)\s+CI\b|\bCI=|^\s+CI:/m);
   });
 }

@@ -10,6 +10,9 @@ import type { RunningSandbox } from '../../src/sandbox/index.js';
 import type { Plan } from '../../src/model/index.js';
 import { GITHUB_COMMENT_LIMIT } from '../../src/render/index.js';
 import { REPO, loadWorkflow, runJob, writeStandIns } from './harness.js';
+
+/** The line of the example users file that holds `text` first (the example grows; its lines move). */
+const lineOf = (file: string, text: string): number => readFileSync(join(REPO, file), 'utf8').split('\n').findIndex((line) => line.includes(text)) + 1;
 import type { JobContext, JobResult, Workflow } from './harness.js';
 import { readGhState, writeGhState } from './gh-stand-in.js';
 
@@ -229,7 +232,7 @@ describe('the workflows provision init writes, run against the sandbox', () => {
     assert.match(comment, new RegExp(`^<!-- provision-plan -->\\n<sub>Plan of ${pr.head} · \\[run\\]`));
     assert.match(comment, /Team Lead, Tier 1 <ins>and Escalations<\/ins>|and Escalations/);
     // file:line references link to the pull request's head commit.
-    assert.match(comment, new RegExp(`\\]\\(https://github\\.com/${REPOSITORY}/blob/${pr.head}/users/support\\.yaml#L53\\)`));
+    assert.match(comment, new RegExp(`\\]\\(https://github\\.com/${REPOSITORY}/blob/${pr.head}/users/support\\.yaml#L${lineOf('users/support.yaml', 'email: nina.berg@acme.com')}\\)`));
     assert.ok(check.summary.includes('nina.berg@acme.com'));
 
     const saved = artifact(String(runs), `provision-plan-${pr.head}`);
@@ -267,11 +270,11 @@ describe('the workflows provision init writes, run against the sandbox', () => {
       assert.equal(result.success, false);
       assert.equal(step(result, 'validate').outcome, 'success', 'the name is only unknown to the org');
       assert.equal(step(result, 'plan').outputs.outcome, 'error');
-      assert.match(result.log, /^::error file=users\/support\.yaml,line=95,col=\d+,title=unknown-skill::Skill "Biling" does not exist in the org\. Did you mean "Billing"\?/m);
+      assert.match(result.log, new RegExp(`^::error file=users/support\\.yaml,line=${lineOf('users/support.yaml', 'Billing: 4')},col=\\d+,title=unknown-skill::Skill "Biling" does not exist in the org\\. Did you mean "Billing"\\?`, 'm'));
       const [comment] = comments(result);
       assert.match(comment ?? '', /no plan was made/);
       assert.match(comment ?? '', /Did you mean "Billing"\?/);
-      assert.match(comment ?? '', new RegExp(`\\[users/support\\.yaml:95:\\d+\\]\\(https://github\\.com/${REPOSITORY}/blob/${pr.head}/users/support\\.yaml#L95\\)`));
+      assert.match(comment ?? '', new RegExp(`\\[users/support\\.yaml:${lineOf('users/support.yaml', 'Billing: 4')}:\\d+\\]\\(https://github\\.com/${REPOSITORY}/blob/${pr.head}/users/support\\.yaml#L${lineOf('users/support.yaml', 'Billing: 4')}\\)`));
       assert.doesNotMatch(comment ?? '', /see the run log/);
     } finally {
       abandon();
