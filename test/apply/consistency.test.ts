@@ -4,10 +4,9 @@ import assert from 'node:assert/strict';
 import { applyPlan } from '../../src/apply/index.js';
 import type { ApplyOptions } from '../../src/apply/index.js';
 import { generateOrg } from '../../src/sandbox/index.js';
-import type { DesiredUser, OperationRecord } from '../../src/model/index.js';
+import type { OperationRecord } from '../../src/model/index.js';
 import type { SeedOrg } from '../../src/sandbox/types.js';
-import { assertNoDuplicates, desiredState, planFor, splitGenerated, startHarness } from './harness.js';
-import type { Harness, SandboxOptions } from './harness.js';
+import { assertNoDuplicates, desiredState, planFor, splitGenerated, testUser, withHarness } from './harness.js';
 
 /** Real waits, shortened: the sandbox's windows below are a few hundred ms, and the back-off outlasts them. */
 const options: ApplyOptions = {
@@ -16,22 +15,7 @@ const options: ApplyOptions = {
   retry: { conflict: { retries: 9, delayMs: (n) => (n + 1) * 60 }, unknown: { retries: 3, delayMs: (n) => 20 * 2 ** n } },
 };
 
-async function withHarness(sandbox: SandboxOptions, run: (h: Harness) => Promise<void>): Promise<void> {
-  const h = await startHarness(sandbox);
-  try {
-    await run(h);
-  } finally {
-    await h.close();
-  }
-}
-
-const user = (email: string, extra: Partial<DesiredUser> = {}): DesiredUser => ({
-  email,
-  name: email.split('@')[0]!.replace('.', ' '),
-  source: { file: 'users/test.yaml', line: 1 },
-  at: {},
-  ...extra,
-});
+const user = testUser;
 
 const seed = (): SeedOrg => ({
   org: { name: 'Consistency Test' },

@@ -37,6 +37,25 @@ export async function startHarness(options: SandboxOptions): Promise<Harness> {
 const PHONE_TYPES = new Set<PhoneType>(['work', 'work2', 'work3', 'work4', 'home', 'mobile', 'other']);
 
 /** A seed user as git would declare it. */
+/** Runs `run` against a fresh sandbox and harness, closing both whatever happens. */
+export async function withHarness(options: SandboxOptions, run: (h: Harness) => Promise<void>): Promise<void> {
+  const h = await startHarness(options);
+  try {
+    await run(h);
+  } finally {
+    await h.close();
+  }
+}
+
+/** A desired user named after the email's local part, for tests. */
+export const testUser = (email: string, extra: Partial<DesiredUser> = {}): DesiredUser => ({
+  email,
+  name: email.split('@')[0]!.replace('.', ' '),
+  source: { file: 'users/test.yaml', line: 1 },
+  at: {},
+  ...extra,
+});
+
 export function desiredFrom(user: SeedUser, line: number): DesiredUser {
   const source = { file: 'users/test.yaml', line };
   const phones: Phone[] | undefined = user.phones?.map((p) => {

@@ -7,30 +7,15 @@ import { applyPlan, minimumCalls } from '../../src/apply/index.js';
 import type { ApplyOptions } from '../../src/apply/index.js';
 import { loadDesired } from '../../src/desired/index.js';
 import { demoSeed, generateOrg } from '../../src/sandbox/index.js';
-import type { DesiredUser, OperationRecord } from '../../src/model/index.js';
+import type { OperationRecord } from '../../src/model/index.js';
 import { parseFaults } from '../../src/sandbox/faults.js';
 import type { FaultRule, SeedOrg } from '../../src/sandbox/types.js';
-import { assertNoDuplicates, desiredState, planFor, splitGenerated, startHarness } from './harness.js';
-import type { Harness, SandboxOptions } from './harness.js';
+import { assertNoDuplicates, desiredState, planFor, splitGenerated, testUser, withHarness } from './harness.js';
+import type { Harness } from './harness.js';
 
 const quick: ApplyOptions = { concurrency: 6, findRetry: { attempts: 20, delayMs: 50 } };
 
-async function withHarness(options: SandboxOptions, run: (h: Harness) => Promise<void>): Promise<void> {
-  const h = await startHarness(options);
-  try {
-    await run(h);
-  } finally {
-    await h.close();
-  }
-}
-
-const user = (email: string, extra: Partial<DesiredUser> = {}): DesiredUser => ({
-  email,
-  name: email.split('@')[0]!.replace('.', ' '),
-  source: { file: 'users/test.yaml', line: 1 },
-  at: {},
-  ...extra,
-});
+const user = testUser;
 
 const baseSeed = (extra: SeedOrg = {}): SeedOrg => ({
   org: { name: 'Apply Test' },
