@@ -242,7 +242,10 @@ export function fieldStatus(f: FieldChange, current: OrgUser, manager: ManagerRe
       const { add, remove } = addRemoveIds(f);
       return add.every((x) => now.has(x)) && remove.every((x) => !now.has(x)) ? 'done' : 'pending';
     }
-    default:
+    case 'levels':
+    case 'grants':
+      // Written per item with no version to lock on: sent as planned whatever a read shows, touching only the planned
+      // items, so another editor's other skills, languages and roles are kept. Never in a PATCH, never judged.
       return 'pending';
   }
 }

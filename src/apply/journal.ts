@@ -14,21 +14,38 @@ export function journalLine(record: OperationRecord): string {
   return `${JSON.stringify({ time, email, operation, outcome, status, code, contextId, message })}\n`;
 }
 
-/** Opens `file` for appending (created when missing). Each write is a synchronous write(2): nothing waits in a buffer. */
+const reasonOf = (error: unknown): string => (error instanceof Error && 'code' in error ? String((error as NodeJS.ErrnoException).code) : 'unknown');
+
+/**
+ * Opens `file` for appending (created when missing). Each write is a synchronous write(2): nothing waits in a buffer.
+ * A write that fails throws `journal-unwritable`; apply then stops (see `Recorder`).
+ */
 export function openJournal(file: string): Journal {
   let fd: number;
   try {
     fd = openSync(file, 'a');
   } catch (error) {
-    const reason = error instanceof Error && 'code' in error ? String((error as NodeJS.ErrnoException).code) : 'unknown';
-    throw new ProvisionError('journal-unwritable', `Cannot open the journal ${file} for appending (${reason}).`, {
+    throw new ProvisionError('journal-unwritable', `Cannot open the journal ${file} for appending (${reasonOf(error)}).`, {
       hint: 'Check that the folder exists and is writable, or choose another --journal path.',
     });
   }
   let open = true;
   return {
     write(record) {
-      if (open) writeSync(fd, journalLine(record));
+      if (!open) return;
+      const line = Buffer.from(journalLine(record));
+      let reason: string;
+      try {
+        const written = writeSync(fd, line);
+        if (written === line.length) return;
+        // Half a line (a disk filling up) is a failure too: the journal no longer holds this record whole.
+        reason = `${written} of ${line.length} bytes written`;
+      } catch (error) {
+        reason = reasonOf(error);
+      }
+      throw new ProvisionError('journal-unwritable', `Cannot write to the journal ${file} (${reason}).`, {
+        hint: 'Free space on its disk or choose another --journal path.',
+      });
     },
     close() {
       if (!open) return;

@@ -1,13 +1,21 @@
-// Apply's one back-off: which failures are worth another try, how long to wait before each, and a loop that retries a call.
+// Apply's one retry policy: which failures are worth another try, how long to wait before each, and the count of tries.
 import { ApiError } from '../model/index.js';
 
 /**
  * Why a call may be worth another try:
  * - `conflict`: a version error, which Genesys also answers while the object (or the user a sub-resource belongs to) is
- *   being changed at the same time: 409, or 400 "does not match the current version". The write was refused.
+ *   being changed at the same time: 409, or 400 "does not match the current version". The write was refused. A read
+ *   that lags the writes before it, and a grant of a role the authorization cache does not have yet, wait the same way.
  * - `unknown`: no clear answer (5xx, 408, timeout, dropped connection): the write may or may not have been made.
  */
 export type Trouble = 'conflict' | 'unknown';
+
+/**
+ * What a loop may wait for before another try: a trouble above, or the org moving on. `moved`: the version moved since
+ * the write was built (someone else saved the object), so the write is judged again against the new one at once.
+ * `search`: the search index lags behind writes, so a user just written may not be found yet.
+ */
+export type Wait = Trouble | 'moved' | 'search';
 
 export interface Backoff {
   /** Retries after the first try. */
@@ -16,17 +24,21 @@ export interface Backoff {
   delayMs: (n: number) => number;
 }
 
-export type RetryPolicy = Record<Trouble, Backoff>;
+/** A back-off per trouble; `moved` and `search`, when left out, are those of `DEFAULT_RETRY_POLICY`. */
+export type RetryPolicy = Record<Trouble, Backoff> & Partial<Record<'moved' | 'search', Backoff>>;
 
 /**
  * Conflicts: Genesys's Terraform provider, `util.RetryWhen` in `genesyscloud/util/util_retries.go`: 10 tries,
  * `(i+1)×500 ms` apart (27.5 s of waiting in all), unless the answer's `Retry-After` says otherwise. A sub-resource
  * refused while its user is being patched is accepted once the patch has settled, so never give up within seconds.
  * Unknown outcomes: three retries, 250 ms doubling, on top of the HTTP client's own retries of idempotent calls.
+ * Moved versions: five tries in all, judged again at once. Search: five looks, a second apart.
  */
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+export const DEFAULT_RETRY_POLICY: Required<RetryPolicy> = {
   conflict: { retries: 9, delayMs: (n) => (n + 1) * 500 },
   unknown: { retries: 3, delayMs: (n) => 250 * 2 ** n },
+  moved: { retries: 4, delayMs: () => 0 },
+  search: { retries: 4, delayMs: () => 1000 },
 };
 
 /** A 409, or the 400 Genesys sometimes answers for a stale version ("does not match the current version"). */
@@ -39,6 +51,10 @@ export function isVersionConflict(error: unknown): boolean {
 /** The request may have taken effect although no success arrived. */
 export function isOutcomeUnknown(error: unknown): boolean {
   return error instanceof ApiError && (error.outcomeUnknown || error.status === 0 || error.status === 408 || error.status >= 500);
+}
+
+export function isNotFound(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 404;
 }
 
 export function troubleOf(error: unknown): Trouble | undefined {
@@ -61,26 +77,40 @@ export type Sleep = (ms: number) => Promise<void>;
 
 export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Sorts a failure into a trouble worth another try, or none; it may read the org to tell (see `grantTrouble`). */
+export type Classify = (error: unknown) => Trouble | undefined | Promise<Trouble | undefined>;
+
 /** Waits and retries by one policy; the sleep is injected so that tests never really wait. */
 export class Retrier {
   constructor(
     readonly policy: RetryPolicy,
     private readonly sleep: Sleep = realSleep,
+    /** Once true, waits end at once: apply has stopped, and the call retried will not be sent (see `Halted`). */
+    private readonly stopped: () => boolean = () => false,
   ) {}
 
-  /** Whether retry `n` (0-based) after `trouble` is still within the policy. */
-  allows(trouble: Trouble, n: number): boolean {
-    return n < this.policy[trouble].retries;
+  backoff(wait: Wait): Backoff {
+    return this.policy[wait] ?? DEFAULT_RETRY_POLICY[wait];
   }
 
-  /** How long to wait before retry `n` after `trouble`: what the answer's Retry-After asked for, else the back-off. */
-  delayMs(trouble: Trouble, n: number, error?: unknown): number {
+  /** Whether retry `n` (0-based) after `wait` is still within the policy. */
+  allows(wait: Wait, n: number): boolean {
+    return n < this.backoff(wait).retries;
+  }
+
+  /** How long to wait before retry `n` after `wait`: what the answer's Retry-After asked for, else the back-off. */
+  delayMs(wait: Wait, n: number, error?: unknown): number {
     const asked = error instanceof ApiError ? error.retryAfterMs : undefined;
-    return asked !== undefined && asked > 0 ? asked : this.policy[trouble].delayMs(n);
+    return asked !== undefined && asked > 0 ? asked : this.backoff(wait).delayMs(n);
   }
 
-  wait(trouble: Trouble, n: number, error?: unknown): Promise<void> {
-    return this.sleep(this.delayMs(trouble, n, error));
+  wait(wait: Wait, n: number, error?: unknown): Promise<void> {
+    return this.stopped() ? Promise.resolve() : this.sleep(this.delayMs(wait, n, error));
+  }
+
+  /** A fresh count of tries, for one operation's loop. */
+  tries(): Tries {
+    return new Tries(this);
   }
 
   /**
@@ -88,17 +118,36 @@ export class Retrier {
    * each within its own budget.
    * Only for calls that may be sent again as they are (set-like writes, reads). Throws the last error.
    */
-  async run<T>(call: () => Promise<T>, retryOn: readonly Trouble[], classify: (error: unknown) => Trouble | undefined = troubleOf): Promise<T> {
-    const seen: Record<Trouble, number> = { conflict: 0, unknown: 0 };
+  async run<T>(call: () => Promise<T>, retryOn: readonly Trouble[], classify: Classify = troubleOf): Promise<T> {
+    const tries = this.tries();
     for (;;) {
       try {
         return await call();
       } catch (error) {
-        const trouble = classify(error);
-        if (trouble === undefined || !retryOn.includes(trouble) || !this.allows(trouble, seen[trouble])) throw error;
-        await this.wait(trouble, seen[trouble], error);
-        seen[trouble] += 1;
+        const trouble = await classify(error);
+        if (trouble === undefined || !retryOn.includes(trouble) || !(await tries.again(trouble, error))) throw error;
       }
     }
+  }
+}
+
+/** The tries one operation has spent, per kind of wait, against the policy's budgets. */
+export class Tries {
+  private readonly seen: Record<Wait, number> = { conflict: 0, unknown: 0, moved: 0, search: 0 };
+
+  constructor(private readonly retrier: Retrier) {}
+
+  /** Retries already made after `wait`. */
+  spent(wait: Wait): number {
+    return this.seen[wait];
+  }
+
+  /** Whether one more try after `wait` is within the policy; when it is, waits before it (Retry-After first) and counts it. */
+  async again(wait: Wait, error?: unknown): Promise<boolean> {
+    const n = this.seen[wait];
+    if (!this.retrier.allows(wait, n)) return false;
+    await this.retrier.wait(wait, n, error);
+    this.seen[wait] = n + 1;
+    return true;
   }
 }

@@ -144,7 +144,7 @@ async function runApply(program: Command, planFile: string | undefined, flags: A
     }
 
     const { applyPlan, expectedOperations } = await import('../apply/index.js');
-    const { openJournal } = await import('../apply/journal.js');
+    const { journalLine, openJournal } = await import('../apply/journal.js');
     const { progressWriter } = await import('../apply/progress.js');
     const journal = flags.journal ? openJournal(flags.journal) : undefined;
     const progress = progressWriter(process.stderr, process.stderr.isTTY === true);
@@ -180,7 +180,7 @@ async function runApply(program: Command, planFile: string | undefined, flags: A
       process.stdout.write(`${line}\n`);
     };
     const seconds = (report.elapsedMs / 1000).toFixed(1);
-    out(`${report.interrupted ? 'Apply interrupted' : 'Apply complete'}: ${report.created} created, ${report.updated} updated, ${report.restored} restored, ${report.deactivated} deactivated, ${report.failed} failed.`);
+    out(`${report.journalError ? 'Apply stopped' : report.interrupted ? 'Apply interrupted' : 'Apply complete'}: ${report.created} created, ${report.updated} updated, ${report.restored} restored, ${report.deactivated} deactivated, ${report.failed} failed.`);
     out(`  ${report.apiCalls} API calls in ${seconds} s, ${report.rateLimited} rate-limited answers waited out.`);
     if (report.alreadyDone > 0) out(`  ${report.alreadyDone} of these users were already as planned (an earlier run, or someone in the org, made the changes): nothing was written for them.`);
     if (report.problems.length > 0) {
@@ -192,6 +192,16 @@ async function runApply(program: Command, planFile: string | undefined, flags: A
     }
     if (report.interrupted) out(`${report.notStarted} operation(s) were not started. Run \`provision apply\` again to finish: it converges without duplicates.`);
     else if (report.failed > 0) out('Fix the causes above and run `provision apply` again: what succeeded is not repeated.');
+    if (report.journalError) {
+      // The journal is the audit record: what it missed is printed whole, to be appended by hand.
+      if (report.unjournaled.length > 0) {
+        out(`Not in the journal (${report.unjournaled.length}), as its lines:`);
+        for (const record of report.unjournaled) process.stdout.write(journalLine(record));
+      }
+      throw new ProvisionError('journal-unwritable', `${report.journalError.message} Apply stopped: no call was sent to the org after it.`, {
+        hint: `Free space for the journal or choose another --journal path, then run \`provision apply\` again: it finishes what was not started, without duplicates.`,
+      });
+    }
 
     let failed = report.failed > 0 || report.interrupted;
     if (flags.verify && !report.interrupted) {

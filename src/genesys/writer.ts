@@ -10,11 +10,6 @@ import { callScope } from './http.js';
 import { createBody, EXPAND, EXPAND_OF, fillUnknown, isUnknown, levelsOf, markKnown, needsRegion, normalizeEmail, orgUserOf, phoneInRegion, updateBody } from './normalize.js';
 import { allPages } from './paging.js';
 
-/** The auth-lag retry of role grants (see `grantRoles`); kept local until a shared back-off takes it over. */
-export const AUTH_LAG_RETRY = { attempts: 10, stepMs: 500 } as const;
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Runs a task as it comes (apply's own pool bounds how many run). */
 const inline = <T>(task: () => Promise<T>): Promise<T> => task();
 
@@ -140,23 +135,12 @@ export class GenesysWriter implements OrgWriter {
   }
 
   /**
-   * A role or division created moments ago answers 404 to a grant until Genesys's authorization cache
-   * has it: "new roles or divisions have not yet been added to the auth service cache causing 404s that
-   * should be retried" (Terraform, user_roles/genesyscloud_user_roles_proxy.go). Retried like Terraform's
-   * RetryWhen: (i+1)×500 ms apart, 10 tries, or as Retry-After says. A role that is really gone still
-   * fails, after those ~27 s.
+   * A role or division created moments ago answers 404 here until Genesys's authorization cache has it; apply waits
+   * that out with its one retry policy (`src/apply/steps.ts`, `grantTrouble`), so this is one call.
    */
   async grantRoles(userId: string, grants: OrgRoleGrant[]): Promise<void> {
     if (grants.length === 0) return;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.call('grant roles', () => this.apis.authorization.postAuthorizationSubjectBulkadd(userId, this.grants(grants), { subjectType: 'PC_USER' }));
-        return;
-      } catch (error) {
-        if (!(error instanceof ApiError) || error.status !== 404 || attempt >= AUTH_LAG_RETRY.attempts) throw error;
-        await sleep(error.retryAfterMs ?? attempt * AUTH_LAG_RETRY.stepMs);
-      }
-    }
+    await this.call('grant roles', () => this.apis.authorization.postAuthorizationSubjectBulkadd(userId, this.grants(grants), { subjectType: 'PC_USER' }));
   }
 
   /**

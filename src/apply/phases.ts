@@ -1,0 +1,137 @@
+// The phase plan: which steps run in which order (first, users, queues, divisions, final state), as data built from the users' runs.
+import type { GrantRef, Level, Named } from '../model/index.js';
+import { LIMITS } from './calls.js';
+import { PROFILE_FIELDS } from './fields.js';
+import { chunk } from './pool.js';
+import { fieldByKind, isLive } from './run.js';
+import type { Run } from './run.js';
+
+/** One unit of work for the pool: a user's step, or a batch across users. */
+export type Step =
+  | { kind: 'create' | 'restore' | 'activate' | 'patch' | 'deactivate'; run: Run }
+  | { kind: 'roles'; run: Run; add: GrantRef[]; remove: GrantRef[] }
+  | { kind: 'set-levels'; run: Run; field: 'skills' | 'languages'; part: Level[] }
+  | { kind: 'remove-level'; run: Run; field: 'skills' | 'languages'; item: Level }
+  | { kind: 'group-members'; group: Named; add: Run[]; remove: Run[] }
+  | { kind: 'queue-members'; queue: Named; op: 'add' | 'remove'; runs: Run[] }
+  | { kind: 'move-division'; division: Named; runs: Run[] };
+
+export type PhaseName = 'first' | 'users' | 'queues' | 'divisions' | 'final state';
+
+/**
+ * The phases in order. Each is built when its turn comes, from the runs as the phases before left them (the ids creates
+ * gave, the users whose create or restore failed), and runs to its end before the next starts.
+ */
+export const PHASES: ReadonlyArray<{ name: PhaseName; build: (runs: readonly Run[]) => Step[] }> = [
+  { name: 'first', build: phaseFirst },
+  { name: 'users', build: phaseUsers },
+  { name: 'queues', build: phaseQueues },
+  { name: 'divisions', build: phaseDivisions },
+  { name: 'final state', build: phaseFinalState },
+];
+
+/** Creates, restores and activations: every later step needs the user to exist and be reachable. */
+export function phaseFirst(runs: readonly Run[]): Step[] {
+  const steps: Step[] = [];
+  for (const run of runs) {
+    if (run.dead) continue;
+    const { action } = run.change;
+    if (action === 'create') {
+      steps.push({ kind: 'create', run });
+      continue;
+    }
+    const state = fieldByKind(run.fields, 'text', 'state');
+    if (action === 'restore') {
+      if (state?.after === 'active') run.fields = run.fields.filter((f) => f !== state);
+      steps.push({ kind: 'restore', run });
+      continue;
+    }
+    if (action === 'update' && state?.after === 'active') {
+      run.fields = run.fields.filter((f) => f !== state);
+      steps.push({ kind: 'activate', run });
+    }
+  }
+  return steps;
+}
+
+/** Moves a declared `state: inactive` (or a deactivation) out of the field list into the last phase. */
+function settleFinalState(run: Run): void {
+  const state = fieldByKind(run.fields, 'text', 'state');
+  if (state) run.fields = run.fields.filter((f) => f !== state);
+  if (run.change.action === 'deactivate' || state?.after === 'inactive') run.finalState = 'inactive';
+}
+
+/** Users joining or leaving each group or queue, in plan order. */
+function members(runs: readonly Run[], field: 'groups' | 'queues'): Map<string, { item: Named; add: Run[]; remove: Run[] }> {
+  const map = new Map<string, { item: Named; add: Run[]; remove: Run[] }>();
+  for (const run of runs) {
+    if (!isLive(run)) continue;
+    for (const f of run.fields) {
+      if (f.kind !== 'set' || f.field !== field) continue;
+      for (const [list, kind] of [[f.add, 'add'], [f.remove, 'remove']] as const) {
+        for (const item of list) {
+          const entry = map.get(item.id) ?? { item, add: [], remove: [] };
+          entry[kind].push(run);
+          map.set(item.id, entry);
+        }
+      }
+    }
+  }
+  return map;
+}
+
+/** One PATCH per user, then roles, skills, languages and group membership batched across users (queue membership follows). */
+export function phaseUsers(runs: readonly Run[]): Step[] {
+  const userSteps: Step[] = [];
+  for (const run of runs) {
+    settleFinalState(run);
+    if (!isLive(run)) continue;
+    if (run.fields.some((f) => PROFILE_FIELDS.has(f.field))) userSteps.push({ kind: 'patch', run });
+    const roles = fieldByKind(run.fields, 'grants');
+    if (roles) userSteps.push({ kind: 'roles', run, add: roles.add, remove: roles.remove });
+    for (const levels of run.fields) {
+      if (levels.kind !== 'levels') continue;
+      const set = [...levels.add, ...levels.change.map((c) => ({ id: c.id, name: c.name, level: c.after }))];
+      for (const part of chunk(set, LIMITS.skills)) userSteps.push({ kind: 'set-levels', run, field: levels.field, part });
+      for (const item of levels.remove) userSteps.push({ kind: 'remove-level', run, field: levels.field, item });
+    }
+  }
+  const groupSteps: Step[] = [...members(runs, 'groups').values()].map(({ item, add, remove }) => ({ kind: 'group-members', group: item, add, remove }));
+  // Group steps make several calls in sequence: start them first so they do not trail at the end.
+  return [...groupSteps, ...userSteps];
+}
+
+/**
+ * Queue members once group members are in place: a queue follows its member groups, and a user still
+ * in a member group cannot join the queue directly, so one who leaves the group joins it only after.
+ */
+export function phaseQueues(runs: readonly Run[]): Step[] {
+  const steps: Step[] = [];
+  for (const { item, add, remove } of members(runs, 'queues').values()) {
+    for (const part of chunk(add, LIMITS.queue)) steps.push({ kind: 'queue-members', queue: item, op: 'add', runs: part });
+    for (const part of chunk(remove, LIMITS.queue)) steps.push({ kind: 'queue-members', queue: item, op: 'remove', runs: part });
+  }
+  return steps;
+}
+
+export function phaseDivisions(runs: readonly Run[]): Step[] {
+  const moves = new Map<string, { division: Named; runs: Run[] }>();
+  for (const run of runs) {
+    if (!isLive(run)) continue;
+    const division = fieldByKind(run.fields, 'ref', 'division');
+    if (!division) continue;
+    const entry = moves.get(division.after.id) ?? { division: division.after, runs: [] };
+    entry.runs.push(run);
+    moves.set(division.after.id, entry);
+  }
+  const steps: Step[] = [];
+  for (const { division, runs: movers } of moves.values()) {
+    for (const part of chunk(movers, LIMITS.divisionMove)) steps.push({ kind: 'move-division', division, runs: part });
+  }
+  return steps;
+}
+
+/** Deactivations come last, so a user switched off has every other change in place first. */
+export function phaseFinalState(runs: readonly Run[]): Step[] {
+  return runs.filter((run) => isLive(run) && run.finalState === 'inactive').map((run): Step => ({ kind: 'deactivate', run }));
+}
