@@ -102,10 +102,13 @@ export class MemoryWriter implements OrgWriter {
     });
   }
 
-  getUser(id: string): Promise<OrgUser> {
+  /** Genesys hides a deleted user from a plain read: 404 unless `state: 'deleted'` is asked for. */
+  getUser(id: string, state?: 'deleted'): Promise<OrgUser> {
     return this.run('getUser', [id], () => {
       const stale = this.staleReads.get(id)?.shift();
-      return structuredClone(stale ?? this.user(id));
+      const user = stale ?? this.user(id);
+      if ((user.state === 'deleted') !== (state === 'deleted')) throw apiError(404, 'not.found', `User ${id} not found`);
+      return structuredClone(user);
     });
   }
 
@@ -119,6 +122,7 @@ export class MemoryWriter implements OrgWriter {
     return this.run('patchUser', [id, version, patch], () => {
       const user = this.user(id);
       this.checkVersion(user, version);
+      if (user.state === 'deleted') throw apiError(404, 'not.found', `User ${id} not found`);
       if (patch.name !== undefined) user.name = patch.name;
       if (patch.title !== undefined) user.title = patch.title ?? undefined;
       if (patch.department !== undefined) user.department = patch.department ?? undefined;
@@ -127,6 +131,7 @@ export class MemoryWriter implements OrgWriter {
         user.managerId = patch.managerId ?? undefined;
       }
       if (patch.phones !== undefined) user.phones = patch.phones;
+      if (patch.otherEmails !== undefined) user.otherEmails = patch.otherEmails;
       if (patch.acdAutoAnswer !== undefined) user.acdAutoAnswer = patch.acdAutoAnswer;
       if (patch.profileSkills !== undefined) user.profileSkills = patch.profileSkills;
       if (patch.certifications !== undefined) user.certifications = patch.certifications;
