@@ -121,6 +121,14 @@ const ROWS: Row[] = [
     other: { locationIds: ['l1', 'l4'] },
     otherIs: 'pending',
   },
+  {
+    name: 'lists: a location removed only',
+    change: { field: 'locations', kind: 'set', add: [], remove: [named('l1')] },
+    done: { locationIds: ['l2'] },
+    pending: { locationIds: ['l1', 'l2'] },
+    other: { locationIds: ['l1', 'l2', 'l4'] },
+    otherIs: 'pending',
+  },
   // Written per item with no version: sent as planned, whatever a read shows, touching only the planned items.
   {
     name: 'levels: skills',
@@ -411,6 +419,24 @@ describe('through apply: state changes against a user someone else moved', () =>
     assert.equal(report.conflicts, 1);
     assert.match(report.problems[0]?.message ?? '', /deleted in the org since the plan/);
     assert.equal(writer.users.get('u1')?.state, 'active');
+  });
+
+  it('a create that meets a deleted user someone switches back on as inactive meanwhile: a conflict, left inactive', async () => {
+    const writer = new MemoryWriter();
+    writer.seed({ id: 'old', email: 'ola@x.com', name: 'ola', title: 'Lead', state: 'deleted', version: 4 });
+    let first = true;
+    writer.interceptors.push((call, w) => {
+      if (call.method !== 'setUserState' || !first) return undefined;
+      first = false;
+      Object.assign(w.users.get('old')!, { state: 'inactive', version: 5 });
+      return apiError(409, 'general.conflict', 'The version number of the modified resource must match the version number in the database.');
+    });
+    const report = await applyPlan(planOf([{ action: 'create', email: 'ola@x.com', name: 'ola', fields: [text('name', null, 'ola'), text('title', null, 'Lead')] }]), writer, fast);
+    assert.equal(report.conflicts, 1);
+    assert.match(report.problems[0]?.message ?? '', /the user is now inactive \(changed since the plan\); not overwritten/);
+    assert.equal(writer.users.get('old')?.state, 'inactive');
+    assert.equal(writer.callsOf('setUserState').length, 1);
+    assert.equal(writer.callsOf('patchUser').length, 0);
   });
 
   it('a failed restore skips the rest of the user, and says so', async () => {
