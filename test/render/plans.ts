@@ -1,5 +1,7 @@
 // Hand-built plans for the renderer tests: every action, every FieldChange kind, warnings, safety verdicts, empty.
-import type { Change, Plan, SafetyVerdict, Summary } from '../../src/model/index.js';
+import type { Change, Issue, Plan, SafetyVerdict, Summary } from '../../src/model/index.js';
+import { checkSafety, diffUsers } from '../../src/plan/index.js';
+import { config, desiredState, desiredUser, orgState, orgUser } from '../plan/builders.js';
 
 const target = { environment: 'mypurecloud.ie', orgId: '5f1c0a2e-7d4b-4c1e-9a53-0b6f2d8e4c11', orgName: 'Acme Support' };
 const safe: SafetyVerdict = { blocked: false, violations: [], overridden: false };
@@ -190,21 +192,23 @@ const prunedDeactivate: Change = {
   fields: [],
 };
 
+/**
+ * Warnings as the planner words them (the goldens carry only what the product emits): a manager found
+ * in the org but not declared, with a position, and an email held twice in the org, without one.
+ */
+const warnings: Issue[] = diffUsers(
+  desiredState([desiredUser('ola.lind@acme.com', { manager: 'eva.holm@acme.com', at: { manager: { file: 'users/support.yaml', line: 14, column: 14 } } })]),
+  orgState([
+    orgUser('u-ola', 'ola.lind@acme.com'),
+    orgUser('u-eva', 'eva.holm@acme.com', { name: 'Eva Holm' }),
+    orgUser('u-old', 'old.agent@acme.com'),
+    orgUser('u-old-2', 'old.agent@acme.com', { state: 'inactive' }),
+  ]),
+  config(),
+).warnings;
+
 /** Every action and every kind of field change, with warnings; safety passed. */
-export const fullPlan = plan([create, restore, restoreBare, update, clearTitle, declaredDeactivate, prunedDeactivate], {
-  warnings: [
-    {
-      severity: 'warning',
-      code: 'manager-not-declared',
-      message: 'Manager "eva.holm@acme.com" is not declared in users/ but exists in the org.',
-      hint: 'Declare the manager to manage them too.',
-      file: 'users/support.yaml',
-      line: 14,
-      column: 14,
-    },
-    { severity: 'warning', code: 'prune-disabled', message: '31 org users are not declared and are left alone.' },
-  ],
-});
+export const fullPlan = plan([create, restore, restoreBare, update, clearTitle, declaredDeactivate, prunedDeactivate], { warnings });
 
 function pruned(n: number): Change[] {
   return Array.from({ length: n }, (_, i) => ({
@@ -218,11 +222,17 @@ function pruned(n: number): Change[] {
   }));
 }
 
-const violations: SafetyVerdict['violations'] = [
-  { rule: 'max-deactivations', message: '12 deactivations exceed the limit of 10.' },
-  { rule: 'max-deactivation-percent', message: '12 deactivations are 9.2% of 130 managed users, over the limit of 5%.' },
-  { rule: 'protected-user', message: 'Protected user "leaver01@acme.com" would be deactivated.' },
-];
+/** The safety check's own messages for 12 deactivations of 130 managed users, a protected one among them. */
+const violations: SafetyVerdict['violations'] = checkSafety(
+  pruned(12),
+  {
+    desired: desiredState([]),
+    org: orgState([]),
+    config: config({ safety: { maxDeactivations: 10, maxDeactivationPercent: 5, protectedUsers: ['leaver01@acme.com'] } }),
+    managedCount: 130,
+  },
+  false,
+).violations;
 
 /** A prune that breaks the thresholds: still rendered, refused. */
 export const blockedPlan = plan(pruned(12), { safety: { blocked: true, violations, overridden: false } });
