@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { closeSync, cpSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Issue, Plan } from '../../src/model/index.js';
 import { MAX_FILE_BYTES, MAX_INPUT_BYTES } from '../../src/desired/index.js';
@@ -54,80 +54,91 @@ function workspace(prune = false): { top: string; dir: string } {
   return { top, dir };
 }
 
+/** A fresh workspace for one test, removed after it: no test sees another's files. */
+async function inWorkspace(fn: (top: string, dir: string) => Promise<void>): Promise<void> {
+  const { top, dir } = workspace();
+  try {
+    await fn(top, dir);
+  } finally {
+    rmSync(top, { recursive: true, force: true });
+  }
+}
+
 describe('validate', () => {
-  let top: string;
-  let dir: string;
-  before(() => ({ top, dir } = workspace()));
-  after(() => rmSync(top, { recursive: true, force: true }));
+  it('follows a link inside the repository, refuses one out of it, and names every skipped entry', () =>
+    inWorkspace(async (top, dir) => {
+      mkdirSync(path.join(dir, 'shared'));
+      renameSync(path.join(dir, 'users/contractors.csv'), path.join(dir, 'shared/contractors.csv'));
+      symlinkSync('../shared/contractors.csv', path.join(dir, 'users/contractors.csv'));
+      const ok = await run(dir, ['validate']);
+      assert.equal(ok.status, 0, explain(ok));
+      assert.equal(ok.stdout, '✔ No problems: 25 valid users in 3 files.\n');
 
-  it('follows a link inside the repository, refuses one out of it, and names every skipped entry', async () => {
-    mkdirSync(path.join(dir, 'shared'));
-    renameSync(path.join(dir, 'users/contractors.csv'), path.join(dir, 'shared/contractors.csv'));
-    symlinkSync('../shared/contractors.csv', path.join(dir, 'users/contractors.csv'));
-    const ok = await run(dir, ['validate']);
-    assert.equal(ok.status, 0, explain(ok));
-    assert.equal(ok.stdout, '✔ No problems: 25 valid users in 3 files.\n');
+      mkdirSync(path.join(top, 'outside'));
+      writeFileSync(path.join(top, 'outside/extra.yaml'), 'users:\n  - email: extra@acme.com\n    name: Extra\n');
+      symlinkSync('../../outside/extra.yaml', path.join(dir, 'users/extra.yaml'));
+      writeFileSync(path.join(dir, 'users/.draft.yaml'), 'users:\n  - email: draft@acme.com\n    name: Draft\n');
+      writeFileSync(path.join(dir, 'users/notes.txt'), 'notes\n');
+      const { status, issues } = await validateJson(dir, []);
+      assert.equal(status, 1);
+      assert.deepEqual(where(issues), ['users/.draft.yaml:: warning skipped-file', 'users/extra.yaml:: error symlink-outside', 'users/notes.txt:: warning skipped-file']);
+    }));
 
-    mkdirSync(path.join(top, 'outside'));
-    writeFileSync(path.join(top, 'outside/extra.yaml'), 'users:\n  - email: extra@acme.com\n    name: Extra\n');
-    symlinkSync('../../outside/extra.yaml', path.join(dir, 'users/extra.yaml'));
-    writeFileSync(path.join(dir, 'users/.draft.yaml'), 'users:\n  - email: draft@acme.com\n    name: Draft\n');
-    writeFileSync(path.join(dir, 'users/notes.txt'), 'notes\n');
-    const { status, issues } = await validateJson(dir, []);
-    assert.equal(status, 1);
-    assert.deepEqual(where(issues), ['users/.draft.yaml:: warning skipped-file', 'users/extra.yaml:: error symlink-outside', 'users/notes.txt:: warning skipped-file']);
-  });
+  it('a self-referential alias is a positioned yaml-alias-cycle, in JSON too', () =>
+    inWorkspace(async (top, dir) => {
+      writeFileSync(path.join(dir, 'cycle.yaml'), 'users:\n  - email: a@acme.com\n    name: &x [ *x ]\n');
+      const { status, issues } = await validateJson(dir, ['cycle.yaml']);
+      assert.equal(status, 1);
+      assert.deepEqual(where(issues), ['cycle.yaml:3:16 error yaml-alias-cycle']);
+      const human = await run(dir, ['validate', 'cycle.yaml']);
+      assert.match(human.stdout, /3:16 +error +.*yaml-alias-cycle/);
+      assert.doesNotMatch(human.stdout + human.stderr, /Maximum call stack|internal/);
+    }));
 
-  it('a self-referential alias is a positioned yaml-alias-cycle, in JSON too', async () => {
-    writeFileSync(path.join(dir, 'cycle.yaml'), 'users:\n  - email: a@acme.com\n    name: &x [ *x ]\n');
-    const { status, issues } = await validateJson(dir, ['cycle.yaml']);
-    assert.equal(status, 1);
-    assert.deepEqual(where(issues), ['cycle.yaml:3:16 error yaml-alias-cycle']);
-    const human = await run(dir, ['validate', 'cycle.yaml']);
-    assert.match(human.stdout, /3:16 +error +.*yaml-alias-cycle/);
-    assert.doesNotMatch(human.stdout + human.stderr, /Maximum call stack|internal/);
-  });
+  it('an unclosed quote in a 1,000-line CSV is reported where it opens', () =>
+    inWorkspace(async (top, dir) => {
+      const rows = ['email,name,title'];
+      for (let line = 2; line <= 1000; line++) rows.push(line === 7 ? 'u7@acme.com,"Nina Berg,Agent' : `u${line}@acme.com,User ${line},Agent`);
+      writeFileSync(path.join(dir, 'big.csv'), `${rows.join('\n')}\n`);
+      const { status, issues } = await validateJson(dir, ['big.csv']);
+      assert.equal(status, 1);
+      assert.deepEqual(where(issues), ['big.csv:7:13 error csv-syntax']);
+    }));
 
-  it('an unclosed quote in a 1,000-line CSV is reported where it opens', async () => {
-    const rows = ['email,name,title'];
-    for (let line = 2; line <= 1000; line++) rows.push(line === 7 ? 'u7@acme.com,"Nina Berg,Agent' : `u${line}@acme.com,User ${line},Agent`);
-    writeFileSync(path.join(dir, 'big.csv'), `${rows.join('\n')}\n`);
-    const { status, issues } = await validateJson(dir, ['big.csv']);
-    assert.equal(status, 1);
-    assert.deepEqual(where(issues), ['big.csv:7:13 error csv-syntax']);
-  });
+  it('every problem of a user in one run', () =>
+    inWorkspace(async (top, dir) => {
+      writeFileSync(
+        path.join(dir, 'all.yaml'),
+        'users:\n  - email: nina.berg@acme.com\n    name: Nina Berg\n    manager: nina.berg@acme.com\n    phones:\n      work: "+1 317 555"\n    skills:\n      Billing: 6\n',
+      );
+      const { issues } = await validateJson(dir, ['all.yaml']);
+      assert.deepEqual(where(issues), ['all.yaml:4:14 error manager-self', 'all.yaml:6:13 error invalid-phone', 'all.yaml:8:7 error proficiency-range']);
+    }));
 
-  it('every problem of a user in one run', async () => {
-    writeFileSync(
-      path.join(dir, 'all.yaml'),
-      'users:\n  - email: nina.berg@acme.com\n    name: Nina Berg\n    manager: nina.berg@acme.com\n    phones:\n      work: "+1 317 555"\n    skills:\n      Billing: 6\n',
-    );
-    const { issues } = await validateJson(dir, ['all.yaml']);
-    assert.deepEqual(where(issues), ['all.yaml:4:14 error manager-self', 'all.yaml:6:13 error invalid-phone', 'all.yaml:8:7 error proficiency-range']);
-  });
+  it('limits Genesys enforces: long values and empty extensions', () =>
+    inWorkspace(async (top, dir) => {
+      writeFileSync(
+        path.join(dir, 'limits.yaml'),
+        `users:\n  - email: a@acme.com\n    name: A\n    department: ${'D'.repeat(300)}\n    phones:\n      work: "+1 317 555 0100 x"\n`,
+      );
+      const { issues } = await validateJson(dir, ['limits.yaml']);
+      assert.deepEqual(where(issues), ['limits.yaml:4:17 error value-too-long', 'limits.yaml:6:13 error empty-extension']);
+    }));
 
-  it('limits Genesys enforces: long values and empty extensions', async () => {
-    writeFileSync(
-      path.join(dir, 'limits.yaml'),
-      `users:\n  - email: a@acme.com\n    name: A\n    department: ${'D'.repeat(300)}\n    phones:\n      work: "+1 317 555 0100 x"\n`,
-    );
-    const { issues } = await validateJson(dir, ['limits.yaml']);
-    assert.deepEqual(where(issues), ['limits.yaml:4:17 error value-too-long', 'limits.yaml:6:13 error empty-extension']);
-  });
-
-  it('users files together over the input cap: one clear error with the size and the cap', async () => {
-    const big = path.join(dir, 'big');
-    mkdirSync(big);
-    const count = Math.floor(MAX_INPUT_BYTES / (MAX_FILE_BYTES - 1)) + 1;
-    for (let i = 0; i < count; i++) {
-      const fd = openSync(path.join(big, `team-${i}.yaml`), 'w');
-      ftruncateSync(fd, MAX_FILE_BYTES - 1);
-      closeSync(fd);
-    }
-    const r = await run(dir, ['validate', 'big']);
-    assert.equal(r.status, 1, explain(r));
-    assert.match(r.stdout, /error +The users files come to \d+\.\d MB; provision reads at most 50 MB at once\. +input-too-large/);
-  });
+  it('users files together over the input cap: one clear error with the size and the cap', () =>
+    inWorkspace(async (top, dir) => {
+      const big = path.join(dir, 'big');
+      mkdirSync(big);
+      const count = Math.floor(MAX_INPUT_BYTES / (MAX_FILE_BYTES - 1)) + 1;
+      for (let i = 0; i < count; i++) {
+        const fd = openSync(path.join(big, `team-${i}.yaml`), 'w');
+        ftruncateSync(fd, MAX_FILE_BYTES - 1);
+        closeSync(fd);
+      }
+      const r = await run(dir, ['validate', 'big']);
+      assert.equal(r.status, 1, explain(r));
+      assert.match(r.stdout, /error +The users files come to \d+\.\d MB; provision reads at most 50 MB at once\. +input-too-large/);
+    }));
 });
 
 describe('plan --sandbox with scope.prune on', () => {

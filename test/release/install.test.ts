@@ -31,6 +31,7 @@ function show(ran: Ran): string {
 let root: string;
 let tarball: string;
 let consumer: string;
+let install: Ran;
 
 describe('the packed release', { timeout: 600_000 }, () => {
   before(() => {
@@ -44,6 +45,10 @@ describe('the packed release', { timeout: 600_000 }, () => {
     tarball = join(root, info.filename);
     consumer = join(root, 'consumer');
     mkdirSync(consumer);
+    // Installed once here, not by a test: the tests below each read the installed package, none depends on another.
+    writeFileSync(join(consumer, 'package.json'), `${JSON.stringify({ name: 'org-users', private: true }, null, 2)}\n`);
+    // --prefer-offline: the packages npm ci fetched for this repository are in npm's cache already.
+    install = sh('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline', tarball], consumer, 480_000);
   });
 
   after(() => {
@@ -76,9 +81,6 @@ describe('the packed release', { timeout: 600_000 }, () => {
   });
 
   test('installs from the tarball with production dependencies only, and runs from there', () => {
-    writeFileSync(join(consumer, 'package.json'), `${JSON.stringify({ name: 'org-users', private: true }, null, 2)}\n`);
-    // --prefer-offline: the packages npm ci fetched for this repository are in npm's cache already.
-    const install = sh('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline', tarball], consumer, 480_000);
     assert.equal(install.status, 0, show(install));
     const installed = join(consumer, 'node_modules', PACKAGE);
     assert.ok(existsSync(join(installed, 'dist/src/cli/main.js')));
@@ -95,6 +97,7 @@ describe('the packed release', { timeout: 600_000 }, () => {
   });
 
   test('init, validate, then plan, apply and plan again against the sandbox, from the installed package', () => {
+    assert.equal(install.status, 0, show(install));
     const init = sh('npx', ['provision', 'init'], consumer);
     assert.equal(init.status, 0, show(init));
     // The editor finds the schema installed with the package.

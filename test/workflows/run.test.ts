@@ -1,7 +1,7 @@
 // Runs the consumer workflows that `provision init` writes, and the action's steps, against the sandbox: a git repository of users, pull requests, merges.
-import { after, before, describe, test } from 'node:test';
+import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -165,8 +165,27 @@ function assertBalanced(markdown: string): void {
   assert.equal(markdown.split('<summary>').length, markdown.split('</summary>').length);
 }
 
+/**
+ * Makes the org match the default branch's users files, as the merges before this pull request would have
+ * left it: `provision apply` with the apply client, in the test's own workspace.
+ */
+async function converge(): Promise<void> {
+  const client = sandbox.clients[0];
+  assert.ok(client, 'the sandbox has a client');
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  for (const name of Object.keys(env)) if (name.startsWith('GENESYS') || name === 'CI') delete env[name];
+  Object.assign(env, { GENESYS_ENVIRONMENT: sandbox.url, GENESYS_CLIENT_ID: client.id, GENESYS_CLIENT_SECRET: client.secret });
+  const r = await new Promise<{ status: number; out: string }>((resolve) => {
+    execFile(process.execPath, [join(REPO, 'bin', 'provision.js'), 'apply', '--auto-approve', '--verify'], { cwd: workspace, env, encoding: 'utf8' }, (error, stdout, stderr) => {
+      resolve({ status: error ? (typeof error.code === 'number' ? error.code : 1) : 0, out: `${stdout}${stderr}` });
+    });
+  });
+  assert.equal(r.status, 0, r.out);
+}
+
 describe('the workflows provision init writes, run against the sandbox', () => {
-  before(async () => {
+  // Every test gets a repository, a GitHub stand-in and an org of its own: none reads what another left behind.
+  beforeEach(async () => {
     root = mkdtempSync(join(tmpdir(), 'provision-workflows-'));
     workspace = join(root, 'workspace');
     mkdirSync(workspace);
@@ -185,7 +204,7 @@ describe('the workflows provision init writes, run against the sandbox', () => {
     sandbox = await startSandbox({ port: 0, seed: await demoSeed(join(workspace, 'users')), searchLagMs: 0 });
   });
 
-  after(async () => {
+  afterEach(async () => {
     await sandbox?.stop();
     if (root) rmSync(root, { recursive: true, force: true });
   });
@@ -282,6 +301,7 @@ describe('the workflows provision init writes, run against the sandbox', () => {
   });
 
   test('the org edited between review and merge: apply refuses and posts the difference; a wrong approval is refused; the approved new plan is applied', async () => {
+    await converge(); // the org as earlier merges left it
     edit('users/support.yaml', 'title: Team Lead, Tier 2', 'title: Team Lead, Tier 2 Escalations');
     const pr = openPullRequest(20, 'Marcus');
     const check = await planCheck(pr);
@@ -319,6 +339,7 @@ describe('the workflows provision init writes, run against the sandbox', () => {
   });
 
   test('a plan larger than the comment limit: one cut by provision, deactivations and the summary kept, valid HTML', async () => {
+    await converge(); // the org as earlier merges left it
     const rows = ['email,name', ...Array.from({ length: 1500 }, (_, i) => `new.agent${String(i).padStart(4, '0')}@acme.com,New Agent ${i} - Tier 1`)];
     writeFileSync(join(workspace, 'users/new-hires.csv'), `${rows.join('\n')}\n`);
     edit('users/support.yaml', 'title: Support Agent\n', 'title: Support Agent\n    state: inactive\n');
@@ -371,6 +392,7 @@ describe('the workflows provision init writes, run against the sandbox', () => {
   });
 
   test('drift: none, then an out-of-band change opens one issue and updates it; approving the plan undoes it and closes the issue', async () => {
+    await converge(); // the org as earlier merges left it
     const quiet = await driftJob();
     assert.ok(quiet.success, explain(quiet));
     assert.equal(step(quiet, 'drift').outputs.drift, 'false');
