@@ -2,6 +2,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import platformClient from 'purecloud-platform-client-v2';
 import { toApiError, pathOf, retryAfterMs, type Redactor } from './errors.js';
+import { realClock, type Clock } from './clock.js';
 import type { Pacer } from './pacer.js';
 
 export interface ClientStats {
@@ -39,8 +40,6 @@ export const callScope = new AsyncLocalStorage<{ calls: number }>();
 
 /** Fresh tokens one request may have refused in a row before the 401 is reported. */
 export const MAX_REFUSED_IN_A_ROW = 3;
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
@@ -102,6 +101,8 @@ export interface ResilientOptions {
   tokens: TokenSource;
   retry?: RetryPolicy;
   log?: (line: string) => void;
+  /** Waits between retries (the real clock unless a test moves its own). */
+  clock?: Clock;
 }
 
 /**
@@ -112,11 +113,13 @@ export interface ResilientOptions {
 export class ResilientHttpClient extends platformClient.DefaultHttpClient {
   private readonly options: ResilientOptions;
   private readonly policy: RetryPolicy;
+  private readonly clock: Clock;
 
   constructor(options: ResilientOptions) {
     super(options.timeoutMs);
     this.options = options;
     this.policy = options.retry ?? DEFAULT_RETRY;
+    this.clock = options.clock ?? realClock;
   }
 
   override async request(request: platformClient.HttpRequestOptions): Promise<unknown> {
@@ -166,7 +169,7 @@ export class ResilientHttpClient extends platformClient.DefaultHttpClient {
           const wait = retryAfterMs(response.headers) ?? backoff(this.policy, Math.min(limited, 5));
           if (!login) pacer.block(wait);
           this.options.log?.(`rate limited on ${method} ${path}; waiting ${(wait / 1000).toFixed(1)} s`);
-          await sleep(login ? wait : 0);
+          await this.clock.sleep(login ? wait : 0);
           continue;
         }
         if (status === 401 && !login && refusedInARow < MAX_REFUSED_IN_A_ROW) {
@@ -180,7 +183,7 @@ export class ResilientHttpClient extends platformClient.DefaultHttpClient {
           attempt += 1;
           stats.retries += 1;
           this.options.log?.(`${method} ${path} answered ${status}; retry ${attempt} in ${(wait / 1000).toFixed(1)} s`);
-          await sleep(wait);
+          await this.clock.sleep(wait);
           continue;
         }
         throw toApiError(
@@ -203,7 +206,7 @@ export class ResilientHttpClient extends platformClient.DefaultHttpClient {
         attempt += 1;
         stats.retries += 1;
         this.options.log?.(`${method} ${path} failed (${code ?? 'network'}); retry ${attempt} in ${(wait / 1000).toFixed(1)} s`);
-        await sleep(wait);
+        await this.clock.sleep(wait);
         continue;
       }
       throw toApiError({ method, url: request.url, status: 0, networkCode: code, outcomeUnknown: write && !notSent }, redactor);

@@ -3,6 +3,7 @@ import platformClient from 'purecloud-platform-client-v2';
 import type { OrgWriter } from '../model/apply.js';
 import type { OrgReader, OrgTarget } from '../model/org.js';
 import { apisFor, guarded } from './apis.js';
+import { realClock, type Clock } from './clock.js';
 import { Redactor } from './errors.js';
 import { ResilientHttpClient, type ClientStats, type RetryPolicy, type TokenSource } from './http.js';
 import { pacerFor } from './pacer.js';
@@ -10,6 +11,7 @@ import { GenesysReader } from './reader.js';
 import { isLocalUrl, type GenesysSettings } from './settings.js';
 import { GenesysWriter } from './writer.js';
 
+export type { Clock } from './clock.js';
 export type { ClientStats } from './http.js';
 export type { GenesysSettings } from './settings.js';
 
@@ -25,6 +27,8 @@ export interface ConnectOptions {
   log?: (line: string) => void;
   /** Retry timings; the defaults suit Genesys (tests shorten them). */
   retry?: RetryPolicy;
+  /** The clock of pacing, retries and token expiry: the real one unless a test moves its own. */
+  clock?: Clock;
 }
 
 export const DEFAULT_REQUESTS_PER_MINUTE = 300;
@@ -46,16 +50,22 @@ class ClientCredentials implements TokenSource {
     private readonly settings: GenesysSettings,
     private readonly redactor: Redactor,
     private readonly stats: ClientStats,
+    private readonly clock: Clock,
     private readonly log?: (line: string) => void,
   ) {}
 
+  /** The token is used until a margin before its expiry, so that no request carries it past the end. */
+  private fresh(): boolean {
+    return this.token !== '' && this.clock.now() < this.expiresAt - this.margin;
+  }
+
   current(): Promise<string> {
-    if (this.token && Date.now() < this.expiresAt - this.margin) return Promise.resolve(this.token);
+    if (this.fresh()) return Promise.resolve(this.token);
     return this.login();
   }
 
   renew(refused: string): Promise<string> {
-    if (this.token && this.token !== refused && Date.now() < this.expiresAt - this.margin) return Promise.resolve(this.token);
+    if (this.token !== refused && this.fresh()) return Promise.resolve(this.token);
     return this.login();
   }
 
@@ -67,13 +77,15 @@ class ClientCredentials implements TokenSource {
           this.log?.('logging in again (token expired or refused)');
         }
         this.logins += 1;
-        const started = Date.now();
         const auth = await guarded(this.redactor, 'log in', () => this.client.loginClientCredentialsGrant(this.settings.clientId, this.settings.clientSecret));
         this.redactor.add(auth.accessToken);
         this.token = auth.accessToken;
-        this.expiresAt = auth.tokenExpiryTime || started + 3_600_000;
+        // The SDK stamps the expiry on the wall clock (answer time + expires_in): read it back as a lifetime at once,
+        // then count that lifetime on our clock.
+        const lifetime = auth.tokenExpiryTime ? Math.max(0, auth.tokenExpiryTime - Date.now()) : 3_600_000;
+        this.expiresAt = this.clock.now() + lifetime;
         // Renew a little before expiry: a tenth of the lifetime, at most a minute.
-        this.margin = Math.min(60_000, Math.max(0, (this.expiresAt - started) / 10));
+        this.margin = Math.min(60_000, lifetime / 10);
         return this.token;
       } finally {
         this.pending = undefined;
@@ -112,16 +124,18 @@ export async function connect(settings: GenesysSettings, options: ConnectOptions
   redactor.add(settings.clientSecret);
   redactor.add(Buffer.from(`${settings.clientId}:${settings.clientSecret}`).toString('base64'));
   const stats: ClientStats = { calls: 0, retries: 0, rateLimited: 0, reauthentications: 0 };
-  const tokens = new ClientCredentials(client, settings, redactor, stats, options.log);
+  const clock = options.clock ?? realClock;
+  const tokens = new ClientCredentials(client, settings, redactor, stats, clock, options.log);
   client.setHttpClient(
     new ResilientHttpClient({
       timeoutMs: settings.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      pacer: pacerFor(settings.environment, settings.clientId, settings.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE),
+      pacer: pacerFor(settings.environment, settings.clientId, settings.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE, clock),
       redactor,
       stats,
       tokens,
       retry: options.retry,
       log: options.log,
+      clock,
     }),
   );
   await tokens.login();

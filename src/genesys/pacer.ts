@@ -1,6 +1,5 @@
 // Keeps an OAuth client's request rate under its Genesys limit: a sliding window tuned by the inin-ratelimit-* headers.
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+import { realClock, type Clock } from './clock.js';
 
 /** What the last answer said about the rate limit window. */
 export interface RateLimitHeaders {
@@ -46,7 +45,10 @@ export class Pacer {
   /** The first request goes alone: its answer's headers tell the real limit and window before any burst. */
   private firstAnswer: Promise<void> | undefined;
 
-  constructor(requestsPerMinute: number) {
+  constructor(
+    requestsPerMinute: number,
+    private readonly clock: Clock = realClock,
+  ) {
     this.allowed = Math.max(1, requestsPerMinute);
   }
 
@@ -72,9 +74,9 @@ export class Pacer {
     if (this.firstAnswer) await this.firstAnswer;
     else this.firstAnswer = new Promise((resolve) => (this.wake = resolve));
     for (;;) {
-      const now = Date.now();
+      const now = this.clock.now();
       if (this.blockedUntil > now) {
-        await sleep(this.blockedUntil - now);
+        await this.clock.sleep(this.blockedUntil - now);
         continue;
       }
       while (this.head < this.answers.length && (this.answers[this.head] as number) <= now - this.windowMs) this.head += 1;
@@ -87,7 +89,7 @@ export class Pacer {
         this.inFlight += 1;
         return;
       }
-      if (recent > 0) await sleep(Math.max(1, (this.answers[this.head] as number) + this.windowMs - now + 1));
+      if (recent > 0) await this.clock.sleep(Math.max(1, (this.answers[this.head] as number) + this.windowMs - now + 1));
       else await new Promise<void>((resolve) => (this.wake = resolve));
     }
   }
@@ -95,7 +97,7 @@ export class Pacer {
   /** Called once per `take`, with the answer's headers when one arrived. */
   done(headers?: Record<string, unknown>): void {
     this.inFlight = Math.max(0, this.inFlight - 1);
-    this.answers.push(Date.now());
+    this.answers.push(this.clock.now());
     const wake = this.wake;
     this.wake = undefined;
     wake?.();
@@ -116,7 +118,7 @@ export class Pacer {
 
   /** After a 429: nobody sends until `ms` have passed. */
   block(ms: number): void {
-    const until = Date.now() + Math.max(0, ms);
+    const until = this.clock.now() + Math.max(0, ms);
     if (until > this.blockedUntil) this.blockedUntil = until;
   }
 
@@ -126,15 +128,21 @@ export class Pacer {
   }
 }
 
-const pacers = new Map<string, Pacer>();
+/** Pacers by clock, then by environment and client: connections on one clock share a client's pacer. */
+const pacers = new WeakMap<Clock, Map<string, Pacer>>();
 
 /** The pacer of one OAuth client in one environment, created on first use. */
-export function pacerFor(environment: string, clientId: string, requestsPerMinute: number): Pacer {
+export function pacerFor(environment: string, clientId: string, requestsPerMinute: number, clock: Clock = realClock): Pacer {
   const key = `${environment}\u0000${clientId}`;
-  let pacer = pacers.get(key);
+  let byClient = pacers.get(clock);
+  if (!byClient) {
+    byClient = new Map();
+    pacers.set(clock, byClient);
+  }
+  let pacer = byClient.get(key);
   if (!pacer) {
-    pacer = new Pacer(requestsPerMinute);
-    pacers.set(key, pacer);
+    pacer = new Pacer(requestsPerMinute, clock);
+    byClient.set(key, pacer);
   }
   return pacer;
 }

@@ -6,6 +6,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { connect } from '../../src/genesys/index.js';
 import { MAX_REFUSED_IN_A_ROW } from '../../src/genesys/http.js';
 import { ApiError } from '../../src/model/errors.js';
+import { EPOCH, SkippingClock } from '../support/clock.js';
 
 const CLIENT_ID = 'http-test-client';
 const SECRET = 'sEcReT-value-0123456789';
@@ -74,13 +75,14 @@ beforeEach(() => {
   acceptOnly = undefined;
 });
 
-/** Each test gets its own client id so that pacers (shared per OAuth client) do not carry over. */
-let n = 0;
-async function open(options: { secret?: string; timeoutMs?: number } = {}) {
-  n += 1;
+/**
+ * Each connection gets its own clock, on which time passes only when the client waits: no test waits in real time,
+ * and pacers (shared per OAuth client and clock) do not carry over from one test to the next.
+ */
+async function open(options: { secret?: string; timeoutMs?: number; clock?: SkippingClock } = {}) {
   return connect(
-    { environment: `http://127.0.0.1:${port}`, clientId: CLIENT_ID, clientSecret: options.secret ?? SECRET, requestsPerMinute: 6000 + n, timeoutMs: options.timeoutMs },
-    { retry: FAST },
+    { environment: `http://127.0.0.1:${port}`, clientId: CLIENT_ID, clientSecret: options.secret ?? SECRET, requestsPerMinute: 6000, timeoutMs: options.timeoutMs },
+    { retry: FAST, clock: options.clock ?? new SkippingClock() },
   );
 }
 
@@ -212,13 +214,28 @@ describe('resilient HTTP client', () => {
   });
 
   it('waits out a 429 for its Retry-After, then succeeds', async () => {
-    const conn = await open();
+    const clock = new SkippingClock();
+    const conn = await open({ clock });
     script = [(_q, r) => json(r, 429, { message: 'Rate limit exceeded', code: 'too.many.requests.retry.after', status: 429 }, { 'retry-after': '1' })];
-    const started = Date.now();
     await conn.target();
-    assert.ok(Date.now() - started >= 950, `waited ${Date.now() - started} ms`);
+    assert.deepEqual(clock.slept.filter((ms) => ms > 0), [1000], 'the pacer held the retry for the Retry-After');
+    assert.equal(clock.elapsed(), 1000);
     assert.equal(conn.stats().rateLimited, 1);
     assert.equal(seen.length, 2);
+  });
+
+  it('waits out 429s without Retry-After with a growing, jittered back-off', async () => {
+    const clock = new SkippingClock();
+    const conn = await open({ clock });
+    const limited: Handler = (_q, r) => json(r, 429, { message: 'Rate limit exceeded', code: 'too.many.requests', status: 429 });
+    script = [limited, limited, limited];
+    await conn.target();
+    const waits = clock.slept.filter((ms) => ms > 0);
+    assert.equal(waits.length, 3);
+    // FAST: 5 ms doubling, equal jitter (half to all of it), at most 20 ms.
+    const ceilings = [10, 20, 20];
+    waits.forEach((ms, i) => assert.ok(ms >= (ceilings[i] as number) / 2 && ms <= (ceilings[i] as number), `wait ${i + 1}: ${ms} ms`));
+    assert.equal(conn.stats().rateLimited, 3);
   });
 
   it('retries a create after a 429 (it was refused, not made)', async () => {
@@ -254,14 +271,33 @@ describe('resilient HTTP client', () => {
     assert.equal(conn.stats().reauthentications, MAX_REFUSED_IN_A_ROW);
   });
 
-  it('logs in before the token expires instead of collecting a 401', async () => {
-    tokenLifetime = 1;
-    const conn = await open();
+  it('logs in again a tenth of the lifetime before the token expires, instead of collecting a 401', async () => {
+    tokenLifetime = 100;
+    const clock = new SkippingClock();
+    const conn = await open({ clock });
     const first = tokens;
-    await new Promise((r) => setTimeout(r, 1000));
-    await conn.target();
-    assert.equal(tokens, first + 1);
-    assert.ok(seen.every((s) => s.auth === `Bearer token-${tokens}-abcdefghijkl`));
+    clock.advance(89_000);
+    await conn.writer.getGroupVersion('g1');
+    assert.equal(tokens, first, '11 s before expiry: the token is used');
+    clock.advance(1_000);
+    await conn.writer.getGroupVersion('g1');
+    assert.equal(tokens, first + 1, '10 s before expiry: logged in again first');
+    assert.equal(seen.at(-1)?.auth, `Bearer token-${tokens}-abcdefghijkl`);
+    assert.equal(conn.stats().reauthentications, 1);
+  });
+
+  it('renews at most a minute before expiry, however long the token lives', async () => {
+    tokenLifetime = 86_400;
+    const clock = new SkippingClock();
+    const conn = await open({ clock });
+    const first = tokens;
+    clock.advance(86_400_000 - 61_000);
+    await conn.writer.getGroupVersion('g1');
+    assert.equal(tokens, first, 'a minute and a second before expiry: the token is used');
+    clock.advance(1_000);
+    await conn.writer.getGroupVersion('g1');
+    assert.equal(tokens, first + 1, 'a minute before expiry: logged in again');
+    assert.equal(clock.now() - EPOCH, 86_400_000 - 60_000);
   });
 
   it('shares one login among concurrent requests that meet a 401', async () => {
