@@ -16,7 +16,7 @@ import { concurrentEdit, faultAnswer, send, sendError } from './respond.js';
 import { findRoute } from './api/index.js';
 import { authorize } from './api/permissions.js';
 import { Authorizer } from './permissions.js';
-import type { FaultRule, RequestLogEntry, ScriptedFault, SeedOrg } from './types.js';
+import type { FaultRule, RequestLogEntry, SandboxClock, ScriptedFault, SeedOrg } from './types.js';
 
 const NO_EXPANSION = new Set<string>();
 
@@ -27,6 +27,8 @@ export interface StartOptions {
   seedFile?: string;
   statePath?: string;
   timeScale?: number;
+  /** The clock of expiry, windows, lags and latency (real by default; see SandboxClock). */
+  clock?: SandboxClock;
   requestsPerMinute?: number;
   searchLagMs?: number;
   faults?: string | FaultRule[];
@@ -76,7 +78,10 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const REAL_CLOCK: SandboxClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+};
 
 /** The `auth-lag` fault's duration (the longest, if given twice); 0 without one. */
 function authLagOf(rules: FaultRule[]): number {
@@ -84,15 +89,15 @@ function authLagOf(rules: FaultRule[]): number {
 }
 
 /** Loads the org: the state file when it exists, else the seed file, else the in-memory seed, else an empty org. */
-async function loadOrg(options: StartOptions): Promise<SandboxOrg> {
+async function loadOrg(options: StartOptions, now: number): Promise<SandboxOrg> {
   if (options.statePath && existsSync(options.statePath)) {
-    return orgFromSeed(JSON.parse(readFileSync(options.statePath, 'utf8')) as SeedOrg);
+    return orgFromSeed(JSON.parse(readFileSync(options.statePath, 'utf8')) as SeedOrg, now);
   }
   if (options.seedFile) {
     const { loadSeedFile } = await import('./seed-file.js');
-    return orgFromSeed(await loadSeedFile(options.seedFile));
+    return orgFromSeed(await loadSeedFile(options.seedFile), now);
   }
-  return orgFromSeed(options.seed ?? {});
+  return orgFromSeed(options.seed ?? {}, now);
 }
 
 /** Each client's authorizer when permission mode is on (a client without roles gets an empty one); undefined when off. */
@@ -108,7 +113,10 @@ function authorizersFor(org: SandboxOrg, clients: SandboxClient[], mode: boolean
 }
 
 export async function startServer(options: StartOptions = {}): Promise<RunningSandbox> {
-  const org = await loadOrg(options);
+  const clock = options.clock ?? REAL_CLOCK;
+  const now = () => clock.now();
+  const org = await loadOrg(options, now());
+  org.now = now;
   // Serialise every user once now, as a loaded org would be warm: no listing page then pays for it.
   for (const user of org.listUsers('any')) userJson(org, user, NO_EXPANSION);
   org.searchLagMs = options.searchLagMs ?? 0;
@@ -117,9 +125,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSa
   const limit = options.requestsPerMinute ?? 300;
   const windowMs = 60_000 / timeScale;
   const rules = typeof options.faults === 'string' ? parseFaults(options.faults) : (options.faults ?? []);
-  const faults = new FaultEngine(rules, options.randomSeed ?? 1);
+  const faults = new FaultEngine(rules, options.randomSeed ?? 1, now);
   // Watching writes costs a copy of each user written: only when a fault needs it.
-  let consistency = rules.some((r) => CONSISTENCY_KINDS.has(r.kind)) ? new Consistency(org) : undefined;
+  let consistency = rules.some((r) => CONSISTENCY_KINDS.has(r.kind)) ? new Consistency(org, now) : undefined;
   org.authLagMs = authLagOf(rules);
   const tokens = new TokenStore(clients);
   const authorizers = authorizersFor(org, clients, options.permissions);
@@ -149,7 +157,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSa
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
-    const at = Date.now();
+    const at = now();
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const method = (req.method ?? 'GET').toUpperCase();
     const entry: RequestLogEntry = { method, path: url.pathname, query: url.search.slice(1), status: 0, ms: 0, at };
@@ -166,7 +174,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSa
       const decisions = faults.decide(method, url.pathname, watch && ((rule) => watch.applies(rule, method, url.pathname, url.searchParams, raw)));
       let main: Decision | undefined;
       for (const d of decisions) {
-        if (d.kind === 'latency') await sleep(d.ms ?? 0);
+        if (d.kind === 'latency') await clock.sleep(d.ms ?? 0);
         else main = d;
       }
       if (main) entry.fault = main.kind;
@@ -179,17 +187,17 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSa
         return finish(0);
       }
       if (method === 'POST' && url.pathname === '/oauth/token') {
-        const headers = rate.headers(undefined, Date.now());
+        const headers = rate.headers(undefined, now());
         if (main?.kind === '5xx' || main?.kind === '429') return finish(faultAnswer(res, main, headers, faults));
-        const answer = tokens.grant(req, raw, Date.now());
+        const answer = tokens.grant(req, raw, now());
         send(res, answer.status, answer.body, headers);
         return finish(answer.status);
       }
       if (main?.kind === 'revoke') revokeTokens();
-      const now = Date.now();
-      token = tokens.authenticate(req, now);
-      rate.count(token, now);
-      const headers = rate.headers(token, now);
+      const checkedAt = now();
+      token = tokens.authenticate(req, checkedAt);
+      rate.count(token, checkedAt);
+      const headers = rate.headers(token, checkedAt);
       if (main?.kind === '5xx' || main?.kind === '429') return finish(faultAnswer(res, main, headers, faults));
       if (main?.kind === 'editor') concurrentEdit(org, url.pathname, faults);
       if (main?.kind === 'sub-conflict') throw subConflictError(main.status, () => faults.roll());
@@ -225,7 +233,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSa
       send(res, answer.status, answer.body, headers, answer.raw);
       return finish(answer.status);
     } catch (error) {
-      const headers = rate.headers(token, Date.now());
+      const headers = rate.headers(token, now());
       if (error instanceof HttpError) {
         sendError(res, error, headers);
         return finish(error.status);
@@ -265,7 +273,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSa
     script: (fault) => {
       faults.script(fault);
       // Writes from now on are watched; a scripted stale read shows a user as it was before its latest of them.
-      if (fault.kind === 'stale-read') consistency ??= new Consistency(org);
+      if (fault.kind === 'stale-read') consistency ??= new Consistency(org, now);
     },
     revokeTokens,
     stop: async () => {

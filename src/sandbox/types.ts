@@ -206,3 +206,13 @@ export interface RequestLogEntry {
   /** The fault this request met, if any. */
   fault?: FaultKind;
 }
+
+/**
+ * The sandbox's sense of time: token expiry, rate-limit windows, fault windows, search lag, `latency` faults.
+ * The real clock by default; a test may hand in one it moves itself (shared with the client under test).
+ * Held connections (`timeout` faults) always wait in real time: the client's socket timeout is real.
+ */
+export interface SandboxClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}

@@ -7,6 +7,7 @@ import { normalizeEmail } from '../../src/genesys/normalize.js';
 import { ApiError } from '../../src/model/errors.js';
 import type { OrgState, ReadRequest } from '../../src/model/org.js';
 import { generateOrg, startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
+import { SkippingClock, flush } from '../support/clock.js';
 
 const FAST = { maxRetries: 4, baseDelayMs: 5, maxDelayMs: 40, maxRateLimited: 10 };
 
@@ -22,10 +23,13 @@ function everything(sb: RunningSandbox): ReadRequest {
   };
 }
 
-async function open(sb: RunningSandbox, extra: { clientIndex?: number; timeoutMs?: number } = {}): Promise<Connection> {
+async function open(sb: RunningSandbox, extra: { clientIndex?: number; timeoutMs?: number; clock?: SkippingClock; requestsPerMinute?: number } = {}): Promise<Connection> {
   const client = sb.clients[extra.clientIndex ?? 0];
   assert.ok(client);
-  return connect({ environment: sb.url, clientId: client.id, clientSecret: client.secret, timeoutMs: extra.timeoutMs }, { retry: FAST });
+  return connect(
+    { environment: sb.url, clientId: client.id, clientSecret: client.secret, timeoutMs: extra.timeoutMs, requestsPerMinute: extra.requestsPerMinute },
+    { retry: FAST, clock: extra.clock },
+  );
 }
 
 describe('reading a generated org', () => {
@@ -151,9 +155,12 @@ describe('reading a generated org', () => {
 });
 
 describe('reading through faults', () => {
+  // The sandbox and the connections share virtual time: Retry-After, latency and token expiry pass without waiting.
+  const clock = new SkippingClock();
   let sb: RunningSandbox;
   before(async () => {
     sb = await startSandbox({
+      clock,
       seed: generateOrg({ users: 1200, queues: 2, groups: 2, seed: 5 }),
       requestsPerMinute: 1_000_000,
       clients: [
@@ -169,7 +176,7 @@ describe('reading through faults', () => {
   const light: ReadRequest = { emails: [], queueNames: [], roles: false };
 
   it('retries 5xx answers of each body kind during a read', async () => {
-    const conn = await open(sb, { clientIndex: 0 });
+    const conn = await open(sb, { clientIndex: 0, clock });
     for (const body of ['json', 'html', 'empty'] as const) sb.script({ method: 'GET', path: '/api/v2/users', kind: '5xx', status: body === 'json' ? 503 : 502, body });
     const state = await conn.reader.readOrg(light);
     assert.equal(state.users.length, sb.org.listUsers('active').length);
@@ -177,16 +184,16 @@ describe('reading through faults', () => {
   });
 
   it('waits out a 429 with its Retry-After during a read', async () => {
-    const conn = await open(sb, { clientIndex: 1 });
+    const conn = await open(sb, { clientIndex: 1, clock });
     sb.script({ method: 'GET', path: '/api/v2/users', nth: 2, kind: '429', ms: 1000 });
-    const started = Date.now();
+    const started = clock.now();
     await conn.reader.readOrg(light);
     assert.equal(conn.stats().rateLimited, 1);
-    assert.ok(Date.now() - started >= 900, 'waited for Retry-After');
+    assert.ok(clock.now() - started >= 1000, `waited for Retry-After (${clock.now() - started} ms)`);
   });
 
   it('logs in again when the token is revoked mid-read', async () => {
-    const conn = await open(sb, { clientIndex: 2 });
+    const conn = await open(sb, { clientIndex: 2, clock });
     sb.script({ method: 'GET', path: '/api/v2/users', nth: 2, kind: 'revoke' });
     const state = await conn.reader.readOrg(light);
     assert.ok(state.users.length > 1000);
@@ -194,7 +201,7 @@ describe('reading through faults', () => {
   });
 
   it('logs in again when the token expires mid-read (2 s lifetime, a slow page)', async () => {
-    const conn = await open(sb, { clientIndex: 3 });
+    const conn = await open(sb, { clientIndex: 3, clock });
     const since = sb.requests.length;
     // The page is held past the token's expiry, then checked: a 401, a new login, the page again.
     sb.script({ method: 'GET', path: '/api/v2/users', kind: 'latency', ms: 2100 });
@@ -206,7 +213,7 @@ describe('reading through faults', () => {
   });
 
   it('fails a read that keeps meeting 5xx with a typed, clean error', async () => {
-    const conn = await open(sb, { clientIndex: 0 });
+    const conn = await open(sb, { clientIndex: 0, clock });
     for (let i = 0; i < 5; i++) sb.script({ method: 'GET', path: '/api/v2/organizations/me', kind: '5xx', status: 500, body: 'json' });
     await assert.rejects(conn.reader.readOrg(light), (error: unknown) => {
       assert.ok(error instanceof ApiError);
@@ -219,7 +226,7 @@ describe('reading through faults', () => {
     });
   });
   it('logs in again on every revocation, even one that meets the retry of a refused request', async () => {
-    const conn = await open(sb, { clientIndex: 1 });
+    const conn = await open(sb, { clientIndex: 1, clock });
     // The org read is refused, and so is its retry with a fresh token: a third token goes through.
     sb.script({ method: 'GET', path: '/api/v2/organizations/me', kind: 'revoke' });
     sb.script({ method: 'GET', path: '/api/v2/organizations/me', kind: 'revoke' });
@@ -229,14 +236,14 @@ describe('reading through faults', () => {
   });
 
   it('stops with a clean 401 when every fresh token is refused', async () => {
-    const conn = await open(sb, { clientIndex: 1 });
+    const conn = await open(sb, { clientIndex: 1, clock });
     // The first answer and every retry with a fresh token are refused: nothing is left scripted after.
     for (let i = 0; i <= MAX_REFUSED_IN_A_ROW; i++) sb.script({ method: 'GET', path: '/api/v2/organizations/me', kind: 'revoke' });
     await assert.rejects(conn.reader.readOrg(light), (error: unknown) => error instanceof ApiError && error.status === 401);
   });
 
   it('a look-up that fails while the users are still being listed is a typed error, never an unhandled rejection', async () => {
-    const conn = await open(sb, { clientIndex: 0 });
+    const conn = await open(sb, { clientIndex: 0, clock });
     const unhandled: unknown[] = [];
     const record = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', record);
@@ -245,7 +252,8 @@ describe('reading through faults', () => {
       sb.script({ method: 'GET', path: '/api/v2/users', kind: 'latency', ms: 400 });
       await assert.rejects(conn.reader.readOrg(light), (error: unknown) => error instanceof ApiError && error.status === 503 && error.path === '/api/v2/routing/skills');
       // Give any stray rejection a turn of the event loop to surface.
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await flush();
+      await flush();
       assert.deepEqual(unhandled, []);
     } finally {
       process.off('unhandledRejection', record);
@@ -254,21 +262,25 @@ describe('reading through faults', () => {
 });
 
 describe('pacing', () => {
-  it('keeps under the limit it learns from the headers (60 per scaled minute)', async () => {
-    // timeScale 60: a minute lasts one second, so the limit is 60 requests per second.
+  it('keeps under the limit it learns from the headers: the 59th request of 60 a (scaled) minute waits for the window, no 429', async () => {
+    // timeScale 60: a minute lasts a second at the sandbox, and its reset header teaches the pacer a 1 s window. Real
+    // time, because requests are in flight while the pacer waits: virtual time would jump under them.
     const sb = await startSandbox({ seed: generateOrg({ users: 10, queues: 1, groups: 1, seed: 2 }), requestsPerMinute: 60, timeScale: 60, clients: [{ id: 'pacer-client', secret: 'pacer-secret-123456' }] });
     try {
-      const conn = await open(sb);
+      // The client believes in 300 a minute until the first answer's headers say 60.
+      const conn = await open(sb, { requestsPerMinute: 300 });
       const group = sb.org.groups.sorted()[0];
       assert.ok(group);
-      const started = Date.now();
-      await Promise.all(Array.from({ length: 150 }, () => conn.writer.getGroupVersion(group.id)));
-      const elapsed = Date.now() - started;
+      await Promise.all(Array.from({ length: 70 }, () => conn.writer.getGroupVersion(group.id)));
       const answered = apiRequests(sb);
+      assert.equal(answered.length, 70);
       assert.equal(answered.filter((r) => r.status === 429).length, 0, 'no 429');
       assert.equal(conn.stats().rateLimited, 0);
-      assert.ok(elapsed >= 1500, `150 requests at 60/s take over 1.5 s (took ${elapsed} ms)`);
-      assert.ok(elapsed < 8000, `and not much more (took ${elapsed} ms)`);
+      // 58 a window (60 less the head-room): the 59th goes only when the first answer is a (scaled) minute old.
+      const first = answered[0]?.at as number;
+      assert.ok((answered[58]?.at as number) - first >= 1000, `the 59th went ${(answered[58]?.at as number) - first} ms after the first`);
+      const inWindow = (from: number) => answered.filter((r) => r.at >= from && r.at < from + 1000).length;
+      for (const r of answered) assert.ok(inWindow(r.at) <= 58, `${inWindow(r.at)} requests in the second from ${r.at - first} ms`);
     } finally {
       await sb.stop();
     }

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import platformClient from 'purecloud-platform-client-v2';
+import { SkippingClock } from '../support/clock.js';
 import { rejection, sdkClientFor } from '../support/sdk.js';
 import { smallSeed, withSandbox } from '../support/sandbox.js';
 
@@ -35,10 +36,12 @@ test('wrong credentials answer like Genesys: invalid_client, no token', async ()
 });
 
 test('an expired token answers 401 bad.credentials (the SDK never re-authenticates)', async () => {
-  await withSandbox({ seed: smallSeed(), clients }, async (sandbox) => {
+  const clock = new SkippingClock();
+  await withSandbox({ seed: smallSeed(), clients, clock }, async (sandbox) => {
     const sdk = await sdkClientFor(sandbox, shortClient);
+    clock.advance(999);
     await sdk.users.getUsers({});
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    clock.advance(1);
     const error = (await rejection(sdk.users.getUsers({}))) as Record<string, unknown>;
     assert.equal(error.status, 401);
     assert.equal(error.code, 'bad.credentials');

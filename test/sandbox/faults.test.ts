@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FaultEngine, FaultSpecError, parseFaults } from '../../src/sandbox/faults.js';
 import type { FaultRule } from '../../src/sandbox/index.js';
+import { SkippingClock } from '../support/clock.js';
 import { rejection, sdkClientFor } from '../support/sdk.js';
 import { smallSeed, withSandbox } from '../support/sandbox.js';
 
@@ -14,7 +15,8 @@ interface Extended {
 }
 
 test('rate limit per token: headers on every answer, 429 with Retry-After, a new window after a (scaled) minute', async () => {
-  await withSandbox({ seed: smallSeed(), requestsPerMinute: 5, timeScale: 30 }, async (sandbox) => {
+  const clock = new SkippingClock();
+  await withSandbox({ seed: smallSeed(), requestsPerMinute: 5, timeScale: 30, clock }, async (sandbox) => {
     const sdk = await sdkClientFor(sandbox);
     sdk.client.setReturnExtendedResponses(true);
     const call = () => sdk.users.getUsers({}) as unknown as Promise<Extended>;
@@ -26,14 +28,16 @@ test('rate limit per token: headers on every answer, 429 with Retry-After, a new
     }
     const limited = (await rejection(call())) as Extended;
     assert.equal(limited.status, 429);
-    assert.ok(Number(limited.headers['retry-after']) >= 1);
+    assert.equal(limited.headers['retry-after'], '2', 'the scaled minute: 2 s');
     assert.equal(limited.headers['inin-ratelimit-allowed'], '5');
     assert.equal(limited.body.code, 'too.many.requests.retry.after');
     assert.match(String(limited.body.message), /client\.credentials\.token\.rate\.per\.minute/);
     // Another token has its own budget.
     const other = await sdkClientFor(sandbox);
     await other.users.getUsers({});
-    await new Promise((resolve) => setTimeout(resolve, 2_050));
+    clock.advance(1_999);
+    assert.equal(((await rejection(call())) as Extended).status, 429, 'a millisecond before the window ends');
+    clock.advance(1);
     const again = await call();
     assert.equal(again.status, 200);
     assert.equal(again.headers['inin-ratelimit-count'], '1');

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { generateOrg } from '../../src/sandbox/index.js';
 import { rejection, sdkClientFor } from '../support/sdk.js';
 import { smallSeed, withSandbox } from '../support/sandbox.js';
+import { SkippingClock } from '../support/clock.js';
 
 type Body = Record<string, unknown>;
 
@@ -177,7 +178,8 @@ test('search: EXACT on email, id and state; deleted users only when state is ask
 });
 
 test('search is eventually consistent: changes show after the configured lag', async () => {
-  await withSandbox({ seed: smallSeed(), searchLagMs: 1_000 }, async (sandbox) => {
+  const clock = new SkippingClock();
+  await withSandbox({ seed: smallSeed(), searchLagMs: 1_000, clock }, async (sandbox) => {
     const sdk = await sdkClientFor(sandbox);
     const find = async (email: string, state?: string) =>
       (await sdk.users.postUsersSearch({ query: [{ type: 'EXACT', fields: ['email'], value: email }, ...(state ? [{ type: 'EXACT', fields: ['state'], value: state }] : [])] })).results;
@@ -188,7 +190,9 @@ test('search is eventually consistent: changes show after the configured lag', a
     const stale = await find('nina.berg@acme.com');
     assert.equal(stale[0]?.title, 'Team Lead');
     assert.equal(stale[0]?.version, 1);
-    await new Promise((resolve) => setTimeout(resolve, 1_050));
+    clock.advance(999);
+    assert.equal((await find('fresh@acme.com')).length, 0, 'a millisecond before the lag has passed');
+    clock.advance(1);
     assert.equal((await find('fresh@acme.com'))[0]?.id, created.id);
     const fresh = await find('nina.berg@acme.com');
     assert.equal(fresh[0]?.version, patched.version);

@@ -74,7 +74,9 @@ export class ManualClock implements Clock {
 
 /**
  * Virtual time for tests that run real I/O: every wait passes at once and moves the clock to its end, so a test
- * asserts how long the code waited (`now() - EPOCH`, `slept`) without waiting. `advance` moves it by hand.
+ * asserts how long the code waited (`elapsed`, `slept`) without waiting. `advance` moves it by hand. Time jumps under
+ * requests in flight, so it suits flows where one thing waits at a time (a retry, a token's expiry, a lag), not
+ * many requests paced at once (see ManualClock for the pacer).
  */
 export class SkippingClock implements Clock {
   private t: number;
