@@ -1,5 +1,6 @@
 // Pure field logic for apply: which fields go where, building PATCH bodies, and judging a re-read user after a 409.
-import type { Change, EmployerInfo, ExpandedField, FieldChange, FieldName, Named, NewUser, OrgUser, OtherEmail, Phone, UserPatch } from '../model/index.js';
+import type { Change, EmployerInfo, ExpandedField, FieldChange, FieldName, Named, NewUser, OrgUser, OtherEmail, UserPatch } from '../model/index.js';
+import { phonesKey as phoneKey } from '../rules/phones.js';
 
 /** Whether a read left this field out (Genesys resolves expansions "best effort"): its value is not known. */
 function unknownIn(current: OrgUser | undefined, field: ExpandedField): boolean {
@@ -24,13 +25,6 @@ type TextField = 'name' | 'title' | 'department';
 
 function text(value: string | null | undefined): string | null {
   return value === undefined || value === null || value === '' ? null : value;
-}
-
-function phoneKey(phones: readonly Phone[] | undefined): string {
-  return (phones ?? [])
-    .map((p) => `${p.type}|${p.mediaType}|${p.number ?? ''}|${p.extension ?? ''}`)
-    .sort()
-    .join(';');
 }
 
 function otherEmailKey(emails: readonly OtherEmail[] | undefined): string {

@@ -51,8 +51,8 @@ export interface ExportToFolderResult {
 }
 
 /**
- * Reads the org, converts it, checks every target, then writes every file atomically (temp file +
- * rename). Nothing is written when a target exists without `force`, or on `dryRun`.
+ * Reads the org, converts it, checks every target, then writes every file or none (each one whole).
+ * Nothing is written when a target exists without `force`, or on `dryRun`.
  */
 export async function exportToFolder(reader: OrgReader, run: ExportToFolderOptions): Promise<ExportToFolderResult> {
   const path = await import('node:path');
@@ -123,47 +123,45 @@ export async function exportToFolder(reader: OrgReader, run: ExportToFolderOptio
   await mkdir(outDir, { recursive: true });
   await writeAllOrNothing(
     result.files.map((f, i) => ({ target: files[i]!.path, text: f.text })),
-    (reason) => new ProvisionError('write-failed', `Could not write to ${shown(outDir)}: ${reason}`, { hint: 'Check that the folder is writable; nothing was written.' }),
+    (reason, unrestored) =>
+      unrestored.length === 0
+        ? new ProvisionError('write-failed', `Could not write to ${shown(outDir)}: ${reason}`, { hint: 'Check that the folder is writable; nothing was written.' })
+        : new ProvisionError('write-failed', `Could not write to ${shown(outDir)}: ${reason}; ${unrestored.map(shown).join(', ')} could not be put back as ${unrestored.length === 1 ? 'it was' : 'they were'}.`, {
+            hint: 'Check that the folder is writable, then export again with --force.',
+          }),
   );
   return { ...base, written: true };
 }
 
 /**
- * Writes every file or none: each goes to a temp file beside its target; the files being replaced
- * are set aside, the temp files renamed into place, and on any failure the old files come back and
- * no temp file is left behind.
+ * Writes every file or none. Each file is written whole (a reader sees the old one or the new one);
+ * when one fails, those already written get back what they held, and new ones are removed.
  */
-async function writeAllOrNothing(files: { target: string; text: string }[], failed: (reason: string) => Error): Promise<void> {
-  const path = await import('node:path');
-  const { rename, rm, writeFile } = await import('node:fs/promises');
-  const stamp = `${process.pid}.${Date.now().toString(36)}`;
-  const steps = files.map((f) => {
-    const dir = path.dirname(f.target);
-    const base = path.basename(f.target);
-    return { ...f, temp: path.join(dir, `.${base}.${stamp}.tmp`), aside: path.join(dir, `.${base}.${stamp}.old`), setAside: false, placed: false };
-  });
-  const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
+async function writeAllOrNothing(files: { target: string; text: string }[], failed: (reason: string, unrestored: string[]) => Error): Promise<void> {
+  const { readFile, rm } = await import('node:fs/promises');
+  const { writeWhole } = await import('../rules/write-file.js');
+  const written: { target: string; before: Buffer | undefined }[] = [];
   try {
-    for (const step of steps) await writeFile(step.temp, step.text, { encoding: 'utf8', flag: 'wx' });
-    for (const step of steps) {
-      try {
-        await rename(step.target, step.aside);
-        step.setAside = true;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      }
-      await rename(step.temp, step.target);
-      step.placed = true;
+    for (const f of files) {
+      const before = await readFile(f.target).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return undefined;
+        throw error;
+      });
+      await writeWhole(f.target, f.text);
+      written.push({ target: f.target, before });
     }
   } catch (error) {
-    for (const step of [...steps].reverse()) {
-      if (step.placed) await rm(step.target, { force: true }).catch(() => undefined);
-      if (step.setAside) await rename(step.aside, step.target).catch(() => undefined);
-      await rm(step.temp, { force: true }).catch(() => undefined);
+    const unrestored: string[] = [];
+    for (const w of written.reverse()) {
+      try {
+        if (w.before === undefined) await rm(w.target, { force: true });
+        else await writeWhole(w.target, w.before);
+      } catch {
+        unrestored.push(w.target);
+      }
     }
-    throw failed(reason(error));
+    throw failed(error instanceof Error ? error.message : String(error), unrestored);
   }
-  await Promise.all(steps.filter((s) => s.setAside).map((s) => rm(s.aside, { force: true }).catch(() => undefined)));
 }
 
 /** Where users.schema.json is: the project's own `schemas/`, else the one shipped with provision. */

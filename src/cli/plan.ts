@@ -19,15 +19,12 @@ interface PlanFlags {
   allowUnsafe?: boolean;
 }
 
-/** Writes next to the target, then renames: a reader never sees half a plan, and a failed write leaves the old file. */
-async function writeWhole(file: string, text: string): Promise<void> {
-  const { rename, rm, writeFile } = await import('node:fs/promises');
-  const temporary = `${file}.${process.pid}.tmp`;
+/** Writes the whole file or nothing: a reader never sees half a plan, and a failed write leaves the old file. */
+async function writeOutput(file: string, text: string): Promise<void> {
+  const { writeWhole } = await import('../rules/write-file.js');
   try {
-    await writeFile(temporary, text, 'utf8');
-    await rename(temporary, file);
+    await writeWhole(file, text);
   } catch (error) {
-    await rm(temporary, { force: true });
     const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
     throw new ProvisionError('output-unwritable', `Cannot write ${file} (${code}).`, { hint: 'Check that its folder exists and is writable.' });
   }
@@ -45,7 +42,7 @@ async function reportFailure(error: unknown, flags: PlanFlags, options: { header
   }
   if (flags.markdownFile) {
     const { renderFailureMarkdown } = await import('../render/markdown.js');
-    await writeWhole(flags.markdownFile, renderFailureMarkdown(error.message, error.issues, { ...options, hint: error.hint }));
+    await writeOutput(flags.markdownFile, renderFailureMarkdown(error.message, error.issues, { ...options, hint: error.hint }));
   }
 }
 
@@ -91,9 +88,9 @@ export function registerPlan(program: Command): void {
       }
       const { plan } = planned;
       try {
-        if (flags.out) await writeWhole(flags.out, renderPlan(plan, 'json'));
+        if (flags.out) await writeOutput(flags.out, renderPlan(plan, 'json'));
         const fullPlanNote = flags.fullPlan ?? (flags.out ? `the saved plan ${flags.out}` : undefined);
-        if (flags.markdownFile) await writeWhole(flags.markdownFile, renderPlan(plan, 'markdown', { ...markdownOptions, fullPlanNote }));
+        if (flags.markdownFile) await writeOutput(flags.markdownFile, renderPlan(plan, 'markdown', { ...markdownOptions, fullPlanNote }));
       } finally {
         await planned.close();
       }

@@ -4,20 +4,21 @@ import path from 'node:path';
 import { isSupportedCountry } from 'libphonenumber-js';
 import type { Issue, ProvisionConfig } from '../model/index.js';
 import { ProvisionError } from '../model/index.js';
+import { DEFAULT_REQUESTS_PER_MINUTE, DEFAULT_USERS_DIR, defaultApply, defaultSafety, defaultScope } from '../rules/defaults.js';
+import { normalDomain, normalEmail } from '../rules/identity.js';
 import { displayPath } from './files.js';
 import { issueAt } from './issues.js';
-import { normaliseEmail } from './normalise.js';
 import { schemaIssues, validators } from './schema.js';
 import { readYamlValue } from './yaml-file.js';
 
 /** The settings used when provision.yaml is absent or silent. */
 export function defaultConfig(configDir: string): ProvisionConfig {
   return {
-    usersDir: path.resolve(configDir, 'users'),
-    scope: { divisions: [], emailDomains: [], prune: false },
-    safety: { maxDeactivations: 10, maxDeactivationPercent: 10, protectedUsers: [], adminRoles: ['admin'] },
-    apply: { concurrency: 8 },
-    requestsPerMinute: 300,
+    usersDir: path.resolve(configDir, DEFAULT_USERS_DIR),
+    scope: defaultScope(),
+    safety: defaultSafety(),
+    apply: defaultApply(),
+    requestsPerMinute: DEFAULT_REQUESTS_PER_MINUTE,
   };
 }
 
@@ -61,7 +62,7 @@ export async function loadConfig(file: string, options: { required?: boolean } =
   // Emails are compared normalised; normalising first keeps " Boss@Acme.com" from failing the format check.
   const protectedUsers = (value as Raw).safety?.protectedUsers;
   if (Array.isArray(protectedUsers)) {
-    (value as { safety: Raw['safety'] }).safety!.protectedUsers = protectedUsers.map((e: unknown) => (typeof e === 'string' ? normaliseEmail(e) : e)) as string[];
+    (value as { safety: Raw['safety'] }).safety!.protectedUsers = protectedUsers.map((e: unknown) => (typeof e === 'string' ? normalEmail(e) : e)) as string[];
   }
   const validate = validators().config;
   if (!validate(value)) issues.push(...schemaIssues(validate.errors ?? [], parsed.locate));
@@ -79,8 +80,8 @@ export async function loadConfig(file: string, options: { required?: boolean } =
     apply: { ...defaults.apply, ...raw.apply },
     requestsPerMinute: raw.requestsPerMinute ?? defaults.requestsPerMinute,
   };
-  config.safety.protectedUsers = config.safety.protectedUsers.map(normaliseEmail);
-  config.scope.emailDomains = config.scope.emailDomains.map((d) => d.trim().toLowerCase());
+  config.safety.protectedUsers = config.safety.protectedUsers.map(normalEmail);
+  config.scope.emailDomains = config.scope.emailDomains.map(normalDomain);
   if (raw.environment !== undefined) config.environment = raw.environment;
   if (raw.phoneRegion !== undefined) config.phoneRegion = raw.phoneRegion;
   return config;

@@ -1,10 +1,12 @@
 // Reads a users CSV file (provision's columns, Genesys's admin-UI bulk CSV, or the starting guide's) into entries.
 import { parse } from 'csv-parse/sync';
 import type { Issue, Source } from '../model/index.js';
+import { CSV_COLUMNS, NONE } from '../rules/csv-columns.js';
+import type { CsvColumn, CsvDialect } from '../rules/csv-columns.js';
 import type { Entry, FileResult, Path } from './entry.js';
 import { FORBIDDEN_KEYS, PASSWORD_HINT, didYouMeanHint, issueAt, lineIndex } from './issues.js';
 
-export type CsvDialect = 'provision' | 'genesys' | 'starting-guide';
+export type { CsvDialect };
 
 /** Where one cell starts, and its raw text offsets, so items inside it can be located too. */
 interface Cell {
@@ -29,12 +31,6 @@ interface Item {
 
 type Setter = (row: RowBuilder, cell: string, index: number) => void;
 
-const PHONE_COLUMNS = ['work', 'work2', 'work3', 'work4', 'mobile', 'home', 'other'] as const;
-/** Other emails by type, as `otherEmail_<type>` columns (like `phone_<type>`). */
-const OTHER_EMAIL_COLUMNS = ['work', 'home'] as const;
-const LIST_FIELDS = ['queues', 'groups', 'locations', 'profileSkills', 'certifications'] as const;
-const TEXT_FIELDS = ['email', 'name', 'title', 'department', 'division', 'manager', 'state'] as const;
-const EMPLOYER_FIELDS = ['employeeId', 'employeeType', 'dateHire', 'officialName'] as const;
 /**
  * A cell starting with `'` before `=`, `+`, `-`, `@`, tab, CR or `'`: the quote is the spreadsheet-safe
  * escape that `provision export` (and spreadsheets) put there, not part of the value.
@@ -45,9 +41,6 @@ export const QUOTED_START = /^'[=+\-@\t\r']/;
 export function unescapeCell(cell: string): string {
   return QUOTED_START.test(cell) ? cell.slice(1) : cell;
 }
-
-/** A cell holding only this means "none" (an explicit empty list) in list and map columns. */
-export const NONE = '-';
 
 /** Builds one user's value from cells and remembers where each path came from. */
 class RowBuilder {
@@ -142,18 +135,18 @@ function textSetter(field: string): Setter {
   };
 }
 
-function listSetter(field: string, separator: string | RegExp): Setter {
+function listSetter(field: string, separator: string | RegExp, none: boolean): Setter {
   return (b, cell, index) => {
-    if (isNone(cell)) return b.set([field], [], index);
+    if (none && isNone(cell)) return b.set([field], [], index);
     const items = splitItems(cell, separator);
     b.set([field], items.map((i) => i.text), index);
     items.forEach((item, i) => b.mark([field, i], index, item.offset));
   };
 }
 
-function levelsSetter(field: 'skills' | 'languages', separator: string | RegExp): Setter {
+function levelsSetter(field: 'skills' | 'languages', separator: string | RegExp, none: boolean): Setter {
   return (b, cell, index) => {
-    if (isNone(cell)) return b.set([field], {}, index);
+    if (none && isNone(cell)) return b.set([field], {}, index);
     const levels: Record<string, unknown> = {};
     b.set([field], levels, index);
     for (const item of splitItems(cell, separator)) {
@@ -191,8 +184,8 @@ function otherEmailSetter(type: string): Setter {
 }
 
 /** `Role` or `Role@Division` items, `;`-separated. */
-const rolesSetter: Setter = (b, cell, index) => {
-  if (isNone(cell)) return b.set(['roles'], [], index);
+const rolesSetter = (none: boolean): Setter => (b, cell, index) => {
+  if (none && isNone(cell)) return b.set(['roles'], [], index);
   const grants: unknown[] = [];
   b.set(['roles'], grants, index);
   for (const item of splitItems(cell, ';')) {
@@ -213,8 +206,8 @@ const rolesSetter: Setter = (b, cell, index) => {
 };
 
 /** Genesys's `employee: [Contact Center], User: [Home; Support], Supervisor`: commas between roles, `;` between divisions. */
-const genesysRolesSetter: Setter = (b, cell, index) => {
-  if (isNone(cell)) return b.set(['roles'], [], index);
+const genesysRolesSetter = (none: boolean): Setter => (b, cell, index) => {
+  if (none && isNone(cell)) return b.set(['roles'], [], index);
   const grants: unknown[] = [];
   b.set(['roles'], grants, index);
   for (const item of splitItems(cell, /,(?![^[]*\])/)) {
@@ -246,65 +239,73 @@ function employerSetter(field: string): Setter {
 
 const boolSetter: Setter = (b, cell, index) => b.set(['acdAutoAnswer'], toBoolean(cell.trim()), index);
 
-/** provision's own columns: the YAML field names, phones as `phone_<type>`, other emails as `otherEmail_<type>`, employer info by its field names. */
-function provisionColumns(): Map<string, Setter> {
-  const columns = new Map<string, Setter>();
-  for (const f of TEXT_FIELDS) columns.set(f, textSetter(f));
-  for (const t of PHONE_COLUMNS) columns.set(`phone_${t}`, phoneSetter(t));
-  for (const t of OTHER_EMAIL_COLUMNS) columns.set(`otherEmail_${t}`, otherEmailSetter(t));
-  for (const f of LIST_FIELDS) columns.set(f, listSetter(f, ';'));
-  columns.set('roles', rolesSetter);
-  columns.set('skills', levelsSetter('skills', ';'));
-  columns.set('languages', levelsSetter('languages', ';'));
-  columns.set('acdAutoAnswer', boolSetter);
-  for (const f of EMPLOYER_FIELDS) columns.set(f, employerSetter(f));
-  return columns;
+/** A phone given as number and extension in two columns (the admin format's work phone); the number's column locates the phone. */
+function phonePartSetter(type: string, part: 'number' | 'extension'): Setter {
+  return (b, cell, index) => {
+    if (!cell.trim()) return;
+    b.set(['phones', type, part], cell.trim(), index);
+    if (part === 'number' || !b.positions.has(`phones/${type}`)) b.mark(['phones', type], index);
+  };
 }
 
-/** Genesys Cloud's admin-UI bulk import/export CSV. */
-function genesysColumns(): Map<string, Setter> {
-  const columns = new Map<string, Setter>();
-  for (const f of ['name', 'email', 'title', 'department', 'division'] as const) columns.set(f, textSetter(f));
-  columns.set('phone_work', (b, cell, index) => {
-    if (!cell.trim()) return;
-    b.set(['phones', 'work', 'number'], cell.trim(), index);
-    b.mark(['phones', 'work'], index);
-  });
-  columns.set('extension', (b, cell, index) => {
-    if (!cell.trim()) return;
-    b.set(['phones', 'work', 'extension'], cell.trim(), index);
-    if (!b.positions.has('phones/work')) b.mark(['phones', 'work'], index);
-  });
-  columns.set('email_manager', textSetter('manager'));
-  columns.set('location_work', (b, cell, index) => {
-    if (isNone(cell)) return b.set(['locations'], [], index);
-    b.set(['locations'], [cell.trim()], index);
-    b.mark(['locations', 0], index);
-  });
-  columns.set('roles_divisions', genesysRolesSetter);
-  columns.set('queues', listSetter('queues', ','));
-  columns.set('skills', levelsSetter('skills', ','));
-  columns.set('hire_date', employerSetter('dateHire'));
-  return columns;
-}
-
-/** The Genesys "user provisioning" developer starting guide's CSV. */
-function startingGuideColumns(): Map<string, Setter> {
-  const single = (field: string): Setter => (b, cell, index) => {
+/** A list field given one name; with `none`, a `-` empties it. */
+function singleSetter(field: string, none: boolean): Setter {
+  return (b, cell, index) => {
+    if (none && isNone(cell)) return b.set([field], [], index);
     if (!cell.trim()) return;
     b.set([field], [cell.trim()], index);
     b.mark([field, 0], index);
   };
-  return new Map<string, Setter>([
-    ['name', textSetter('name')],
-    ['email', textSetter('email')],
-    ['group', single('groups')],
-    ['role', single('roles')],
-  ]);
 }
 
-/** Columns the starting guide has that provision does not manage. */
-const IGNORED_STARTING_GUIDE = new Set(['sitename', 'phonebase']);
+/** How the reader fills a column of the shared table; undefined for a column it warns about and skips. */
+function setterOf(column: CsvColumn): Setter | undefined {
+  const field = column.field ?? column.header;
+  const separator = column.separator ?? ';';
+  const none = column.none === true;
+  switch (column.kind) {
+    case 'text':
+      return textSetter(field);
+    case 'bool':
+      return boolSetter;
+    case 'list':
+      return listSetter(field, separator, none);
+    case 'levels':
+      return levelsSetter(field as 'skills' | 'languages', separator, none);
+    case 'roles':
+      return rolesSetter(none);
+    case 'roles-divisions':
+      return genesysRolesSetter(none);
+    case 'phone':
+      return phoneSetter(column.key as string);
+    case 'phone-number':
+      return phonePartSetter(column.key as string, 'number');
+    case 'phone-extension':
+      return phonePartSetter(column.key as string, 'extension');
+    case 'other-email':
+      return otherEmailSetter(column.key as string);
+    case 'employer':
+      return employerSetter(column.key as string);
+    case 'single':
+      return singleSetter(field, none);
+    case 'ignored':
+      return undefined;
+  }
+}
+
+/** Each dialect's readable columns by header, in the table's order, and the headers it reads and ignores. */
+const READERS: Record<CsvDialect, { known: Map<string, Setter>; ignored: Set<string> }> = Object.fromEntries(
+  Object.entries(CSV_COLUMNS).map(([dialect, columns]) => {
+    const known = new Map<string, Setter>();
+    const ignored = new Set<string>();
+    for (const column of columns) {
+      const setter = setterOf(column);
+      if (setter) known.set(column.header, setter);
+      else ignored.add(column.header.toLowerCase());
+    }
+    return [dialect, { known, ignored }];
+  }),
+) as Record<CsvDialect, { known: Map<string, Setter>; ignored: Set<string> }>;
 
 export function detectDialect(header: readonly string[]): CsvDialect {
   const trimmed = header.map((h) => h.trim());
@@ -492,7 +493,7 @@ export function readCsvFile(file: string, text: string): FileResult {
   }
 
   const dialect = detectDialect(header.cells);
-  const known = dialect === 'genesys' ? genesysColumns() : dialect === 'starting-guide' ? startingGuideColumns() : provisionColumns();
+  const { known, ignored } = READERS[dialect];
   const knownByLower = new Map([...known.keys()].map((k) => [k.toLowerCase(), k]));
   const setters: (Setter | undefined)[] = [];
   const seen = new Map<string, number>();
@@ -502,7 +503,7 @@ export function readCsvFile(file: string, text: string): FileResult {
     const canonical = knownByLower.get(lower);
     if (lower === 'password') {
       issues.push(issueAt(where, 'error', 'plaintext-password', `The column "${name.trim()}" holds passwords, which must not be kept in users files.`, PASSWORD_HINT));
-    } else if (dialect === 'starting-guide' && IGNORED_STARTING_GUIDE.has(lower)) {
+    } else if (ignored.has(lower)) {
       issues.push(issueAt(where, 'warning', 'unsupported-column', `The column "${name.trim()}" is ignored: provision does not manage phones or sites.`, 'Remove the column to silence this warning.'));
     } else if (canonical === undefined) {
       if (lower === '') {

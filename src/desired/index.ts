@@ -5,7 +5,8 @@ import { readCsvFile } from './csv-file.js';
 import type { Entry, FileResult } from './entry.js';
 import { MAX_FILE_BYTES, MAX_INPUT_BYTES, createDigest, displayPath, findFiles, inputBytes, megabytes, readUsersFile } from './files.js';
 import { issueAt, sortIssues } from './issues.js';
-import { normaliseEmail, normaliseEntry } from './normalise.js';
+import { normalEmail } from '../rules/identity.js';
+import { normaliseEntry } from './normalise.js';
 import type { PhoneCache } from './normalise.js';
 import { duplicateEmails, managerIssues } from './rules.js';
 import type { Declared } from './rules.js';
@@ -14,7 +15,7 @@ import type { ErrorObject } from 'ajv';
 import { readYamlFile } from './yaml-file.js';
 
 export { loadConfig, defaultConfig } from './config.js';
-export { normaliseEmail, parsePhone } from './normalise.js';
+export { parsePhone } from './normalise.js';
 export { MAX_FILE_BYTES, MAX_INPUT_BYTES } from './files.js';
 export { detectDialect } from './csv-file.js';
 export type { CsvDialect } from './csv-file.js';
@@ -67,7 +68,7 @@ function checkEntry(entry: Entry, phoneRegion: string | undefined, phoneCache: P
   // Emails are compared normalised; normalising first keeps " Nina@Acme.com" from failing the format check.
   for (const key of ['email', 'manager']) {
     const raw = entry.value[key];
-    if (typeof raw === 'string') entry.value[key] = normaliseEmail(raw);
+    if (typeof raw === 'string') entry.value[key] = normalEmail(raw);
   }
   const validate = validators().user;
   let value = entry.value;
@@ -156,7 +157,7 @@ export async function loadDesired(paths: string[], config: ProvisionConfig, opti
     }
     for (const entry of result.entries) {
       entryCount++;
-      if (typeof entry.value.email === 'string') declared.push({ email: normaliseEmail(entry.value.email), source: entry.source });
+      if (typeof entry.value.email === 'string') declared.push({ email: normalEmail(entry.value.email), source: entry.source });
       // Broken defaults are reported once; the users are still checked on their own fields.
       const checked = checkEntry(defaultsBroken && entry.own ? { ...entry, value: { ...entry.own } } : entry, config.phoneRegion, phoneCache);
       issues.push(...checked.issues);

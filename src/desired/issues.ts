@@ -1,6 +1,7 @@
 // Small helpers to build Issues and did-you-mean hints for the desired-state checks.
-import { closest, distance } from 'fastest-levenshtein';
 import type { Issue, Severity, Source } from '../model/index.js';
+import { didYouMean } from '../rules/names.js';
+import { compareStrings } from '../rules/order.js';
 
 /** An issue at a source position. */
 export function issueAt(
@@ -20,37 +21,20 @@ export function issueAt(
   return issue;
 }
 
-/** The closest candidate when it is close enough to be a likely typo. */
-export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
-  if (candidates.length === 0) return undefined;
-  const lower = word.toLowerCase();
-  const exactCase = candidates.find((c) => c.toLowerCase() === lower);
-  if (exactCase) return exactCase;
-  const best = closest(lower, candidates.map((c) => c.toLowerCase()));
-  const found = candidates.find((c) => c.toLowerCase() === best);
-  if (found === undefined) return undefined;
-  const limit = Math.max(2, Math.floor(found.length / 3));
-  return distance(lower, best) <= limit ? found : undefined;
-}
-
 /** `Did you mean "x"?` or undefined. */
 export function didYouMeanHint(word: string, candidates: readonly string[]): string | undefined {
   const match = didYouMean(word, candidates);
   return match === undefined ? undefined : `Did you mean "${match}"?`;
 }
 
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** Stable order, the same on every machine: file, line, column, then code. */
 export function sortIssues(issues: Issue[]): Issue[] {
   return issues.sort(
     (a, b) =>
-      compareText(a.file ?? '', b.file ?? '') ||
+      compareStrings(a.file ?? '', b.file ?? '') ||
       (a.line ?? 0) - (b.line ?? 0) ||
       (a.column ?? 0) - (b.column ?? 0) ||
-      compareText(a.code, b.code),
+      compareStrings(a.code, b.code),
   );
 }
 

@@ -2,15 +2,11 @@
 import { parsePhoneNumberWithError } from 'libphonenumber-js';
 import type { CountryCode } from 'libphonenumber-js';
 import type { DesiredUser, EmployerInfo, Issue, OtherEmail, OtherEmailType, Phone, PhoneType, RoleGrant, Source, UserState } from '../model/index.js';
+import { normalEmail } from '../rules/identity.js';
+import { foldName } from '../rules/names.js';
+import { OTHER_EMAIL_TYPES, PHONE_TYPES } from '../rules/phones.js';
 import type { Entry } from './entry.js';
 import { issueAt } from './issues.js';
-
-/** Trimmed, NFC, lower-case: the identity key on both sides of the diff. */
-export function normaliseEmail(email: string): string {
-  return email.trim().normalize('NFC').toLowerCase();
-}
-
-const PHONE_TYPES: readonly PhoneType[] = ['work', 'work2', 'work3', 'work4', 'mobile', 'home', 'other'];
 
 type PhoneInput = string | { number?: string; extension?: string; sms?: boolean };
 
@@ -91,7 +87,7 @@ function uniqueNames(entry: Entry, field: string, names: unknown[], at: Record<s
     // An item that failed the schema is left out (as null) so that the others keep their positions.
     if (raw === null) return;
     const name = trimmed(raw);
-    const key = name.normalize('NFC').toLowerCase();
+    const key = foldName(name);
     const where = entry.locate([field, index]);
     const first = seen.get(key);
     if (first !== undefined) {
@@ -110,7 +106,7 @@ function levels(entry: Entry, field: 'skills' | 'languages', map: Record<string,
   const seen = new Map<string, string>();
   for (const [rawName, level] of Object.entries(map)) {
     const name = rawName.trim();
-    const key = name.normalize('NFC').toLowerCase();
+    const key = foldName(name);
     const where = entry.locate([field, rawName], true);
     const first = seen.get(key);
     if (first !== undefined) {
@@ -134,7 +130,7 @@ function grants(entry: Entry, input: GrantInput[], at: Record<string, Source>, i
   const out: RoleGrant[] = [];
   const seen = new Set<string>();
   const add = (role: string, division: string | undefined, roleAt: Source, divisionAt: Source | undefined): void => {
-    const key = `${role.toLowerCase()}\u0000${division?.toLowerCase() ?? ''}`;
+    const key = `${foldName(role)}\u0000${division === undefined ? '' : foldName(division)}`;
     if (seen.has(key)) {
       issues.push(issueAt(divisionAt ?? roleAt, 'error', 'duplicate-name', `Role "${role}" is granted twice in ${division ? `division "${division}"` : 'the home division'}.`, 'Remove the repeated grant.'));
       return;
@@ -161,8 +157,6 @@ function grants(entry: Entry, input: GrantInput[], at: Record<string, Source>, i
   return out;
 }
 
-const OTHER_EMAIL_TYPES: readonly OtherEmailType[] = ['work', 'home'];
-
 /**
  * Other emails by type, normalised like the primary email. One that is the user's own email, or one
  * listed twice, is an error: Genesys keeps the primary email apart (`primaryContactInfo`), and a
@@ -175,7 +169,7 @@ function otherEmails(entry: Entry, user: DesiredUser, map: Record<string, string
     if (map[type] === undefined) continue;
     const where = entry.locate(['otherEmails', type]);
     at[`otherEmails/${type}`] = where;
-    const address = normaliseEmail(String(map[type]));
+    const address = normalEmail(String(map[type]));
     if (address === user.email) {
       issues.push(issueAt(where, 'error', 'other-email-primary', `otherEmails.${type} is the user's own email (${address}).`, 'The primary email is `email`; list only other addresses under otherEmails.'));
       continue;
@@ -198,7 +192,7 @@ export function normaliseEntry(entry: Entry, phoneRegion: string | undefined, ph
   const v = entry.value;
   const issues: Issue[] = [];
   const at: Record<string, Source> = {};
-  const user: DesiredUser = { email: normaliseEmail(String(v.email)), name: trimmed(v.name), source: entry.source, at };
+  const user: DesiredUser = { email: normalEmail(String(v.email)), name: trimmed(v.name), source: entry.source, at };
   at.email = entry.locate(['email']);
   at.name = entry.locate(['name']);
   for (const field of SIMPLE_TEXT) {
@@ -207,7 +201,7 @@ export function normaliseEntry(entry: Entry, phoneRegion: string | undefined, ph
     at[field] = entry.locate([field]);
   }
   if (v.manager !== undefined) {
-    user.manager = normaliseEmail(String(v.manager));
+    user.manager = normalEmail(String(v.manager));
     at.manager = entry.locate(['manager']);
   }
   if (v.state !== undefined) {

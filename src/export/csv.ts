@@ -1,8 +1,11 @@
 // Writes ExportUsers as CSV (provision's columns or Genesys's admin-UI bulk format), spreadsheet-safe.
 import { stringify } from 'csv-stringify/sync';
 import { QUOTED_START } from '../desired/csv-file.js';
-import type { Issue, RoleGrant } from '../model/index.js';
-import { compareStrings, PHONE_ORDER } from './users.js';
+import type { EmployerInfo, Issue, RoleGrant } from '../model/index.js';
+import { USER_FIELDS } from '../model/index.js';
+import { CSV_COLUMNS, GENESYS_ADMIN_COLUMNS, NONE } from '../rules/csv-columns.js';
+import type { CsvColumn, CsvDialect } from '../rules/csv-columns.js';
+import { compareStrings } from '../rules/order.js';
 import type { CsvDialectName, ExportNote, ExportUser } from './types.js';
 import { phoneText } from './yaml.js';
 
@@ -16,10 +19,6 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 export function escapeCell(value: string): string {
   return FORMULA_START.test(value) || QUOTED_START.test(value) ? `'${value}` : value;
 }
-
-
-/** A cell of just `-` means "none" to the reader, so no value may be written as that. */
-const NONE = '-';
 
 type Cell = string | { problem: string };
 
@@ -79,48 +78,61 @@ interface Column {
   cell: (user: ExportUser) => Cell | undefined;
 }
 
-function canonicalColumns(homeName: string): Column[] {
-  const text = (field: 'email' | 'name' | 'title' | 'department' | 'division' | 'manager' | 'state'): Column => ({ header: field, field, cell: (u) => u[field] });
-  const list = (field: 'queues' | 'groups' | 'locations' | 'profileSkills' | 'certifications'): Column => ({
-    header: field,
-    field,
-    cell: (u) => (u[field] ? joined(u[field], ';', field === 'queues' ? 'queue' : field) : undefined),
-  });
-  const employer = (field: 'employeeId' | 'employeeType' | 'dateHire' | 'officialName'): Column => ({ header: field, field: 'employerInfo', cell: (u) => u.employerInfo?.[field] });
-  return [
-    text('email'),
-    text('name'),
-    text('title'),
-    text('department'),
-    text('division'),
-    text('manager'),
-    text('state'),
-    ...PHONE_ORDER.map(
-      (type): Column => ({
-        header: `phone_${type}`,
-        field: 'phones',
-        cell: (u) => {
-          const phone = u.phones?.find((p) => p.type === type);
-          if (!phone) return undefined;
-          return phone.mediaType === 'SMS' ? { problem: `the ${type} phone takes SMS, which CSV files cannot say` } : phoneText(phone);
-        },
-      }),
-    ),
-    ...(['work', 'home'] as const).map((type): Column => ({ header: `otherEmail_${type}`, field: 'otherEmails', cell: (u) => u.otherEmails?.find((e) => e.type === type)?.address })),
-    { header: 'roles', field: 'roles', cell: (u) => (u.roles ? canonicalRoles(u.roles, homeName) : undefined) },
-    { header: 'skills', field: 'skills', cell: (u) => levelsCell(u.skills, ';') },
-    { header: 'languages', field: 'languages', cell: (u) => levelsCell(u.languages, ';') },
-    list('queues'),
-    list('groups'),
-    list('locations'),
-    { header: 'acdAutoAnswer', field: 'acdAutoAnswer', cell: (u) => (u.acdAutoAnswer === undefined ? undefined : String(u.acdAutoAnswer)) },
-    list('profileSkills'),
-    list('certifications'),
-    employer('employeeId'),
-    employer('employeeType'),
-    employer('dateHire'),
-    employer('officialName'),
-  ];
+/** The cell of one table column for a user; `homeName` names the home division where a format must. */
+function cellOf(column: CsvColumn, homeName: string): (user: ExportUser) => Cell | undefined {
+  const separator = column.separator ?? ';';
+  switch (column.kind) {
+    case 'text': {
+      const field = column.field as 'email' | 'name' | 'title' | 'department' | 'division' | 'manager' | 'state';
+      return (u) => u[field];
+    }
+    case 'bool':
+      return (u) => (u.acdAutoAnswer === undefined ? undefined : String(u.acdAutoAnswer));
+    case 'list': {
+      const field = column.field as 'queues' | 'groups' | 'locations' | 'profileSkills' | 'certifications';
+      return (u) => (u[field] ? joined(u[field], separator, field === 'queues' ? 'queue' : field) : undefined);
+    }
+    case 'levels': {
+      const field = column.field as 'skills' | 'languages';
+      return (u) => levelsCell(u[field], separator);
+    }
+    case 'roles':
+      return (u) => (u.roles ? canonicalRoles(u.roles, homeName) : undefined);
+    case 'roles-divisions':
+      return (u) => (u.roles ? adminRoles(u.roles, homeName) : undefined);
+    case 'phone':
+      return (u) => {
+        const phone = u.phones?.find((p) => p.type === column.key);
+        if (!phone) return undefined;
+        return phone.mediaType === 'SMS' ? { problem: `the ${phone.type} phone takes SMS, which CSV files cannot say` } : phoneText(phone);
+      };
+    case 'phone-number':
+      return (u) => {
+        const phones = adminWorkPhone(u);
+        return 'problem' in phones ? phones : phones[0]?.number;
+      };
+    case 'phone-extension':
+      return (u) => {
+        const phones = adminWorkPhone(u);
+        return 'problem' in phones ? undefined : phones[0]?.extension;
+      };
+    case 'other-email':
+      return (u) => u.otherEmails?.find((e) => e.type === column.key)?.address;
+    case 'employer': {
+      const key = column.key as keyof EmployerInfo;
+      return (u) => u.employerInfo?.[key];
+    }
+    case 'single': {
+      const field = column.field as 'locations';
+      return (u) => {
+        const list = u[field];
+        if (!list) return undefined;
+        return list.length > 1 ? { problem: `the genesys-admin CSV holds one ${field === 'locations' ? 'location' : field}, and this user has ${list.length}` } : list[0];
+      };
+    }
+    case 'ignored':
+      return () => undefined;
+  }
 }
 
 /** Phones the admin format can hold: one work line (number and/or extension) that is not SMS. */
@@ -134,48 +146,16 @@ function adminWorkPhone(user: ExportUser): NonNullable<ExportUser['phones']> | {
   return phones;
 }
 
-function adminColumns(homeName: string): Column[] {
-  const text = (header: string, field: 'email' | 'name' | 'title' | 'department' | 'division' | 'manager'): Column => ({ header, field, cell: (u) => u[field] });
-  return [
-    text('name', 'name'),
-    text('email', 'email'),
-    {
-      header: 'phone_work',
-      field: 'phones',
-      cell: (u) => {
-        const phones = adminWorkPhone(u);
-        return 'problem' in phones ? phones : phones[0]?.number;
-      },
-    },
-    {
-      header: 'extension',
-      field: 'phones',
-      cell: (u) => {
-        const phones = adminWorkPhone(u);
-        return 'problem' in phones ? undefined : phones[0]?.extension;
-      },
-    },
-    text('title', 'title'),
-    text('department', 'department'),
-    text('email_manager', 'manager'),
-    {
-      header: 'location_work',
-      field: 'locations',
-      cell: (u) => {
-        const list = u.locations;
-        if (!list) return undefined;
-        return list.length > 1 ? { problem: `the genesys-admin CSV holds one location, and this user has ${list.length}` } : list[0];
-      },
-    },
-    { header: 'roles_divisions', field: 'roles', cell: (u) => (u.roles ? adminRoles(u.roles, homeName) : undefined) },
-    { header: 'queues', field: 'queues', cell: (u) => (u.queues ? joined(u.queues, ',', 'queue') : undefined) },
-    text('division', 'division'),
-    { header: 'skills', field: 'skills', cell: (u) => levelsCell(u.skills, ',') },
-  ];
+/** The columns export writes in a dialect: the shared table's written columns, in its order. */
+function columnsOf(dialect: CsvDialectName, homeName: string): Column[] {
+  return CSV_COLUMNS[READER_DIALECT[dialect]].filter((c) => c.written).map((c) => ({ header: c.header, field: c.field ?? c.header, cell: cellOf(c, homeName) }));
 }
 
-/** Fields provision exports that the admin format has no column for. */
-const ADMIN_MISSING = ['state', 'otherEmails', 'languages', 'groups', 'acdAutoAnswer', 'profileSkills', 'certifications', 'employerInfo'] as const;
+/** The reader's name of each export dialect. */
+const READER_DIALECT: Record<CsvDialectName, CsvDialect> = { canonical: 'provision', 'genesys-admin': 'genesys' };
+
+/** Fields provision exports that the admin format has no column for, in the schema's order. */
+const ADMIN_MISSING = USER_FIELDS.filter((f) => f !== 'name' && !GENESYS_ADMIN_COLUMNS.some((c) => c.written && c.field === f));
 
 export interface CsvRender {
   text: string;
@@ -186,7 +166,7 @@ export interface CsvRender {
 }
 
 export function renderCsv(users: readonly ExportUser[], dialect: CsvDialectName, homeName: string): CsvRender {
-  const all = dialect === 'genesys-admin' ? adminColumns(homeName) : canonicalColumns(homeName);
+  const all = columnsOf(dialect, homeName);
   const notes: ExportNote[][] = users.map(() => []);
   const rows: string[][] = users.map((user, u) => {
     const left = new Set<string>();

@@ -1,9 +1,11 @@
 // provision export: an OrgState turned into users/ files (YAML or CSV). Pure: no SDK, network, clock or file I/O.
-import { closest, distance } from 'fastest-levenshtein';
 import type { Issue, OrgState, OrgUser, ReadRequest } from '../model/index.js';
 import { ProvisionError } from '../model/index.js';
+import { domainOf, normalDomain } from '../rules/identity.js';
+import { didYouMean, foldName } from '../rules/names.js';
+import { compareStrings } from '../rules/order.js';
 import { dialectWarnings, renderCsv } from './csv.js';
-import { compareStrings, convertContext, convertUser, foldName, readWarnings } from './users.js';
+import { convertContext, convertUser, readWarnings } from './users.js';
 import { EXPORT_FIELDS } from './types.js';
 import type { ExportField, ExportFile, ExportOptions, ExportResult, ExportUser } from './types.js';
 import { renderYaml } from './yaml.js';
@@ -22,13 +24,6 @@ export function exportReadRequest(fields?: readonly ExportField[], state: Export
   const request: ReadRequest = { emails: [], queueNames: [], roles: wanted.has('roles'), allQueues: wanted.has('queues') };
   if (state !== 'active') request.inactive = 'all';
   return request;
-}
-
-function didYouMean(word: string, candidates: readonly string[]): string | undefined {
-  if (candidates.length === 0) return undefined;
-  const best = closest(word.toLowerCase(), candidates.map((c) => c.toLowerCase()));
-  const found = candidates.find((c) => c.toLowerCase() === best);
-  return found !== undefined && distance(word.toLowerCase(), best) <= Math.max(2, Math.floor(found.length / 3)) ? found : undefined;
 }
 
 /** `--fields title,roles skills`: names of the user schema, comma- or space-separated; email and name are implied. */
@@ -66,12 +61,12 @@ function selectUsers(org: OrgState, options: ExportOptions, kept: ReadonlySet<st
     }
     if (issues.length > 0) throw new ProvisionError('unknown-division', 'A division given to --division does not exist in the org.', { issues });
   }
-  const domains = new Set(options.emailDomains.map((d) => foldName(d).replace(/^@/, '')).filter((d) => d !== ''));
+  const domains = new Set(options.emailDomains.map(normalDomain).filter((d) => d !== ''));
   return org.users.filter((user) => {
     if (user.state === 'deleted' || !kept.has(user.id)) return false;
     if (options.state !== 'any' && user.state !== options.state) return false;
     if (divisionIds && !divisionIds.has(user.divisionId ?? org.homeDivisionId)) return false;
-    if (domains.size > 0 && !domains.has(user.email.slice(user.email.lastIndexOf('@') + 1))) return false;
+    if (domains.size > 0 && !domains.has(domainOf(user.email))) return false;
     return true;
   });
 }

@@ -2,21 +2,11 @@
 import { parsePhone } from '../desired/normalise.js';
 import type { PhoneCache } from '../desired/normalise.js';
 import type { EmployerInfo, ExpandedField, Issue, Named, OrgState, OrgUser, OtherEmail, Phone, PhoneType, RoleGrant } from '../model/index.js';
+import { compareClaims, normalEmail } from '../rules/identity.js';
+import { foldName } from '../rules/names.js';
+import { compareStrings } from '../rules/order.js';
+import { OTHER_EMAIL_TYPES, PHONE_TYPES } from '../rules/phones.js';
 import type { ExportField, ExportNote, ExportUser, Level } from './types.js';
-
-/** Code-unit order: the same on every machine whatever its locale (as the planner sorts). */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** How names are matched by the planner and the desired-state checks. */
-export function foldName(name: string): string {
-  return name.trim().normalize('NFC').toLowerCase();
-}
-
-export const PHONE_ORDER: readonly PhoneType[] = ['work', 'work2', 'work3', 'work4', 'mobile', 'home', 'other'];
-
-const STATE_RANK: Record<OrgUser['state'], number> = { active: 0, inactive: 1, deleted: 2 };
 
 /** Names of one kind of look-up by id, and which folded names more than one object shares. */
 interface Names {
@@ -73,8 +63,8 @@ export function convertContext(org: OrgState, fields: ReadonlySet<ExportField>):
     if (user.state === 'deleted') continue;
     const seen = liveByEmail.get(user.email);
     if (seen) shared.set(user.email, [...(shared.get(user.email) ?? [seen]), user]);
-    // The planner manages the active one, else the lowest id: export that one.
-    if (!seen || STATE_RANK[user.state] < STATE_RANK[seen.state] || (user.state === seen.state && compareStrings(user.id, seen.id) < 0)) liveByEmail.set(user.email, user);
+    // Export the one the planner manages.
+    if (!seen || compareClaims(user, seen) < 0) liveByEmail.set(user.email, user);
   }
   const complete = l.queues.every((q) => org.queueMembers[q.id] !== undefined);
   let queuesOf: Map<string, string[]> | undefined;
@@ -173,7 +163,7 @@ function phones(list: readonly Phone[], notes: ExportNote[], cache: PhoneCache):
     if (extension !== undefined) out.extension = extension;
     byType.set(phone.type, out);
   }
-  const out = PHONE_ORDER.flatMap((type) => byType.get(type) ?? []);
+  const out = PHONE_TYPES.flatMap((type) => byType.get(type) ?? []);
   return out.length > 0 ? out : undefined;
 }
 
@@ -181,13 +171,13 @@ function phones(list: readonly Phone[], notes: ExportNote[], cache: PhoneCache):
 function otherEmails(user: OrgUser, notes: ExportNote[]): OtherEmail[] | undefined {
   const byType = new Map<string, OtherEmail>();
   for (const e of user.otherEmails ?? []) {
-    const address = e.address.trim().toLowerCase();
+    const address = normalEmail(e.address);
     if (byType.has(e.type)) return note(notes, 'otherEmails', `the org holds more than one ${e.type} email (the files hold one per type)`), undefined;
     if (address === user.email) return note(notes, 'otherEmails', `the ${e.type} email is the user's own email`), undefined;
     if ([...byType.values()].some((o) => o.address === address)) return note(notes, 'otherEmails', `the address ${address} is held twice`), undefined;
     byType.set(e.type, { type: e.type, address });
   }
-  const out = (['work', 'home'] as const).flatMap((type) => byType.get(type) ?? []);
+  const out = OTHER_EMAIL_TYPES.flatMap((type) => byType.get(type) ?? []);
   return out.length > 0 ? out : undefined;
 }
 

@@ -2,19 +2,14 @@
 import type platformClient from 'purecloud-platform-client-v2';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { CountryCode } from 'libphonenumber-js';
-import type { EmployerInfo, OtherEmail, Phone, PhoneType } from '../model/desired.js';
+import type { EmployerInfo, OtherEmail, Phone } from '../model/desired.js';
 import type { ExpandedField, OrgUser } from '../model/org.js';
 import type { NewUser, UserPatch } from '../model/apply.js';
+import { normalEmail } from '../rules/identity.js';
+import { isOtherEmailType, isPhoneType } from '../rules/phones.js';
 
 type SdkUser = platformClient.Models.User;
 type SdkContact = platformClient.Models.Contact;
-
-/** The identity key on both sides: trimmed, NFC, lower-case. */
-export function normalizeEmail(email: string): string {
-  return email.trim().normalize('NFC').toLowerCase();
-}
-
-const PHONE_TYPES = new Set<PhoneType>(['work', 'work2', 'work3', 'work4', 'home', 'mobile', 'other']);
 
 /** A value without surrounding space and without one pair of parentheses wrapping all of it: `(4411)` → `4411`. */
 function unwrapped(value: string | undefined): string | undefined {
@@ -61,8 +56,8 @@ const readNumbers = new Map<string, { number: string; ext?: string }>();
 export function phoneFromContact(contact: SdkContact, region?: string): Phone | undefined {
   const media = contact.mediaType?.toUpperCase();
   if (media !== 'PHONE' && media !== 'SMS') return undefined;
-  const type = (contact.type ?? 'other').toLowerCase() as PhoneType;
-  const phone: Phone = { type: PHONE_TYPES.has(type) ? type : 'other', mediaType: media };
+  const type = (contact.type ?? 'other').toLowerCase();
+  const phone: Phone = { type: isPhoneType(type) ? type : 'other', mediaType: media };
   const country = contact.countryCode?.trim() || region;
   const address = unwrapped(contact.address);
   const display = unwrapped(contact.display);
@@ -97,8 +92,6 @@ export function needsRegion(user: OrgUser): boolean {
   return user.phones.some((p) => p.number !== undefined && !/^\+\d{6,15}$/.test(p.number));
 }
 
-const OTHER_EMAIL_TYPES = new Set(['work', 'home']);
-
 /**
  * An EMAIL entry of `addresses` as an other email. Types other than WORK and HOME (the ones
  * Terraform's `other_emails` allows) are not modelled and read as undefined.
@@ -107,8 +100,8 @@ export function otherEmailFromContact(contact: SdkContact): OtherEmail | undefin
   if (contact.mediaType?.toUpperCase() !== 'EMAIL') return undefined;
   const type = (contact.type ?? 'work').toLowerCase();
   const address = unwrapped(contact.address) ?? unwrapped(contact.display);
-  if (!address || !OTHER_EMAIL_TYPES.has(type)) return undefined;
-  return { type: type as OtherEmail['type'], address: normalizeEmail(address) };
+  if (!address || !isOtherEmailType(type)) return undefined;
+  return { type, address: normalEmail(address) };
 }
 
 export function contactFromPhone(phone: Phone): SdkContact {
@@ -179,7 +172,7 @@ export function orgUserOf(user: SdkUser): OrgUser {
   const out: OrgUser = {
     id: user.id ?? '',
     version: user.version,
-    email: normalizeEmail(user.email ?? ''),
+    email: normalEmail(user.email ?? ''),
     name: user.name ?? '',
     state: userState(user.state),
     phones: (user.addresses ?? []).map((c) => phoneFromContact(c)).filter((p): p is Phone => p !== undefined),

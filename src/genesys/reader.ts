@@ -3,10 +3,12 @@ import type platformClient from 'purecloud-platform-client-v2';
 import type { Issue } from '../model/issue.js';
 import type { ExpandedField, ExtensionRange, InheritedGrant, Named, OrgLookups, OrgReader, OrgRoleGrant, OrgState, OrgTarget, OrgUser, ReadRequest } from '../model/org.js';
 import { ApiError, ProvisionError } from '../model/errors.js';
+import { compareClaims, normalEmail } from '../rules/identity.js';
+import { foldName } from '../rules/names.js';
 import { guarded, type Apis } from './apis.js';
 import type { Redactor } from './errors.js';
 import { callScope } from './http.js';
-import { EXPAND, EXPAND_OF, fillUnknown, isUnknown, levelsOf, markKnown, needsRegion, normalizeEmail, orgUserOf, phoneInRegion } from './normalize.js';
+import { EXPAND, EXPAND_OF, fillUnknown, isUnknown, levelsOf, markKnown, needsRegion, orgUserOf, phoneInRegion } from './normalize.js';
 import { allPages, limiter } from './paging.js';
 
 /**
@@ -153,13 +155,13 @@ export class GenesysReader implements OrgReader {
     }
 
     // Declared emails and named managers that no listed user has: inactive or deleted users, found by search.
-    const declared = new Set(request.emails.map(normalizeEmail));
+    const declared = new Set(request.emails.map(normalEmail));
     const liveEmails = new Set([...users.values()].map((u) => u.email));
-    const missing = [...new Set([...declared, ...(request.managerEmails ?? []).map(normalizeEmail)])].filter((e) => !liveEmails.has(e));
+    const missing = [...new Set([...declared, ...(request.managerEmails ?? []).map(normalEmail)])].filter((e) => !liveEmails.has(e));
     if (missing.length > 0) for (const user of await this.unlisted(missing, declared, run, progress)) if (!users.has(user.id)) users.set(user.id, user);
 
     // Managers of the users the plan shows (or exports), by id, where they are not read yet.
-    const managing = new Set((request.managed?.manager ?? request.emails).map(normalizeEmail));
+    const managing = new Set((request.managed?.manager ?? request.emails).map(normalEmail));
     const managerIds = new Set<string>();
     for (const user of users.values()) {
       if (user.managerId && !users.has(user.managerId) && (request.inactive === 'all' || managing.has(user.email))) managerIds.add(user.managerId);
@@ -250,7 +252,7 @@ export class GenesysReader implements OrgReader {
       if (user.state !== 'deleted' || !declared.has(user.email)) continue;
       // An email deleted more than once keeps the latest deletion (the one a restore would bring back).
       const seen = deleted.get(user.email);
-      if (!seen || (user.dateDeleted ?? '') > (seen.dateDeleted ?? '')) deleted.set(user.email, user);
+      if (!seen || compareClaims(user, seen) < 0) deleted.set(user.email, user);
     }
     const details = await this.usersById([...inactive.values()].filter((u) => declared.has(u.email)).map((u) => u.id), run, 'inactive', EXPAND);
     for (const user of details) inactive.set(user.id, user);
@@ -369,7 +371,7 @@ export class GenesysReader implements OrgReader {
     const manages = (user: OrgUser, field: ExpandedField): boolean => {
       if (!managing.has(field)) {
         const list = request.managed?.[field];
-        managing.set(field, list ? new Set(list.map(normalizeEmail)) : undefined);
+        managing.set(field, list ? new Set(list.map(normalEmail)) : undefined);
       }
       const set = managing.get(field);
       return !set || set.has(user.email);
@@ -502,7 +504,7 @@ export class GenesysReader implements OrgReader {
       }
       return;
     }
-    const declared = new Set((request.roleEmails ?? request.emails).map(normalizeEmail));
+    const declared = new Set((request.roleEmails ?? request.emails).map(normalEmail));
     const needed = holders.filter((u) => u.roleGrants === undefined && declared.has(u.email));
     if (needed.length > 50) progress(`role grants of ${count(needed.length)} users`);
     await Promise.all(
@@ -585,8 +587,8 @@ export class GenesysReader implements OrgReader {
     run: <T>(task: () => Promise<T>) => Promise<T>,
     progress: (message: string) => void,
   ): Promise<{ direct: Record<string, string[]>; viaGroup: Record<string, string[]>; memberGroups: Record<string, string[]> }> {
-    const wanted = names && new Set(names.map((n) => n.trim().toLowerCase()));
-    const targets = queues.filter((q) => q.id && (!wanted || wanted.has((q.name ?? '').trim().toLowerCase())));
+    const wanted = names && new Set(names.map(foldName));
+    const targets = queues.filter((q) => q.id && (!wanted || wanted.has(foldName(q.name ?? ''))));
     if (targets.length > 10) progress(`members of ${count(targets.length)} queues`);
     const direct: Record<string, string[]> = {};
     const viaGroup: Record<string, string[]> = {};

@@ -4,10 +4,11 @@ import type { IdLevel, NewUser, OrgWriter, UserPatch } from '../model/apply.js';
 import type { UserState } from '../model/desired.js';
 import type { ExpandedField, OrgRoleGrant, OrgUser } from '../model/org.js';
 import { ApiError } from '../model/errors.js';
+import { normalEmail, userForEmail } from '../rules/identity.js';
 import { guarded, type Apis } from './apis.js';
 import type { Redactor } from './errors.js';
 import { callScope } from './http.js';
-import { createBody, EXPAND, EXPAND_OF, fillUnknown, isUnknown, levelsOf, markKnown, needsRegion, normalizeEmail, orgUserOf, phoneInRegion, updateBody } from './normalize.js';
+import { createBody, EXPAND, EXPAND_OF, fillUnknown, isUnknown, levelsOf, markKnown, needsRegion, orgUserOf, phoneInRegion, updateBody } from './normalize.js';
 import { allPages } from './paging.js';
 
 /** Runs a task as it comes (apply's own pool bounds how many run). */
@@ -47,7 +48,7 @@ export class GenesysWriter implements OrgWriter {
    * Terraform reads a user to restore).
    */
   async findUserByEmail(email: string): Promise<OrgUser | undefined> {
-    const wanted = normalizeEmail(email);
+    const wanted = normalEmail(email);
     const found = await this.call('search user', () =>
       this.apis.users.postUsersSearch({
         pageSize: 25,
@@ -59,8 +60,8 @@ export class GenesysWriter implements OrgWriter {
       }),
     );
     const users = await Promise.all((found.results ?? []).map((u) => orgUserOf(u)).filter((u) => u.email === wanted && u.id).map((u) => this.inRegion(u)));
-    // A live user wins over deleted ones with the same email; among deleted, the latest deletion.
-    const pick = users.find((u) => u.state !== 'deleted') ?? users.sort((a, b) => (b.dateDeleted ?? '').localeCompare(a.dateDeleted ?? ''))[0];
+    // The user the plan would match among those sharing the email.
+    const pick = userForEmail(users);
     if (!pick) return undefined;
     // The state may have moved since search saw it: read as it said, then the other way.
     const order: Array<'deleted' | undefined> = pick.state === 'deleted' ? ['deleted', undefined] : [undefined, 'deleted'];

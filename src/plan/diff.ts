@@ -19,11 +19,12 @@ import type {
   Source,
   Summary,
 } from '../model/index.js';
-import { indexNames, issueAt, namedById, resolveName, suggest } from './names.js';
+import { compareClaims, domainOf, normalDomain, normalEmail } from '../rules/identity.js';
+import { nearestKey } from '../rules/names.js';
+import { compareStrings } from '../rules/order.js';
+import { indexNames, issueAt, namedById, resolveName } from './names.js';
 import type { NameIndex } from './names.js';
 import {
-  compareStrings,
-  normalEmail,
   inRange,
   normalEmployerInfo,
   normalOtherEmails,
@@ -86,7 +87,6 @@ interface Context {
 }
 
 const ACTION_ORDER: Record<Change['action'], number> = { create: 0, restore: 1, update: 2, deactivate: 3 };
-const STATE_RANK: Record<OrgUser['state'], number> = { active: 0, inactive: 1, deleted: 2 };
 
 function byName<T extends Named>(a: T, b: T): number {
   return compareStrings(a.name, b.name) || compareStrings(a.id, b.id);
@@ -105,8 +105,8 @@ function where(user: DesiredUser, field: string, item?: string): Source {
 }
 
 /**
- * One org user per email. Duplicates (the API does not forbid them across states) are reported; the
- * active one, else the lowest id, is the one the plan manages.
+ * One org user per email, the one `compareClaims` puts first. Duplicates among live users (the API
+ * does not forbid them across states) are reported.
  */
 function indexOrgUsers(org: OrgState, warnings: Issue[]): { live: Map<string, OrgUser>; deleted: Map<string, OrgUser>; byId: Map<string, OrgUser>; shadowed: Set<string> } {
   const live = new Map<string, OrgUser>();
@@ -118,7 +118,7 @@ function indexOrgUsers(org: OrgState, warnings: Issue[]): { live: Map<string, Or
     const email = normalEmail(user.email);
     if (user.state === 'deleted') {
       const seen = deleted.get(email);
-      if (!seen || (user.dateDeleted ?? '') > (seen.dateDeleted ?? '')) deleted.set(email, user);
+      if (!seen || compareClaims(user, seen) < 0) deleted.set(email, user);
       continue;
     }
     const seen = live.get(email);
@@ -129,7 +129,7 @@ function indexOrgUsers(org: OrgState, warnings: Issue[]): { live: Map<string, Or
     const list = dupes.get(email) ?? [seen];
     list.push(user);
     dupes.set(email, list);
-    if (STATE_RANK[user.state] < STATE_RANK[seen.state] || (user.state === seen.state && compareStrings(user.id, seen.id) < 0)) live.set(email, user);
+    if (compareClaims(user, seen) < 0) live.set(email, user);
   }
   const shadowed = new Set<string>();
   for (const [email, list] of [...dupes].sort(([a], [b]) => compareStrings(a, b))) {
@@ -187,7 +187,7 @@ function resolveManager(context: Context, user: DesiredUser, manager: string): M
   }
   if (declared) return { email };
   context.managerCandidates ??= [...new Set([...context.declared, ...context.live.keys()])];
-  const guess = suggest(email, context.managerCandidates, context.managerSuggestions);
+  const guess = nearestKey(email, context.managerCandidates, context.managerSuggestions);
   context.errors.push({
     severity: 'error',
     code: 'unknown-manager',
@@ -547,7 +547,7 @@ function pruneScope(context: Context, config: ProvisionConfig): ((user: OrgUser)
   const scope = config.scope;
   if (!scope?.prune) return undefined;
   const divisionNames = scope.divisions ?? [];
-  const domains = new Set((scope.emailDomains ?? []).map((d) => normalEmail(d).replace(/^@/, '')).filter((d) => d !== ''));
+  const domains = new Set((scope.emailDomains ?? []).map(normalDomain).filter((d) => d !== ''));
   if (divisionNames.length === 0 && domains.size === 0) {
     context.errors.push({
       severity: 'error',
@@ -567,10 +567,7 @@ function pruneScope(context: Context, config: ProvisionConfig): ((user: OrgUser)
   // Both criteria, when both are given, must hold: the narrower scope is the safer one.
   return (user) => {
     if (divisionNames.length > 0 && !divisions.has(user.divisionId ?? context.home.id)) return false;
-    if (domains.size > 0) {
-      const email = normalEmail(user.email);
-      if (!domains.has(email.slice(email.lastIndexOf('@') + 1))) return false;
-    }
+    if (domains.size > 0 && !domains.has(domainOf(normalEmail(user.email)))) return false;
     return true;
   };
 }

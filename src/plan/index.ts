@@ -1,19 +1,21 @@
 // The planner: what to read, then desired state + org → a checked, checksummed Plan. Pure: no clock, env or network.
 import type { DesiredState, ExpandedField, Issue, OrgState, Plan, ProvisionConfig, ReadRequest } from '../model/index.js';
 import { EXPANDED_FIELDS } from '../model/index.js';
-import { normalEmail } from './normalize.js';
+import { normalEmail } from '../rules/identity.js';
 import { planChecksum } from './checksum.js';
 import { diffUsers } from './diff.js';
-import { DEFAULT_SAFETY, checkSafety } from './safety.js';
+import { DEFAULT_ADMIN_ROLES } from '../rules/defaults.js';
+import { foldName } from '../rules/names.js';
+import { compareStrings } from '../rules/order.js';
+import { checkSafety } from './safety.js';
 
 export { planChecksum, verifyChecksum, canonicalJson } from './checksum.js';
-export { checkSafety, DEFAULT_SAFETY, SAFETY_RULES, PERCENT_FLOOR } from './safety.js';
+export { checkSafety, SAFETY_RULES, PERCENT_FLOOR } from './safety.js';
 export type { SafetyContext } from './safety.js';
 export { diffUsers } from './diff.js';
 export { recheckSavedPlan, savedPlanReadRequest } from './recheck.js';
 export type { RecheckInput, RecheckResult } from './recheck.js';
 export type { DiffResult } from './diff.js';
-export { foldName, suggest } from './names.js';
 
 /**
  * What the reader must fetch for this desired state: inactive and deleted users only for declared
@@ -40,7 +42,7 @@ export function readRequestFor(desired: DesiredState, config?: ProvisionConfig):
     const manager = user.manager === undefined ? '' : normalEmail(user.manager);
     if (manager !== '') managers.add(manager);
     for (const queue of user.queues ?? []) {
-      const key = queue.trim().toLowerCase();
+      const key = foldName(queue);
       if (!queues.has(key)) queues.set(key, queue.trim());
     }
     if (user.roles !== undefined) roleEmails.push(user.email);
@@ -49,18 +51,17 @@ export function readRequestFor(desired: DesiredState, config?: ProvisionConfig):
     if (user.state === 'inactive') deactivating = true;
     if (user.phones?.some((p) => p.number === undefined && p.extension !== undefined)) extensionPools = true;
   }
-  const adminRoles = config?.safety?.adminRoles ?? DEFAULT_SAFETY.adminRoles;
+  const adminRoles = config?.safety?.adminRoles ?? DEFAULT_ADMIN_ROLES;
   // The admin-holder rule makes do with the users listing's role ids where grants are not read.
   const roles = roleEmails.length > 0 || (deactivating && adminRoles.length > 0);
-  const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  for (const list of Object.values(managed)) list.sort(byCodeUnit);
+  for (const list of Object.values(managed)) list.sort(compareStrings);
   const request: ReadRequest = {
-    emails: [...emails].sort(byCodeUnit),
-    queueNames: [...queues.values()].sort(byCodeUnit),
+    emails: [...emails].sort(compareStrings),
+    queueNames: [...queues.values()].sort(compareStrings),
     roles,
-    roleEmails: roleEmails.sort(byCodeUnit),
+    roleEmails: roleEmails.sort(compareStrings),
     allQueues: queuesManaged,
-    managerEmails: [...managers].sort(byCodeUnit),
+    managerEmails: [...managers].sort(compareStrings),
     managed,
     inactive: 'declared',
   };

@@ -1,6 +1,6 @@
 // Name resolution: the names people write in users/ mapped to org ids, with did-you-mean and ambiguity errors.
-import { closest, distance } from 'fastest-levenshtein';
 import type { Issue, Named, Source } from '../model/index.js';
+import { foldName, nearestKey } from '../rules/names.js';
 
 export type LookupKind = 'skill' | 'language' | 'queue' | 'group' | 'role' | 'division' | 'location';
 
@@ -26,11 +26,6 @@ const LABEL: Record<LookupKind, string> = {
   location: 'Location',
 };
 
-/** Names match case-insensitively and whatever the Unicode form or surrounding blanks. */
-export function foldName(name: string): string {
-  return name.trim().normalize('NFC').toLowerCase();
-}
-
 export function indexNames(kind: LookupKind, list: readonly Named[]): NameIndex {
   const byKey = new Map<string, Named[]>();
   const byId = new Map<string, Named>();
@@ -47,19 +42,6 @@ export function indexNames(kind: LookupKind, list: readonly Named[]): NameIndex 
 /** The object with this id; an id the look-ups do not know keeps the id as its name. */
 export function namedById(index: NameIndex, id: string): Named {
   return index.byId.get(id) ?? { id, name: id };
-}
-
-/** The closest known name, when it is close enough to be a plausible typo. */
-export function suggest(word: string, candidates: readonly string[], cache?: Map<string, string | undefined>): string | undefined {
-  if (cache?.has(word)) return cache.get(word);
-  let answer: string | undefined;
-  if (candidates.length > 0) {
-    const best = closest(word, candidates);
-    // Short names tolerate two edits, longer ones about a third of their length.
-    if (distance(word, best) <= Math.max(2, Math.floor(word.length / 3))) answer = best;
-  }
-  cache?.set(word, answer);
-  return answer;
 }
 
 /** Where an issue about a fact is reported: the fact's own position, else its field's, else the user's. */
@@ -93,7 +75,7 @@ export function resolveName(index: NameIndex, name: string, where: () => Source 
     });
     return undefined;
   }
-  const guess = suggest(key, index.keys, index.suggestions);
+  const guess = nearestKey(key, index.keys, index.suggestions);
   const original = guess === undefined ? undefined : index.byKey.get(guess)?.[0]?.name;
   errors.push({
     severity: 'error',

@@ -1,12 +1,10 @@
 // Normalisation applied to both sides before comparing: emails, text, string sets, phones, other emails, employer info.
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { CountryCode } from 'libphonenumber-js';
-import type { EmployerInfo, OtherEmail, Phone, PhoneType } from '../model/index.js';
-
-/** Identity key of a user on both sides: lower-case, trimmed, NFC. */
-export function normalEmail(email: string): string {
-  return email.trim().normalize('NFC').toLowerCase();
-}
+import type { EmployerInfo, OtherEmail, Phone } from '../model/index.js';
+import { normalEmail } from '../rules/identity.js';
+import { compareStrings } from '../rules/order.js';
+import { OTHER_EMAIL_TYPES, phoneKey, phoneSortKey } from '../rules/phones.js';
 
 /** Trimmed NFC text; blank means "none". */
 export function normalText(text: string | undefined | null): string | null {
@@ -24,11 +22,6 @@ export function orgText(text: string | undefined | null): string | null {
   return text.normalize('NFC');
 }
 
-/** Code-unit order: the same on every machine whatever its locale. */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** Trimmed (untrimmed for the org's, see `orgText`), de-duplicated, sorted strings (profile skills, certifications). */
 export function normalStrings(list: readonly string[] | undefined, org = false): string[] {
   if (!list) return [];
@@ -41,7 +34,6 @@ export function normalStrings(list: readonly string[] | undefined, org = false):
 }
 
 const E164 = /^\+[1-9]\d{1,14}$/;
-const PHONE_TYPES: PhoneType[] = ['work', 'work2', 'work3', 'work4', 'home', 'mobile', 'other'];
 
 /** Parsing is the slow part of comparing phones, and offices share numbers (extensions differ): remember answers. */
 const parsedPhones = new Map<string, { number: string; extension?: string }>();
@@ -81,17 +73,13 @@ export function normalPhone(phone: Phone, region?: string): Phone {
   return out;
 }
 
-function phoneKey(phone: Phone): string {
-  return `${PHONE_TYPES.indexOf(phone.type)}|${phone.type}|${phone.mediaType}|${phone.number ?? ''}|${phone.extension ?? ''}`;
-}
-
 /** Canonical, de-duplicated phones sorted by type then media type: two lists are equal iff these are. */
 export function normalPhones(phones: readonly Phone[] | undefined, region?: string): Phone[] {
   if (!phones) return [];
   const byKey = new Map<string, Phone>();
   for (const phone of phones) {
     const normal = normalPhone(phone, region);
-    byKey.set(phoneKey(normal), normal);
+    byKey.set(phoneSortKey(normal), normal);
   }
   return [...byKey.keys()].sort(compareStrings).map((key) => byKey.get(key) as Phone);
 }
@@ -104,8 +92,6 @@ export function samePhones(a: readonly Phone[], b: readonly Phone[]): boolean {
   return true;
 }
 
-const OTHER_EMAIL_ORDER = ['work', 'home'];
-
 /** Other emails normalised like identity emails, one per type, work before home. */
 export function normalOtherEmails(emails: readonly OtherEmail[] | undefined): OtherEmail[] {
   const byType = new Map<string, OtherEmail>();
@@ -113,7 +99,7 @@ export function normalOtherEmails(emails: readonly OtherEmail[] | undefined): Ot
     const address = normalEmail(e.address);
     if (address !== '') byType.set(e.type, { type: e.type, address });
   }
-  return [...byType.values()].sort((a, b) => OTHER_EMAIL_ORDER.indexOf(a.type) - OTHER_EMAIL_ORDER.indexOf(b.type) || compareStrings(a.type, b.type));
+  return [...byType.values()].sort((a, b) => OTHER_EMAIL_TYPES.indexOf(a.type) - OTHER_EMAIL_TYPES.indexOf(b.type) || compareStrings(a.type, b.type));
 }
 
 export function sameOtherEmails(a: readonly OtherEmail[], b: readonly OtherEmail[]): boolean {

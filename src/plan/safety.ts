@@ -1,7 +1,8 @@
 // The safety policy: rules as data with limits from the config, checked in one function, overridden only by a flag.
 import type { Change, DesiredState, OrgState, OrgUser, ProvisionConfig, SafetyConfig, SafetyVerdict, Violation } from '../model/index.js';
-import { foldName } from './names.js';
-import { normalEmail } from './normalize.js';
+import { defaultSafety } from '../rules/defaults.js';
+import { normalEmail } from '../rules/identity.js';
+import { foldName } from '../rules/names.js';
 
 export interface SafetyContext {
   desired: DesiredState;
@@ -10,14 +11,6 @@ export interface SafetyContext {
   /** Org users the plan manages (the base of the percentage). */
   managedCount: number;
 }
-
-/** The limits used when the config leaves them out. */
-export const DEFAULT_SAFETY: SafetyConfig = {
-  maxDeactivations: 10,
-  maxDeactivationPercent: 10,
-  protectedUsers: [],
-  adminRoles: ['Master Admin'],
-};
 
 /**
  * Below this many managed users the percentage limit does not apply: on a tiny org a single
@@ -183,7 +176,8 @@ export const SAFETY_RULES: readonly Rule[] = [
 
 /** Checks every rule. A blocked plan stays blocked; `allowUnsafe` only marks it overridden. */
 export function checkSafety(changes: Change[], context: SafetyContext, allowUnsafe: boolean): SafetyVerdict {
-  const limits: SafetyConfig = { ...DEFAULT_SAFETY, ...context.config.safety };
+  // The config loader fills every limit in; a config built in code may leave some out.
+  const limits: SafetyConfig = { ...defaultSafety(), ...context.config.safety };
   const violations: Violation[] = [];
   for (const rule of SAFETY_RULES) {
     for (const message of rule.check(changes, context, limits)) violations.push({ rule: rule.rule, message });

@@ -1,6 +1,7 @@
 // What each field change says (before → after, + added, - removed), shared by the text and markdown renderers.
 import { diffWords } from 'diff';
 import type { Action, EmployerInfo, FieldChange, GrantRef, OtherEmail, Phone } from '../model/index.js';
+import { phoneKey } from '../rules/phones.js';
 
 /** Strings longer than this are shown as a word-level diff rather than two whole strings. */
 export const LONG_STRING = 40;
@@ -63,10 +64,6 @@ function phoneValue(phone: Phone, style: Style): string {
 
 function phoneText(phone: Phone, style: Style): string {
   return `${phone.type} ${phoneValue(phone, style)}`;
-}
-
-function phoneKey(phone: Phone): string {
-  return JSON.stringify([phone.type, phone.number ?? '', phone.extension ?? '', phone.mediaType]);
 }
 
 /** Phones as a set; a removed and an added phone of the same type and medium read as one change. */

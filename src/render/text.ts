@@ -1,6 +1,7 @@
 // The terminal plan: Terraform-like `+`/`~`/`↺`/`-` lines, field before → after, colour only when asked.
 import pc from 'picocolors';
 import type { Action, Change, Issue, Plan, SafetyVerdict } from '../model/index.js';
+import { displayWidth as width, padEnd as pad } from '../rules/width.js';
 import { quoted, visible } from './escape.js';
 import { fieldLine, type Style, type WordPart } from './fields.js';
 import { readFooter, summaryLine } from './summary.js';
@@ -14,18 +15,6 @@ const FIELD_INDENT = ' '.repeat(8);
 const MAX_ALIGN = 72;
 /** Lists wrap before this width. */
 const WRAP = 100;
-
-// eslint-disable-next-line no-control-regex
-const ANSI = /\x1b\[[0-9;]*m/g;
-
-/** Columns a string takes on screen, colour codes aside. */
-function width(text: string): number {
-  return [...text.replace(ANSI, '')].length;
-}
-
-function pad(text: string, to: number): string {
-  return text + ' '.repeat(Math.max(0, to - width(text)));
-}
 
 function colorFor(action: Action, c: Colors): (s: string) => string {
   switch (action) {
@@ -101,7 +90,7 @@ function renderChange(change: Change, actionWidth: number, leftWidth: number, st
   const where = source(change);
   const header = where ? `${pad(left, leftWidth)}  ${c.dim(where)}` : left;
   const fields = change.fields.map((f) => fieldLine(f, style, change.action));
-  const labelWidth = Math.max(0, ...fields.map((f) => f.label.length + 1));
+  const labelWidth = Math.max(0, ...fields.map((f) => width(f.label) + 1));
   const lines = [header.trimEnd()];
   for (const field of fields) {
     lines.push(...wrapItems(`${FIELD_INDENT}${pad(`${field.label}:`, labelWidth)}  `, field.items));

@@ -1,5 +1,6 @@
-// Keeps the sandbox org in a state file: writes coalesced (at most one per 100 ms), each one atomic (write, then rename).
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+// Keeps the sandbox org in a state file: writes coalesced (at most one per 100 ms), each one whole (the old state or the new, never half).
+import { existsSync } from 'node:fs';
+import { writeWholeSync } from '../rules/write-file.js';
 import { seedFromOrg, type SandboxOrg } from './org.js';
 
 export interface Persistence {
@@ -17,9 +18,7 @@ export function persist(org: SandboxOrg, statePath: string | undefined): Persist
   const saveNow = () => {
     queued = false;
     lastSave = Date.now();
-    const tmp = `${statePath}.tmp`;
-    writeFileSync(tmp, JSON.stringify(seedFromOrg(org), null, 1));
-    renameSync(tmp, statePath);
+    writeWholeSync(statePath, JSON.stringify(seedFromOrg(org), null, 1));
   };
   org.onChange = () => {
     // After stop the final state is already written; a request still finishing must not write again.

@@ -23,7 +23,7 @@ test('a missing config gives every default', withDir(async (dir) => {
   assert.deepEqual(config, {
     usersDir: path.join(dir, 'users'),
     scope: { divisions: [], emailDomains: [], prune: false },
-    safety: { maxDeactivations: 10, maxDeactivationPercent: 10, protectedUsers: [], adminRoles: ['admin'] },
+    safety: { maxDeactivations: 10, maxDeactivationPercent: 10, protectedUsers: [], adminRoles: ['Master Admin', 'admin'] },
     apply: { concurrency: 8 },
     requestsPerMinute: 300,
   });
@@ -46,7 +46,7 @@ test('partial sections keep the other defaults', withDir(async (dir) => {
   writeFileSync(file, 'usersDir: ../people\nsafety:\n  maxDeactivations: 3\n  protectedUsers: [" Boss@Acme.com"]\n');
   const config = await loadConfig(file);
   assert.equal(config.usersDir, path.resolve(dir, '../people'));
-  assert.deepEqual(config.safety, { maxDeactivations: 3, maxDeactivationPercent: 10, protectedUsers: ['boss@acme.com'], adminRoles: ['admin'] });
+  assert.deepEqual(config.safety, { maxDeactivations: 3, maxDeactivationPercent: 10, protectedUsers: ['boss@acme.com'], adminRoles: ['Master Admin', 'admin'] });
   assert.equal(config.apply.concurrency, 8);
 }));
 

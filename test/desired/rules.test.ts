@@ -2,8 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DesiredUser, Phone, PhoneType } from '../../src/model/index.js';
-import { normaliseEmail, parsePhone } from '../../src/desired/index.js';
-import { didYouMean } from '../../src/desired/issues.js';
+import { parsePhone } from '../../src/desired/index.js';
+import { normalEmail } from '../../src/rules/identity.js';
+import { didYouMean } from '../../src/rules/names.js';
 import { duplicateEmails, managerIssues } from '../../src/desired/rules.js';
 
 const emails: [string, string][] = [
@@ -12,7 +13,7 @@ const emails: [string, string][] = [
   ['ÅSA@ACME.COM', 'åsa@acme.com'],
 ];
 for (const [input, expected] of emails) {
-  test(`normaliseEmail(${JSON.stringify(input)})`, () => assert.equal(normaliseEmail(input), expected));
+  test(`normalEmail(${JSON.stringify(input)})`, () => assert.equal(normalEmail(input), expected));
 }
 
 const phones: [PhoneType, Parameters<typeof parsePhone>[1], string | undefined, Phone | RegExp][] = [

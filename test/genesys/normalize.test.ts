@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Redactor, toApiError } from '../../src/genesys/errors.js';
 import { isRetryable } from '../../src/genesys/http.js';
-import { createBody, normalizeEmail, orgUserOf, otherEmailFromContact, phoneFromContact, phoneInRegion, updateBody } from '../../src/genesys/normalize.js';
+import { createBody, orgUserOf, otherEmailFromContact, phoneFromContact, phoneInRegion, updateBody } from '../../src/genesys/normalize.js';
 import type { OtherEmail, Phone } from '../../src/model/desired.js';
+import { normalEmail } from '../../src/rules/identity.js';
 
 describe('phoneFromContact', () => {
   const cases: Array<{ name: string; contact: Parameters<typeof phoneFromContact>[0]; want: Phone | undefined }> = [
@@ -96,9 +97,9 @@ describe('other emails', () => {
   });
 });
 
-describe('normalizeEmail', () => {
+describe('normalEmail', () => {
   it('trims, lower-cases and composes', () => {
-    assert.equal(normalizeEmail('  Zoe.Mu\u0308ller@Example.COM '), 'zoe.m\u00fcller@example.com');
+    assert.equal(normalEmail('  Zoe.Mu\u0308ller@Example.COM '), 'zoe.m\u00fcller@example.com');
   });
 });
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { connect, type Connection } from '../../src/genesys/index.js';
 import { MAX_REFUSED_IN_A_ROW } from '../../src/genesys/http.js';
-import { normalizeEmail } from '../../src/genesys/normalize.js';
+import { normalEmail } from '../../src/rules/identity.js';
 import { ApiError } from '../../src/model/errors.js';
 import type { OrgState, ReadRequest } from '../../src/model/org.js';
 import { generateOrg, startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
@@ -71,7 +71,7 @@ describe('reading a generated org', () => {
       const got = byId.get(rec.id);
       assert.ok(got, rec.email);
       const where = `${rec.email}`;
-      assert.equal(got.email, normalizeEmail(rec.email), where);
+      assert.equal(got.email, normalEmail(rec.email), where);
       assert.equal(got.name, rec.name, where);
       assert.equal(got.state, rec.state, where);
       assert.equal(got.version, rec.version, where);

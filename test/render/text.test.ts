@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderPlan, summaryLine } from '../../src/render/index.js';
-import { blockedPlan, emptyPlan, fullPlan, overriddenPlan, plan } from './plans.js';
+import { displayWidth } from '../../src/rules/width.js';
+import { blockedPlan, createNamed, emptyPlan, fullPlan, overriddenPlan, plan } from './plans.js';
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[/;
@@ -38,6 +39,17 @@ test('blocked and overridden plans say so in the text', () => {
   assert.match(renderPlan(blockedPlan, 'text'), /^Blocked: this plan breaks 3 safety rules and will not be applied\.$/m);
   assert.match(renderPlan(overriddenPlan, 'text'), /--allow-unsafe let it through/);
   assert.doesNotMatch(renderPlan(overriddenPlan, 'text'), /will not be applied/);
+});
+
+test('source columns line up on screen when names are CJK or emoji (two columns a character)', () => {
+  const names = ['山田 太郎', 'Ola Lind', 'Zoë 👩‍💻 Berg', '김민준'];
+  const changes = names.map((name, i) => ({ ...createNamed(name).changes[0]!, email: `user${i}@acme.com`, source: { file: 'users/team.yaml', line: i + 1 } }));
+  for (const color of [false, true]) {
+    const lines = renderPlan(plan(changes), 'text', { color }).split('\n').filter((l) => l.includes('users/team.yaml:'));
+    assert.equal(lines.length, names.length);
+    const columns = new Set(lines.map((l) => displayWidth(l.slice(0, l.indexOf('users/team.yaml')))));
+    assert.equal(columns.size, 1, lines.join('\n'));
+  }
 });
 
 test('json is the plan itself and parses back to it', () => {
