@@ -17,6 +17,11 @@ export interface Entry {
   locate(path: Path, key?: boolean): Source;
   /** Problems found while reading this entry; any error makes the user invalid. */
   issues: Issue[];
+  /**
+   * The value again, read from the file's positioned parse: what a user's positions are worked out
+   * from when first asked for, so `value` itself need not be kept (YAML's plain path).
+   */
+  reread?: () => Record<string, unknown>;
 }
 
 /** What reading one file produced. */

@@ -288,6 +288,225 @@ export function parseFast(text: string): { root?: PNode } | undefined {
   }
 }
 
+// ---- the plain path: js-yaml's value alone, positions found later and only when asked for ----
+
+/**
+ * Text that may hold a complex (non-scalar) mapping key: an explicit `? ` key, or a flow collection
+ * followed by `:`. Such keys are reported at their position, so those files take the positioned paths.
+ * A false alarm (a title "Why ? Because") only costs speed.
+ */
+const MAYBE_COMPLEX_KEY = /(?:^|[\s[{,])\?(?:\s|$)|[\]}]\s*:/m;
+
+/** What the plain load found: the document's value and, for each user of `users:`, where its `email` key starts. */
+export interface PlainYaml {
+  value: unknown;
+  /** Offsets of the `email` keys of the users' maps, in document order. */
+  emailKeys: number[];
+}
+
+/**
+ * Loads a users file with js-yaml alone, without a node per value: the cost of parsing, nothing more.
+ * Undefined when the file needs a positioned path: anchors, directives, warnings, errors, keys that
+ * may be complex. The listener only counts depths, to note where each user's `email` key starts
+ * (users' maps are the third level: top map, `users:` list, user).
+ */
+export function loadPlain(text: string): PlainYaml | undefined {
+  if (MAYBE_COMPLEX_KEY.test(text)) return undefined;
+  const emailKeys: number[] = [];
+  let state: LoaderState | undefined;
+  let depth = 0;
+  let child = 0;
+  let keyStart = 0;
+  let isKey = false;
+  try {
+    const value = jsyaml.load(text, {
+      ...FAST_OPTIONS,
+      onWarning() {
+        throw new Mismatch();
+      },
+      listener(event, raw) {
+        if (event === 'open') {
+          if (state === undefined) {
+            state = raw as unknown as LoaderState;
+            if (state.version !== null || !isEmpty(state.tagMap)) throw new Mismatch();
+          }
+          if (depth === 3) {
+            keyStart = state.position;
+            isKey = (child++ & 1) === 0;
+          } else if (depth === 2) child = 0;
+          depth++;
+          return;
+        }
+        depth--;
+        if (depth === 3 && isKey && state!.result === 'email') emailKeys.push(keyStart);
+      },
+    });
+    if (state === undefined || !isEmpty(state.anchorMap)) return undefined;
+    return { value, emailKeys };
+  } catch {
+    return undefined;
+  }
+}
+
+function isPlainMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** True when no map in `value` holds a key that the positioned path would drop and report. */
+function noForbiddenKeys(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (!noForbiddenKeys(item)) return false;
+    return true;
+  }
+  for (const key in value) {
+    if (FORBIDDEN_KEYS.has(key)) return false;
+    if (!noForbiddenKeys((value as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}
+
+/** True when a user's (or the defaults') own keys hold no password, which the positioned path would report. */
+function noPassword(map: Record<string, unknown>): boolean {
+  for (const key in map) if (key.length === 8 && key.toLowerCase() === 'password') return false;
+  return true;
+}
+
+/** A plain users file: a map of `users:` (a list of maps, each with an `email` key found) and optional `defaults:` (a map). */
+function plainShape(plain: PlainYaml): { users: Record<string, unknown>[]; defaults?: Record<string, unknown> } | undefined {
+  const root = plain.value;
+  if (!isPlainMap(root)) return undefined;
+  for (const key in root) if (key !== 'users' && key !== 'defaults') return undefined;
+  const users = root.users;
+  const defaults = root.defaults;
+  if (!Array.isArray(users) || users.length === 0 || users.length !== plain.emailKeys.length) return undefined;
+  if (defaults !== undefined && defaults !== null && !(isPlainMap(defaults) && noPassword(defaults))) return undefined;
+  for (const user of users) if (!isPlainMap(user) || !Object.hasOwn(user, 'email') || !noPassword(user)) return undefined;
+  if (!noForbiddenKeys(root)) return undefined;
+  return { users: users as Record<string, unknown>[], defaults: isPlainMap(defaults) ? defaults : undefined };
+}
+
+/** The `email` key as the positioned paths see it start, quoted or not, before its colon. */
+const EMAIL_KEY = /(?:email|"email"|'email')[ \t]*:/y;
+
+/**
+ * A file's positions, worked out on first use from a positioned parse of its text (the listener's
+ * nodes, or eemeli/yaml's), and kept for the file's later questions.
+ */
+class LazyTree {
+  private root: PNode | null | undefined;
+
+  constructor(
+    readonly file: string,
+    private text: string,
+    readonly pos: ReturnType<typeof lineIndex>,
+  ) {}
+
+  private tree(): PNode | null {
+    if (this.root === undefined) {
+      this.root = parseYaml(this.file, this.text).root ?? null;
+      this.text = '';
+    }
+    return this.root;
+  }
+
+  at(offset: number): Source {
+    const { line, col } = this.pos(offset);
+    return { file: this.file, line, column: col };
+  }
+
+  private top(key: string): PNode | undefined {
+    const root = this.tree();
+    if (!root) return undefined;
+    const k = findKey(root, key);
+    return k < 0 ? undefined : root.children![k + 1];
+  }
+
+  defaults(): PNode | undefined {
+    const node = this.top('defaults');
+    return node && node.kind === 'map' ? node : undefined;
+  }
+
+  user(index: number): PNode | undefined {
+    return this.top('users')?.children?.[index];
+  }
+}
+
+/** Where `path` of user `index` is: in the user's own map, or in the defaults when the user does not set that field. */
+function locateIn(tree: LazyTree, index: number, path: Path, key: boolean): Source {
+  const node = tree.user(index);
+  if (!node) return tree.at(0);
+  const defaults = tree.defaults();
+  // `in` on the user's own value also finds what every object inherits: kept so that positions stay as they were.
+  const first = path.length > 0 ? String(path[0]) : undefined;
+  if (defaults && first !== undefined && findKey(node, first) < 0 && !(first in Object.prototype)) return tree.at(offsetAt(defaults, path, key));
+  return tree.at(offsetAt(node, path, key));
+}
+
+/** The user's value again (own fields, then the defaults'), from the positioned parse: what positions are found in. */
+function valueIn(tree: LazyTree, index: number): Record<string, unknown> {
+  const node = tree.user(index);
+  const ctx: Context = { file: tree.file, pos: tree.pos, issues: [] };
+  const own = node ? (toPlain(ctx, node, 1) as Record<string, unknown>) : {};
+  const defaults = tree.defaults();
+  const value: Record<string, unknown> = { ...own };
+  if (defaults) {
+    const d = toPlain(ctx, defaults, 1) as Record<string, unknown>;
+    for (const key of Object.keys(d)) if (!(key in own)) value[key] = d[key];
+  }
+  return value;
+}
+
+function userEntry(tree: LazyTree, index: number, source: Source, value: Record<string, unknown>, own: Record<string, unknown>): Entry {
+  return {
+    file: tree.file,
+    source,
+    value,
+    own,
+    issues: [],
+    locate: (path: Path, key = false) => locateIn(tree, index, path, key),
+    reread: () => valueIn(tree, index),
+  };
+}
+
+/** The plain path's entries, or undefined when an `email` key is not where the count says (then the positioned path decides). */
+function plainEntries(file: string, text: string, plain: PlainYaml): FileResult | undefined {
+  const shape = plainShape(plain);
+  if (!shape) return undefined;
+  const pos = lineIndex(text);
+  const tree = new LazyTree(file, text, pos);
+  const entries: Entry[] = [];
+  const { users, defaults } = shape;
+  for (let i = 0; i < users.length; i++) {
+    const offset = skipSpace(text, plain.emailKeys[i]!);
+    EMAIL_KEY.lastIndex = offset;
+    if (!EMAIL_KEY.test(text)) return undefined;
+    const own = users[i]!;
+    const value: Record<string, unknown> = { ...own };
+    if (defaults) {
+      for (const key in defaults) if (!(key in own)) value[key] = defaults[key];
+    }
+    entries.push(userEntry(tree, i, tree.at(offset), value, own));
+  }
+  let defaultsEntry: Entry | undefined;
+  if (defaults) {
+    const locate = (path: Path, key = false): Source => {
+      const node = tree.defaults();
+      return node ? tree.at(offsetAt(node, path, key)) : tree.at(0);
+    };
+    defaultsEntry = {
+      file,
+      get source() {
+        return locate([]);
+      },
+      value: defaults,
+      issues: [],
+      locate,
+    };
+  }
+  return { entries, issues: [], defaults: defaultsEntry, failed: false };
+}
+
 /** Parses YAML into positioned nodes: fast when the file is plain, exact otherwise. */
 export function parseYaml(file: string, text: string): Parsed & { pos: ReturnType<typeof lineIndex> } {
   const pos = lineIndex(text);
@@ -377,8 +596,14 @@ function isNull(node: PNode | undefined): boolean {
   return node === undefined || (node.kind === 'scalar' && node.value === null);
 }
 
-/** Parses one YAML users file. `text` is already decoded, without a BOM. */
+/**
+ * Parses one YAML users file. `text` is already decoded, without a BOM. A plain file is read at the
+ * cost of parsing it; anything unusual takes the positioned paths, which report every problem.
+ */
 export function readYamlFile(file: string, text: string): FileResult {
+  const plain = loadPlain(text);
+  const result = plain && plainEntries(file, text, plain);
+  if (result) return result;
   const parsed = parseYaml(file, text);
   const ctx: Context = { file, pos: parsed.pos, issues: parsed.issues };
   if (parsed.failed) return { entries: [], issues: ctx.issues, failed: true };
