@@ -600,8 +600,8 @@ function isNull(node: PNode | undefined): boolean {
  * Parses one YAML users file. `text` is already decoded, without a BOM. A plain file is read at the
  * cost of parsing it; anything unusual takes the positioned paths, which report every problem.
  */
-export function readYamlFile(file: string, text: string): FileResult {
-  const plain = loadPlain(text);
+export function readYamlFile(file: string, text: string, options: { plain?: boolean } = {}): FileResult {
+  const plain = options.plain === false ? undefined : loadPlain(text);
   const result = plain && plainEntries(file, text, plain);
   if (result) return result;
   const parsed = parseYaml(file, text);
