@@ -1,6 +1,7 @@
 // JSON Schema validation of users and config (ajv, compiled once), with errors mapped to file positions.
 import { createRequire } from 'node:module';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
+import type * as Ajv2020Module from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Issue, Source } from '../model/index.js';
 import usersSchema from '../../schemas/users.schema.json' with { type: 'json' };
@@ -31,7 +32,7 @@ export const VALIDATOR_REFS: Record<keyof Validators, string> = {
 
 /** An ajv with both schemas and the options every validator uses; `source` keeps the generated code for a standalone module. */
 export function schemaAjv(source = false): Ajv2020 {
-  const { Ajv2020: Ajv } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  const { Ajv2020: Ajv } = require('ajv/dist/2020.js') as typeof Ajv2020Module;
   // ajv-formats is CommonJS with a default export; its callable may sit on `.default`.
   const formats = require('ajv-formats') as { default?: unknown };
   const addFormats = (formats.default ?? formats) as (ajv: Ajv2020) => Ajv2020;
