@@ -4,6 +4,12 @@ import type { Issue, Source } from '../model/index.js';
 /** A path inside one user, e.g. `['skills', 'Billing']` or `['roles', 2, 'division']`. */
 export type Path = readonly (string | number)[];
 
+/** How a user's positions are found once asked for: where a path is, and the value whose paths are asked. */
+export interface PositionSource {
+  locate(path: Path, key?: boolean): Source;
+  value(): Record<string, unknown>;
+}
+
 /** One user as written (defaults merged), before schema validation and normalisation. */
 export interface Entry {
   file: string;
@@ -18,10 +24,10 @@ export interface Entry {
   /** Problems found while reading this entry; any error makes the user invalid. */
   issues: Issue[];
   /**
-   * The value again, read from the file's positioned parse: what a user's positions are worked out
-   * from when first asked for, so `value` itself need not be kept (YAML's plain path).
+   * Where the user's positions are found when first asked for, without keeping `value` (YAML's plain
+   * path: from the file's positioned parse). Otherwise they are found in `value` with `locate`.
    */
-  reread?: () => Record<string, unknown>;
+  positions?: PositionSource;
 }
 
 /** What reading one file produced. */

@@ -80,6 +80,11 @@ function parseNumber(text: string, region: string | undefined): { number: string
   }
 }
 
+/** The list at its length: one grown by push keeps room for 16 items, which 50,000 users' short lists would carry. */
+function exact<T>(list: T[]): T[] {
+  return list.slice();
+}
+
 function trimmed(value: unknown): string {
   return String(value).trim();
 }
@@ -101,7 +106,7 @@ function uniqueNames(entry: Entry, field: string, names: unknown[], issues: Issu
     seen.set(key, index);
     out.push(name);
   });
-  return out;
+  return exact(out);
 }
 
 function levels(entry: Entry, field: 'skills' | 'languages', map: Record<string, number>, issues: Issue[]): Record<string, number> {
@@ -154,7 +159,7 @@ function grants(entry: Entry, input: GrantInput[], issues: Issue[]): RoleGrant[]
       add(role, item.division?.trim(), roleAt, item.division === undefined ? undefined : () => entry.locate(['roles', index, 'division']));
     }
   });
-  return out;
+  return exact(out);
 }
 
 export const OTHER_EMAIL_TYPES: readonly OtherEmailType[] = ['work', 'home'];
@@ -195,7 +200,7 @@ const SIMPLE_TEXT = ['title', 'department', 'division'] as const;
 export function normaliseEntry(entry: Entry, phoneRegion: string | undefined, phoneCache?: PhoneCache): { user: DesiredUser; issues: Issue[] } {
   const v = entry.value;
   const issues: Issue[] = [];
-  const at = lazyPositions(entry.locate, entry.reread ?? (() => v));
+  const at = lazyPositions(entry.positions ?? { locate: entry.locate, value: () => v });
   const user: DesiredUser = { email: normaliseEmail(String(v.email)), name: trimmed(v.name), source: entry.source, at };
   for (const field of SIMPLE_TEXT) {
     if (v[field] === undefined) continue;
@@ -218,7 +223,7 @@ export function normaliseEntry(entry: Entry, phoneRegion: string | undefined, ph
         phones.push(phone);
       }
     }
-    user.phones = phones;
+    user.phones = exact(phones);
   }
   if (v.otherEmails !== undefined) user.otherEmails = otherEmails(entry, user, v.otherEmails as Record<string, string>, issues);
   if (v.roles !== undefined) user.roles = grants(entry, v.roles as GrantInput[], issues);

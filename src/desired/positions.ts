@@ -1,6 +1,6 @@
 // A user's positions (`DesiredUser.at`) worked out on first use: most users never need one, and finding them for every field cost more than parsing.
 import type { Source } from '../model/index.js';
-import type { Path } from './entry.js';
+import type { Path, PositionSource } from './entry.js';
 import { OTHER_EMAIL_TYPES, PHONE_TYPES } from './normalise.js';
 
 type Locate = (path: Path, key?: boolean) => Source;
@@ -102,17 +102,14 @@ export function positionsOf(value: Record<string, unknown>, locate: Locate): Rec
   return at;
 }
 
-/** What a lazy `at` keeps until first asked: how to find positions, and how to get the value they are found in. */
+/** What a lazy `at` keeps until first asked: where its positions are found. */
 class Pending {
   record: Record<string, Source> | undefined;
 
-  constructor(
-    readonly locate: Locate,
-    readonly value: () => Record<string, unknown>,
-  ) {}
+  constructor(readonly source: PositionSource) {}
 
   resolve(): Record<string, Source> {
-    this.record ??= positionsOf(this.value(), this.locate);
+    this.record ??= positionsOf(this.source.value(), (path, key) => this.source.locate(path, key));
     return this.record;
   }
 }
@@ -133,7 +130,7 @@ const handler: ProxyHandler<Pending> = {
   defineProperty: (pending, key, descriptor) => Reflect.defineProperty(pending.resolve(), key, descriptor),
 };
 
-/** `DesiredUser.at` that finds its positions on first use, from `locate` over `value()`. */
-export function lazyPositions(locate: Locate, value: () => Record<string, unknown>): Record<string, Source> {
-  return new Proxy(new Pending(locate, value), handler) as unknown as Record<string, Source>;
+/** `DesiredUser.at` that finds its positions on first use. */
+export function lazyPositions(source: PositionSource): Record<string, Source> {
+  return new Proxy(new Pending(source), handler) as unknown as Record<string, Source>;
 }

@@ -3,7 +3,7 @@ import jsyaml from 'js-yaml';
 import { isAlias, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import type { Document, Node } from 'yaml';
 import type { Issue, Source } from '../model/index.js';
-import type { Entry, FileResult, Path } from './entry.js';
+import type { Entry, FileResult, Path, PositionSource } from './entry.js';
 import { FORBIDDEN_KEYS, PASSWORD_HINT, didYouMeanHint, issueAt, lineIndex } from './issues.js';
 
 /** Alias expansions allowed per document (yaml's `maxAliasCount`): enough for real anchors, far too few for a "billion laughs". */
@@ -293,15 +293,21 @@ export function parseFast(text: string): { root?: PNode } | undefined {
 /**
  * Text that may hold a complex (non-scalar) mapping key: an explicit `? ` key, or a flow collection
  * followed by `:`. Such keys are reported at their position, so those files take the positioned paths.
- * A false alarm (a title "Why ? Because") only costs speed.
+ * A false alarm (a title "Why ? Because") only costs speed. A carriage return alone also does: js-yaml
+ * counts it as a line break, the positions do not.
  */
-const MAYBE_COMPLEX_KEY = /(?:^|[\s[{,])\?(?:\s|$)|[\]}]\s*:/m;
+const NOT_PLAIN = /(?:^|[\s[{,])\?(?:\s|$)|[\]}]\s*:|\r(?!\n)/m;
 
 /** What the plain load found: the document's value and, for each user of `users:`, where its `email` key starts. */
 export interface PlainYaml {
   value: unknown;
-  /** Offsets of the `email` keys of the users' maps, in document order. */
+  /** Where the `email` keys of the users' maps start, in document order: offset, line (0-based), offset of that line; three numbers a key. */
   emailKeys: number[];
+  /**
+   * The text as js-yaml holds it (its own copy, which the values' strings point into): kept for the
+   * positions instead of a second copy.
+   */
+  text: string;
 }
 
 /**
@@ -311,12 +317,15 @@ export interface PlainYaml {
  * (users' maps are the third level: top map, `users:` list, user).
  */
 export function loadPlain(text: string): PlainYaml | undefined {
-  if (MAYBE_COMPLEX_KEY.test(text)) return undefined;
+  // js-yaml drops a byte order mark, which would shift every offset; files arrive without one.
+  if (text.charCodeAt(0) === 0xfeff || NOT_PLAIN.test(text)) return undefined;
   const emailKeys: number[] = [];
-  let state: LoaderState | undefined;
+  let state: (LoaderState & { input: string; line: number; lineStart: number }) | undefined;
   let depth = 0;
   let child = 0;
   let keyStart = 0;
+  let keyLine = 0;
+  let keyLineStart = 0;
   let isKey = false;
   try {
     const value = jsyaml.load(text, {
@@ -327,22 +336,26 @@ export function loadPlain(text: string): PlainYaml | undefined {
       listener(event, raw) {
         if (event === 'open') {
           if (state === undefined) {
-            state = raw as unknown as LoaderState;
+            state = raw as unknown as LoaderState & { input: string; line: number; lineStart: number };
             if (state.version !== null || !isEmpty(state.tagMap)) throw new Mismatch();
           }
           if (depth === 3) {
             keyStart = state.position;
+            keyLine = state.line;
+            keyLineStart = state.lineStart;
             isKey = (child++ & 1) === 0;
           } else if (depth === 2) child = 0;
           depth++;
           return;
         }
         depth--;
-        if (depth === 3 && isKey && state!.result === 'email') emailKeys.push(keyStart);
+        if (depth === 3 && isKey && state!.result === 'email') emailKeys.push(keyStart, keyLine, keyLineStart);
       },
     });
     if (state === undefined || !isEmpty(state.anchorMap)) return undefined;
-    return { value, emailKeys };
+    // js-yaml's input is the text, a newline when it lacks one, and a NUL: the slice is the text, shared.
+    const input = state.input.slice(0, text.length);
+    return { value, emailKeys, text: input === text ? input : text };
   } catch {
     return undefined;
   }
@@ -379,7 +392,7 @@ function plainShape(plain: PlainYaml): { users: Record<string, unknown>[]; defau
   for (const key in root) if (key !== 'users' && key !== 'defaults') return undefined;
   const users = root.users;
   const defaults = root.defaults;
-  if (!Array.isArray(users) || users.length === 0 || users.length !== plain.emailKeys.length) return undefined;
+  if (!Array.isArray(users) || users.length === 0 || users.length * 3 !== plain.emailKeys.length) return undefined;
   if (defaults !== undefined && defaults !== null && !(isPlainMap(defaults) && noPassword(defaults))) return undefined;
   for (const user of users) if (!isPlainMap(user) || !Object.hasOwn(user, 'email') || !noPassword(user)) return undefined;
   if (!noForbiddenKeys(root)) return undefined;
@@ -395,20 +408,26 @@ const EMAIL_KEY = /(?:email|"email"|'email')[ \t]*:/y;
  */
 class LazyTree {
   private root: PNode | null | undefined;
+  private index: ReturnType<typeof lineIndex> | undefined;
 
   constructor(
     readonly file: string,
     private text: string,
-    readonly pos: ReturnType<typeof lineIndex>,
   ) {}
 
   private tree(): PNode | null {
     if (this.root === undefined) {
       this.root = parseYaml(this.file, this.text).root ?? null;
+      this.pos(0);
       this.text = '';
     }
     return this.root;
   }
+
+  readonly pos = (offset: number): { line: number; col: number } => {
+    this.index ??= lineIndex(this.text);
+    return this.index(offset);
+  };
 
   at(offset: number): Source {
     const { line, col } = this.pos(offset);
@@ -432,61 +451,66 @@ class LazyTree {
   }
 }
 
-/** Where `path` of user `index` is: in the user's own map, or in the defaults when the user does not set that field. */
-function locateIn(tree: LazyTree, index: number, path: Path, key: boolean): Source {
-  const node = tree.user(index);
-  if (!node) return tree.at(0);
-  const defaults = tree.defaults();
-  // `in` on the user's own value also finds what every object inherits: kept so that positions stay as they were.
-  const first = path.length > 0 ? String(path[0]) : undefined;
-  if (defaults && first !== undefined && findKey(node, first) < 0 && !(first in Object.prototype)) return tree.at(offsetAt(defaults, path, key));
-  return tree.at(offsetAt(node, path, key));
-}
+/** One user's positions in a plain file: where a path is, and the value positions are found in, both from the file's positioned parse. */
+class UserPositions implements PositionSource {
+  constructor(
+    private readonly tree: LazyTree,
+    private readonly index: number,
+  ) {}
 
-/** The user's value again (own fields, then the defaults'), from the positioned parse: what positions are found in. */
-function valueIn(tree: LazyTree, index: number): Record<string, unknown> {
-  const node = tree.user(index);
-  const ctx: Context = { file: tree.file, pos: tree.pos, issues: [] };
-  const own = node ? (toPlain(ctx, node, 1) as Record<string, unknown>) : {};
-  const defaults = tree.defaults();
-  const value: Record<string, unknown> = { ...own };
-  if (defaults) {
-    const d = toPlain(ctx, defaults, 1) as Record<string, unknown>;
-    for (const key of Object.keys(d)) if (!(key in own)) value[key] = d[key];
+  /** In the user's own map, or in the defaults when the user does not set that field. */
+  locate(path: Path, key = false): Source {
+    const tree = this.tree;
+    const node = tree.user(this.index);
+    if (!node) return tree.at(0);
+    const defaults = tree.defaults();
+    // `in` on the user's own value also finds what every object inherits: kept so that positions stay as they were.
+    const first = path.length > 0 ? String(path[0]) : undefined;
+    if (defaults && first !== undefined && findKey(node, first) < 0 && !(first in Object.prototype)) return tree.at(offsetAt(defaults, path, key));
+    return tree.at(offsetAt(node, path, key));
   }
-  return value;
-}
 
-function userEntry(tree: LazyTree, index: number, source: Source, value: Record<string, unknown>, own: Record<string, unknown>): Entry {
-  return {
-    file: tree.file,
-    source,
-    value,
-    own,
-    issues: [],
-    locate: (path: Path, key = false) => locateIn(tree, index, path, key),
-    reread: () => valueIn(tree, index),
-  };
+  /** The user's value again (own fields, then the defaults'). */
+  value(): Record<string, unknown> {
+    const tree = this.tree;
+    const node = tree.user(this.index);
+    const ctx: Context = { file: tree.file, pos: tree.pos, issues: [] };
+    const own = node ? (toPlain(ctx, node, 1) as Record<string, unknown>) : {};
+    const defaults = tree.defaults();
+    const value: Record<string, unknown> = { ...own };
+    if (defaults) {
+      const d = toPlain(ctx, defaults, 1) as Record<string, unknown>;
+      for (const key of Object.keys(d)) if (!(key in own)) value[key] = d[key];
+    }
+    return value;
+  }
 }
 
 /** The plain path's entries, or undefined when an `email` key is not where the count says (then the positioned path decides). */
-function plainEntries(file: string, text: string, plain: PlainYaml): FileResult | undefined {
+function plainEntries(file: string, plain: PlainYaml): FileResult | undefined {
   const shape = plainShape(plain);
   if (!shape) return undefined;
-  const pos = lineIndex(text);
-  const tree = new LazyTree(file, text, pos);
+  const text = plain.text;
+  const tree = new LazyTree(file, text);
   const entries: Entry[] = [];
   const { users, defaults } = shape;
+  const keys = plain.emailKeys;
   for (let i = 0; i < users.length; i++) {
-    const offset = skipSpace(text, plain.emailKeys[i]!);
+    const offset = keys[i * 3]!;
+    const lineStart = keys[i * 3 + 2]!;
+    // The key starts where js-yaml says, on the line it says: else the positioned path decides.
     EMAIL_KEY.lastIndex = offset;
-    if (!EMAIL_KEY.test(text)) return undefined;
+    if (skipSpace(text, offset) !== offset || !EMAIL_KEY.test(text) || offset < lineStart || (lineStart > 0 && text.charCodeAt(lineStart - 1) !== 10) || text.lastIndexOf('\n', offset - 1) >= lineStart) {
+      return undefined;
+    }
     const own = users[i]!;
     const value: Record<string, unknown> = { ...own };
     if (defaults) {
       for (const key in defaults) if (!(key in own)) value[key] = defaults[key];
     }
-    entries.push(userEntry(tree, i, tree.at(offset), value, own));
+    const positions = new UserPositions(tree, i);
+    const source: Source = { file, line: keys[i * 3 + 1]! + 1, column: offset - lineStart + 1 };
+    entries.push({ file, source, value, own, issues: [], locate: (path: Path, key?: boolean) => positions.locate(path, key), positions });
   }
   let defaultsEntry: Entry | undefined;
   if (defaults) {
@@ -602,7 +626,7 @@ function isNull(node: PNode | undefined): boolean {
  */
 export function readYamlFile(file: string, text: string, options: { plain?: boolean } = {}): FileResult {
   const plain = options.plain === false ? undefined : loadPlain(text);
-  const result = plain && plainEntries(file, text, plain);
+  const result = plain && plainEntries(file, plain);
   if (result) return result;
   const parsed = parseYaml(file, text);
   const ctx: Context = { file, pos: parsed.pos, issues: parsed.issues };
