@@ -404,27 +404,38 @@ const EMAIL_KEY = /(?:email|"email"|'email')[ \t]*:/y;
 
 /**
  * A file's positions, worked out on first use from a positioned parse of its text (the listener's
- * nodes, or eemeli/yaml's), and kept for the file's later questions.
+ * nodes, or eemeli/yaml's). Only the file asked last keeps its parse: questions come user by user in
+ * file order, and 50 files' parse trees at once would cost more memory than their users.
  */
 class LazyTree {
+  private static last: LazyTree | undefined;
   private root: PNode | null | undefined;
   private index: ReturnType<typeof lineIndex> | undefined;
 
   constructor(
     readonly file: string,
-    private text: string,
+    private readonly text: string,
   ) {}
 
   private tree(): PNode | null {
     if (this.root === undefined) {
+      if (LazyTree.last && LazyTree.last !== this) LazyTree.last.forget();
+      LazyTree.last = this;
       this.root = parseYaml(this.file, this.text).root ?? null;
-      this.pos(0);
-      this.text = '';
     }
     return this.root;
   }
 
+  private forget(): void {
+    this.root = undefined;
+    this.index = undefined;
+  }
+
   readonly pos = (offset: number): { line: number; col: number } => {
+    if (LazyTree.last !== this) {
+      LazyTree.last?.forget();
+      LazyTree.last = this;
+    }
     this.index ??= lineIndex(this.text);
     return this.index(offset);
   };
