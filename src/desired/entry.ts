@@ -4,6 +4,12 @@ import type { Issue, Source } from '../model/index.js';
 /** A path inside one user, e.g. `['skills', 'Billing']` or `['roles', 2, 'division']`. */
 export type Path = readonly (string | number)[];
 
+/** How a user's positions are found once asked for: where a path is, and the value whose paths are asked. */
+export interface PositionSource {
+  locate(path: Path, key?: boolean): Source;
+  value(): Record<string, unknown>;
+}
+
 /** One user as written (defaults merged), before schema validation and normalisation. */
 export interface Entry {
   file: string;
@@ -17,6 +23,11 @@ export interface Entry {
   locate(path: Path, key?: boolean): Source;
   /** Problems found while reading this entry; any error makes the user invalid. */
   issues: Issue[];
+  /**
+   * Where the user's positions are found when first asked for, without keeping `value` (YAML's plain
+   * path: from the file's positioned parse). Otherwise they are found in `value` with `locate`.
+   */
+  positions?: PositionSource;
 }
 
 /** What reading one file produced. */

@@ -7,6 +7,7 @@ import { foldName } from '../rules/names.js';
 import { OTHER_EMAIL_TYPES, PHONE_TYPES } from '../rules/phones.js';
 import type { Entry } from './entry.js';
 import { issueAt } from './issues.js';
+import { lazyPositions } from './positions.js';
 
 type PhoneInput = string | { number?: string; extension?: string; sms?: boolean };
 
@@ -75,12 +76,17 @@ function parseNumber(text: string, region: string | undefined): { number: string
   }
 }
 
+/** The list at its length: one grown by push keeps room for 16 items, which 50,000 users' short lists would carry. */
+function exact<T>(list: T[]): T[] {
+  return list.slice();
+}
+
 function trimmed(value: unknown): string {
   return String(value).trim();
 }
 
 /** Checks a list of names for case-insensitive duplicates; returns the unique names. */
-function uniqueNames(entry: Entry, field: string, names: unknown[], at: Record<string, Source>, issues: Issue[]): string[] {
+function uniqueNames(entry: Entry, field: string, names: unknown[], issues: Issue[]): string[] {
   const seen = new Map<string, number>();
   const out: string[] = [];
   names.forEach((raw, index) => {
@@ -88,73 +94,68 @@ function uniqueNames(entry: Entry, field: string, names: unknown[], at: Record<s
     if (raw === null) return;
     const name = trimmed(raw);
     const key = foldName(name);
-    const where = entry.locate([field, index]);
     const first = seen.get(key);
     if (first !== undefined) {
-      issues.push(issueAt(where, 'error', 'duplicate-name', `"${name}" is listed twice in ${field}.`, `Remove one of them (the first is item ${first + 1}).`));
+      issues.push(issueAt(entry.locate([field, index]), 'error', 'duplicate-name', `"${name}" is listed twice in ${field}.`, `Remove one of them (the first is item ${first + 1}).`));
       return;
     }
     seen.set(key, index);
     out.push(name);
-    at[`${field}/${name}`] = where;
   });
-  return out;
+  return exact(out);
 }
 
-function levels(entry: Entry, field: 'skills' | 'languages', map: Record<string, number>, at: Record<string, Source>, issues: Issue[]): Record<string, number> {
+function levels(entry: Entry, field: 'skills' | 'languages', map: Record<string, number>, issues: Issue[]): Record<string, number> {
   const out: Record<string, number> = {};
   const seen = new Map<string, string>();
   for (const [rawName, level] of Object.entries(map)) {
     const name = rawName.trim();
     const key = foldName(name);
-    const where = entry.locate([field, rawName], true);
     const first = seen.get(key);
     if (first !== undefined) {
-      issues.push(issueAt(where, 'error', 'duplicate-name', `"${name}" appears twice in ${field} (also as "${first}").`, 'Names are compared without regard to case; keep one.'));
+      issues.push(issueAt(entry.locate([field, rawName], true), 'error', 'duplicate-name', `"${name}" appears twice in ${field} (also as "${first}").`, 'Names are compared without regard to case; keep one.'));
       continue;
     }
     if (!name) {
-      issues.push(issueAt(where, 'error', 'empty-value', `A name in ${field} is empty.`));
+      issues.push(issueAt(entry.locate([field, rawName], true), 'error', 'empty-value', `A name in ${field} is empty.`));
       continue;
     }
     seen.set(key, name);
     out[name] = level;
-    at[`${field}/${name}`] = where;
   }
   return out;
 }
 
 type GrantInput = string | { role: string; division?: string; divisions?: string[] } | null;
 
-function grants(entry: Entry, input: GrantInput[], at: Record<string, Source>, issues: Issue[]): RoleGrant[] {
+function grants(entry: Entry, input: GrantInput[], issues: Issue[]): RoleGrant[] {
   const out: RoleGrant[] = [];
   const seen = new Set<string>();
-  const add = (role: string, division: string | undefined, roleAt: Source, divisionAt: Source | undefined): void => {
+  // Positions are thunks: found only for a grant given twice.
+  const add = (role: string, division: string | undefined, roleAt: () => Source, divisionAt: (() => Source) | undefined): void => {
     const key = `${foldName(role)}\u0000${division === undefined ? '' : foldName(division)}`;
     if (seen.has(key)) {
-      issues.push(issueAt(divisionAt ?? roleAt, 'error', 'duplicate-name', `Role "${role}" is granted twice in ${division ? `division "${division}"` : 'the home division'}.`, 'Remove the repeated grant.'));
+      issues.push(issueAt((divisionAt ?? roleAt)(), 'error', 'duplicate-name', `Role "${role}" is granted twice in ${division ? `division "${division}"` : 'the home division'}.`, 'Remove the repeated grant.'));
       return;
     }
     seen.add(key);
     out.push(division === undefined ? { role } : { role, division });
-    if (!at[`roles/${role}`]) at[`roles/${role}`] = roleAt;
-    if (division !== undefined && divisionAt) at[`roles/${role}@${division}`] = divisionAt;
   };
   input.forEach((item, index) => {
     if (item === null) return;
     if (typeof item === 'string') {
-      add(item.trim(), undefined, entry.locate(['roles', index]), undefined);
+      add(item.trim(), undefined, () => entry.locate(['roles', index]), undefined);
       return;
     }
     const role = item.role.trim();
-    const roleAt = entry.locate(['roles', index, 'role']);
+    const roleAt = () => entry.locate(['roles', index, 'role']);
     if (item.divisions) {
-      item.divisions.forEach((d, k) => add(role, d.trim(), roleAt, entry.locate(['roles', index, 'divisions', k])));
+      item.divisions.forEach((d, k) => add(role, d.trim(), roleAt, () => entry.locate(['roles', index, 'divisions', k])));
     } else {
-      add(role, item.division?.trim(), roleAt, item.division === undefined ? undefined : entry.locate(['roles', index, 'division']));
+      add(role, item.division?.trim(), roleAt, item.division === undefined ? undefined : () => entry.locate(['roles', index, 'division']));
     }
   });
-  return out;
+  return exact(out);
 }
 
 /**
@@ -162,21 +163,20 @@ function grants(entry: Entry, input: GrantInput[], at: Record<string, Source>, i
  * listed twice, is an error: Genesys keeps the primary email apart (`primaryContactInfo`), and a
  * second copy of an address could only come back as a change on every plan.
  */
-function otherEmails(entry: Entry, user: DesiredUser, map: Record<string, string>, at: Record<string, Source>, issues: Issue[]): OtherEmail[] {
+function otherEmails(entry: Entry, user: DesiredUser, map: Record<string, string>, issues: Issue[]): OtherEmail[] {
   const out: OtherEmail[] = [];
   const seen = new Map<string, OtherEmailType>();
   for (const type of OTHER_EMAIL_TYPES) {
     if (map[type] === undefined) continue;
-    const where = entry.locate(['otherEmails', type]);
-    at[`otherEmails/${type}`] = where;
+    const where = (): Source => entry.locate(['otherEmails', type]);
     const address = normalEmail(String(map[type]));
     if (address === user.email) {
-      issues.push(issueAt(where, 'error', 'other-email-primary', `otherEmails.${type} is the user's own email (${address}).`, 'The primary email is `email`; list only other addresses under otherEmails.'));
+      issues.push(issueAt(where(), 'error', 'other-email-primary', `otherEmails.${type} is the user's own email (${address}).`, 'The primary email is `email`; list only other addresses under otherEmails.'));
       continue;
     }
     const first = seen.get(address);
     if (first !== undefined) {
-      issues.push(issueAt(where, 'error', 'duplicate-other-email', `otherEmails.${type} repeats otherEmails.${first} (${address}).`, 'Keep the address under one type.'));
+      issues.push(issueAt(where(), 'error', 'duplicate-other-email', `otherEmails.${type} repeats otherEmails.${first} (${address}).`, 'Keep the address under one type.'));
       continue;
     }
     seen.set(address, type);
@@ -187,74 +187,49 @@ function otherEmails(entry: Entry, user: DesiredUser, map: Record<string, string
 
 const SIMPLE_TEXT = ['title', 'department', 'division'] as const;
 
-/** Builds the user from a schema-valid entry; issues (bad phones, duplicates) make it unusable. */
+/**
+ * Builds the user from a schema-valid entry; issues (bad phones, duplicates) make it unusable.
+ * Positions are found only for the issues; the user's own (`at`) are worked out when first asked for.
+ */
 export function normaliseEntry(entry: Entry, phoneRegion: string | undefined, phoneCache?: PhoneCache): { user: DesiredUser; issues: Issue[] } {
   const v = entry.value;
   const issues: Issue[] = [];
-  const at: Record<string, Source> = {};
+  const at = lazyPositions(entry.positions ?? { locate: entry.locate, value: () => v });
   const user: DesiredUser = { email: normalEmail(String(v.email)), name: trimmed(v.name), source: entry.source, at };
-  at.email = entry.locate(['email']);
-  at.name = entry.locate(['name']);
   for (const field of SIMPLE_TEXT) {
     if (v[field] === undefined) continue;
     user[field] = trimmed(v[field]);
-    at[field] = entry.locate([field]);
   }
-  if (v.manager !== undefined) {
-    user.manager = normalEmail(String(v.manager));
-    at.manager = entry.locate(['manager']);
-  }
-  if (v.state !== undefined) {
-    user.state = v.state as UserState;
-    at.state = entry.locate(['state']);
-  }
+  if (v.manager !== undefined) user.manager = normalEmail(String(v.manager));
+  if (v.state !== undefined) user.state = v.state as UserState;
   if (v.phones !== undefined) {
-    at.phones = entry.locate(['phones']);
     const phones: Phone[] = [];
     const map = v.phones as Record<string, PhoneInput>;
     for (const type of PHONE_TYPES) {
       const input = map[type];
       if (input === undefined) continue;
-      const where = entry.locate(['phones', type]);
-      at[`phones/${type}`] = where;
       const phone = parsePhone(type, input, phoneRegion, phoneCache);
       if (typeof phone === 'string' && hasEmptyExtension(input)) {
-        issues.push(issueAt(where, 'error', 'empty-extension', `phones.${type}: ${phone}`, 'Write the extension digits after the marker ("+1 317 555 0100 x123"), or remove the marker.'));
+        issues.push(issueAt(entry.locate(['phones', type]), 'error', 'empty-extension', `phones.${type}: ${phone}`, 'Write the extension digits after the marker ("+1 317 555 0100 x123"), or remove the marker.'));
       } else if (typeof phone === 'string') {
-        issues.push(issueAt(where, 'error', 'invalid-phone', `phones.${type}: ${phone}`, 'Write numbers in international form, e.g. "+1 317 555 0100 x123", or set phoneRegion in provision.yaml.'));
+        issues.push(issueAt(entry.locate(['phones', type]), 'error', 'invalid-phone', `phones.${type}: ${phone}`, 'Write numbers in international form, e.g. "+1 317 555 0100 x123", or set phoneRegion in provision.yaml.'));
       } else {
         phones.push(phone);
       }
     }
-    user.phones = phones;
+    user.phones = exact(phones);
   }
-  if (v.otherEmails !== undefined) {
-    at.otherEmails = entry.locate(['otherEmails']);
-    user.otherEmails = otherEmails(entry, user, v.otherEmails as Record<string, string>, at, issues);
-  }
-  if (v.roles !== undefined) {
-    at.roles = entry.locate(['roles']);
-    user.roles = grants(entry, v.roles as GrantInput[], at, issues);
-  }
+  if (v.otherEmails !== undefined) user.otherEmails = otherEmails(entry, user, v.otherEmails as Record<string, string>, issues);
+  if (v.roles !== undefined) user.roles = grants(entry, v.roles as GrantInput[], issues);
   for (const field of ['skills', 'languages'] as const) {
     if (v[field] === undefined) continue;
-    at[field] = entry.locate([field]);
-    user[field] = levels(entry, field, v[field] as Record<string, number>, at, issues);
+    user[field] = levels(entry, field, v[field] as Record<string, number>, issues);
   }
-  for (const field of ['queues', 'groups', 'locations'] as const) {
+  for (const field of ['queues', 'groups', 'locations', 'profileSkills', 'certifications'] as const) {
     if (v[field] === undefined) continue;
-    at[field] = entry.locate([field]);
-    user[field] = uniqueNames(entry, field, v[field] as unknown[], at, issues);
+    user[field] = uniqueNames(entry, field, v[field] as unknown[], issues);
   }
-  for (const field of ['profileSkills', 'certifications'] as const) {
-    if (v[field] === undefined) continue;
-    at[field] = entry.locate([field]);
-    user[field] = uniqueNames(entry, field, v[field] as unknown[], at, issues);
-  }
-  if (v.acdAutoAnswer !== undefined) {
-    user.acdAutoAnswer = v.acdAutoAnswer as boolean;
-    at.acdAutoAnswer = entry.locate(['acdAutoAnswer']);
-  }
+  if (v.acdAutoAnswer !== undefined) user.acdAutoAnswer = v.acdAutoAnswer as boolean;
   if (v.employerInfo !== undefined) {
     const info = v.employerInfo as Record<string, string>;
     const out: EmployerInfo = {};
@@ -262,7 +237,6 @@ export function normaliseEntry(entry: Entry, phoneRegion: string | undefined, ph
       if (info[key] !== undefined) out[key] = trimmed(info[key]);
     }
     user.employerInfo = out;
-    at.employerInfo = entry.locate(['employerInfo']);
   }
   return { user, issues };
 }

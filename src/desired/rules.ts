@@ -38,12 +38,13 @@ export function managerIssues(users: readonly DesiredUser[], declared: ReadonlyS
   for (const u of users) byEmail.set(u.email, u);
   for (const u of users) {
     if (u.manager === undefined) continue;
-    const at = u.at.manager ?? u.source;
+    // Positions are found only for a problem: asking `at` works them out.
+    const at = (): Source => u.at.manager ?? u.source;
     if (u.manager === u.email) {
-      issues.push(issueAt(at, 'error', 'manager-self', `${u.email} is set as their own manager.`, 'Set the manager to another user, or remove the field.'));
+      issues.push(issueAt(at(), 'error', 'manager-self', `${u.email} is set as their own manager.`, 'Set the manager to another user, or remove the field.'));
     } else if (!byEmail.has(u.manager) && !declared.has(u.manager)) {
       issues.push(
-        issueAt(at, 'warning', 'manager-undeclared', `The manager ${u.manager} is not declared in these files.`, 'That is fine if they exist in the org: plan checks it. Otherwise check the spelling.'),
+        issueAt(at(), 'warning', 'manager-undeclared', `The manager ${u.manager} is not declared in these files.`, 'That is fine if they exist in the org: plan checks it. Otherwise check the spelling.'),
       );
     }
   }

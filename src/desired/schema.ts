@@ -1,7 +1,8 @@
 // JSON Schema validation of users and config (ajv, compiled once), with errors mapped to file positions.
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
+import type * as Ajv2020Module from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import type { Issue, Source } from '../model/index.js';
 import usersSchema from '../../schemas/users.schema.json' with { type: 'json' };
 import configSchema from '../../schemas/config.schema.json' with { type: 'json' };
@@ -19,26 +20,55 @@ interface Validators {
 
 let compiled: Validators | undefined;
 
-// ajv-formats is CommonJS with a default export; under NodeNext its callable sits on `.default`.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020;
+// ajv is loaded only to compile: a run uses the build's standalone validators and never needs it.
+const require = createRequire(import.meta.url);
 
-/** The validators, compiled on first use and kept for the life of the process. */
-export function validators(): Validators {
-  if (compiled) return compiled;
-  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true });
+/** The validators' schema references, by name: what `validators()` returns and the build compiles ahead. */
+export const VALIDATOR_REFS: Record<keyof Validators, string> = {
+  user: `${USERS_SCHEMA_ID}#/$defs/user`,
+  defaults: `${USERS_SCHEMA_ID}#/$defs/defaults`,
+  config: CONFIG_SCHEMA_ID,
+};
+
+/** An ajv with both schemas and the options every validator uses; `source` keeps the generated code for a standalone module. */
+export function schemaAjv(source = false): Ajv2020 {
+  const { Ajv2020: Ajv } = require('ajv/dist/2020.js') as typeof Ajv2020Module;
+  // ajv-formats is CommonJS with a default export; its callable may sit on `.default`.
+  const formats = require('ajv-formats') as { default?: unknown };
+  const addFormats = (formats.default ?? formats) as (ajv: Ajv2020) => Ajv2020;
+  const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true, ...(source ? { code: { source: true } } : {}) });
   addFormats(ajv);
   ajv.addSchema(usersSchema);
   ajv.addSchema(configSchema);
+  return ajv;
+}
+
+/** The validators compiled by ajv now, as the build's standalone module has them ahead of time. */
+export function compileValidators(): Validators {
+  const ajv = schemaAjv();
   const get = (ref: string): ValidateFunction => {
     const fn = ajv.getSchema(ref);
     if (!fn) throw new Error(`schema ${ref} missing`);
     return fn;
   };
-  compiled = {
-    user: get(`${USERS_SCHEMA_ID}#/$defs/user`),
-    defaults: get(`${USERS_SCHEMA_ID}#/$defs/defaults`),
-    config: get(CONFIG_SCHEMA_ID),
-  };
+  return { user: get(VALIDATOR_REFS.user), defaults: get(VALIDATOR_REFS.defaults), config: get(VALIDATOR_REFS.config) };
+}
+
+/** Where the build writes the standalone validators (`scripts/validators.js`), next to this module. */
+export const STANDALONE_FILE = 'validators.cjs';
+
+/**
+ * The validators, on first use, kept for the life of the process: the build's standalone module
+ * (compiling the schemas cost a third of a second at each start), else compiled here.
+ */
+export function validators(): Validators {
+  if (compiled) return compiled;
+  try {
+    compiled = require(`./${STANDALONE_FILE}`) as Validators;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
+    compiled = compileValidators();
+  }
   return compiled;
 }
 

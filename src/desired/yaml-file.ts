@@ -3,7 +3,7 @@ import jsyaml from 'js-yaml';
 import { isAlias, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import type { Document, Node } from 'yaml';
 import type { Issue, Source } from '../model/index.js';
-import type { Entry, FileResult, Path } from './entry.js';
+import type { Entry, FileResult, Path, PositionSource } from './entry.js';
 import { FORBIDDEN_KEYS, PASSWORD_HINT, didYouMeanHint, issueAt, lineIndex } from './issues.js';
 
 /** Alias expansions allowed per document (yaml's `maxAliasCount`): enough for real anchors, far too few for a "billion laughs". */
@@ -288,6 +288,260 @@ export function parseFast(text: string): { root?: PNode } | undefined {
   }
 }
 
+// ---- the plain path: js-yaml's value alone, positions found later and only when asked for ----
+
+/**
+ * Text that may hold a complex (non-scalar) mapping key: an explicit `? ` key, or a flow collection
+ * followed by `:`. Such keys are reported at their position, so those files take the positioned paths.
+ * A false alarm (a title "Why ? Because") only costs speed. A carriage return alone also does: js-yaml
+ * counts it as a line break, the positions do not.
+ */
+const NOT_PLAIN = /(?:^|[\s[{,])\?(?:\s|$)|[\]}]\s*:|\r(?!\n)/m;
+
+/** What the plain load found: the document's value and, for each user of `users:`, where its `email` key starts. */
+export interface PlainYaml {
+  value: unknown;
+  /** Where the `email` keys of the users' maps start, in document order: offset, line (0-based), offset of that line; three numbers a key. */
+  emailKeys: number[];
+  /**
+   * The text as js-yaml holds it (its own copy, which the values' strings point into): kept for the
+   * positions instead of a second copy.
+   */
+  text: string;
+}
+
+/**
+ * Loads a users file with js-yaml alone, without a node per value: the cost of parsing, nothing more.
+ * Undefined when the file needs a positioned path: anchors, directives, warnings, errors, keys that
+ * may be complex. The listener only counts depths, to note where each user's `email` key starts
+ * (users' maps are the third level: top map, `users:` list, user).
+ */
+export function loadPlain(text: string): PlainYaml | undefined {
+  // js-yaml drops a byte order mark, which would shift every offset; files arrive without one.
+  if (text.charCodeAt(0) === 0xfeff || NOT_PLAIN.test(text)) return undefined;
+  const emailKeys: number[] = [];
+  let state: (LoaderState & { input: string; line: number; lineStart: number }) | undefined;
+  let depth = 0;
+  let child = 0;
+  let keyStart = 0;
+  let keyLine = 0;
+  let keyLineStart = 0;
+  let isKey = false;
+  try {
+    const value = jsyaml.load(text, {
+      ...FAST_OPTIONS,
+      onWarning() {
+        throw new Mismatch();
+      },
+      listener(event, raw) {
+        if (event === 'open') {
+          if (state === undefined) {
+            state = raw as unknown as LoaderState & { input: string; line: number; lineStart: number };
+            if (state.version !== null || !isEmpty(state.tagMap)) throw new Mismatch();
+          }
+          if (depth === 3) {
+            keyStart = state.position;
+            keyLine = state.line;
+            keyLineStart = state.lineStart;
+            isKey = (child++ & 1) === 0;
+          } else if (depth === 2) child = 0;
+          depth++;
+          return;
+        }
+        depth--;
+        if (depth === 3 && isKey && state!.result === 'email') emailKeys.push(keyStart, keyLine, keyLineStart);
+      },
+    });
+    if (state === undefined || !isEmpty(state.anchorMap)) return undefined;
+    // js-yaml's input is the text, a newline when it lacks one, and a NUL: the slice is the text, shared.
+    const input = state.input.slice(0, text.length);
+    return { value, emailKeys, text: input === text ? input : text };
+  } catch {
+    return undefined;
+  }
+}
+
+function isPlainMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** True when no map in `value` holds a key that the positioned path would drop and report. */
+function noForbiddenKeys(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (!noForbiddenKeys(item)) return false;
+    return true;
+  }
+  for (const key in value) {
+    if (FORBIDDEN_KEYS.has(key)) return false;
+    if (!noForbiddenKeys((value as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}
+
+/** True when a user's (or the defaults') own keys hold no password, which the positioned path would report. */
+function noPassword(map: Record<string, unknown>): boolean {
+  for (const key in map) if (key.length === 8 && key.toLowerCase() === 'password') return false;
+  return true;
+}
+
+/** A plain users file: a map of `users:` (a list of maps, each with an `email` key found) and optional `defaults:` (a map). */
+function plainShape(plain: PlainYaml): { users: Record<string, unknown>[]; defaults?: Record<string, unknown> } | undefined {
+  const root = plain.value;
+  if (!isPlainMap(root)) return undefined;
+  for (const key in root) if (key !== 'users' && key !== 'defaults') return undefined;
+  const users = root.users;
+  const defaults = root.defaults;
+  if (!Array.isArray(users) || users.length === 0 || users.length * 3 !== plain.emailKeys.length) return undefined;
+  if (defaults !== undefined && defaults !== null && !(isPlainMap(defaults) && noPassword(defaults))) return undefined;
+  for (const user of users) if (!isPlainMap(user) || !Object.hasOwn(user, 'email') || !noPassword(user)) return undefined;
+  if (!noForbiddenKeys(root)) return undefined;
+  return { users: users as Record<string, unknown>[], defaults: isPlainMap(defaults) ? defaults : undefined };
+}
+
+/** The `email` key as the positioned paths see it start, quoted or not, before its colon. */
+const EMAIL_KEY = /(?:email|"email"|'email')[ \t]*:/y;
+
+/**
+ * A file's positions, worked out on first use from a positioned parse of its text (the listener's
+ * nodes, or eemeli/yaml's). Only the file asked last keeps its parse: questions come user by user in
+ * file order, and 50 files' parse trees at once would cost more memory than their users.
+ */
+class LazyTree {
+  private static last: LazyTree | undefined;
+  private root: PNode | null | undefined;
+  private index: ReturnType<typeof lineIndex> | undefined;
+
+  constructor(
+    readonly file: string,
+    private readonly text: string,
+  ) {}
+
+  private tree(): PNode | null {
+    if (this.root === undefined) {
+      if (LazyTree.last && LazyTree.last !== this) LazyTree.last.forget();
+      LazyTree.last = this;
+      this.root = parseYaml(this.file, this.text).root ?? null;
+    }
+    return this.root;
+  }
+
+  private forget(): void {
+    this.root = undefined;
+    this.index = undefined;
+  }
+
+  readonly pos = (offset: number): { line: number; col: number } => {
+    if (LazyTree.last !== this) {
+      LazyTree.last?.forget();
+      LazyTree.last = this;
+    }
+    this.index ??= lineIndex(this.text);
+    return this.index(offset);
+  };
+
+  at(offset: number): Source {
+    const { line, col } = this.pos(offset);
+    return { file: this.file, line, column: col };
+  }
+
+  private top(key: string): PNode | undefined {
+    const root = this.tree();
+    if (!root) return undefined;
+    const k = findKey(root, key);
+    return k < 0 ? undefined : root.children![k + 1];
+  }
+
+  defaults(): PNode | undefined {
+    const node = this.top('defaults');
+    return node && node.kind === 'map' ? node : undefined;
+  }
+
+  user(index: number): PNode | undefined {
+    return this.top('users')?.children?.[index];
+  }
+}
+
+/** One user's positions in a plain file: where a path is, and the value positions are found in, both from the file's positioned parse. */
+class UserPositions implements PositionSource {
+  constructor(
+    private readonly tree: LazyTree,
+    private readonly index: number,
+  ) {}
+
+  /** In the user's own map, or in the defaults when the user does not set that field. */
+  locate(path: Path, key = false): Source {
+    const tree = this.tree;
+    const node = tree.user(this.index);
+    if (!node) return tree.at(0);
+    const defaults = tree.defaults();
+    // `in` on the user's own value also finds what every object inherits: kept so that positions stay as they were.
+    const first = path.length > 0 ? String(path[0]) : undefined;
+    if (defaults && first !== undefined && findKey(node, first) < 0 && !(first in Object.prototype)) return tree.at(offsetAt(defaults, path, key));
+    return tree.at(offsetAt(node, path, key));
+  }
+
+  /** The user's value again (own fields, then the defaults'). */
+  value(): Record<string, unknown> {
+    const tree = this.tree;
+    const node = tree.user(this.index);
+    const ctx: Context = { file: tree.file, pos: tree.pos, issues: [] };
+    const own = node ? (toPlain(ctx, node, 1) as Record<string, unknown>) : {};
+    const defaults = tree.defaults();
+    const value: Record<string, unknown> = { ...own };
+    if (defaults) {
+      const d = toPlain(ctx, defaults, 1) as Record<string, unknown>;
+      for (const key of Object.keys(d)) if (!(key in own)) value[key] = d[key];
+    }
+    return value;
+  }
+}
+
+/** The plain path's entries, or undefined when an `email` key is not where the count says (then the positioned path decides). */
+function plainEntries(file: string, plain: PlainYaml): FileResult | undefined {
+  const shape = plainShape(plain);
+  if (!shape) return undefined;
+  const text = plain.text;
+  const tree = new LazyTree(file, text);
+  const entries: Entry[] = [];
+  const { users, defaults } = shape;
+  const keys = plain.emailKeys;
+  for (let i = 0; i < users.length; i++) {
+    const offset = keys[i * 3]!;
+    const lineStart = keys[i * 3 + 2]!;
+    // The key starts where js-yaml says, on the line it says: else the positioned path decides.
+    EMAIL_KEY.lastIndex = offset;
+    if (skipSpace(text, offset) !== offset || !EMAIL_KEY.test(text) || offset < lineStart || (lineStart > 0 && text.charCodeAt(lineStart - 1) !== 10) || text.lastIndexOf('\n', offset - 1) >= lineStart) {
+      return undefined;
+    }
+    const own = users[i]!;
+    const value: Record<string, unknown> = { ...own };
+    if (defaults) {
+      for (const key in defaults) if (!(key in own)) value[key] = defaults[key];
+    }
+    const positions = new UserPositions(tree, i);
+    const source: Source = { file, line: keys[i * 3 + 1]! + 1, column: offset - lineStart + 1 };
+    entries.push({ file, source, value, own, issues: [], locate: (path: Path, key?: boolean) => positions.locate(path, key), positions });
+  }
+  let defaultsEntry: Entry | undefined;
+  if (defaults) {
+    const locate = (path: Path, key = false): Source => {
+      const node = tree.defaults();
+      return node ? tree.at(offsetAt(node, path, key)) : tree.at(0);
+    };
+    defaultsEntry = {
+      file,
+      get source() {
+        return locate([]);
+      },
+      value: defaults,
+      issues: [],
+      locate,
+    };
+  }
+  return { entries, issues: [], defaults: defaultsEntry, failed: false };
+}
+
 /** Parses YAML into positioned nodes: fast when the file is plain, exact otherwise. */
 export function parseYaml(file: string, text: string): Parsed & { pos: ReturnType<typeof lineIndex> } {
   const pos = lineIndex(text);
@@ -377,8 +631,14 @@ function isNull(node: PNode | undefined): boolean {
   return node === undefined || (node.kind === 'scalar' && node.value === null);
 }
 
-/** Parses one YAML users file. `text` is already decoded, without a BOM. */
-export function readYamlFile(file: string, text: string): FileResult {
+/**
+ * Parses one YAML users file. `text` is already decoded, without a BOM. A plain file is read at the
+ * cost of parsing it; anything unusual takes the positioned paths, which report every problem.
+ */
+export function readYamlFile(file: string, text: string, options: { plain?: boolean } = {}): FileResult {
+  const plain = options.plain === false ? undefined : loadPlain(text);
+  const result = plain && plainEntries(file, plain);
+  if (result) return result;
   const parsed = parseYaml(file, text);
   const ctx: Context = { file, pos: parsed.pos, issues: parsed.issues };
   if (parsed.failed) return { entries: [], issues: ctx.issues, failed: true };

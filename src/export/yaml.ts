@@ -115,22 +115,46 @@ export function renderYaml(users: readonly ExportUser[], options: YamlFileOption
     omit.add(key);
     defaults.push([key, scalar(value)]);
   }
-  const items = users.map((user, i) => {
+  const item = (user: ExportUser, i: number): YAMLMap => {
     const node = userNode(user, omit);
     if (i > 0) node.spaceBefore = true;
     if (user.notes.length > 0) node.commentBefore = user.notes.map((n) => ` warning ${n.code}: ${commentLine(n.message)}`).join('\n');
     return node;
-  });
+  };
+  const options_ = { lineWidth: 0, flowCollectionPadding: false, indentSeq: true } as const;
   const root = new YAMLMap();
   if (defaults.length > 0) root.items.push(new Pair(scalar('defaults'), map(defaults)));
   const usersKey = scalar('users');
   if (defaults.length > 0) usersKey.spaceBefore = true;
-  root.items.push(new Pair(usersKey, seq(items, false)));
+  root.items.push(new Pair(usersKey, seq(users.slice(0, CHUNK).map(item), false)));
   doc.contents = root;
-  const text = doc.toString({ lineWidth: 0, flowCollectionPadding: false, indentSeq: true });
+  const parts = [doc.toString(options_)];
+  // The rest a chunk at a time, each as the items of a `users:` list: the same text as one document
+  // holding them all, without a node for every value of 50,000 users at once.
+  for (let start = CHUNK; start < users.length; start += CHUNK) {
+    const chunk = new Document();
+    chunk.contents = map([['users', seq(users.slice(start, start + CHUNK).map((user, i) => item(user, start + i)), false)]]);
+    const text = chunk.toString(options_);
+    if (!text.startsWith(USERS_LINE)) throw new Error('a chunk of users did not render as a users list');
+    // The blank line before the chunk's first user comes out indented there; between users it is empty.
+    const rest = text.slice(USERS_LINE.length);
+    parts.push(rest.startsWith('  \n') ? rest.slice(2) : rest);
+  }
+  const text = parts.join('');
   const lines: number[] = [];
-  text.split('\n').forEach((line, i) => {
-    if (line.startsWith('  - email:')) lines.push(i + 1);
-  });
+  let line = 1;
+  for (let at = 0; at !== -1 && at < text.length; ) {
+    if (text.startsWith(USER_START, at)) lines.push(line);
+    at = text.indexOf('\n', at);
+    if (at !== -1) {
+      at++;
+      line++;
+    }
+  }
   return { text, lines };
 }
+
+/** Users rendered per document: bounds the yaml nodes alive at once. */
+const CHUNK = 1000;
+const USERS_LINE = 'users:\n';
+const USER_START = '  - email:';

@@ -69,6 +69,14 @@ function readNumbersIn(users: Iterable<OrgUser>, region: string | undefined): vo
   for (const user of users) if (needsRegion(user)) user.phones = user.phones.map((p) => phoneInRegion(p, region));
 }
 
+/**
+ * A page of users as OrgUsers, as soon as it arrives: the SDK's users, with their expansions, are several
+ * times larger, and a 50,000-user org's pages all held until the last one came were most of a read's memory.
+ */
+function asOrgUsers<P extends { entities?: platformClient.Models.User[] }>(page: P): Omit<P, 'entities'> & { entities: OrgUser[] } {
+  return { ...page, entities: (page.entities ?? []).map((raw) => orgUserOf(raw)) };
+}
+
 function named(items: Array<{ id?: string; name?: string }>): Named[] {
   return items.filter((i) => i.id).map((i) => ({ id: i.id as string, name: i.name ?? '' }));
 }
@@ -132,7 +140,7 @@ export class GenesysReader implements OrgReader {
     };
     const warnings: Issue[] = [];
     const activeUsers = allPages(
-      (pageNumber) => this.guard('list active users', () => apis.users.getUsers({ pageSize: PAGE_SIZE.users, pageNumber, state: 'active', expand: EXPAND })),
+      (pageNumber) => this.guard('list active users', () => apis.users.getUsers({ pageSize: PAGE_SIZE.users, pageNumber, state: 'active', expand: EXPAND })).then(asOrgUsers),
       run,
       counted('active'),
     );
@@ -149,10 +157,7 @@ export class GenesysReader implements OrgReader {
     if (!homeDivisionId) throw new ProvisionError('no-home-division', 'The org reported no home division.');
 
     const users = new Map<string, OrgUser>();
-    for (const raw of [...active, ...inactive]) {
-      const user = orgUserOf(raw);
-      if (user.id) users.set(user.id, user);
-    }
+    for (const list of [active, inactive]) for (const user of list) if (user.id) users.set(user.id, user);
 
     // Declared emails and named managers that no listed user has: inactive or deleted users, found by search.
     const declared = new Set(request.emails.map(normalEmail));
@@ -300,9 +305,9 @@ export class GenesysReader implements OrgReader {
     run: Run,
     onPage: (loaded: number, total: number) => void,
     warnings: Issue[],
-  ): Promise<platformClient.Models.User[]> {
+  ): Promise<OrgUser[]> {
     const list = (pageNumber: number) =>
-      this.guard('list inactive users', () => this.apis.users.getUsers({ pageSize: PAGE_SIZE.users, pageNumber, state: 'inactive', expand: EXPAND }));
+      this.guard('list inactive users', () => this.apis.users.getUsers({ pageSize: PAGE_SIZE.users, pageNumber, state: 'inactive', expand: EXPAND })).then(asOrgUsers);
     const first = await run(() => list(1));
     const total = first.total ?? first.entities?.length ?? 0;
     if (total <= LISTING_WINDOW) {
@@ -354,7 +359,7 @@ export class GenesysReader implements OrgReader {
         run(() => this.guard('read inactive users by id', () => this.apis.users.getUsers({ id, state: 'inactive', pageSize: ID_BATCH, pageNumber: 1, expand: EXPAND }))),
       ),
     );
-    return pages.flatMap((page) => page.entities ?? []);
+    return pages.flatMap((page) => page.entities ?? []).map((raw) => orgUserOf(raw));
   }
 
   /**

@@ -165,3 +165,50 @@ describe('YAML alias cycles and the fast path', () => {
     assert.equal(parseFast('%YAML 1.1\n---\nusers: []\n'), undefined);
   });
 });
+
+describe('the plain path (js-yaml alone, positions found when asked) reads exactly as the positioned path', () => {
+  /** Every path inside a value: map keys and list indexes, to the leaves. */
+  function* paths(value: unknown, prefix: (string | number)[] = []): Generator<(string | number)[]> {
+    yield prefix;
+    if (Array.isArray(value)) for (let i = 0; i <= value.length; i++) yield* paths(value[i], [...prefix, i]);
+    else if (typeof value === 'object' && value !== null) for (const key of [...Object.keys(value), 'missing', 'toString']) yield* paths((value as Record<string, unknown>)[key], [...prefix, key]);
+  }
+  const more: [string, string][] = [
+    ['defaults and users over them', 'defaults:\n  division: Support\n  roles: [employee, {role: Supervisor, division: Sales}]\n  skills:\n    Billing: 3\nusers:\n  - email: a@acme.com\n    name: A\n    skills: { Chat: 9 }\n  - name: B\n    "email": b@acme.com\n'],
+    ['a question mark in a title', 'users:\n  - email: a@acme.com\n    name: A\n    title: Why ? Because\n'],
+    ['a complex key', 'users:\n  - email: a@acme.com\n    name: A\n    ? [x, y]\n    : 1\n'],
+    ['a flow key', 'users:\n  - email: a@acme.com\n    name: A\n    skills: {[Billing]: 3}\n'],
+    ['email as a value', 'users:\n  - name: email\n    email: a@acme.com\n    title: email\n'],
+    ['carriage returns', 'users:\r\n  - email: a@acme.com\r\n    name: A\r  - email: b@acme.com\n    name: B\n'],
+    ['a byte order mark', '\ufeffusers:\n  - email: a@acme.com\n    name: A\n'],
+    ['a user without email', 'users:\n  - email: a@acme.com\n    name: A\n  - name: B\n'],
+    ['a password and a forbidden key', 'users:\n  - email: a@acme.com\n    name: A\n    Password: x\n    skills: {constructor: 1}\n'],
+  ];
+  const inputs: [string, string][] = [...files.filter((f) => f !== 'provision.yaml').map((f): [string, string] => [f, readFileSync(f, 'utf8')]), ...extra, ...more];
+  for (const [name, text] of inputs) {
+    test(name, () => {
+      const plain = readYamlFile(name, text);
+      const positioned = readYamlFile(name, text, { plain: false });
+      assert.deepEqual(plain.issues, positioned.issues);
+      assert.equal(plain.failed, positioned.failed);
+      assert.equal(plain.entries.length, positioned.entries.length);
+      const pairs = plain.entries.map((e, i) => [e, positioned.entries[i]!] as const);
+      if (plain.defaults || positioned.defaults) pairs.push([plain.defaults!, positioned.defaults!]);
+      for (const [a, b] of pairs) {
+        assert.deepEqual(a.value, b.value);
+        assert.deepEqual(a.own, b.own);
+        assert.deepEqual(a.source, b.source);
+        assert.deepEqual(a.issues, b.issues);
+        if (a.positions) assert.deepEqual(a.positions.value(), a.value);
+        for (const path of paths(b.value)) {
+          assert.deepEqual(a.locate(path), b.locate(path), `${name} ${path.join('.')}`);
+          assert.deepEqual(a.locate(path, true), b.locate(path, true), `${name} ${path.join('.')} (key)`);
+        }
+      }
+    });
+  }
+  test('a plain users file takes the plain path', () => {
+    const text = readFileSync('users/support.yaml', 'utf8');
+    assert.ok(readYamlFile('users/support.yaml', text).entries[0]?.positions, "the plain path finds positions in the file's positioned parse");
+  });
+});

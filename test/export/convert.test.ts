@@ -299,3 +299,24 @@ describe('export options', () => {
     );
   });
 });
+
+describe('YAML of more users than one rendering holds', () => {
+  it('reads as one document: one empty line between users, warnings just above theirs, each line number at its user', async () => {
+    const { renderYaml } = await import('../../src/export/yaml.js');
+    const { parse } = await import('yaml');
+    const users = Array.from({ length: 2_100 }, (_, i) => ({
+      email: `u${i}@acme.com`,
+      name: `U ${i}`,
+      queues: ['Support'],
+      notes: i % 1000 === 0 || i === 999 ? [{ code: 'note', message: `about ${i}` }] : [],
+      groupBy: { division: undefined, department: undefined },
+    }));
+    const { text, lines } = renderYaml(users, { title: 'Users', defaults: { division: 'Support' } });
+    const rows = text.split('\n');
+    assert.equal((parse(text) as { users: unknown[] }).users.length, users.length);
+    assert.deepEqual(lines.map((line) => rows[line - 1]), users.map((u) => `  - email: ${u.email}`));
+    assert.equal(rows.filter((row) => row.trim() === '' && row !== '').length, 0, 'no line of spaces');
+    for (const i of [999, 1000, 2000]) assert.deepEqual(rows.slice(lines[i]! - 3, lines[i]! - 1), ['', `  # warning note: about ${i}`]);
+    for (const i of [1, 1001, 2001]) assert.equal(rows[lines[i]! - 2], '');
+  });
+});

@@ -1,0 +1,60 @@
+// Benchmark: export and a no-op plan of a 50,000-user org, each a whole `provision` process measured on its own (peak RSS, CPU), the sandbox in this process.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateOrg, startSandbox } from '../src/sandbox/index.js';
+import { fmt, load, measureNode, median, runs } from './_measure.js';
+import type { Measured } from './_measure.js';
+
+const USERS = 50_000;
+const binary = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/provision.js');
+const MEMORY_MB = 400;
+const PLAN_CPU_MS = 5000;
+
+export async function bench(): Promise<void> {
+  const seeded = performance.now();
+  const sandbox = await startSandbox({ seed: generateOrg({ users: USERS, queues: 40, groups: 20, seed: 7, queueGroups: 40, groupRoles: 5 }), requestsPerMinute: 1_000_000_000 });
+  const dir = mkdtempSync(path.join(tmpdir(), 'provision-bench-scale-'));
+  try {
+    const client = sandbox.clients[0]!;
+    const env = { GENESYS_CLIENT_ID: client.id, GENESYS_CLIENT_SECRET: client.secret, GENESYS_ENVIRONMENT: sandbox.url, NO_COLOR: '1' };
+    const live = [...sandbox.org.users.values()].filter((u) => u.state !== 'deleted').length;
+    console.log(`sandbox: ${fmt(USERS)} users (${fmt(live)} not deleted), 40 queues with member groups, 20 groups (5 granted a role), seeded in ${fmt(performance.now() - seeded)} ms, in the benchmark's process`);
+    const rounds = Math.min(runs(), 3);
+    const loads = [load()];
+    const exports: Measured[] = [];
+    const plans: Measured[] = [];
+    const callCounts: string[] = [];
+    for (let round = 0; round < rounds; round++) {
+      rmSync(path.join(dir, 'users'), { recursive: true, force: true });
+      const before = sandbox.requests.length;
+      const exported = await measureNode([binary, 'export', '--out', 'users', '--split-by', 'division'], { cwd: dir, env });
+      if (exported.status !== 0) throw new Error(`provision export failed: ${exported.stderr.slice(-1000)}`);
+      const exportLogged = sandbox.requests.length - before;
+      exports.push(exported);
+      const counted = /\[([\d,]+) API calls?\]/.exec(exported.stderr)?.[1]?.replace(/,/g, '');
+
+      const planBefore = sandbox.requests.length;
+      const planned = await measureNode([binary, 'plan', '--format', 'json', '--detailed-exitcode'], { cwd: dir, env });
+      if (planned.status !== 0) throw new Error(`the plan is not a no-op (exit ${planned.status}): ${planned.stderr.slice(-1000)}`);
+      const planLogged = sandbox.requests.length - planBefore;
+      const plan = JSON.parse(planned.stdout) as { changes: unknown[]; readCalls: number; summary: { unchanged: number } };
+      if (plan.changes.length > 0) throw new Error(`the plan is not a no-op: ${plan.changes.length} changes`);
+      plans.push(planned);
+      callCounts.push(`export counted ${counted} / sandbox logged ${exportLogged}; plan counted ${plan.readCalls} / logged ${planLogged} (${fmt(plan.summary.unchanged)} unchanged)`);
+    }
+    loads.push(load());
+    const m = (list: Measured[], key: 'wallMs' | 'maxRssMb' | 'cpuMs') => median(list.map((r) => r[key]));
+    const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+    console.log(`medians of ${rounds} rounds, ${loads.join(' → ')}; the provision process alone (the sandbox runs here)`);
+    console.log(`  export:      wall ${fmt(m(exports, 'wallMs'))} ms, CPU ${fmt(m(exports, 'cpuMs'))} ms, peak RSS ${fmt(m(exports, 'maxRssMb'))} MB (target < ${MEMORY_MB} MB): ${verdict(m(exports, 'maxRssMb') < MEMORY_MB)}`);
+    console.log(
+      `  no-op plan:  wall ${fmt(m(plans, 'wallMs'))} ms, CPU ${fmt(m(plans, 'cpuMs'))} ms (target < ${PLAN_CPU_MS} ms): ${verdict(m(plans, 'cpuMs') < PLAN_CPU_MS)}, peak RSS ${fmt(m(plans, 'maxRssMb'))} MB (target < ${MEMORY_MB} MB): ${verdict(m(plans, 'maxRssMb') < MEMORY_MB)}`,
+    );
+    for (const line of new Set(callCounts)) console.log(`  calls: ${line}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await sandbox.stop();
+  }
+}
