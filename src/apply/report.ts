@@ -152,9 +152,9 @@ export class Recorder {
   }
 
   /** The summary: users by what happened to them, and every problem. */
-  report(runs: readonly Run[], run: { aborted: boolean; elapsedMs: number; apiCalls: number; rateLimited: number }): ApplyResult {
+  report(runs: readonly Run[], totals: { aborted: boolean; elapsedMs: number; apiCalls: number; rateLimited: number }): ApplyResult {
     const counts = { created: 0, updated: 0, restored: 0, deactivated: 0, failed: 0, conflicts: 0, alreadyDone: 0 };
-    const stopped = run.aborted || this.halted;
+    const stopped = totals.aborted || this.halted;
     const cut = stopped && this.notStarted > 0;
     for (const r of runs) {
       if (r.conflicted) counts.conflicts += 1;
@@ -179,9 +179,9 @@ export class Recorder {
     return {
       ...counts,
       problems: this.problems,
-      apiCalls: run.apiCalls,
-      rateLimited: run.rateLimited,
-      elapsedMs: Math.round(run.elapsedMs),
+      apiCalls: totals.apiCalls,
+      rateLimited: totals.rateLimited,
+      elapsedMs: Math.round(totals.elapsedMs),
       notStarted: this.notStarted,
       interrupted: stopped,
       ...(this.journalError ? { journalError: this.journalError } : {}),
