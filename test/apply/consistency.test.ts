@@ -6,14 +6,17 @@ import type { ApplyOptions } from '../../src/apply/index.js';
 import { generateOrg } from '../../src/sandbox/index.js';
 import type { OperationRecord } from '../../src/model/index.js';
 import type { SeedOrg } from '../../src/sandbox/types.js';
+import { SkippingClock } from '../support/clock.js';
 import { assertNoDuplicates, desiredState, planFor, splitGenerated, testUser, withHarness } from './harness.js';
 
-/** Real waits, shortened: the sandbox's windows below are a few hundred ms, and the back-off outlasts them. */
-const options: ApplyOptions = {
-  concurrency: 6,
-  findRetry: { attempts: 20, delayMs: 50 },
-  retry: { conflict: { retries: 9, delayMs: (n) => (n + 1) * 60 }, unknown: { retries: 3, delayMs: (n) => 20 * 2 ** n } },
-};
+/**
+ * The sandbox, the connection and apply's own back-off (its default policy) share virtual time: the sandbox's windows
+ * pass as apply waits them out, without any real waiting.
+ */
+function virtualTime(): { clock: SkippingClock; options: ApplyOptions } {
+  const clock = new SkippingClock();
+  return { clock, options: { concurrency: 6, findRetry: { attempts: 20, delayMs: 50 }, sleep: (ms) => clock.sleep(ms) } };
+}
 
 const user = testUser;
 
@@ -33,7 +36,9 @@ const seed = (): SeedOrg => ({
 
 test('a generated org under sub-resource refusals and stale reads: one apply converges, no duplicates', async () => {
   const { orgSeed, desired } = splitGenerated(generateOrg({ users: 40, queues: 4, groups: 3, seed: 17 }));
-  await withHarness({ seed: orgSeed, searchLagMs: 100, randomSeed: 4, requestsPerMinute: 100_000, faults: 'sub-conflict:0.5:300ms,stale-read:0.5:300ms' }, async (h) => {
+  const { clock, options } = virtualTime();
+  // Every time, not at random: each write to a user being patched is refused, each read of a user just written is stale.
+  await withHarness({ clock, seed: orgSeed, searchLagMs: 100, requestsPerMinute: 100_000, faults: 'sub-conflict:1:300ms,stale-read:1:300ms' }, async (h) => {
     const state = desiredState(desired);
     const plan = await planFor(h, state);
     assert.ok(plan.summary.create > 10 && plan.summary.update > 10, JSON.stringify(plan.summary));
@@ -48,7 +53,8 @@ test('a generated org under sub-resource refusals and stale reads: one apply con
 });
 
 test("stale reads after another person's changes: their location is kept, their title is a conflict, never overwritten", async () => {
-  await withHarness({ seed: seed(), requestsPerMinute: 100_000, faults: 'stale-read:1:400ms' }, async (h) => {
+  const { clock, options } = virtualTime();
+  await withHarness({ clock, seed: seed(), requestsPerMinute: 100_000, faults: 'stale-read:1:400ms' }, async (h) => {
     const desired = desiredState([
       user('ola.lind@acme.com', { name: 'Ola Lind', title: 'Lead', locations: ['HQ'] }),
       user('nina.berg@acme.com', { name: 'Nina Berg', title: 'Lead' }),
@@ -73,7 +79,8 @@ test("stale reads after another person's changes: their location is kept, their 
 });
 
 test('a PATCH whose answer is lost, re-read stale after the 409: counted done once the read catches up, written once', async () => {
-  await withHarness({ seed: seed(), requestsPerMinute: 100_000, faults: 'stale-read:1:400ms' }, async (h) => {
+  const { clock, options } = virtualTime();
+  await withHarness({ clock, seed: seed(), requestsPerMinute: 100_000, faults: 'stale-read:1:400ms' }, async (h) => {
     const desired = desiredState([user('ola.lind@acme.com', { name: 'Ola Lind', title: 'Lead' })]);
     const plan = await planFor(h, desired);
     const ola = h.sandbox.org.liveUserByEmail('ola.lind@acme.com')!;
@@ -94,7 +101,8 @@ test('a PATCH whose answer is lost, re-read stale after the 409: counted done on
 test('group adds, skills, languages and roles of users just activated: refused at first, applied once the patch settles', async () => {
   // Activations come first, so every later write meets users patched moments ago.
   const users = Array.from({ length: 8 }, (_, i) => ({ email: `agent${i}@acme.com`, name: `Agent ${i}`, title: 'Agent', state: 'inactive' as const }));
-  await withHarness({ seed: { ...seed(), users }, requestsPerMinute: 100_000, faults: 'sub-conflict:1:600ms' }, async (h) => {
+  const { clock, options } = virtualTime();
+  await withHarness({ clock, seed: { ...seed(), users }, requestsPerMinute: 100_000, faults: 'sub-conflict:1:5s' }, async (h) => {
     const desired = desiredState(
       users.map((u) => user(u.email, { name: u.name, state: 'active', title: 'Senior Agent', skills: { Billing: 3 }, languages: { English: 4 }, roles: [{ role: 'Agent' }], groups: ['Team A'] })),
     );

@@ -25,7 +25,8 @@ export async function startHarness(options: SandboxOptions): Promise<Harness> {
   try {
     const connection = await connect(
       { environment: sandbox.url, clientId: client.id, clientSecret: client.secret, requestsPerMinute: options?.requestsPerMinute, timeoutMs: 3000 },
-      { retry: { maxRetries: 6, baseDelayMs: 5, maxDelayMs: 50, maxRateLimited: 200 } },
+      // On the sandbox's clock when it has one (virtual time shared by the org, the pacer, retries and token expiry).
+      { retry: { maxRetries: 6, baseDelayMs: 5, maxDelayMs: 50, maxRateLimited: 200 }, clock: options?.clock },
     );
     return { sandbox, connection, config: await loadConfig('provision.yaml'), close: () => sandbox.stop() };
   } catch (error) {

@@ -5,11 +5,16 @@ import { applyPlan } from '../../src/apply/index.js';
 import type { ApplyOptions } from '../../src/apply/index.js';
 import type { DesiredUser, OperationRecord } from '../../src/model/index.js';
 import type { SeedOrg } from '../../src/sandbox/types.js';
+import { SkippingClock } from '../support/clock.js';
 import { sdkClientFor } from '../support/sdk.js';
 import { desiredState, planFor, startHarness } from './harness.js';
 import type { Harness } from './harness.js';
 
-const quick: ApplyOptions = { concurrency: 4, findRetry: { attempts: 5, delayMs: 20 } };
+/** Apply's back-off (conflicts, re-reads that may lag) passes in virtual time: these tests never wait for it. */
+const quick = (): ApplyOptions => {
+  const clock = new SkippingClock();
+  return { concurrency: 4, findRetry: { attempts: 5, delayMs: 20 }, sleep: (ms) => clock.sleep(ms) };
+};
 
 const seed: SeedOrg = {
   org: { name: 'Stale Test' },
@@ -41,7 +46,7 @@ test('a user deleted between plan and apply: a conflict, never "already removed"
     const other = await sdkClientFor(h.sandbox);
     await other.users.deleteUser(hannah.id);
     const journal: OperationRecord[] = [];
-    const report = await applyPlan(plan, h.connection.writer, { ...quick, journal: (r) => journal.push(r) });
+    const report = await applyPlan(plan, h.connection.writer, { ...quick(), journal: (r) => journal.push(r) });
     assert.equal(report.conflicts, 1);
     assert.equal(report.failed, 1);
     assert.equal(report.updated, 0);
@@ -60,7 +65,7 @@ test('a create that meets a user someone else created since the plan: a conflict
     const other = await sdkClientFor(h.sandbox);
     const theirs = await other.users.postUsers({ name: 'Sofia R.', email: 'sofia.rossi@acme.com', title: 'Contractor', divisionId: h.sandbox.org.homeDivision().id });
     const journal: OperationRecord[] = [];
-    const report = await applyPlan(plan, h.connection.writer, { ...quick, journal: (r) => journal.push(r) });
+    const report = await applyPlan(plan, h.connection.writer, { ...quick(), journal: (r) => journal.push(r) });
     assert.equal(report.conflicts, 1);
     assert.equal(report.created, 0);
     const conflict = journal.find((r) => r.outcome === 'conflict');
@@ -77,7 +82,7 @@ test('a create that meets the user an earlier, interrupted run of the same plan 
     // The earlier run: its create landed (as the plan would make it), then it was killed.
     const other = await sdkClientFor(h.sandbox);
     const earlier = await other.users.postUsers({ name: 'Sofia Rossi', email: 'sofia.rossi@acme.com', title: 'Inside Sales', divisionId: h.sandbox.org.divisions.byExactName('Support')!.id });
-    const report = await applyPlan(plan, h.connection.writer, quick);
+    const report = await applyPlan(plan, h.connection.writer, quick());
     assert.equal(report.conflicts, 0);
     assert.equal(report.failed, 0);
     assert.equal(report.created, 1);

@@ -40,16 +40,15 @@ test('invalid UTF-8 without NUL bytes is a binary file too', async () => {
   }
 });
 
-test('a deep alias bomb finishes quickly with yaml-alias-bomb', async () => {
+// A bomb that were expanded would never finish: the timeout turns that hang into a failure (speed is for benchmarks).
+test('a deep alias bomb is refused with yaml-alias-bomb, never expanded', { timeout: 60_000 }, async () => {
   const dir = tempDir();
   try {
     const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
     for (let i = 1; i < 30; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
     lines.push('users: [*a29]');
     writeFileSync(path.join(dir, 'bomb.yaml'), `${lines.join('\n')}\n`);
-    const start = performance.now();
     const state = await loadDesired([dir], defaultConfig(dir), { cwd: dir });
-    assert.ok(performance.now() - start < 5000);
     assert.deepEqual(state.issues.map((i) => i.code), ['yaml-alias-bomb']);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -10,9 +10,13 @@ test('provision sandbox prints where it runs, answers, and stops on SIGTERM', as
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // Ready once it prints its variables (or gone): no deadline a slow machine could miss.
+  const ready = new Promise<void>((resolve) => {
+    child.stdout.on('data', () => /GENESYS_CLIENT_SECRET=/.test(stdout) && resolve());
+    child.on('exit', () => resolve());
+  });
   try {
-    const deadline = Date.now() + 10_000;
-    while (!/GENESYS_CLIENT_SECRET=/.test(stdout) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await ready;
     const url = /GENESYS_ENVIRONMENT=(\S+)/.exec(stdout)?.[1];
     assert.match(String(url), /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.match(stdout, /GENESYS_CLIENT_ID=sandbox-client/);

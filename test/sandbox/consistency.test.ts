@@ -6,10 +6,9 @@ import type { FaultRule, RunningSandbox } from '../../src/sandbox/index.js';
 import { rejection, sdkClientFor } from '../support/sdk.js';
 import type { SdkApis } from '../support/sdk.js';
 import { smallSeed, withSandbox } from '../support/sandbox.js';
+import { SkippingClock } from '../support/clock.js';
 
 type Body = Record<string, unknown>;
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function ids(sandbox: RunningSandbox) {
   const org = sandbox.org;
@@ -111,7 +110,9 @@ test('sub-resource writes of a user being patched answer 409; other users, and u
 
 test('a sub-resource refusal may be the 400 "does not match the current version" or a 408, and ends with the window', async () => {
   for (const [status, code, pattern] of [[400, 'bad.request', /does not match the current version/], [408, 'request.timeout', /timed out/]] as const) {
-    await withSandbox({ seed: smallSeed(), faults: `sub-conflict/${status}:1:150ms` }, async (sandbox) => {
+    // The window passes on the sandbox's clock, moved by hand: however slow the machine, the write comes within it.
+    const clock = new SkippingClock();
+    await withSandbox({ seed: smallSeed(), faults: `sub-conflict/${status}:1:150ms`, clock }, async (sandbox) => {
       const sdk = await sdkClientFor(sandbox);
       const id = ids(sandbox);
       await patchTitle(sdk, id.priya, 'Senior Agent');
@@ -119,8 +120,10 @@ test('a sub-resource refusal may be the 400 "does not match the current version"
       assert.equal(error.status, status);
       assert.equal(error.code, code);
       assert.match(String(error.message), pattern);
+      clock.advance(149);
+      assert.equal(((await rejection(sdk.users.patchUserRoutingskillsBulk(id.priya, [{ id: id.chat, proficiency: 1 }]))) as Body).status, status, 'a millisecond before the window ends');
       // Past the window the user is no longer being patched.
-      await pause(200);
+      clock.advance(1);
       await sdk.users.patchUserRoutingskillsBulk(id.priya, [{ id: id.chat, proficiency: 1 }]);
       assert.equal(sandbox.org.getUser(id.priya)?.skills.get(id.chat), 1);
     });
@@ -186,12 +189,15 @@ test('a stale read of a user restored moments ago finds it still deleted', async
 });
 
 test('stale reads end with their window, and are drawn with their probability, the same for the same seed', async () => {
-  await withSandbox({ seed: smallSeed(), faults: 'stale-read:1:150ms' }, async (sandbox) => {
+  const clock = new SkippingClock();
+  await withSandbox({ seed: smallSeed(), faults: 'stale-read:1:150ms', clock }, async (sandbox) => {
     const sdk = await sdkClientFor(sandbox);
     const id = ids(sandbox);
     const version = await patchTitle(sdk, id.priya, 'Senior Agent');
     assert.equal((await sdk.users.getUser(id.priya)).version, version - 1);
-    await pause(200);
+    clock.advance(149);
+    assert.equal((await sdk.users.getUser(id.priya)).version, version - 1, 'a millisecond before the window ends');
+    clock.advance(1);
     assert.equal((await sdk.users.getUser(id.priya)).version, version);
   });
   const run = (randomSeed: number) =>

@@ -15,9 +15,13 @@ async function withSandboxCommand(args: string[], fn: (url: string, stderr: stri
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // Ready once it prints its variables (or gone): no deadline a slow machine could miss.
+  const ready = new Promise<void>((resolve) => {
+    child.stdout.on('data', () => /GENESYS_CLIENT_SECRET=/.test(stdout) && resolve());
+    child.on('exit', () => resolve());
+  });
   try {
-    const deadline = Date.now() + 20_000;
-    while (!/GENESYS_CLIENT_SECRET=/.test(stdout) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+    await ready;
     const url = /GENESYS_ENVIRONMENT=(\S+)/.exec(stdout)?.[1];
     assert.ok(url, `the sandbox started:\n${stderr}`);
     await fn(url, stderr);
