@@ -257,6 +257,8 @@ async function checkSavedPlan(
   }
   const { recheckSavedPlan, savedPlanReadRequest } = await import('../plan/index.js');
   const org = await opened.connection.reader.readOrg(savedPlanReadRequest(plan, desired, config), (message) => log(c.dim(`  re-checking ${file} against the org: reading ${message}…`)));
+  // The target check's call is counted with this read: together, every call of the re-check.
+  log(c.dim(`Re-checked ${file} against the org  [${org.apiCalls} API call${org.apiCalls === 1 ? '' : 's'}]`));
   const checked = recheckSavedPlan({ plan, org, desired, config, allowUnsafe, file });
   if (checked.issues.length > 0) {
     const mismatch = checked.issues.some((i) => i.code === 'plan-label-mismatch');

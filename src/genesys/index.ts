@@ -142,25 +142,26 @@ export async function connect(settings: GenesysSettings, options: ConnectOptions
   const apis = apisFor(client);
 
   let known: OrgTarget | undefined;
-  let homeDivisionId: string | undefined;
-  const remember = (target: OrgTarget) => {
+  let homeDivision: Promise<string | undefined> | undefined;
+  const remember = (target: OrgTarget, homeDivisionId: string) => {
     known = target;
+    homeDivision ??= Promise.resolve(homeDivisionId);
   };
   const reader = new GenesysReader(apis, redactor, settings.environment, remember);
-  const writer = new GenesysWriter(apis, redactor, async () => {
-    if (homeDivisionId) return homeDivisionId;
-    const home = await guarded(redactor, 'read the home division', () => apis.authorization.getAuthorizationDivisionsHome());
-    homeDivisionId = home.id;
-    return homeDivisionId;
+  // The home division: what the reader found, else read once (however many creates ask at the same time).
+  const writer = new GenesysWriter(apis, redactor, () => {
+    homeDivision ??= guarded(redactor, 'read the home division', () => apis.authorization.getAuthorizationDivisionsHome()).then((home) => home.id);
+    homeDivision.catch(() => {
+      homeDivision = undefined;
+    });
+    return homeDivision;
   });
   return {
     reader,
     writer,
     stats: () => ({ ...stats }),
     target: async () => {
-      if (known) return known;
-      const org = await guarded(redactor, 'read the organization', () => apis.organization.getOrganizationsMe());
-      known = { environment: settings.environment, orgId: org.id ?? '', orgName: org.name ?? '' };
+      known ??= await reader.target();
       return known;
     },
   };

@@ -82,19 +82,37 @@ function named(items: Array<{ id?: string; name?: string }>): Named[] {
 }
 
 export class GenesysReader implements OrgReader {
+  /** The organization as the target check read it, for the read that follows to take instead of asking again. */
+  private organization: Promise<platformClient.Models.Organization> | undefined;
+  /** Calls made outside a read (the target check), counted with the next read so that no call goes uncounted. */
+  private carried = { calls: 0 };
+
   constructor(
     private readonly apis: Apis,
     private readonly redactor: Redactor,
     private readonly environment: string,
-    private readonly remember: (target: OrgTarget) => void,
+    private readonly remember: (target: OrgTarget, homeDivisionId: string) => void,
   ) {}
 
   readOrg(request: ReadRequest, progress?: (message: string) => void): Promise<OrgState> {
-    const scope = { calls: 0 };
+    const scope = this.carried;
+    this.carried = { calls: 0 };
     return callScope.run(scope, async () => {
       const state = await this.read(request, progress ?? (() => undefined));
       return { ...state, apiCalls: scope.calls };
     });
+  }
+
+  /** Which org the credentials reach; its call is counted with the next read, which takes its answer instead of asking again. */
+  async target(): Promise<OrgTarget> {
+    const org = (this.organization ??= callScope.run(this.carried, () => this.guard('read the organization', () => this.apis.organization.getOrganizationsMe())));
+    try {
+      const answer = await org;
+      return { environment: this.environment, orgId: answer.id ?? '', orgName: answer.name ?? '' };
+    } catch (error) {
+      this.organization = undefined;
+      throw error;
+    }
   }
 
   private guard<T>(what: string, run: () => Promise<T>): Promise<T> {
@@ -105,7 +123,8 @@ export class GenesysReader implements OrgReader {
     const run = limiter(READ_CONCURRENCY);
     const { apis } = this;
 
-    const orgPromise = run(() => this.guard('read the organization', () => apis.organization.getOrganizationsMe()));
+    const orgPromise = this.organization ?? run(() => this.guard('read the organization', () => apis.organization.getOrganizationsMe()));
+    this.organization = undefined;
     const lookup = <T extends { id?: string; name?: string }>(what: string, fetch: (pageNumber: number) => Promise<{ entities?: T[]; pageCount?: number; total?: number }>) =>
       allPages((n) => this.guard(`list ${what}`, () => fetch(n)), run);
     const skillsP = lookup('skills', (pageNumber) => apis.routing.getRoutingSkills({ pageSize: PAGE_SIZE.skills, pageNumber }));
@@ -193,7 +212,7 @@ export class GenesysReader implements OrgReader {
     const extensionPools = await poolsP;
 
     const target: OrgTarget = { environment: this.environment, orgId: org.id ?? '', orgName: org.name ?? '' };
-    this.remember(target);
+    this.remember(target, homeDivisionId);
     const state: OrgState = {
       target,
       users: [...users.values()],

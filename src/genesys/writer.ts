@@ -36,7 +36,8 @@ export class GenesysWriter implements OrgWriter {
   }
 
   async createUser(user: NewUser): Promise<{ id: string; version: number }> {
-    const home = user.divisionId ? undefined : await this.homeDivision();
+    // Counted as this writer's call when it is one (the reader usually knows the home division already).
+    const home = user.divisionId ? undefined : await callScope.run(this.scope, () => this.homeDivision());
     const created = await this.call('create user', () => this.apis.users.postUsers(createBody(user, home)));
     return { id: created.id ?? '', version: created.version };
   }
