@@ -17,19 +17,21 @@ export interface Measured {
 }
 
 /** `node [nodeArgs] script args` in a fresh process, its output collected. */
-export async function measureNode(script: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Measured> {
+export async function measureNode(script: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; usage?: boolean } = {}): Promise<Measured> {
   const dir = mkdtempSync(path.join(tmpdir(), 'provision-bench-usage-'));
   const file = path.join(dir, 'usage.json');
   try {
     const started = performance.now();
-    const child = spawn(process.execPath, ['--import', usageModule, ...script], { cwd: options.cwd, env: { ...process.env, ...options.env, BENCH_USAGE: file }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Without the reporter (start-up figures), the process is exactly the command; peak RSS and CPU are then not known.
+    const preload = options.usage === false ? [] : ['--import', usageModule];
+    const child = spawn(process.execPath, [...preload, ...script], { cwd: options.cwd, env: { ...process.env, ...options.env, BENCH_USAGE: file }, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
     const wallMs = performance.now() - started;
-    const usage = JSON.parse(readFileSync(file, 'utf8')) as { maxRssKb: number; cpuUs: number };
+    const usage = options.usage === false ? { maxRssKb: 0, cpuUs: 0 } : (JSON.parse(readFileSync(file, 'utf8')) as { maxRssKb: number; cpuUs: number });
     return { wallMs, maxRssMb: usage.maxRssKb / 1024, cpuMs: usage.cpuUs / 1000, status, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -12,8 +12,8 @@ export async function bench(): Promise<void> {
   const node: number[] = [];
   const help: number[] = [];
   for (let round = 0; round < rounds; round++) {
-    node.push((await measureNode(['-e', '0'])).wallMs);
-    const run = await measureNode([binary, '--help']);
+    node.push((await measureNode(['-e', '0'], { usage: false })).wallMs);
+    const run = await measureNode([binary, '--help'], { usage: false });
     if (run.status !== 0) throw new Error(`provision --help failed: ${run.stderr}`);
     help.push(run.wallMs);
   }
