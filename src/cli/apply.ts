@@ -240,14 +240,12 @@ async function checkSavedPlan(
 ): Promise<{ plan: Plan; liveUserIds: Set<string> }> {
   const target = await opened.connection.target();
   const { isLocalUrl } = await import('../genesys/settings.js');
-  // A sandbox listens on a new port each run; its org id alone names it.
-  const sameEnvironment = target.environment === plan.target.environment || (isLocalUrl(target.environment) && isLocalUrl(plan.target.environment));
-  if (!sameEnvironment || target.orgId !== plan.target.orgId) {
-    throw new ProvisionError(
-      'plan-target-mismatch',
-      `${file} was planned for org "${plan.target.orgName}" (${plan.target.orgId}) in ${plan.target.environment}, but the credentials reach "${target.orgName}" (${target.orgId}) in ${target.environment}.`,
-      { hint: 'Apply a plan only to the org it was made for: check GENESYS_ENVIRONMENT and the OAuth client, or plan again.' },
-    );
+  const { planTargetMismatch, recheckSavedPlan, savedPlanReadRequest } = await import('../plan/index.js');
+  const mismatch = planTargetMismatch(plan.target, target, isLocalUrl);
+  if (mismatch !== undefined) {
+    throw new ProvisionError('plan-target-mismatch', `${file} was ${mismatch}.`, {
+      hint: 'Apply a plan only to the org it was made for: check GENESYS_ENVIRONMENT and the OAuth client, or plan again.',
+    });
   }
   const { loadDesired } = await import('../desired/index.js');
   const desired = await loadDesired([], config);
@@ -255,7 +253,6 @@ async function checkSavedPlan(
     log(`${c.yellow('warning')} ${c.bold('plan-inputs-changed')}  users/ has changed since ${file} was made; applying the plan as it was reviewed.`);
     log(`    ${c.dim('hint: every change carries the version each user had at plan time, so users edited in the org since are reported as conflicts, never overwritten. Plan again to pick up the newer users/ files.')}`);
   }
-  const { recheckSavedPlan, savedPlanReadRequest } = await import('../plan/index.js');
   const org = await opened.connection.reader.readOrg(savedPlanReadRequest(plan, desired, config), (message) => log(c.dim(`  re-checking ${file} against the org: reading ${message}…`)));
   // The target check's call is counted with this read: together, every call of the re-check.
   log(c.dim(`Re-checked ${file} against the org  [${org.apiCalls} API call${org.apiCalls === 1 ? '' : 's'}]`));

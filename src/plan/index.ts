@@ -13,7 +13,7 @@ export { planChecksum, verifyChecksum, canonicalJson } from './checksum.js';
 export { checkSafety, SAFETY_RULES, PERCENT_FLOOR } from './safety.js';
 export type { SafetyContext } from './safety.js';
 export { diffUsers } from './diff.js';
-export { recheckSavedPlan, savedPlanReadRequest } from './recheck.js';
+export { planTargetMismatch, recheckSavedPlan, savedPlanReadRequest } from './recheck.js';
 export type { RecheckInput, RecheckResult } from './recheck.js';
 export type { DiffResult } from './diff.js';
 

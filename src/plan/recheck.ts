@@ -1,6 +1,6 @@
 // A saved plan re-checked against a fresh read of the org: every id against the label reviewers saw, and the safety rules afresh. Pure.
 import type {
-  Change, DesiredState, FieldChange, Issue, ManagerRef, Named, OrgLookups, OrgState, OrgUser, Plan, ProvisionConfig, ReadRequest, SafetyVerdict,
+  Change, DesiredState, FieldChange, Issue, ManagerRef, Named, OrgLookups, OrgState, OrgTarget, OrgUser, Plan, ProvisionConfig, ReadRequest, SafetyVerdict,
 } from '../model/index.js';
 import { DEFAULT_ADMIN_ROLES } from '../rules/defaults.js';
 import { normalEmail } from '../rules/identity.js';
@@ -29,6 +29,17 @@ export interface RecheckResult {
 }
 
 /**
+ * Why a saved plan must not be applied where the credentials lead, or undefined when they reach the org it was made
+ * for. `local` tells a sandbox's URL: a sandbox listens on a new port each run, so between two of them the org id
+ * alone names the org.
+ */
+export function planTargetMismatch(planned: OrgTarget, reached: OrgTarget, local: (environment: string) => boolean): string | undefined {
+  const sameEnvironment = planned.environment === reached.environment || (local(planned.environment) && local(reached.environment));
+  if (sameEnvironment && planned.orgId === reached.orgId) return undefined;
+  return `planned for org "${planned.orgName}" (${planned.orgId}) in ${planned.environment}, but the credentials reach "${reached.orgName}" (${reached.orgId}) in ${reached.environment}`;
+}
+
+/**
  * What to read for the re-check: the users and look-ups (always read), and role grants where a safety rule
  * needs them (the plan deactivates someone or changes roles). No deleted users and no queue members: the
  * checks do not need them.
@@ -40,7 +51,7 @@ export function savedPlanReadRequest(plan: Plan, desired: DesiredState, config: 
     if (change.action === 'deactivate') deactivating = true;
     for (const f of change.fields) {
       if (f.kind === 'grants') roleEmails.add(normalEmail(change.email));
-      if (f.kind === 'text' && f.field === 'state' && f.after === 'inactive') deactivating = true;
+      if (f.field === 'state' && f.after === 'inactive') deactivating = true;
     }
   }
   for (const user of desired.users) if (user.roles !== undefined) roleEmails.add(user.email);
@@ -65,7 +76,8 @@ interface Checker {
   issues: Issue[];
   file: string;
   byId: Record<LookupField, Map<string, Named>>;
-  users: Map<string, OrgUser>;
+  /** By id; a create's change has none, and finds no user. */
+  users: Map<string | undefined, OrgUser>;
 }
 
 function mismatch(k: Checker, code: 'plan-label-mismatch' | 'plan-unknown-id', message: string): void {
@@ -102,7 +114,7 @@ function checkManager(k: Checker, ref: ManagerRef | null, at: string, who: strin
   // A manager deleted since the plan makes the write fail for this user alone; only a wrong label is refused.
   // The planner labels a manager it could not read `unknown user <id>`: there is no email to compare.
   if (user && ref.email.includes('@') && normalEmail(user.email) !== normalEmail(ref.email)) {
-    mismatch(k, 'plan-label-mismatch', `${who}: manager id ${ref.id} is ${user.email} in the org, but the plan shows ${ref.email || '(no email)'} (${at}).`);
+    mismatch(k, 'plan-label-mismatch', `${who}: manager id ${ref.id} is ${user.email} in the org, but the plan shows ${ref.email} (${at}).`);
   }
 }
 
@@ -134,19 +146,15 @@ function checkField(k: Checker, f: FieldChange, at: string, who: string): void {
       f.change.forEach((item, i) => checkNamed(k, f.field, item, `${at}/change/${i}`, field, true));
       f.remove.forEach((item, i) => checkNamed(k, f.field, item, `${at}/remove/${i}`, field, false));
       return;
-    default:
-      return;
   }
 }
 
 function checkChange(k: Checker, change: Change, i: number): void {
   const at = `/changes/${i}`;
-  if (change.id !== undefined) {
-    const user = k.users.get(change.id);
-    // A user id the org no longer lists is a user deleted since the plan: apply reports it as a conflict.
-    if (user && normalEmail(user.email) !== normalEmail(change.email)) {
-      mismatch(k, 'plan-label-mismatch', `${change.email}: user id ${change.id} is ${user.email} in the org, but the plan shows ${change.email} (${at}/id).`);
-    }
+  const user = k.users.get(change.id);
+  // A user id the org no longer lists is a user deleted since the plan: apply reports it as a conflict.
+  if (user && normalEmail(user.email) !== normalEmail(change.email)) {
+    mismatch(k, 'plan-label-mismatch', `${change.email}: user id ${change.id} is ${user.email} in the org, but the plan shows ${change.email} (${at}/id).`);
   }
   change.fields.forEach((f, j) => checkField(k, f, `${at}/fields/${j}`, change.email));
 }
@@ -157,7 +165,7 @@ export function recheckSavedPlan(input: RecheckInput): RecheckResult {
   const byId = Object.fromEntries(
     (Object.keys(KIND_WORD) as LookupField[]).map((field) => [field, new Map(org.lookups[field].map((item) => [item.id, item]))]),
   ) as Record<LookupField, Map<string, Named>>;
-  const users = new Map(org.users.map((u) => [u.id, u]));
+  const users = new Map<string | undefined, OrgUser>(org.users.map((u) => [u.id, u]));
   const checker: Checker = { issues: [], file: input.file, byId, users };
   plan.changes.forEach((change, i) => checkChange(checker, change, i));
   const { managedCount } = diffUsers(desired, org, config);

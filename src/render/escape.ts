@@ -44,7 +44,7 @@ export function md(text: string): string {
   out = out.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   out = out.replace(/(^|[^A-Za-z0-9_])@/g, `$1@${ZWSP}`);
   out = out.replace(/#(?=\d)/g, `#${ZWSP}`);
-  out = out.replace(MD_LEADING, (_m, space: string, marker: string) => (/^\d/.test(marker) ? `${space}${marker}\\` : `${space}\\${marker}`));
+  out = out.replace(MD_LEADING, (_m, space: string, marker: string) => (/\d/.test(marker) ? `${space}${marker}\\` : `${space}\\${marker}`));
   return out;
 }
 

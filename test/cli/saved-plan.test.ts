@@ -128,6 +128,23 @@ describe('a forged saved plan is not applied', () => {
     });
   });
 
+  it('a plan made for another org (re-signed) is refused with both orgs before the org is read; nothing written', async () => {
+    await withSetup(asIs, async (s) => {
+      const saved = await savePlan(s, 'plan.json', 2);
+      resign(s.file('plan.json'), (plan) => {
+        plan.target = { ...plan.target, orgId: 'other-org-id', orgName: 'Other Org' };
+      });
+      const reads = s.sb.requests.length;
+      const r = await s.run(['apply', 'plan.json', '--auto-approve']);
+      assert.equal(r.status, 1, explain(r));
+      assert.match(r.stderr, /error plan-target-mismatch/);
+      const { environment, orgName, orgId } = saved.target;
+      assert.ok(r.stderr.includes(`planned for org "Other Org" (other-org-id) in ${environment}, but the credentials reach "${orgName}" (${orgId}) in ${environment}.`), explain(r));
+      assert.equal(s.writes(), 0, 'nothing written');
+      assert.ok(!s.sb.requests.slice(reads).some((q) => q.path.startsWith('/api/v2/users')), 'no user was read');
+    });
+  });
+
   it("a user id swapped under another user's email is refused with both emails; nothing written", async () => {
     await withSetup(asIs, async (s) => {
       await savePlan(s, 'plan.json', 2);

@@ -1,7 +1,7 @@
 // The pure export: OrgState as plain data → files that load without errors and plan to zero changes.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_EXPORT_OPTIONS, escapeCell, exportOrg, exportReadRequest, parseFields, slug, unescapeCell } from '../../src/export/index.js';
+import { DEFAULT_EXPORT_OPTIONS, exportOrg, exportReadRequest, parseFields, slug } from '../../src/export/index.js';
 import type { ExportOptions } from '../../src/export/index.js';
 import { ProvisionError } from '../../src/model/index.js';
 import type { OrgState } from '../../src/model/index.js';
@@ -216,27 +216,6 @@ describe('export CSV', () => {
     assert.match(text, /,'@Sales,/);
     assert.match(text, /,''=quoted already,/);
     assert.match(text, /,'\+35315550172,/);
-  });
-
-  it('escapes exactly the dangerous starts, and unescapes back', () => {
-    const table: [string, string][] = [
-      ['=1+1', "'=1+1"],
-      ['+1 317', "'+1 317"],
-      ['-Support', "'-Support"],
-      ['@SUM(A1)', "'@SUM(A1)"],
-      ['\tx', "'\tx"],
-      ['\rx', "'\rx"],
-      ["'=x", "''=x"],
-      ["''x", "'''x"],
-      ["'abc", "'abc"],
-      ['Billing', 'Billing'],
-      ['', ''],
-      ['a=b', 'a=b'],
-    ];
-    for (const [value, cell] of table) {
-      assert.equal(escapeCell(value), cell, value);
-      assert.equal(unescapeCell(cell), value, cell);
-    }
   });
 
   it('round-trips the genesys-admin dialect for what it can hold', async () => {

@@ -59,8 +59,8 @@ describe('the workflows and the action', () => {
     if (generated) rmSync(generated, { recursive: true, force: true });
   });
 
-  test('the repository keeps only its own CI; init writes the plan, apply and drift workflows', () => {
-    assert.deepEqual(readdirSync(WORKFLOWS).sort(), ['ci.yml']);
+  test('the repository keeps only its own CI and mutation testing; init writes the plan, apply and drift workflows', () => {
+    assert.deepEqual(readdirSync(WORKFLOWS).sort(), ['ci.yml', 'mutation.yml']);
     assert.deepEqual(readdirSync(join(generated, '.github', 'workflows')).sort(), ['provision-apply.yml', 'provision-drift.yml', 'provision-plan.yml']);
   });
 
@@ -169,6 +169,7 @@ describe('the workflows and the action', () => {
   test('permissions are declared per workflow and least-privileged', () => {
     const expected: Record<string, Record<string, string>> = {
       'ci.yml': { contents: 'read' },
+      'mutation.yml': { contents: 'read' },
       'provision-plan.yml': { contents: 'read', 'pull-requests': 'write' },
       'provision-apply.yml': { contents: 'read', actions: 'read', 'pull-requests': 'write' },
       'provision-drift.yml': { contents: 'read', issues: 'write' },
@@ -210,6 +211,20 @@ describe('the workflows and the action', () => {
     assert.equal(on.schedule.length, 1);
     assert.match(on.schedule[0]?.cron ?? '', /^\d+ \d+ \* \* \*$/);
     assert.ok('workflow_dispatch' in on);
+  });
+
+  test('mutation testing runs weekly and by hand on Node.js 20, and keeps the HTML reports whatever the score', () => {
+    const mutation = loadWorkflow('mutation.yml');
+    const on = mutation.on as { schedule: { cron: string }[]; workflow_dispatch: { inputs: Record<string, { required: boolean }> } };
+    assert.equal(on.schedule.length, 1);
+    assert.match(on.schedule[0]?.cron ?? '', /^\d+ \d+ \* \* \d$/, 'once a week');
+    assert.equal(on.workflow_dispatch.inputs.group?.required, false);
+    const steps = mutation.jobs.mutate?.steps ?? [];
+    assert.equal(steps.find((s) => s.uses?.startsWith('actions/setup-node@'))?.with?.['node-version'], 20);
+    assert.ok(steps.some((s) => s.run?.includes('npm run mutate')));
+    const upload = steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
+    assert.equal(upload?.with?.path, 'reports/mutation/');
+    assert.equal(upload?.if, '${{ !cancelled() }}', 'a score below the floor fails the run and still uploads its reports');
   });
 
   test('ci tests on Node.js 20, 22 and 24', () => {
