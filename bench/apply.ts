@@ -67,7 +67,7 @@ export async function bench(): Promise<void> {
     const lastEnd = Math.max(...log.map((r) => r.at + r.ms));
     const spanMs = Math.max(1, lastEnd - first);
 
-    const m = minimumCalls(plan);
+    const m = minimumCalls(plan, org.homeDivisionId);
     const changes = plan.changes.length;
     const windowMs = 60_000 / TIME_SCALE;
     const perWindow = (calls * windowMs) / spanMs;
