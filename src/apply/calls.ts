@@ -1,5 +1,5 @@
 // The batch limits apply respects, and the fewest API calls a plan can be applied in (the benchmark's yardstick).
-import type { FieldChange, Plan } from '../model/index.js';
+import type { FieldChange, GrantRef, Plan } from '../model/index.js';
 import { CREATE_FIELDS, PROFILE_FIELDS } from './fields.js';
 
 /** Entries per call, from the Genesys API (see GENESYS-API.md). */
@@ -10,6 +10,8 @@ export const LIMITS = {
   groupRemove: 50,
   queue: 100,
   divisionMove: 50,
+  /** `PUT /authorization/roles/{roleId}/users/add`: the SDK docs name no limit; the sandbox's 50 (see ROLE_USERS_LIMIT there). */
+  roleUsers: 50,
 } as const;
 
 export interface CallBreakdown {
@@ -25,19 +27,29 @@ export interface CallBreakdown {
   total: number;
 }
 
+/**
+ * Whose grants go in role batches: users granted only home-division roles and revoked none (a user losing a role is
+ * granted first and revoked after, in its own step, so it is never left without one); the others keep per-user calls.
+ */
+export function batchesHomeGrants(grants: { add: readonly GrantRef[]; remove: readonly GrantRef[] }, homeDivisionId: string | undefined): boolean {
+  return homeDivisionId !== undefined && grants.remove.length === 0 && grants.add.length > 0 && grants.add.every((g) => g.divisionId === homeDivisionId);
+}
+
 const ceil = (n: number, size: number): number => Math.ceil(n / size);
 
 /**
  * The fewest calls that can apply `plan` when nothing goes wrong: one create or state change per user, one PATCH
  * for the profile fields a create cannot carry, grant and revoke per user, skills and languages in bulks of 50
  * plus single removals, and per group (read version + adds in 50s) + removals in 50s, per queue adds and removals
- * in 100s, per division moves in 50s, and a final state change for deactivations.
+ * in 100s, per division moves in 50s, and a final state change for deactivations. Given the org's home division,
+ * users granted only home-division roles (and revoked none) are granted per role, 50 users a call.
  */
-export function minimumCalls(plan: Plan): CallBreakdown {
+export function minimumCalls(plan: Plan, homeDivisionId?: string): CallBreakdown {
   const out: CallBreakdown = { creates: 0, stateChanges: 0, patches: 0, roles: 0, skills: 0, languages: 0, divisionMoves: 0, groupCalls: 0, queueCalls: 0, total: 0 };
   const groups = new Map<string, { add: number; remove: number }>();
   const queues = new Map<string, { add: number; remove: number }>();
   const divisions = new Map<string, number>();
+  const roleUsers = new Map<string, number>();
   const tally = (map: Map<string, { add: number; remove: number }>, id: string, kind: 'add' | 'remove'): void => {
     const entry = map.get(id) ?? { add: 0, remove: 0 };
     entry[kind] += 1;
@@ -49,8 +61,12 @@ export function minimumCalls(plan: Plan): CallBreakdown {
     if (change.action === 'restore' || change.action === 'deactivate') out.stateChanges += 1;
     const profile = change.fields.filter((f) => PROFILE_FIELDS.has(f.field) && !(isCreate && CREATE_FIELDS.has(f.field)));
     if (profile.length > 0) out.patches += 1;
-    for (const f of change.fields) countField(f, change.action, out, { groups, queues, divisions, tally });
+    for (const f of change.fields) {
+      if (f.kind === 'grants' && batchesHomeGrants(f, homeDivisionId)) for (const g of f.add) roleUsers.set(g.roleId, (roleUsers.get(g.roleId) ?? 0) + 1);
+      else countField(f, change.action, out, { groups, queues, divisions, tally });
+    }
   }
+  for (const n of roleUsers.values()) out.roles += ceil(n, LIMITS.roleUsers);
   for (const { add, remove } of groups.values()) out.groupCalls += (add > 0 ? 1 + ceil(add, LIMITS.groupAdd) : 0) + ceil(remove, LIMITS.groupRemove);
   for (const { add, remove } of queues.values()) out.queueCalls += ceil(add, LIMITS.queue) + ceil(remove, LIMITS.queue);
   for (const n of divisions.values()) out.divisionMoves += ceil(n, LIMITS.divisionMove);

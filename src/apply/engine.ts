@@ -3,7 +3,7 @@ import type { OrgWriter, Plan } from '../model/index.js';
 import { create, restore } from './create.js';
 import { changeState, patch } from './locking.js';
 import { PHASES } from './phases.js';
-import type { Step } from './phases.js';
+import type { PhaseEnv, Step } from './phases.js';
 import { runPool } from './pool.js';
 import { expectedOperations, Halted, Recorder } from './report.js';
 import type { ApplyResult } from './report.js';
@@ -11,7 +11,7 @@ import { DEFAULT_RETRY_POLICY, realSleep, Retrier } from './retry.js';
 import type { RetryPolicy } from './retry.js';
 import { runsOf } from './run.js';
 import type { ApplyOptions, Ctx, Run } from './run.js';
-import { groupMembers, moveDivision, queueMembers, removeLevel, roles, setLevels } from './steps.js';
+import { groupMembers, moveDivision, queueMembers, removeLevel, roleUsers, roles, setLevels } from './steps.js';
 
 /** The writer as apply's steps see it: once `closed()`, every call fails with `Halted` before anything is sent. */
 function gated(writer: OrgWriter, closed: () => boolean): OrgWriter {
@@ -56,6 +56,8 @@ function execute(ctx: Ctx, step: Step): Promise<unknown> {
       return patch(ctx, step.run);
     case 'roles':
       return roles(ctx, step.run, step.add, step.remove);
+    case 'role-users':
+      return roleUsers(ctx, step.roleId, step.role, step.entries);
     case 'set-levels':
       return setLevels(ctx, step.run, step.field, step.part);
     case 'remove-level':
@@ -66,6 +68,15 @@ function execute(ctx: Ctx, step: Step): Promise<unknown> {
       return queueMembers(ctx, step.queue, step.op, step.runs);
     case 'move-division':
       return moveDivision(ctx, step.division, step.runs);
+  }
+}
+
+/** The home division, to batch grants in; without it (the read failed) every grant goes per user, as before. */
+async function homeDivisionOf(writer: OrgWriter): Promise<string | undefined> {
+  try {
+    return await writer.homeDivisionId();
+  } catch {
+    return undefined;
   }
 }
 
@@ -84,8 +95,10 @@ export async function runPlan(plan: Plan, writer: OrgWriter, options: ApplyOptio
     byEmail: new Map(runs.map((run) => [run.email, run])),
   };
   markStale(runs, options.liveUserIds, recorder);
+  const env: PhaseEnv = {};
   for (const phase of PHASES) {
-    const tasks = phase.build(runs).map((step) => async () => {
+    if (phase.name === 'users' && !stop.aborted && runs.some((run) => run.fields.some((f) => f.kind === 'grants' && f.add.length > 0))) env.homeDivisionId = await homeDivisionOf(ctx.writer);
+    const tasks = phase.build(runs, env).map((step) => async () => {
       await execute(ctx, step);
     });
     if (stop.aborted) {

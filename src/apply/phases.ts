@@ -1,6 +1,6 @@
 // The phase plan: which steps run in which order (first, users, queues, divisions, final state), as data built from the users' runs.
 import type { GrantRef, Level, Named } from '../model/index.js';
-import { LIMITS } from './calls.js';
+import { batchesHomeGrants, LIMITS } from './calls.js';
 import { PROFILE_FIELDS } from './fields.js';
 import { chunk } from './pool.js';
 import { fieldByKind, isLive } from './run.js';
@@ -10,11 +10,28 @@ import type { Run } from './run.js';
 export type Step =
   | { kind: 'create' | 'restore' | 'activate' | 'patch' | 'deactivate'; run: Run }
   | { kind: 'roles'; run: Run; add: GrantRef[]; remove: GrantRef[] }
+  | { kind: 'role-users'; roleId: string; role: string; entries: HomeGrants[] }
   | { kind: 'set-levels'; run: Run; field: 'skills' | 'languages'; part: Level[] }
   | { kind: 'remove-level'; run: Run; field: 'skills' | 'languages'; item: Level }
   | { kind: 'group-members'; group: Named; add: Run[]; remove: Run[] }
   | { kind: 'queue-members'; queue: Named; op: 'add' | 'remove'; runs: Run[] }
   | { kind: 'move-division'; division: Named; runs: Run[] };
+
+/**
+ * A user whose grants to add are all in the home division, and who loses none: each of its roles goes in that role's
+ * batch, and the user's one record is made when the last of them is done (`left`), failed if any failed.
+ */
+export interface HomeGrants {
+  run: Run;
+  roles: GrantRef[];
+  left: number;
+  failure?: unknown;
+}
+
+/** What building a phase may need beyond the runs: the home division, when apply could read it. */
+export interface PhaseEnv {
+  homeDivisionId?: string;
+}
 
 export type PhaseName = 'first' | 'users' | 'queues' | 'divisions' | 'final state';
 
@@ -22,7 +39,7 @@ export type PhaseName = 'first' | 'users' | 'queues' | 'divisions' | 'final stat
  * The phases in order. Each is built when its turn comes, from the runs as the phases before left them (the ids creates
  * gave, the users whose create or restore failed), and runs to its end before the next starts.
  */
-export const PHASES: ReadonlyArray<{ name: PhaseName; build: (runs: readonly Run[]) => Step[] }> = [
+export const PHASES: ReadonlyArray<{ name: PhaseName; build: (runs: readonly Run[], env: PhaseEnv) => Step[] }> = [
   { name: 'first', build: phaseFirst },
   { name: 'users', build: phaseUsers },
   { name: 'queues', build: phaseQueues },
@@ -81,14 +98,22 @@ function members(runs: readonly Run[], field: 'groups' | 'queues'): Map<string, 
 }
 
 /** One PATCH per user, then roles, skills, languages and group membership batched across users (queue membership follows). */
-export function phaseUsers(runs: readonly Run[]): Step[] {
+export function phaseUsers(runs: readonly Run[], env: PhaseEnv = {}): Step[] {
   const userSteps: Step[] = [];
+  const byRole = new Map<string, { role: string; entries: HomeGrants[] }>();
   for (const run of runs) {
     settleFinalState(run);
     if (!isLive(run)) continue;
     if (run.fields.some((f) => PROFILE_FIELDS.has(f.field))) userSteps.push({ kind: 'patch', run });
     const roles = fieldByKind(run.fields, 'grants');
-    if (roles) userSteps.push({ kind: 'roles', run, add: roles.add, remove: roles.remove });
+    if (roles && batchesHomeGrants(roles, env.homeDivisionId)) {
+      const entry: HomeGrants = { run, roles: roles.add, left: roles.add.length };
+      for (const g of roles.add) {
+        const batch = byRole.get(g.roleId) ?? { role: g.role, entries: [] };
+        batch.entries.push(entry);
+        byRole.set(g.roleId, batch);
+      }
+    } else if (roles) userSteps.push({ kind: 'roles', run, add: roles.add, remove: roles.remove });
     for (const levels of run.fields) {
       if (levels.kind !== 'levels') continue;
       const set = [...levels.add, ...levels.change.map((c) => ({ id: c.id, name: c.name, level: c.after }))];
@@ -97,8 +122,10 @@ export function phaseUsers(runs: readonly Run[]): Step[] {
     }
   }
   const groupSteps: Step[] = [...members(runs, 'groups').values()].map(({ item, add, remove }) => ({ kind: 'group-members', group: item, add, remove }));
+  const roleSteps: Step[] = [];
+  for (const [roleId, { role, entries }] of byRole) for (const part of chunk(entries, LIMITS.roleUsers)) roleSteps.push({ kind: 'role-users', roleId, role, entries: part });
   // Group steps make several calls in sequence: start them first so they do not trail at the end.
-  return [...groupSteps, ...userSteps];
+  return [...groupSteps, ...roleSteps, ...userSteps];
 }
 
 /**

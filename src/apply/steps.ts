@@ -6,6 +6,8 @@ import { deletedSincePlan } from './locking.js';
 import { chunk } from './pool.js';
 import { isNotFound, subResourceTrouble } from './retry.js';
 import type { Classify, Trouble } from './retry.js';
+import type { HomeGrants } from './phases.js';
+import { Halted } from './report.js';
 import { isLive } from './run.js';
 import type { Ctx, Run } from './run.js';
 
@@ -33,6 +35,51 @@ export async function roles(ctx: Ctx, run: Run, add: GrantRef[], remove: GrantRe
   // Grant before revoking, so a user moving between roles is never left without one.
   if (add.length > 0) await step(ctx, run, `grant roles ${add.map((g) => g.role).join(', ')}`, () => ctx.writer.grantRoles(id, grants(add)), { classify: grantTrouble(ctx, run) });
   if (remove.length > 0) await step(ctx, run, `revoke roles ${remove.map((g) => g.role).join(', ')}`, () => ctx.writer.revokeRoles(id, grants(remove)));
+}
+
+/**
+ * One role in the home division for up to 50 users in one call. When the call fails (a user deleted since the plan, a
+ * role the authorization cache does not know yet, a refusal), each user of the batch is granted on its own, so that
+ * each user's record says what happened to that user; a re-run re-reads grants and completes whatever a kill left.
+ */
+export async function roleUsers(ctx: Ctx, roleId: string, role: string, entries: HomeGrants[]): Promise<void> {
+  const live = entries.filter((e) => isLive(e.run));
+  if (live.length === 0) return;
+  try {
+    await ctx.retrier.run(() => ctx.writer.grantRoleToUsers(roleId, live.map((e) => e.run.id as string)), SUB_RESOURCE, subResourceTrouble);
+  } catch (error) {
+    if (error instanceof Halted) {
+      for (const entry of live) await settle(ctx, entry, error, 1);
+      return;
+    }
+    for (const entry of live) {
+      const grant = [{ roleId, divisionId: (entry.roles.find((g) => g.roleId === roleId) as GrantRef).divisionId }];
+      let failure: unknown;
+      try {
+        await ctx.retrier.run(() => ctx.writer.grantRoles(entry.run.id as string, grant), SUB_RESOURCE, grantTrouble(ctx, entry.run));
+      } catch (single) {
+        failure = single;
+      }
+      await settle(ctx, entry, failure, 1);
+    }
+    return;
+  }
+  for (const entry of live) await settle(ctx, entry, undefined, live.length);
+}
+
+/** One of a user's home grants is done (or failed): the user's record once the last one is. */
+async function settle(ctx: Ctx, entry: HomeGrants, failure: unknown, batchSize: number): Promise<void> {
+  entry.left -= 1;
+  if (failure !== undefined) entry.failure ??= failure;
+  if (entry.left > 0) return;
+  const { run } = entry;
+  const operation = `grant roles ${entry.roles.map((g) => g.role).join(', ')}`;
+  if (entry.failure === undefined) {
+    ctx.recorder.record(run, operation, 'ok', undefined, batchSize > 1 ? `batch of ${batchSize}` : undefined);
+    return;
+  }
+  if (await deletedSincePlan(ctx, run, entry.failure)) ctx.recorder.gone(run, operation, entry.failure);
+  else ctx.recorder.record(run, operation, 'failed', entry.failure);
 }
 
 export async function setLevels(ctx: Ctx, run: Run, field: 'skills' | 'languages', part: Level[]): Promise<void> {

@@ -152,6 +152,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
     note: 'The API reference lists no permission for this call; the client must be able to edit the users it moves, so grant directory:user:edit in the divisions they leave and join.',
   },
   { method: 'POST', path: '/api/v2/authorization/subjects/{subjectId}/bulkadd', purpose: 'grant roles in divisions', roles: WRITER, fields: ['roles'], doc: 'AuthorizationApi.md#postAuthorizationSubjectBulkadd', requires: 'all', permissions: ['authorization:grant:add'], grant: 'authorization:grant:add' },
+  { method: 'PUT', path: '/api/v2/authorization/roles/{roleId}/users/add', purpose: 'grant a role in the home division to many users', roles: WRITER, fields: ['roles'], doc: 'AuthorizationApi.md#putAuthorizationRoleUsersAdd', requires: 'all', permissions: ['authorization:grant:add'], grant: 'authorization:grant:add' },
   { method: 'POST', path: '/api/v2/authorization/subjects/{subjectId}/bulkremove', purpose: 'revoke roles in divisions', roles: WRITER, fields: ['roles'], doc: 'AuthorizationApi.md#postAuthorizationSubjectBulkremove', requires: 'all', permissions: ['authorization:grant:delete'], grant: 'authorization:grant:delete' },
   {
     method: 'DELETE',

@@ -18,6 +18,7 @@ export class GenesysWriter implements OrgWriter {
   private readonly scope = { calls: 0 };
   /** The org's default country, read once and only when a re-read user has a number in national display form. */
   private region: Promise<string | undefined> | undefined;
+  private home: Promise<string | undefined> | undefined;
 
   constructor(
     private readonly apis: Apis,
@@ -35,9 +36,17 @@ export class GenesysWriter implements OrgWriter {
     return this.scope.calls;
   }
 
+  /** The home division, asked once however many workers want it at the same time, and counted as this writer's call. */
+  homeDivisionId(): Promise<string | undefined> {
+    this.home ??= callScope.run(this.scope, () => this.homeDivision()).catch((error: unknown) => {
+      this.home = undefined;
+      throw error;
+    });
+    return this.home;
+  }
+
   async createUser(user: NewUser): Promise<{ id: string; version: number }> {
-    // Counted as this writer's call when it is one (the reader usually knows the home division already).
-    const home = user.divisionId ? undefined : await callScope.run(this.scope, () => this.homeDivision());
+    const home = user.divisionId ? undefined : await this.homeDivisionId();
     const created = await this.call('create user', () => this.apis.users.postUsers(createBody(user, home)));
     return { id: created.id ?? '', version: created.version };
   }
@@ -143,6 +152,15 @@ export class GenesysWriter implements OrgWriter {
   async grantRoles(userId: string, grants: OrgRoleGrant[]): Promise<void> {
     if (grants.length === 0) return;
     await this.call('grant roles', () => this.apis.authorization.postAuthorizationSubjectBulkadd(userId, this.grants(grants), { subjectType: 'PC_USER' }));
+  }
+
+  /**
+   * One role in the home division for up to 50 users: `PUT /authorization/roles/{roleId}/users/add`, the call
+   * Genesys's user-provisioning guide grants a role to a list of users with (AuthorizationApi.md, body "List of user IDs").
+   */
+  async grantRoleToUsers(roleId: string, userIds: string[]): Promise<void> {
+    if (userIds.length === 0) return;
+    await this.call('grant a role to users', () => this.apis.authorization.putAuthorizationRoleUsersAdd(roleId, userIds));
   }
 
   /**

@@ -57,6 +57,10 @@ export interface OrgWriter {
   moveUsersToDivision(divisionId: string, userIds: string[]): Promise<void>;
   grantRoles(userId: string, grants: OrgRoleGrant[]): Promise<void>;
   revokeRoles(userId: string, grants: OrgRoleGrant[]): Promise<void>;
+  /** Grants one role in the org's home division to several users (≤ 50) in one call. */
+  grantRoleToUsers(roleId: string, userIds: string[]): Promise<void>;
+  /** The org's home division, read at most once; undefined when it cannot be read. */
+  homeDivisionId(): Promise<string | undefined>;
   /** Adds or updates (≤ 50). */
   setSkills(userId: string, skills: IdLevel[]): Promise<void>;
   removeSkill(userId: string, skillId: string): Promise<void>;

@@ -15,18 +15,28 @@ const USER_SUB_RESOURCE = /^\/api\/v2\/users\/([^/]+)\/(?:routingskills|routingl
 /** Role grants of a subject: `bulkadd`, `bulkremove`, `bulkreplace`, and single grants under `divisions/…`. */
 const SUBJECT_GRANTS = /^\/api\/v2\/authorization\/subjects\/([^/]+)\/(?:bulkadd|bulkremove|bulkreplace|divisions\/)/;
 const GROUP_MEMBERS = /^\/api\/v2\/groups\/[^/]+\/members$/;
+/** A role granted to, or taken from, a list of users (the body is the list of ids). */
+const ROLE_USERS = /^\/api\/v2\/authorization\/roles\/[^/]+\/users\/(?:add|remove)$/;
 const USER_READ = /^\/api\/v2\/users\/([^/]+)$/;
 const PRUNE_ABOVE = 5_000;
 const FORGET_AFTER_MS = 10 * 60_000;
 
 /**
  * The users a request writes a sub-resource of: the user in the path, or the members a group member change names
- * (`memberIds` of the POST body, `ids` of the DELETE). Empty for any other request.
+ * (`memberIds` of the POST body, `ids` of the DELETE), or the users a role goes to or from. Empty for any other request.
  */
 export function subResourceUsers(method: string, path: string, query: URLSearchParams, raw: string): string[] {
   if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return [];
   const direct = USER_SUB_RESOURCE.exec(path) ?? SUBJECT_GRANTS.exec(path);
   if (direct) return [decodeURIComponent(direct[1] as string)];
+  if (ROLE_USERS.test(path)) {
+    try {
+      const body = JSON.parse(raw) as unknown;
+      return Array.isArray(body) ? body.map(String) : [];
+    } catch {
+      return [];
+    }
+  }
   if (!GROUP_MEMBERS.test(path)) return [];
   if (method === 'DELETE') return queryList(query, 'ids');
   if (method !== 'POST') return [];

@@ -70,10 +70,10 @@ function fileUser(u: DesiredUser): Record<string, unknown> {
 }
 
 /** A repository: provision.yaml and the desired users in two files. */
-function workspace(desired: DesiredUser[]): string {
+function workspace(desired: DesiredUser[], concurrency = CONCURRENCY): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'provision-kill-'));
   mkdirSync(path.join(dir, 'users'));
-  writeFileSync(path.join(dir, 'provision.yaml'), `phoneRegion: US\nrequestsPerMinute: 100000\napply:\n  concurrency: ${CONCURRENCY}\n`);
+  writeFileSync(path.join(dir, 'provision.yaml'), `phoneRegion: US\nrequestsPerMinute: 100000\napply:\n  concurrency: ${concurrency}\n`);
   const half = Math.ceil(desired.length / 2);
   writeFileSync(path.join(dir, 'users/team-a.yaml'), stringify({ users: desired.slice(0, half).map(fileUser) }));
   writeFileSync(path.join(dir, 'users/team-b.yaml'), stringify({ users: desired.slice(half).map(fileUser) }));
@@ -109,10 +109,10 @@ function launch(cwd: string, args: string[], url: string): { child: ChildProcess
 const isWrite = (method: string, route: string): boolean => method !== 'GET' && route !== '/oauth/token' && route !== '/api/v2/users/search';
 
 /** The writes a clean apply of `plan` makes: the fewest calls, less one group read per group gaining members. */
-function writesFor(plan: Plan): number {
+function writesFor(plan: Plan, homeDivisionId: string): number {
   const groupsGaining = new Set<string>();
   for (const change of plan.changes) for (const f of change.fields) if (f.kind === 'set' && f.field === 'groups') for (const g of f.add) groupsGaining.add(g.id);
-  return minimumCalls(plan).total - groupsGaining.size;
+  return minimumCalls(plan, homeDivisionId).total - groupsGaining.size;
 }
 
 /** Writes of apply's first phase (creates, restores, activations), where a kill could leave a user half-made. */
@@ -227,7 +227,7 @@ async function killAndRerun(t: TestContext, seed: number, k: number, faults?: st
     assert.ok(create >= 10 && update >= 10 && restore >= 1 && deactivate === 1, JSON.stringify(plan.summary));
     assert.equal(firstPhaseWrites(plan), create + restore + 1, 'one user to activate');
     assert.ok(plan.changes.some((c) => c.action === 'create' && desired.some((d) => d.manager === c.email)), 'a new user manages others');
-    const total = writesFor(plan);
+    const total = writesFor(plan, sb.org.homeDivision().id);
     killAt = killPoint(k, random(), firstPhaseWrites(plan), total);
     assert.equal(writes, 0, 'planning writes nothing');
 
@@ -292,4 +292,63 @@ describe("apply killed with SIGKILL part-way, then run again, with a real org's 
     const seed = SEEDS[k] as number;
     it(`seed ${seed}: converges without duplicates through sub-resource refusals and stale reads`, (t) => killAndRerun(t, seed, k, CONSISTENCY));
   }
+});
+
+/**
+ * New agents granted a home-division role, 50 a call: apply is killed right after the second role batch (the third may
+ * be in flight), so some users hold the role and others not. The next apply re-reads the grants and completes them.
+ */
+describe('apply killed with SIGKILL between role batches, then run again', () => {
+  it('every user ends with the role, and a plan after shows no changes', async () => {
+    const desired: DesiredUser[] = Array.from({ length: 150 }, (_, i) => ({
+      email: `agent${i}@acme.com`,
+      name: `Agent ${i}`,
+      roles: [{ role: 'Agent' }],
+      source: { file: 'users/team-a.yaml', line: 1 },
+      at: {},
+    }));
+    // One call at a time: the third batch is not sent before the kill.
+    const dir = workspace(desired, 1);
+    let batches = 0;
+    let victim: ChildProcess | undefined;
+    const sb = await startSandbox({
+      port: 0,
+      seed: { org: { name: 'Kill Batches' }, divisions: [{ name: 'Home', home: true }], roles: ['Agent'] },
+      clients: [CLIENT],
+      requestsPerMinute: 100_000,
+      onRequest: (e) => {
+        if (e.method !== 'PUT' || !e.path.endsWith('/users/add')) return;
+        batches += 1;
+        if (batches === 2) victim?.kill('SIGKILL');
+      },
+    });
+    const runs: Array<[string, Run]> = [];
+    try {
+      const first = launch(dir, ['apply', '--auto-approve'], sb.url);
+      victim = first.child;
+      const killed = await first.done;
+      runs.push(['killed apply', killed]);
+      assert.equal(killed.signal, 'SIGKILL', explain('the apply to be killed after the second role batch', killed));
+      const holders = (): number => sb.org.listUsers('active').filter((u) => u.grants.length > 0).length;
+      assert.equal(sb.org.listUsers('active').length, 150, 'every user was created before the role batches');
+      const half = holders();
+      assert.ok(half >= 100 && half < 150, `the kill left users without the role (${half} of 150 hold it)`);
+
+      const second = await launch(dir, ['apply', '--auto-approve'], sb.url).done;
+      runs.push(['second apply', second]);
+      assert.equal(second.status, 0, explain('the apply after the kill', second));
+      assert.match(second.stdout, /0 failed/);
+      const check = await launch(dir, ['plan', '--detailed-exitcode'], sb.url).done;
+      assert.equal(check.status, 0, explain('no changes left after the kill', check));
+      assert.equal(holders(), 150);
+      const agent = sb.org.roles.byExactName('Agent')?.id;
+      const home = sb.org.homeDivision().id;
+      for (const u of sb.org.listUsers('active')) assert.deepEqual(u.grants, [{ roleId: agent, divisionId: home }], u.email);
+      assertNoDuplicates(sb);
+    } finally {
+      victim?.kill('SIGKILL');
+      await sb.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

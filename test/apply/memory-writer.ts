@@ -165,6 +165,21 @@ export class MemoryWriter implements OrgWriter {
     });
   }
 
+  /** The home division apply batches grants in; none by default, so every grant goes per user. */
+  home: string | undefined;
+
+  homeDivisionId(): Promise<string | undefined> {
+    return Promise.resolve(this.home);
+  }
+
+  grantRoleToUsers(roleId: string, userIds: string[]): Promise<void> {
+    return this.run('grantRoleToUsers', [roleId, userIds], () => {
+      if (userIds.length > 50) throw apiError(400, 'bad.request', 'at most 50 users per call');
+      const users = userIds.map((id) => this.user(id));
+      for (const user of users) if (!(user.roleGrants ?? []).some((g) => g.roleId === roleId && g.divisionId === this.home)) user.roleGrants = [...(user.roleGrants ?? []), { roleId, divisionId: this.home ?? '' }];
+    });
+  }
+
   revokeRoles(userId: string, grants: OrgRoleGrant[]): Promise<void> {
     return this.run('revokeRoles', [userId, grants], () => {
       const user = this.user(userId);

@@ -262,6 +262,39 @@ function deleteDivisionHandler(ctx: Ctx): Answer {
   return noContent();
 }
 
+/** Users per role-users call. AuthorizationApi.md documents no limit; the sandbox holds callers to 50, the size of the API's other lists of user ids (division moves, group members). */
+export const ROLE_USERS_LIMIT = 50;
+
+/**
+ * PUT /authorization/roles/{roleId}/users/add | remove (`putAuthorizationRoleUsersAdd` / `…Remove`): the body is a
+ * list of user ids and the answer the list of user ids (AuthorizationApi.md: body `[String]` "List of user IDs",
+ * return type `['String']`). The grant is made in, or taken from, the org's home division, as `PUT /users/{id}/roles`
+ * grants. The docs name no error beyond the usual: a role not found (or, under `auth-lag`, one created moments ago)
+ * answers 404, and so does any id that is no user or a deleted one, before anything is changed (all or nothing).
+ */
+function roleUsers(mode: 'add' | 'remove'): Handler {
+  return (ctx) => {
+    const { org } = ctx;
+    const roleId = ctx.params[0] as string;
+    const role = org.roles.get(roleId);
+    if (!role || (mode === 'add' && lagging(org, role))) throw notFound('role', roleId);
+    const ids = array(ctx.body, 'a list of user ids');
+    if (ids.length > ROLE_USERS_LIMIT) throw tooMany('userIds', ROLE_USERS_LIMIT);
+    const users = ids.map((id) => {
+      if (typeof id !== 'string' || id === '') throw invalidValue('body', 'Each entry must be a user id.');
+      return liveUser(org, id);
+    });
+    const grant = { roleId, divisionId: org.homeDivision().id };
+    const done = new Set<string>();
+    for (const user of users) {
+      if (done.has(user.id)) continue;
+      done.add(user.id);
+      org.updateUser(user.id, (u) => (u.grants = changeGrants(u.grants, [grant], mode)), { bumpVersion: false });
+    }
+    return ok([...done]);
+  };
+}
+
 const rolesWithCount = lookupList((org) => org.roles.sorted(), (org, r: RoleRec) => renderRole(org, r), { maxPageSize: MAX_SMALL_LIST });
 const rolesWithoutCount = lookupList((org) => org.roles.sorted(), (org, r: RoleRec) => renderRole(org, r, false), { maxPageSize: MAX_SMALL_LIST });
 
@@ -287,4 +320,6 @@ export const authorizationEndpoints: Endpoint[] = [
   ['GET', '/api/v2/authorization/roles/{id}', lookupGet((org, id) => org.roles.get(id), renderRole, 'role')],
   ['POST', '/api/v2/authorization/roles', postRole],
   ['DELETE', '/api/v2/authorization/roles/{id}', deleteRoleHandler],
+  ['PUT', '/api/v2/authorization/roles/{id}/users/add', roleUsers('add')],
+  ['PUT', '/api/v2/authorization/roles/{id}/users/remove', roleUsers('remove')],
 ];
