@@ -187,6 +187,9 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
     scope: [subjectVisible, grantDivisions('authorization:grant:add', 'authorization:grant:delete')],
   },
   'POST /api/v2/authorization/subjects/{subjectId}/bulkadd': { doc: 'AuthorizationApi.md#postAuthorizationSubjectBulkadd', all: ['authorization:grant:add'], scope: [subjectVisible, grantDivisions('authorization:grant:add')] },
+  // Grants in the home division only (see roleUsers in authorization.ts): the permission is checked there.
+  'PUT /api/v2/authorization/roles/{roleId}/users/add': { doc: 'AuthorizationApi.md#putAuthorizationRoleUsersAdd', all: ['authorization:grant:add'] },
+  'PUT /api/v2/authorization/roles/{roleId}/users/remove': { doc: 'AuthorizationApi.md#putAuthorizationRoleUsersRemove', all: ['authorization:grant:delete'] },
   'POST /api/v2/authorization/subjects/{subjectId}/bulkremove': { doc: 'AuthorizationApi.md#postAuthorizationSubjectBulkremove', all: ['authorization:grant:delete'], scope: [subjectVisible, grantDivisions('authorization:grant:delete')] },
   'POST /api/v2/authorization/subjects/{subjectId}/divisions/{divisionId}/roles/{roleId}': {
     doc: 'AuthorizationApi.md#postAuthorizationSubjectDivisionRole',
