@@ -18,12 +18,11 @@ export class GenesysWriter implements OrgWriter {
   private readonly scope = { calls: 0 };
   /** The org's default country, read once and only when a re-read user has a number in national display form. */
   private region: Promise<string | undefined> | undefined;
-  private home: Promise<string | undefined> | undefined;
 
   constructor(
     private readonly apis: Apis,
     private readonly redactor: Redactor,
-    /** The home division, for creates that name none (Genesys requires one). */
+    /** The home division, for creates that name none (Genesys requires one) and for batched grants; the connection memoises it. */
     private readonly homeDivision: () => Promise<string | undefined>,
   ) {}
 
@@ -36,13 +35,9 @@ export class GenesysWriter implements OrgWriter {
     return this.scope.calls;
   }
 
-  /** The home division, asked once however many workers want it at the same time, and counted as this writer's call. */
+  /** The home division (the connection asks Genesys once, if the read did not already know it), counted as this writer's call when it is one. */
   homeDivisionId(): Promise<string | undefined> {
-    this.home ??= callScope.run(this.scope, () => this.homeDivision()).catch((error: unknown) => {
-      this.home = undefined;
-      throw error;
-    });
-    return this.home;
+    return callScope.run(this.scope, () => this.homeDivision());
   }
 
   async createUser(user: NewUser): Promise<{ id: string; version: number }> {
