@@ -4,6 +4,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Issue, Plan } from '../model/index.js';
 import { ProvisionError } from '../model/index.js';
 import planSchema from '../../schemas/plan.schema.json' with { type: 'json' };
+import { normalEmail } from '../rules/identity.js';
 
 export const PLAN_SCHEMA_ID = planSchema.$id;
 
@@ -67,7 +68,7 @@ function consistencyReasons(plan: Plan): string[] {
     if (change.action !== 'create') {
       for (const member of ['id', 'version'] as const) if (change[member] === undefined) out.push(`/changes/${i} lacks the required member "${member}" (a ${change.action} names the user by id and version).`);
     }
-    const email = change.email.trim().toLowerCase();
+    const email = normalEmail(change.email);
     const first = emails.get(email);
     if (first !== undefined) out.push(`/changes/${i}/email changes ${change.email} again (first at /changes/${first}): each user is changed once.`);
     else emails.set(email, i);

@@ -107,6 +107,16 @@ describe('parseSavedPlan', () => {
       says: /^plan-invalid \/changes\/\d+\/email changes \S+ again \(first at \/changes\/0\)/,
     },
     {
+      name: 'a user changed twice, once under another case and Unicode form',
+      edit: (p) => {
+        p.changes[0]!.email = 'jos\u00e9@acme.com';
+        p.changes.push({ ...structuredClone(p.changes[0]!), email: 'JOSE\u0301@acme.com' });
+        p.summary[p.changes[0]!.action] += 1;
+        return p;
+      },
+      says: /^plan-invalid \/changes\/\d+\/email changes JOSE\u0301@acme\.com again \(first at \/changes\/0\)/,
+    },
+    {
       name: 'a field set twice',
       edit: (p) => {
         p.changes[0]!.fields.push(structuredClone(p.changes[0]!.fields[0]!));
