@@ -30,7 +30,19 @@ export const GROUPS = {
     tests: ['render/escape', 'render/escape-exact', 'export/cells'],
   },
   duplicates: { mutate: ['src/desired/rules.ts'], tests: ['desired/rules', 'desired/cross-file'] },
+  // To come, one line each once their modules settle: the pacer (src/genesys/pacer.ts, its clock injected) and the
+  // phases of apply (src/apply/), with their unit tests.
 };
+
+/*
+ * Equivalent mutants are marked where they are made (`// Stryker disable next-line <mutator>: reason`), but for these
+ * survivors, which a marker could not single out or whose lines other work is about to change:
+ * - src/plan/safety.ts `DEFAULT_SAFETY` (4) and src/plan/recheck.ts `config.safety?.adminRoles` (1): the config's
+ *   `safety` is required by its type and always filled from the config's defaults, so these fallbacks are never read
+ *   (issue 17 makes the config the one source of the defaults).
+ * - src/plan/diff.ts `compareStrings(user.id, seen.id) < 0` → `<= 0`, for live and for deleted users (2): org user ids
+ *   are unique, so no two users compare equal; a marker would also hide the killed mutants of the same line.
+ */
 
 const selected = process.env.MUTATE_GROUP;
 if (selected !== undefined && !(selected in GROUPS)) throw new Error(`MUTATE_GROUP=${selected} is not a group of stryker.config.mjs (${Object.keys(GROUPS).join(', ')})`);

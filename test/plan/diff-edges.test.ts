@@ -64,7 +64,12 @@ describe('lists are sorted by name, then id, whatever the order in the file or t
   it('removals, and skills added, in the org\'s order', () => {
     const { changes } = diff(
       [desiredUser(EMAIL, { name: 'ola', groups: [], queues: [], roles: [], skills: { Escalations: 1, Chat: 2, Billing: 3 } })],
-      [orgUser('u-ola', EMAIL, { groupIds: ['g-leads', 'g-support'], roleGrants: [{ roleId: 'r-user', divisionId: 'd-home' }, { roleId: 'r-sup', divisionId: 'd-sales' }, { roleId: 'r-sup', divisionId: 'd-home' }] })],
+      [
+        orgUser('u-ola', EMAIL, {
+          groupIds: ['g-leads', 'g-support'],
+          roleGrants: [{ roleId: 'r-user', divisionId: 'd-home' }, { roleId: 'r-emp', divisionId: 'd-home' }, { roleId: 'r-sup', divisionId: 'd-sales' }, { roleId: 'r-sup', divisionId: 'd-home' }],
+        }),
+      ],
       { queueMembers: { 'q-2': ['u-ola'], 'q-1': ['u-ola'], 'q-s': [] } },
     );
     const byField = Object.fromEntries(fieldsOf(changes).map((f) => [f.field, f]));
@@ -74,10 +79,12 @@ describe('lists are sorted by name, then id, whatever the order in the file or t
       field: 'roles',
       kind: 'grants',
       add: [],
+      // By name in code-unit order (upper case first), whatever the ids.
       remove: [
         { roleId: 'r-sup', role: 'Supervisor', divisionId: 'd-home', division: 'Home' },
         { roleId: 'r-sup', role: 'Supervisor', divisionId: 'd-sales', division: 'Sales' },
         { roleId: 'r-user', role: 'User', divisionId: 'd-home', division: 'Home' },
+        { roleId: 'r-emp', role: 'employee', divisionId: 'd-home', division: 'Home' },
       ],
     });
     assert.deepEqual(
@@ -140,6 +147,11 @@ describe('users the org holds more than once', () => {
       assert.equal(change.id, 'del-2');
       assert.equal(change.deletedAt, '2025-02-01T10:00:00Z');
     }
+  });
+
+  it('of deleted users deleted at the same time, the lowest id', () => {
+    const copies = [orgUser('del-b', 'back@acme.com', { state: 'deleted', dateDeleted: '2025-02-01T10:00:00Z' }), orgUser('del-a', 'back@acme.com', { state: 'deleted', dateDeleted: '2025-02-01T10:00:00Z' })];
+    for (const org of [copies, [...copies].reverse()]) assert.equal(changeOf(diff([desiredUser('back@acme.com', { name: 'back' })], org).changes, 'back@acme.com').id, 'del-a');
   });
 
   it('a restored user deleted at an unknown time carries no deletion time', () => {
@@ -283,6 +295,15 @@ describe('queues through groups', () => {
     );
     assert.deepEqual(warnings.map((w) => w.message), [message('the group "Support Team"')]);
     assert.deepEqual(fieldsOf(changes).map((f) => f.field), ['groups']);
+  });
+
+  it('staying in the member group that gives the queue and joining another: still through the first', () => {
+    const { warnings } = diff(
+      [ola({ queues: ['support - tier 1'], groups: ['Team Leads', 'Support Team'] })],
+      [orgUser('u-ola', EMAIL, { groupIds: ['g-leads'] })],
+      via({ queueGroupMembers: { 'q-1': ['u-ola'] }, queueMemberGroups: { 'q-1': ['g-support', 'g-leads'] } }),
+    );
+    assert.deepEqual(warnings.map((w) => w.message), [message('the group "Team Leads"')]);
   });
 
   it('joining a member group gives the queue; a queue whose member group the user does not join is added directly', () => {
