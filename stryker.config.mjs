@@ -23,14 +23,26 @@ function declarations(file, ...names) {
  */
 export const GROUPS = {
   safety: { mutate: ['src/plan/safety.ts'], tests: ['plan/safety', 'plan/safety-edges', 'plan/through-groups'] },
-  diff: { mutate: ['src/plan/diff.ts'], tests: ['plan/diff-actions', 'plan/diff-fields', 'plan/resolve', 'plan/through-groups', 'plan/unknown'] },
+  diff: { mutate: ['src/plan/diff.ts'], tests: ['plan/diff-actions', 'plan/diff-fields', 'plan/diff-edges', 'plan/resolve', 'plan/through-groups', 'plan/unknown'] },
   'saved-plan': { mutate: ['src/plan/checksum.ts', 'src/plan/recheck.ts', 'src/desired/plan-file.ts'], tests: ['plan/checksum', 'plan/recheck', 'plan/recheck-edges', 'desired/plan-file', 'desired/plan-file-edges'] },
   escaping: {
     mutate: ['src/render/escape.ts', ...declarations('src/export/csv.ts', 'FORMULA_START', 'escapeCell'), ...declarations('src/desired/csv-file.ts', 'QUOTED_START', 'unescapeCell')],
     tests: ['render/escape', 'render/escape-exact', 'export/cells'],
   },
   duplicates: { mutate: ['src/desired/rules.ts'], tests: ['desired/rules', 'desired/cross-file'] },
+  // To come, one line each once their modules settle: the pacer (src/genesys/pacer.ts, its clock injected) and the
+  // phases of apply (src/apply/), with their unit tests.
 };
+
+/*
+ * Equivalent mutants are marked where they are made (`// Stryker disable next-line <mutator>: reason`), but for these
+ * survivors, which a marker could not single out or whose lines other work is about to change:
+ * - src/plan/safety.ts `DEFAULT_SAFETY` (4) and src/plan/recheck.ts `config.safety?.adminRoles` (1): the config's
+ *   `safety` is required by its type and always filled from the config's defaults, so these fallbacks are never read
+ *   (issue 17 makes the config the one source of the defaults).
+ * - src/plan/diff.ts `compareClaims(user, seen) < 0` → `<= 0`, for live and for deleted users (2): org user ids are
+ *   unique, so no two users compare equal.
+ */
 
 const selected = process.env.MUTATE_GROUP;
 if (selected !== undefined && !(selected in GROUPS)) throw new Error(`MUTATE_GROUP=${selected} is not a group of stryker.config.mjs (${Object.keys(GROUPS).join(', ')})`);

@@ -19,10 +19,20 @@ if (unknown.length > 0) {
 }
 const names = asked.length > 0 ? asked : Object.keys(GROUPS);
 
-/** Counts per status as Stryker's JSON report names them; the score is Stryker's: detected of valid mutants. */
+/**
+ * Counts per status as Stryker's JSON report names them; the score is Stryker's: detected of valid mutants.
+ * `ignored` are the mutants marked equivalent in the source (`// Stryker disable … : reason`).
+ */
 function tally(mutants) {
   const count = (status) => mutants.filter((m) => m.status === status).length;
-  const t = { killed: count('Killed'), survived: count('Survived'), timeout: count('Timeout'), noCoverage: count('NoCoverage'), errors: count('CompileError') + count('RuntimeError') };
+  const t = {
+    killed: count('Killed'),
+    survived: count('Survived'),
+    timeout: count('Timeout'),
+    noCoverage: count('NoCoverage'),
+    ignored: count('Ignored'),
+    errors: count('CompileError') + count('RuntimeError'),
+  };
   const valid = t.killed + t.survived + t.timeout + t.noCoverage;
   return { ...t, score: valid === 0 ? 100 : ((t.killed + t.timeout) / valid) * 100 };
 }
@@ -34,7 +44,7 @@ for (const name of names) {
   console.log(`\n=== mutation group ${name}: ${GROUPS[name].mutate.join(', ')}\n`);
   const groupStarted = Date.now();
   const run = spawnSync(process.execPath, [STRYKER, 'run'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, MUTATE_GROUP: name } });
-  console.log(`=== mutation group ${name}: ${Math.round((Date.now() - groupStarted) / 1000)} s`);
+  console.log(`=== mutation group ${name} took ${Math.round((Date.now() - groupStarted) / 1000)} s`);
   if (run.status !== 0) {
     console.error(`Stryker failed on group ${name} (exit ${run.status ?? run.signal}).`);
     failed = true;
@@ -44,8 +54,8 @@ for (const name of names) {
   for (const [file, { mutants }] of Object.entries(report.files)) rows.push({ group: name, file, ...tally(mutants) });
 }
 
-const header = ['group', 'file', 'killed', 'survived', 'timeout', 'no cov.', 'errors', 'score'];
-const table = [header, ...rows.map((r) => [r.group, r.file, r.killed, r.survived, r.timeout, r.noCoverage, r.errors, `${r.score.toFixed(1)}%`].map(String))];
+const header = ['group', 'file', 'killed', 'survived', 'timeout', 'no cov.', 'ignored', 'errors', 'score'];
+const table = [header, ...rows.map((r) => [r.group, r.file, r.killed, r.survived, r.timeout, r.noCoverage, r.ignored, r.errors, `${r.score.toFixed(1)}%`].map(String))];
 const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
 console.log('\nMutation scores (HTML reports in reports/mutation/):');
 for (const row of table) console.log(row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
