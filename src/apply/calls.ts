@@ -12,6 +12,8 @@ export const LIMITS = {
   divisionMove: 50,
   /** `PUT /authorization/roles/{roleId}/users/add`: the SDK docs name no limit; the sandbox's 50 (see ROLE_USERS_LIMIT there). */
   roleUsers: 50,
+  /** `PATCH /users/bulk`: "Max 50 users can be updated at a time" (UsersApi.md, `patchUsersBulk`). */
+  autoAnswer: 50,
 } as const;
 
 export interface CallBreakdown {
@@ -35,6 +37,15 @@ export function batchesHomeGrants(grants: { add: readonly GrantRef[]; remove: re
   return homeDivisionId !== undefined && grants.remove.length === 0 && grants.add.length > 0 && grants.add.every((g) => g.divisionId === homeDivisionId);
 }
 
+/**
+ * Whose profile change goes in an auto-answer batch (`PATCH /users/bulk`, which carries no version): users this apply
+ * created, so there is no one else's change to overwrite, whose one profile field left after the create is
+ * `acdAutoAnswer`. Any other profile change takes the user's own versioned PATCH, which carries `acdAutoAnswer` along.
+ */
+export function batchesAutoAnswer(created: boolean, profile: readonly FieldChange[]): boolean {
+  return created && profile.length === 1 && profile[0]?.field === 'acdAutoAnswer';
+}
+
 const ceil = (n: number, size: number): number => Math.ceil(n / size);
 
 /**
@@ -42,7 +53,8 @@ const ceil = (n: number, size: number): number => Math.ceil(n / size);
  * for the profile fields a create cannot carry, grant and revoke per user, skills and languages in bulks of 50
  * plus single removals, and per group (read version + adds in 50s) + removals in 50s, per queue adds and removals
  * in 100s, per division moves in 50s, and a final state change for deactivations. Given the org's home division,
- * users granted only home-division roles (and revoked none) are granted per role, 50 users a call.
+ * users granted only home-division roles (and revoked none) are granted per role, 50 users a call; new users whose
+ * only profile field after the create is `acdAutoAnswer` get it 50 users a call.
  */
 export function minimumCalls(plan: Plan, homeDivisionId?: string): CallBreakdown {
   const out: CallBreakdown = { creates: 0, stateChanges: 0, patches: 0, roles: 0, skills: 0, languages: 0, divisionMoves: 0, groupCalls: 0, queueCalls: 0, total: 0 };
@@ -50,6 +62,7 @@ export function minimumCalls(plan: Plan, homeDivisionId?: string): CallBreakdown
   const queues = new Map<string, { add: number; remove: number }>();
   const divisions = new Map<string, number>();
   const roleUsers = new Map<string, number>();
+  let autoAnswers = 0;
   const tally = (map: Map<string, { add: number; remove: number }>, id: string, kind: 'add' | 'remove'): void => {
     const entry = map.get(id) ?? { add: 0, remove: 0 };
     entry[kind] += 1;
@@ -60,13 +73,15 @@ export function minimumCalls(plan: Plan, homeDivisionId?: string): CallBreakdown
     if (isCreate) out.creates += 1;
     if (change.action === 'restore' || change.action === 'deactivate') out.stateChanges += 1;
     const profile = change.fields.filter((f) => PROFILE_FIELDS.has(f.field) && !(isCreate && CREATE_FIELDS.has(f.field)));
-    if (profile.length > 0) out.patches += 1;
+    if (batchesAutoAnswer(isCreate, profile)) autoAnswers += 1;
+    else if (profile.length > 0) out.patches += 1;
     for (const f of change.fields) {
       if (f.kind === 'grants' && batchesHomeGrants(f, homeDivisionId)) for (const g of f.add) roleUsers.set(g.roleId, (roleUsers.get(g.roleId) ?? 0) + 1);
       else countField(f, change.action, out, { groups, queues, divisions, tally });
     }
   }
   for (const n of roleUsers.values()) out.roles += ceil(n, LIMITS.roleUsers);
+  out.patches += ceil(autoAnswers, LIMITS.autoAnswer);
   for (const { add, remove } of groups.values()) out.groupCalls += (add > 0 ? 1 + ceil(add, LIMITS.groupAdd) : 0) + ceil(remove, LIMITS.groupRemove);
   for (const { add, remove } of queues.values()) out.queueCalls += ceil(add, LIMITS.queue) + ceil(remove, LIMITS.queue);
   for (const n of divisions.values()) out.divisionMoves += ceil(n, LIMITS.divisionMove);

@@ -1,6 +1,6 @@
 // The phase plan: which steps run in which order (first, users, queues, divisions, final state), as data built from the users' runs.
 import type { GrantRef, Level, Named } from '../model/index.js';
-import { batchesHomeGrants, LIMITS } from './calls.js';
+import { batchesAutoAnswer, batchesHomeGrants, LIMITS } from './calls.js';
 import { PROFILE_FIELDS } from './fields.js';
 import { chunk } from './pool.js';
 import { fieldByKind, isLive } from './run.js';
@@ -11,6 +11,7 @@ export type Step =
   | { kind: 'create' | 'restore' | 'activate' | 'patch' | 'deactivate'; run: Run }
   | { kind: 'roles'; run: Run; add: GrantRef[]; remove: GrantRef[] }
   | { kind: 'role-users'; roleId: string; role: string; entries: HomeGrants[] }
+  | { kind: 'auto-answer'; runs: Run[] }
   | { kind: 'set-levels'; run: Run; field: 'skills' | 'languages'; part: Level[] }
   | { kind: 'remove-level'; run: Run; field: 'skills' | 'languages'; item: Level }
   | { kind: 'group-members'; group: Named; add: Run[]; remove: Run[] }
@@ -97,14 +98,20 @@ function members(runs: readonly Run[], field: 'groups' | 'queues'): Map<string, 
   return map;
 }
 
-/** One PATCH per user, then roles, skills, languages and group membership batched across users (queue membership follows). */
+/**
+ * One PATCH per user (new users whose only profile field is `acdAutoAnswer` in batches instead), then roles, skills,
+ * languages and group membership batched across users (queue membership follows).
+ */
 export function phaseUsers(runs: readonly Run[], env: PhaseEnv = {}): Step[] {
   const userSteps: Step[] = [];
   const byRole = new Map<string, { role: string; entries: HomeGrants[] }>();
+  const autoAnswers: Run[] = [];
   for (const run of runs) {
     settleFinalState(run);
     if (!isLive(run)) continue;
-    if (run.fields.some((f) => PROFILE_FIELDS.has(f.field))) userSteps.push({ kind: 'patch', run });
+    const profile = run.fields.filter((f) => PROFILE_FIELDS.has(f.field));
+    if (batchesAutoAnswer(run.fresh, profile)) autoAnswers.push(run);
+    else if (profile.length > 0) userSteps.push({ kind: 'patch', run });
     const roles = fieldByKind(run.fields, 'grants');
     if (roles && batchesHomeGrants(roles, env.homeDivisionId)) {
       const entry: HomeGrants = { run, roles: roles.add, left: roles.add.length };
@@ -124,6 +131,7 @@ export function phaseUsers(runs: readonly Run[], env: PhaseEnv = {}): Step[] {
   const groupSteps: Step[] = [...members(runs, 'groups').values()].map(({ item, add, remove }) => ({ kind: 'group-members', group: item, add, remove }));
   const roleSteps: Step[] = [];
   for (const [roleId, { role, entries }] of byRole) for (const part of chunk(entries, LIMITS.roleUsers)) roleSteps.push({ kind: 'role-users', roleId, role, entries: part });
+  for (const part of chunk(autoAnswers, LIMITS.autoAnswer)) roleSteps.push({ kind: 'auto-answer', runs: part });
   // Group steps make several calls in sequence: start them first so they do not trail at the end.
   return [...groupSteps, ...roleSteps, ...userSteps];
 }

@@ -2,13 +2,13 @@
 import type { GrantRef, Level, Named } from '../model/index.js';
 import { LIMITS } from './calls.js';
 import { refusal } from './conflicts.js';
-import { deletedSincePlan } from './locking.js';
+import { deletedSincePlan, patch } from './locking.js';
 import { chunk } from './pool.js';
 import { isNotFound, subResourceTrouble } from './retry.js';
 import type { Classify, Trouble } from './retry.js';
 import type { HomeGrants } from './phases.js';
 import { Halted } from './report.js';
-import { isLive } from './run.js';
+import { fieldByKind, isLive } from './run.js';
 import type { Ctx, Run } from './run.js';
 
 /** Sub-resource writes (set-like, safe to send again as they are) wait out conflicts and unknown outcomes alike. */
@@ -65,6 +65,28 @@ export async function roleUsers(ctx: Ctx, roleId: string, role: string, entries:
     return;
   }
   for (const entry of live) await settle(ctx, entry, undefined, live.length);
+}
+
+/**
+ * `acdAutoAnswer` for up to 50 users this apply created, in one call. When the call fails (a user deleted meanwhile, a
+ * refusal), each user gets its own versioned PATCH instead, so that each user's record says what happened to that user.
+ */
+export async function autoAnswer(ctx: Ctx, runs: Run[]): Promise<void> {
+  const live = runs.filter(isLive);
+  if (live.length === 0) return;
+  const body = live.map((run) => ({ id: run.id as string, acdAutoAnswer: (fieldByKind(run.fields, 'bool', 'acdAutoAnswer') as { after: boolean }).after }));
+  let versions: Map<string, number>;
+  try {
+    versions = await ctx.retrier.run(() => ctx.writer.setAutoAnswer(body), SUB_RESOURCE, subResourceTrouble);
+  } catch {
+    for (const run of live) await patch(ctx, run);
+    return;
+  }
+  for (const run of live) {
+    // Without the answer's version, a later versioned write is refused once and re-reads.
+    run.version = versions.get(run.id as string) ?? run.version;
+    ctx.recorder.record(run, 'patch', 'ok', undefined, live.length > 1 ? `fields: acdAutoAnswer (batch of ${live.length})` : 'fields: acdAutoAnswer');
+  }
 }
 
 /** One of a user's home grants is done (or failed): the user's record once the last one is. */

@@ -115,6 +115,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
     permissions: ['admin', 'directory:user:edit', 'directory:organization:admin'],
     grant: 'directory:user:edit',
   },
+  { method: 'PATCH', path: '/api/v2/users/bulk', purpose: 'set ACD auto-answer for many new users at once', roles: WRITER, fields: ['acdAutoAnswer'], doc: 'UsersApi.md#patchUsersBulk', requires: 'any', permissions: ['directory:user:edit', 'directory:organization:admin'], grant: 'directory:user:edit' },
   {
     method: 'PATCH',
     path: '/api/v2/users/{userId}',

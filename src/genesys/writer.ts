@@ -125,6 +125,18 @@ export class GenesysWriter implements OrgWriter {
     return updated.version;
   }
 
+  /**
+   * `PATCH /users/bulk` ("Update bulk acd autoanswer on users. Max 50 users can be updated at a time", UsersApi.md
+   * `patchUsersBulk`): the body is a list of `{ id, acdAutoAnswer }`, with no version, and the answer the users.
+   */
+  async setAutoAnswer(users: Array<{ id: string; acdAutoAnswer: boolean }>): Promise<Map<string, number>> {
+    const versions = new Map<string, number>();
+    if (users.length === 0) return versions;
+    const updated = await this.call('set ACD auto-answer', () => this.apis.users.patchUsersBulk(users.map((u) => ({ id: u.id, acdAutoAnswer: u.acdAutoAnswer }))));
+    for (const user of updated?.entities ?? []) if (user.id !== undefined && user.version !== undefined) versions.set(user.id, user.version);
+    return versions;
+  }
+
   async setUserState(id: string, version: number, state: UserState): Promise<number> {
     // With `state` present Genesys changes nothing else, so it travels alone.
     const updated = await this.call('change user state', () => this.apis.users.patchUser(id, { version, state }));

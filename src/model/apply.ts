@@ -52,6 +52,11 @@ export interface OrgWriter {
   getUser(id: string, state?: 'deleted'): Promise<OrgUser>;
   /** Returns the new version. */
   patchUser(id: string, version: number, patch: UserPatch): Promise<number>;
+  /**
+   * Sets `acdAutoAnswer` for several users (≤ 50) in one unversioned call; returns each user's new version when the
+   * answer lists it.
+   */
+  setAutoAnswer(users: Array<{ id: string; acdAutoAnswer: boolean }>): Promise<Map<string, number>>;
   /** Returns the new version. */
   setUserState(id: string, version: number, state: UserState): Promise<number>;
   moveUsersToDivision(divisionId: string, userIds: string[]): Promise<void>;

@@ -10,7 +10,7 @@ import { create, levels, named, planOf, set, text, update } from './plans.js';
  * Entries per call, written down from GENESYS-API.md and the sandbox's checks, not imported from
  * src/apply: a wrong limit there must not move the expectation with it.
  */
-const API = { levels: 50, groupMembers: 50, queueMembers: 100, divisionMove: 50 } as const;
+const API = { levels: 50, groupMembers: 50, queueMembers: 100, divisionMove: 50, autoAnswer: 50 } as const;
 const ceil = (n: number, size: number): number => Math.ceil(n / size);
 
 const fast = { concurrency: 4, sleep: async () => {}, findRetry: { attempts: 5, delayMs: 0 } };
@@ -106,10 +106,15 @@ const cases: Case[] = [
     name: 'creates that carry every field, and creates that need a PATCH after',
     build: () => [
       ...Array.from({ length: 5 }, (_, i) => create(`plain${i}@x.com`, [text('title', null, 'Agent'), { field: 'division', kind: 'ref', before: null, after: named('d1', 'Sales') }])),
-      ...Array.from({ length: 4 }, (_, i) => create(`patched${i}@x.com`, [{ field: 'acdAutoAnswer', kind: 'bool', before: null, after: true }])),
+      ...Array.from({ length: 4 }, (_, i) => create(`patched${i}@x.com`, [{ field: 'employerInfo', kind: 'employerInfo', before: null, after: { employeeId: `E${i}` } }, { field: 'acdAutoAnswer', kind: 'bool', before: null, after: true }])),
     ],
     expected: 5 /* one POST each, division included */ + 4 * 2 /* POST + PATCH */,
   },
+  ...[1, 50, 51, 120].map((n) => ({
+    name: `${n} creates whose one field after the create is ACD auto-answer: 50 users a bulk PATCH`,
+    build: () => Array.from({ length: n }, (_, i) => create(`answer${i}@x.com`, [text('title', null, 'Agent'), { field: 'acdAutoAnswer', kind: 'bool', before: null, after: true }])),
+    expected: n /* POST */ + ceil(n, API.autoAnswer),
+  })),
   {
     name: 'profile fields of an update share one PATCH',
     build: (w) => updates(w, 7, () => [text('title', 'A', 'B'), text('department', 'C', 'D'), { field: 'acdAutoAnswer', kind: 'bool', before: false, after: true }]),

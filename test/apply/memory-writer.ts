@@ -142,6 +142,21 @@ export class MemoryWriter implements OrgWriter {
     });
   }
 
+  setAutoAnswer(users: Array<{ id: string; acdAutoAnswer: boolean }>): Promise<Map<string, number>> {
+    return this.run('setAutoAnswer', [users], () => {
+      if (users.length > 50) throw apiError(400, 'bad.request', 'at most 50 users per call');
+      const found = users.map((u) => ({ user: this.user(u.id), value: u.acdAutoAnswer }));
+      if (found.some((f) => f.user.state === 'deleted')) throw apiError(404, 'not.found', 'a user is not found');
+      const versions = new Map<string, number>();
+      for (const { user, value } of found) {
+        user.acdAutoAnswer = value;
+        user.version += 1;
+        versions.set(user.id, user.version);
+      }
+      return versions;
+    });
+  }
+
   setUserState(id: string, version: number, state: UserState): Promise<number> {
     return this.run('setUserState', [id, version, state], () => {
       const user = this.user(id);

@@ -79,6 +79,17 @@ const queueInDivision: ScopeCheck = (ctx, route) => {
 
 const bodyObject = (body: unknown): Record<string, unknown> => (body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {});
 
+/** Users named by the body's `id`s (a bulk update): the endpoint's permission in each one's division, 404 for one not seen. */
+const bodyUsersInDivision: ScopeCheck = (ctx, route) => {
+  if (!Array.isArray(ctx.body)) return;
+  for (const entry of ctx.body) {
+    const user = ctx.org.getUser(String(bodyObject(entry).id));
+    if (!user) continue;
+    if (!sees(ctx, 'directory:user:view', user.divisionId)) throw notFound('user', user.id);
+    for (const permissions of writePermissions(route)) requireIn(ctx, permissions, user.divisionId);
+  }
+};
+
 /** The division a create lands in: the body's (`divisionId` or `division.id`), else the home division. */
 function createdIn(org: SandboxOrg, body: unknown): string {
   const b = bodyObject(body);
@@ -164,6 +175,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'POST /api/v2/users': { doc: 'UsersApi.md#postUsers', any: ['directory:user:add'], scope: [createdInDivision('directory:user:add'), extensionAssign] },
   'POST /api/v2/users/search': { doc: 'UsersApi.md#postUsersSearch', any: ['directory:user:view'] },
   'GET /api/v2/users/{userId}': { doc: 'UsersApi.md#getUser', scope: [userInDivision] },
+  'PATCH /api/v2/users/bulk': { doc: 'UsersApi.md#patchUsersBulk', any: ['directory:user:edit', 'directory:organization:admin'], scope: [bodyUsersInDivision] },
   'PATCH /api/v2/users/{userId}': { doc: 'UsersApi.md#patchUser', any: ['admin', 'directory:user:edit', 'directory:organization:admin'], scope: [userInDivision, extensionAssign] },
   'DELETE /api/v2/users/{userId}': { doc: 'UsersApi.md#deleteUser', any: ['admin', 'directory:user:delete', 'directory:organization:admin'], scope: [userInDivision] },
   'GET /api/v2/users/{userId}/routingskills': { doc: 'UsersApi.md#getUserRoutingskills', scope: [userInDivision] },

@@ -403,10 +403,42 @@ function getUserQueues(ctx: Ctx): Answer {
   return ok(body);
 }
 
+/** Users per `PATCH /users/bulk`: "Max 50 users can be updated at a time" (UsersApi.md, `patchUsersBulk`). */
+export const AUTO_ANSWER_LIMIT = 50;
+
+/**
+ * PATCH /users/bulk (`patchUsersBulk`, "Update bulk acd autoanswer on users"): a list of PatchUser, whose only members
+ * are `id` and `acdAutoAnswer`, at most 50, answered with the users (UserEntityListing). The body has no version. The
+ * docs name no errors: the sandbox checks every entry before changing any user (another member, a value that is not
+ * a boolean or a user named twice is a 400; a user that does not exist or is deleted a 404), and bumps each user's
+ * version, as any change of a user does.
+ */
+function patchUsersBulk(ctx: Ctx): Answer {
+  const { org } = ctx;
+  const entries = array(ctx.body, 'a list of users ({ id, acdAutoAnswer })');
+  if (entries.length > AUTO_ANSWER_LIMIT) throw tooMany('users', AUTO_ANSWER_LIMIT);
+  const seen = new Set<string>();
+  const changes = entries.map((entry) => {
+    const e = object(entry, 'a user ({ id, acdAutoAnswer })') as Record<string, unknown>;
+    const other = Object.keys(e).find((k) => k !== 'id' && k !== 'acdAutoAnswer');
+    if (other !== undefined) throw invalidValue(other, `A PatchUser has the members id and acdAutoAnswer only, not ${other}.`);
+    const id = str(e.id, 'id', true) as string;
+    if (typeof e.acdAutoAnswer !== 'boolean') throw invalidValue('acdAutoAnswer', 'acdAutoAnswer must be true or false.');
+    if (seen.has(id)) throw invalidValue('id', `The user ${id} is named twice.`);
+    seen.add(id);
+    return { user: liveUser(org, id), value: e.acdAutoAnswer };
+  });
+  const updated = changes.map(({ user, value }) => org.updateUser(user.id, (u) => (u.acdAutoAnswer = value)));
+  const body: Models.UserEntityListing = { entities: updated.map((u) => renderUser(org, u, new Set())), pageSize: updated.length, pageNumber: 1, total: updated.length, pageCount: 1 };
+  return ok(body);
+}
+
 export const usersEndpoints: Endpoint[] = [
   ['GET', '/api/v2/users', getUsers],
   ['POST', '/api/v2/users', postUsers],
   ['POST', '/api/v2/users/search', postUsersSearch],
+  // Before /users/{id}: the first route whose template matches answers.
+  ['PATCH', '/api/v2/users/bulk', patchUsersBulk],
   ['GET', '/api/v2/users/{id}', getUser],
   ['PATCH', '/api/v2/users/{id}', patchUser],
   ['DELETE', '/api/v2/users/{id}', deleteUser],
