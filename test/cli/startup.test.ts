@@ -11,7 +11,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 const probe = pathToFileURL(path.join(root, 'dist/test/support/module-probe.js')).href;
 
 /** What `provision` may load before it knows which command runs: src/cli/main.ts's header says why. */
-const START_UP = new Set(['bin/provision.js', 'dist/src/cli/main.js', 'dist/src/cli/commands.js', 'dist/src/cli/exit.js', 'dist/src/cli/version.js']);
+const START_UP = new Set(['package.json', 'bin/provision.js', 'dist/src/cli/main.js', 'dist/src/cli/commands.js', 'dist/src/cli/exit.js', 'dist/src/cli/version.js']);
 const HEAVY = ['purecloud-platform-client-v2', 'ajv', 'js-yaml', 'libphonenumber-js'];
 
 /** Runs the built binary with the module probe; the files it loaded, relative to the repository, packages as node_modules/<name>/…. */
