@@ -1,4 +1,4 @@
-// The `provision apply` command: plan (or read a saved plan), show it, confirm, apply with progress and a journal, report.
+// The work of `provision apply` (declared in commands.ts): plan (or read a saved plan), show it, confirm, apply with progress and a journal, report.
 import type { Command } from 'commander';
 import { ProvisionError } from '../model/index.js';
 import type { OperationRecord, Plan, ProvisionConfig } from '../model/index.js';
@@ -7,7 +7,7 @@ import { colorsFor, log } from './output.js';
 import type { Colors } from './output.js';
 import type { Opened } from './session.js';
 
-interface ApplyFlags {
+export interface ApplyFlags {
   autoApprove?: boolean;
   journal?: string;
   verify?: boolean;
@@ -72,23 +72,7 @@ function problemLine(p: OperationRecord): string {
   return `  ${p.outcome.padEnd(8)} ${p.email}  ${p.operation}:${code}${status}${context}${p.message ? `  ${p.message}` : ''}`;
 }
 
-export function registerApply(program: Command): void {
-  program
-    .command('apply')
-    .description('make the org match users/: plans afresh (or takes a plan saved with `plan --out`), shows it, asks, applies')
-    .argument('[plan]', 'a plan saved with `provision plan --out plan.json`')
-    .option('--auto-approve', 'apply without asking (required when not on a terminal)')
-    .option('--journal <file>', 'append one JSON line per operation to this file, for audit')
-    .option('--verify', 'plan again afterwards and fail if anything is left to change')
-    .option('--sandbox', 'apply to the local sandbox instead of a Genesys Cloud org')
-    .option('--allow-unsafe', 'apply a plan that breaks a safety threshold')
-    .option('--concurrency <n>', 'operations in flight at once (default: apply.concurrency in provision.yaml)')
-    .action(async (planFile: string | undefined, flags: ApplyFlags) => {
-      await runApply(program, planFile, flags);
-    });
-}
-
-async function runApply(program: Command, planFile: string | undefined, flags: ApplyFlags): Promise<void> {
+export async function runApply(program: Command, planFile: string | undefined, flags: ApplyFlags): Promise<void> {
   const globals = program.opts<{ config: string; color?: boolean; allowCustomEnvironment?: boolean }>();
   const allowCustomEnvironment = globals.allowCustomEnvironment === true;
   const c = colorsFor(process.stderr, process.env, globals.color === false);

@@ -1,12 +1,11 @@
-// The `provision export` command: reads the org once and writes it as users/ files, never over existing ones unless told.
-import { Option } from 'commander';
+// The work of `provision export` (declared in commands.ts): reads the org once and writes it as users/ files, never over existing ones unless told.
 import type { Command } from 'commander';
 import type { Issue, OrgReader } from '../model/index.js';
 import type { ExportField, ExportOptions } from '../export/index.js';
 import { ProvisionError } from '../model/index.js';
 import { colorsFor, formatIssue, log } from './output.js';
 
-interface ExportFlags {
+export interface ExportFlags {
   out?: string;
   format: ExportOptions['format'];
   splitBy: ExportOptions['splitBy'];
@@ -186,27 +185,7 @@ export async function schemaRefFor(outDir: string, cwd = process.cwd()): Promise
   return rel.split(path.sep).join('/');
 }
 
-export function registerExport(program: Command): void {
-  program
-    .command('export')
-    .description("write the org's users as users/ files (YAML or CSV): the first step of bringing an org into git")
-    .option('--out <dir>', 'output folder (default: usersDir from the config)')
-    .addOption(new Option('--format <format>', 'file format').choices(['yaml', 'csv']).default('yaml'))
-    .addOption(new Option('--split-by <how>', 'one file, or one per division or department').choices(['none', 'division', 'department']).default('none'))
-    .addOption(new Option('--state <state>', 'which users (deleted users are never exported)').choices(['active', 'inactive', 'any']).default('any'))
-    .option('--division <name...>', 'only users of these divisions')
-    .option('--email-domain <domain...>', 'only users with these email domains')
-    .option('--fields <list...>', 'only these fields (comma-separated; email and name are always written)')
-    .addOption(new Option('--csv-dialect <dialect>', "CSV columns: provision's, or Genesys's admin-UI bulk import").choices(['canonical', 'genesys-admin']).default('canonical'))
-    .option('--force', 'overwrite files that already exist')
-    .option('--dry-run', 'list the files that would be written; write nothing')
-    .option('--sandbox', 'export the local sandbox org instead of a Genesys Cloud org')
-    .action(async (flags: ExportFlags) => {
-      await runExportCommand(program, flags);
-    });
-}
-
-async function runExportCommand(program: Command, flags: ExportFlags): Promise<void> {
+export async function runExport(program: Command, flags: ExportFlags): Promise<void> {
   const globals = program.opts<{ config: string; color?: boolean; allowCustomEnvironment?: boolean }>();
   const c = colorsFor(process.stderr, process.env, globals.color === false);
   const { parseFields } = await import('../export/index.js');

@@ -1,10 +1,10 @@
-// The `provision init` command: sets up a repository of users (config, example or exported users, .gitignore, workflows) and says what to do next.
+// The work of `provision init` (declared in commands.ts): sets up a repository of users (config, example or exported users, .gitignore, workflows) and says what to do next.
 import type { Command } from 'commander';
 import { ProvisionError } from '../model/index.js';
 import type { InitFile } from '../init/index.js';
 import { log } from './output.js';
 
-interface InitFlags {
+export interface InitFlags {
   usersDir: string;
   environment: string;
   fromOrg?: boolean;
@@ -20,27 +20,11 @@ export const REQUIRED_CHECK = 'Validate and plan';
 const ACTION_REF = /^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@[\w./-]+$/;
 const ENVIRONMENT = /^([a-z0-9-]+\.)+[a-z]{2,}$|^https?:\/\/\S+$/i;
 
-export function registerInit(program: Command): void {
-  program
-    .command('init')
-    .description('set up this repository for provision: provision.yaml, an example users file, .gitignore entries and the GitHub workflows; writes over nothing without --force')
-    .option('--users-dir <dir>', 'folder of the users files', 'users')
-    .option('--environment <host>', 'Genesys Cloud region host of the org (mypurecloud.com, mypurecloud.ie, …)', 'mypurecloud.com')
-    .option('--from-org', "write the org's users (as `provision export` does) instead of the example; reads GENESYS_* like plan")
-    .option('--sandbox', 'with --from-org: export the local sandbox org')
-    .option('--branch <name>', 'the default branch, whose pushes are applied', 'main')
-    .option('--force', 'overwrite files that already exist')
-    .option('--action <owner/name@ref>', 'the provision action the workflows use (default: the release of this version)')
-    .action(async (flags: InitFlags) => {
-      await runInit(program, flags);
-    });
-}
-
 function badOption(code: string, message: string, hint: string): ProvisionError {
   return new ProvisionError(code, message, { hint });
 }
 
-async function runInit(program: Command, flags: InitFlags): Promise<void> {
+export async function runInit(program: Command, flags: InitFlags): Promise<void> {
   const { PACKAGE_NAME, packageRepository, packageRoot, packageVersion } = await import('./version.js');
   const { checkUsersDir, conflicts, existingUsersFiles, planInit, schemaFolder, writeInit } = await import('../init/index.js');
   const path = await import('node:path');

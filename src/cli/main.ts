@@ -1,17 +1,15 @@
 // The `provision` program: declares the commands and maps every error to an exit code, once.
-import { Command, CommanderError } from 'commander';
-import { ApiError, ProvisionError } from '../model/index.js';
+//
+// Start-up loads this file, commands.ts, version.ts, exit.ts and commander, nothing more (test/cli/startup.test.ts
+// holds it there): a command's work is imported by its action, and what only errors need is imported by report().
+import { createRequire } from 'node:module';
+import type * as Commander from 'commander';
+import { declareCommands } from './commands.js';
 import { EXIT } from './exit.js';
-import { colorsFor, formatIssue, log } from './output.js';
-import { registerValidate } from './validate.js';
-import { registerPlan } from './plan.js';
-import { registerApply } from './apply.js';
-import { registerSandbox } from './sandbox.js';
-import { registerExport } from './export.js';
-import { registerPermissions } from './permissions.js';
-import { registerInit } from './init.js';
-import { registerReview } from './review.js';
 import { packageVersion } from './version.js';
+
+// commander is CommonJS: required, it skips the ESM wrapper and the export scan that `import` pays at every start.
+const { Command, CommanderError } = createRequire(import.meta.url)('commander') as typeof Commander;
 
 const program = new Command('provision')
   .description('Genesys Cloud users as code: validate users/ files, plan the changes, apply them.')
@@ -22,19 +20,15 @@ const program = new Command('provision')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
-registerValidate(program);
-registerPlan(program);
-registerApply(program);
-registerSandbox(program);
-registerExport(program);
-registerPermissions(program);
-registerInit(program);
-registerReview(program);
+declareCommands(program);
 
 /** Prints a typed error without a stack trace; anything else is reported as an internal error. */
-function report(error: unknown): number {
-  const c = colorsFor(process.stderr, process.env, program.opts().color === false);
+async function report(error: unknown): Promise<number> {
+  // commander has printed its own message (or the help, or the version) already.
   if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.error;
+  const { ApiError, ProvisionError } = await import('../model/index.js');
+  const { colorsFor, formatIssue, log } = await import('./output.js');
+  const c = colorsFor(process.stderr, process.env, program.opts().color === false);
   if (error instanceof ProvisionError) {
     for (const issue of error.issues) log(formatIssue(issue, c));
     const context = error instanceof ApiError && error.contextId ? ` (contextId ${error.contextId})` : '';
@@ -51,11 +45,14 @@ function report(error: unknown): number {
 // A rejection that escaped its await would end the process with a stack trace (and maybe an SDK
 // error's headers): report it like any other error instead.
 process.on('unhandledRejection', (reason) => {
-  process.exit(report(reason));
+  report(reason).then(
+    (code) => process.exit(code),
+    () => process.exit(EXIT.error),
+  );
 });
 
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  process.exitCode = report(error);
+  process.exitCode = await report(error);
 }

@@ -1,4 +1,4 @@
-// The `provision permissions` command: the Genesys Cloud permissions the plan and apply clients need.
+// The work of `provision permissions` (declared in commands.ts): the Genesys Cloud permissions the plan and apply clients need.
 import type { Command } from 'commander';
 import { ProvisionError } from '../model/index.js';
 import type { DesiredUser } from '../model/index.js';
@@ -10,6 +10,11 @@ export type PermissionsFormat = 'text' | 'json';
 
 /** Where the list of managed fields came from. */
 export type FieldsSource = 'users' | 'all';
+
+export interface PermissionsFlags {
+  format: string;
+  all?: boolean;
+}
 
 export interface PermissionsReport {
   fields: ManagedField[];
@@ -128,19 +133,12 @@ async function readUsers(configPath: string): Promise<{ users: DesiredUser[]; pr
   return { users: state.users, prune: config.scope.prune };
 }
 
-export function registerPermissions(program: Command): void {
-  program
-    .command('permissions')
-    .description('print the Genesys Cloud permissions the plan (read-only), apply and export OAuth clients need for the fields users/ manages')
-    .option('--format <format>', 'text or json', 'text')
-    .option('--all', 'list the permissions for every field provision can manage, not only those users/ uses')
-    .action(async (options: { format: string; all?: boolean }, command: Command) => {
-      if (options.format !== 'text' && options.format !== 'json') {
-        throw new ProvisionError('bad-format', `Unknown format "${options.format}".`, { hint: 'Use --format text or --format json.' });
-      }
-      const { config } = command.optsWithGlobals<{ config: string }>();
-      const read = options.all ? undefined : await readUsers(config);
-      const report = read ? buildReport(managedFields(read.users, { prune: read.prune }), 'users', read.users.length) : buildReport([...MANAGED_FIELDS], 'all', 0);
-      process.stdout.write(options.format === 'json' ? renderJson(report) : renderText(report));
-    });
+export async function runPermissions(command: Command, options: PermissionsFlags): Promise<void> {
+  if (options.format !== 'text' && options.format !== 'json') {
+    throw new ProvisionError('bad-format', `Unknown format "${options.format}".`, { hint: 'Use --format text or --format json.' });
+  }
+  const { config } = command.optsWithGlobals<{ config: string }>();
+  const read = options.all ? undefined : await readUsers(config);
+  const report = read ? buildReport(managedFields(read.users, { prune: read.prune }), 'users', read.users.length) : buildReport([...MANAGED_FIELDS], 'all', 0);
+  process.stdout.write(options.format === 'json' ? renderJson(report) : renderText(report));
 }

@@ -1,4 +1,4 @@
-// The `provision review` commands the GitHub Action runs: tie a saved plan to its pull request, compare it with the plan of the merge, check an approval.
+// The work of the `provision review` commands (declared in commands.ts) the GitHub Action runs: tie a saved plan to its pull request, compare it with the plan of the merge, check an approval.
 import type { Command } from 'commander';
 import { ProvisionError } from '../model/index.js';
 import type { Plan } from '../model/index.js';
@@ -10,6 +10,12 @@ interface TieFlags {
   pullRequest: string;
   head?: string;
   base?: string;
+}
+
+export type RecordFlags = TieFlags & { out: string };
+export type CompareFlags = TieFlags & { review: string; markdownFile?: string; header?: string; approve?: string };
+export interface ApproveFlags {
+  checksum: string;
 }
 
 async function readJson(file: string, what: string): Promise<unknown> {
@@ -53,101 +59,72 @@ async function writeText(file: string, text: string): Promise<void> {
   await writeFile(file, text, 'utf8');
 }
 
-export function registerReview(program: Command): void {
-  const review = program.command('review').description('what the GitHub Action runs so that a merge applies exactly the plan reviewed in its pull request');
+/** `review paths`: the config file and the users folder, one per line. */
+export async function runReviewPaths(program: Command): Promise<void> {
+  const globals = program.opts<{ config: string }>();
+  const path = await import('node:path');
+  const { loadConfig } = await import('../desired/index.js');
+  const config = await loadConfig(globals.config, { required: program.getOptionValueSource('config') === 'cli' });
+  const rel = (p: string): string => path.relative(process.cwd(), path.resolve(p)).split(path.sep).join('/') || '.';
+  process.stdout.write(`${rel(globals.config)}\n${rel(config.usersDir)}\n`);
+}
 
-  review
-    .command('paths')
-    .description('print the paths whose changes need a plan: the config file and the users folder, one per line')
-    .action(async () => {
-      const globals = program.opts<{ config: string }>();
-      const path = await import('node:path');
-      const { loadConfig } = await import('../desired/index.js');
-      const config = await loadConfig(globals.config, { required: program.getOptionValueSource('config') === 'cli' });
-      const rel = (p: string): string => path.relative(process.cwd(), path.resolve(p)).split(path.sep).join('/') || '.';
-      process.stdout.write(`${rel(globals.config)}\n${rel(config.usersDir)}\n`);
-    });
+/** `review record`: the review record that ties a saved plan to its pull request and commits. */
+export async function runReviewRecord(planFile: string, flags: RecordFlags): Promise<void> {
+  const { makeReviewRecord } = await import('../review/index.js');
+  const { verifyChecksum } = await import('../plan/index.js');
+  const plan = await readPlan(planFile);
+  if (!verifyChecksum(plan)) throw new ProvisionError('plan-checksum-mismatch', `${planFile} was changed after it was planned.`, { hint: 'Plan again.' });
+  const record = makeReviewRecord(plan, { repository: flags.repository, pullRequest: pullRequestNumber(flags.pullRequest), headSha: commit(flags.head, '--head'), baseSha: commit(flags.base, '--base') });
+  await writeText(flags.out, `${JSON.stringify(record, null, 2)}\n`);
+}
 
-  review
-    .command('record')
-    .description('write the review record that ties a saved plan to its pull request and commits')
-    .argument('<plan>', 'the plan saved with `provision plan --out`')
-    .requiredOption('--repository <owner/name>', 'the repository')
-    .requiredOption('--pull-request <n>', 'the pull request number')
-    .requiredOption('--head <sha>', "the pull request's head commit")
-    .requiredOption('--base <sha>', "the base branch's commit")
-    .requiredOption('--out <file>', 'where to write the record')
-    .action(async (planFile: string, flags: TieFlags & { out: string }) => {
-      const { makeReviewRecord } = await import('../review/index.js');
-      const { verifyChecksum } = await import('../plan/index.js');
-      const plan = await readPlan(planFile);
-      if (!verifyChecksum(plan)) throw new ProvisionError('plan-checksum-mismatch', `${planFile} was changed after it was planned.`, { hint: 'Plan again.' });
-      const record = makeReviewRecord(plan, { repository: flags.repository, pullRequest: pullRequestNumber(flags.pullRequest), headSha: commit(flags.head, '--head'), baseSha: commit(flags.base, '--base') });
-      await writeText(flags.out, `${JSON.stringify(record, null, 2)}\n`);
+/** `review compare`: the reviewed plan against the plan of the merge (exit 0 the same, 2 different, 1 refused). */
+export async function runReviewCompare(reviewedFile: string, freshFile: string, flags: CompareFlags): Promise<void> {
+  const { comparePlans, reviewRefusals } = await import('../review/index.js');
+  const { verifyChecksum } = await import('../plan/index.js');
+  const { renderDifference } = await import('../render/difference.js');
+  const { escapeMarkdown } = await import('../render/index.js');
+  const pullRequest = pullRequestNumber(flags.pullRequest);
+  const record = await readJson(flags.review, 'the review record');
+  const reviewed = await readPlan(reviewedFile);
+  const fresh = await readPlan(freshFile);
+  if (!verifyChecksum(fresh)) throw new ProvisionError('plan-checksum-mismatch', `${freshFile} was changed after it was planned.`, { hint: 'Plan again.' });
+  const reasons = reviewRefusals(record, reviewed, { repository: flags.repository, pullRequest, headSha: flags.head === undefined ? undefined : commit(flags.head, '--head') });
+  const diff = reasons.length === 0 ? comparePlans(reviewed, fresh) : undefined;
+  if (diff?.otherOrg) reasons.push(diff.otherOrg);
+  if (reasons.length > 0) {
+    if (flags.markdownFile) {
+      const lines = [flags.header, '### provision apply: the saved plan was refused, nothing was applied', ...reasons.map((r) => `- ${escapeMarkdown(r)}`), flags.approve];
+      await writeText(flags.markdownFile, `${lines.filter((l) => l !== undefined).join('\n\n')}\n`);
+    }
+    throw new ProvisionError('review-refused', `The saved plan of pull request #${pullRequest} cannot be applied: ${reasons.join(' ')}`, {
+      hint: 'Nothing was applied. Read the plan of the merge in the job summary and approve it by hand, or plan the pull request again.',
     });
+  }
+  if (!diff) return;
+  if (diff.same) {
+    log(`The plan of the merge is the plan reviewed in pull request #${pullRequest} (${reviewed.changes.length} changes): apply ${reviewedFile}.`);
+    if (flags.markdownFile) await writeText(flags.markdownFile, '');
+    process.exitCode = EXIT.ok;
+    return;
+  }
+  const text = renderDifference(diff, { freshChecksum: fresh.checksum, reviewedChecksum: reviewed.checksum, header: flags.header, approve: flags.approve });
+  if (flags.markdownFile) await writeText(flags.markdownFile, text);
+  log(`The plan of the merge differs from the plan reviewed in pull request #${pullRequest}: ${diff.onlyReviewed.length} no longer planned, ${diff.onlyFresh.length} new, ${diff.changed.length} different. Nothing is applied.`);
+  process.exitCode = EXIT.changes;
+}
 
-  review
-    .command('compare')
-    .description('compare the reviewed plan with the plan of the merge, change by change (exit 0 the same, 2 different, 1 refused)')
-    .argument('<reviewed>', 'the plan saved by the pull request check')
-    .argument('<fresh>', 'the plan of the merge, made now')
-    .requiredOption('--review <file>', 'the review record saved with the reviewed plan')
-    .requiredOption('--repository <owner/name>', 'the repository the merge happened in')
-    .requiredOption('--pull-request <n>', 'the merged pull request')
-    .option('--head <sha>', "the merged pull request's head commit")
-    .option('--markdown-file <file>', 'write the difference (or the refusal) as Markdown')
-    .option('--header <markdown>', 'a line to put first in the Markdown (the run link)')
-    .option('--approve <markdown>', 'how a person approves the new plan, put last in the Markdown')
-    .action(async (reviewedFile: string, freshFile: string, flags: TieFlags & { review: string; markdownFile?: string; header?: string; approve?: string }) => {
-      const { comparePlans, reviewRefusals } = await import('../review/index.js');
-      const { verifyChecksum } = await import('../plan/index.js');
-      const { renderDifference } = await import('../render/difference.js');
-      const { escapeMarkdown } = await import('../render/index.js');
-      const pullRequest = pullRequestNumber(flags.pullRequest);
-      const record = await readJson(flags.review, 'the review record');
-      const reviewed = await readPlan(reviewedFile);
-      const fresh = await readPlan(freshFile);
-      if (!verifyChecksum(fresh)) throw new ProvisionError('plan-checksum-mismatch', `${freshFile} was changed after it was planned.`, { hint: 'Plan again.' });
-      const reasons = reviewRefusals(record, reviewed, { repository: flags.repository, pullRequest, headSha: flags.head === undefined ? undefined : commit(flags.head, '--head') });
-      const diff = reasons.length === 0 ? comparePlans(reviewed, fresh) : undefined;
-      if (diff?.otherOrg) reasons.push(diff.otherOrg);
-      if (reasons.length > 0) {
-        if (flags.markdownFile) {
-          const lines = [flags.header, '### provision apply: the saved plan was refused, nothing was applied', ...reasons.map((r) => `- ${escapeMarkdown(r)}`), flags.approve];
-          await writeText(flags.markdownFile, `${lines.filter((l) => l !== undefined).join('\n\n')}\n`);
-        }
-        throw new ProvisionError('review-refused', `The saved plan of pull request #${pullRequest} cannot be applied: ${reasons.join(' ')}`, {
-          hint: 'Nothing was applied. Read the plan of the merge in the job summary and approve it by hand, or plan the pull request again.',
-        });
-      }
-      if (!diff) return;
-      if (diff.same) {
-        log(`The plan of the merge is the plan reviewed in pull request #${pullRequest} (${reviewed.changes.length} changes): apply ${reviewedFile}.`);
-        if (flags.markdownFile) await writeText(flags.markdownFile, '');
-        process.exitCode = EXIT.ok;
-        return;
-      }
-      const text = renderDifference(diff, { freshChecksum: fresh.checksum, reviewedChecksum: reviewed.checksum, header: flags.header, approve: flags.approve });
-      if (flags.markdownFile) await writeText(flags.markdownFile, text);
-      log(`The plan of the merge differs from the plan reviewed in pull request #${pullRequest}: ${diff.onlyReviewed.length} no longer planned, ${diff.onlyFresh.length} new, ${diff.changed.length} different. Nothing is applied.`);
-      process.exitCode = EXIT.changes;
+/** `review approve`: a manual approval must name the checksum of the plan made now. */
+export async function runReviewApprove(planFile: string, flags: ApproveFlags): Promise<void> {
+  const { verifyChecksum } = await import('../plan/index.js');
+  const plan = await readPlan(planFile);
+  if (!verifyChecksum(plan)) throw new ProvisionError('plan-checksum-mismatch', `${planFile} was changed after it was planned.`, { hint: 'Plan again.' });
+  const named = flags.checksum.trim().toLowerCase();
+  if (named !== plan.checksum) {
+    throw new ProvisionError('approval-checksum-mismatch', `The approval names plan ${named || '(none)'}, but the plan now is ${plan.checksum}: nothing was applied.`, {
+      hint: 'The org or the default branch changed since that plan was shown. Read the plan in this run\'s job summary and approve its checksum.',
     });
-
-  review
-    .command('approve')
-    .description('check that a manual approval names the checksum of the plan made now (exit 0), else refuse')
-    .argument('<plan>', 'the plan made now')
-    .requiredOption('--checksum <sha256>', 'the checksum the person approved')
-    .action(async (planFile: string, flags: { checksum: string }) => {
-      const { verifyChecksum } = await import('../plan/index.js');
-      const plan = await readPlan(planFile);
-      if (!verifyChecksum(plan)) throw new ProvisionError('plan-checksum-mismatch', `${planFile} was changed after it was planned.`, { hint: 'Plan again.' });
-      const named = flags.checksum.trim().toLowerCase();
-      if (named !== plan.checksum) {
-        throw new ProvisionError('approval-checksum-mismatch', `The approval names plan ${named || '(none)'}, but the plan now is ${plan.checksum}: nothing was applied.`, {
-          hint: 'The org or the default branch changed since that plan was shown. Read the plan in this run\'s job summary and approve its checksum.',
-        });
-      }
-      log(`Approved: plan ${plan.checksum} is the plan now.`);
-    });
+  }
+  log(`Approved: plan ${plan.checksum} is the plan now.`);
 }

@@ -1,9 +1,8 @@
-// The `provision sandbox` command: runs the local Genesys Cloud emulator in the foreground.
-import type { Command } from 'commander';
+// The work of `provision sandbox` (declared in commands.ts): runs the local Genesys Cloud emulator in the foreground.
 import { ProvisionError } from '../model/index.js';
 import { log } from './output.js';
 
-interface SandboxOptions {
+export interface SandboxFlags {
   port: string;
   host: string;
   seed?: string;
@@ -43,92 +42,76 @@ function number(value: string | undefined, option: string, check: (n: number) =>
   return n;
 }
 
-export function registerSandbox(program: Command): void {
-  program
-    .command('sandbox')
-    .description('run a local Genesys Cloud emulator (seeded with the demo org) and print the variables that point provision at it')
-    .option('--port <n>', 'port to listen on (0 picks a free one)', '0')
-    .option('--host <address>', 'address to listen on', '127.0.0.1')
-    .option('--seed <file>', 'seed the org from this YAML or JSON file (default: the demo org for users/)')
-    .option('--state <file>', 'keep the org in this JSON file: loaded at start when present, saved after every change')
-    .option('--time-scale <x>', 'run rate-limit windows this many times faster (60: a minute lasts a second)')
-    .option('--faults <spec>', 'inject faults, e.g. "5xx:0.05,429:0.02,drop:0.01,latency:20-80ms,editor:0.01@PATCH /api/v2/users/*"; "realism" adds the random behaviours of real orgs')
-    .option('--rate <n>', 'requests per minute allowed per token', '300')
-    .option('--search-lag <ms>', 'how long a change takes to become searchable', '0')
-    .option('--random-seed <n>', 'seed of the fault dice (the same seed and requests replay the same faults)', '1')
-    .option('--log', 'print every request on stderr')
-    .option('--permissions', "permission mode: each client may do only what its role allows (the seed's clients, else an apply and a plan client holding what `provision permissions --all` lists)")
-    .action(async (opts: SandboxOptions) => {
-      const port = number(opts.port, '--port', (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'Use a port from 0 to 65535.');
-      const timeScale = number(opts.timeScale, '--time-scale', (n) => n > 0, 'Use a positive number, e.g. 60.');
-      const rate = number(opts.rate, '--rate', (n) => Number.isInteger(n) && n > 0, 'Use a whole number of requests per minute, e.g. 300.');
-      const searchLagMs = number(opts.searchLag, '--search-lag', (n) => n >= 0, 'Use milliseconds, e.g. 2000.');
-      const randomSeed = number(opts.randomSeed, '--random-seed', Number.isInteger, 'Use a whole number.');
-      const sandbox = await import('../sandbox/index.js');
-      let faults;
-      try {
-        faults = opts.faults ? await sandbox.parseFaultSpec(opts.faults) : [];
-      } catch (error) {
-        throw new ProvisionError('invalid-faults', `--faults: ${(error as Error).message}`, {
-          hint: 'Write kind:probability items separated by commas, e.g. "5xx:0.05,429:0.02:2s,drop:0.01,latency:20-80ms", each optionally followed by "@METHOD /path", or the profile "realism".',
-        });
-      }
-      let seed;
-      try {
-        seed = opts.seed ? await sandbox.loadSeed(opts.seed) : await sandbox.demoSeed();
-      } catch (error) {
-        throw new ProvisionError('invalid-seed', (error as Error).message, { hint: 'See the seed file format in the README (divisions, skills, languages, roles, locations, queues, groups, users).' });
-      }
-      const seedClients = seed.clients !== undefined && seed.clients.length > 0;
-      const clients = opts.permissions && !seedClients ? await leastPrivilegeClients() : undefined;
-      let running;
-      try {
-        running = await sandbox.startSandbox({
-          clients,
-          permissions: opts.permissions === true ? true : undefined,
-          port,
-          host: opts.host,
-          seed,
-          statePath: opts.state,
-          timeScale,
-          requestsPerMinute: rate,
-          searchLagMs,
-          faults,
-          randomSeed,
-          onRequest: opts.log ? (e) => log(`${e.method} ${e.path}${e.query ? `?${e.query}` : ''} → ${e.status || 'no answer'} ${e.ms} ms${e.fault ? ` [${e.fault}]` : ''}`) : undefined,
-        });
-      } catch (error) {
-        const err = error as NodeJS.ErrnoException;
-        if (err.code === 'EADDRINUSE') throw new ProvisionError('port-in-use', `Port ${port} is already in use.`, { hint: 'Pick another --port, or 0 for a free one.' });
-        if (err.name === 'SeedError' || err instanceof SyntaxError) throw new ProvisionError('invalid-seed', err.message, { hint: 'Fix the seed (or delete a corrupt --state file).' });
-        throw error;
-      }
-      const client = running.clients[0];
-      const users = running.org.listUsers('any').length;
-      log(`Sandbox org "${running.org.name}" (${users} users, ${running.org.queues.size} queues, ${running.org.groups.size} groups) at ${running.url}${opts.state ? `, state in ${opts.state}` : ''}`);
-      const modeOn = opts.permissions === true || running.clients.some((c) => c.roles !== undefined);
-      if (modeOn) {
-        log('Permission mode: each client may do only what its roles allow.');
-        for (const c of running.clients) {
-          const roles = (c.roles ?? []).map((r) => `${r.name ?? 'role'}: ${r.permissions.length} permissions in ${(r.divisions ?? ['*']).join(', ')}`).join('; ');
-          // Only the built-in plan client's fixed, public test secret is shown; a seed's own secrets are not.
-          const secret = c.id === PLAN_CLIENT.id && c.secret === PLAN_CLIENT.secret ? ` (secret ${c.secret})` : '';
-          log(`  client ${c.id}${secret}: ${roles || 'no roles'}`);
-        }
-      }
-      log('Point provision at it (Ctrl-C stops the sandbox):');
-      // The sandbox's client secret is a fixed, public test value: printing it here is the point.
-      process.stdout.write(`export GENESYS_ENVIRONMENT=${running.url}\nexport GENESYS_CLIENT_ID=${client?.id ?? ''}\nexport GENESYS_CLIENT_SECRET=${client?.secret ?? ''}\n`);
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
-      await running.stop();
-      log(`Sandbox stopped after ${running.requests.length} requests.`);
+export async function runSandbox(opts: SandboxFlags): Promise<void> {
+  const port = number(opts.port, '--port', (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'Use a port from 0 to 65535.');
+  const timeScale = number(opts.timeScale, '--time-scale', (n) => n > 0, 'Use a positive number, e.g. 60.');
+  const rate = number(opts.rate, '--rate', (n) => Number.isInteger(n) && n > 0, 'Use a whole number of requests per minute, e.g. 300.');
+  const searchLagMs = number(opts.searchLag, '--search-lag', (n) => n >= 0, 'Use milliseconds, e.g. 2000.');
+  const randomSeed = number(opts.randomSeed, '--random-seed', Number.isInteger, 'Use a whole number.');
+  const sandbox = await import('../sandbox/index.js');
+  let faults;
+  try {
+    faults = opts.faults ? await sandbox.parseFaultSpec(opts.faults) : [];
+  } catch (error) {
+    throw new ProvisionError('invalid-faults', `--faults: ${(error as Error).message}`, {
+      hint: 'Write kind:probability items separated by commas, e.g. "5xx:0.05,429:0.02:2s,drop:0.01,latency:20-80ms", each optionally followed by "@METHOD /path", or the profile "realism".',
     });
+  }
+  let seed;
+  try {
+    seed = opts.seed ? await sandbox.loadSeed(opts.seed) : await sandbox.demoSeed();
+  } catch (error) {
+    throw new ProvisionError('invalid-seed', (error as Error).message, { hint: 'See the seed file format in the README (divisions, skills, languages, roles, locations, queues, groups, users).' });
+  }
+  const seedClients = seed.clients !== undefined && seed.clients.length > 0;
+  const clients = opts.permissions && !seedClients ? await leastPrivilegeClients() : undefined;
+  let running;
+  try {
+    running = await sandbox.startSandbox({
+      clients,
+      permissions: opts.permissions === true ? true : undefined,
+      port,
+      host: opts.host,
+      seed,
+      statePath: opts.state,
+      timeScale,
+      requestsPerMinute: rate,
+      searchLagMs,
+      faults,
+      randomSeed,
+      onRequest: opts.log ? (e) => log(`${e.method} ${e.path}${e.query ? `?${e.query}` : ''} → ${e.status || 'no answer'} ${e.ms} ms${e.fault ? ` [${e.fault}]` : ''}`) : undefined,
+    });
+  } catch (error) {
+    const err = error as NodeJS.ErrnoException;
+    if (err.code === 'EADDRINUSE') throw new ProvisionError('port-in-use', `Port ${port} is already in use.`, { hint: 'Pick another --port, or 0 for a free one.' });
+    if (err.name === 'SeedError' || err instanceof SyntaxError) throw new ProvisionError('invalid-seed', err.message, { hint: 'Fix the seed (or delete a corrupt --state file).' });
+    throw error;
+  }
+  const client = running.clients[0];
+  const users = running.org.listUsers('any').length;
+  log(`Sandbox org "${running.org.name}" (${users} users, ${running.org.queues.size} queues, ${running.org.groups.size} groups) at ${running.url}${opts.state ? `, state in ${opts.state}` : ''}`);
+  const modeOn = opts.permissions === true || running.clients.some((c) => c.roles !== undefined);
+  if (modeOn) {
+    log('Permission mode: each client may do only what its roles allow.');
+    for (const c of running.clients) {
+      const roles = (c.roles ?? []).map((r) => `${r.name ?? 'role'}: ${r.permissions.length} permissions in ${(r.divisions ?? ['*']).join(', ')}`).join('; ');
+      // Only the built-in plan client's fixed, public test secret is shown; a seed's own secrets are not.
+      const secret = c.id === PLAN_CLIENT.id && c.secret === PLAN_CLIENT.secret ? ` (secret ${c.secret})` : '';
+      log(`  client ${c.id}${secret}: ${roles || 'no roles'}`);
+    }
+  }
+  log('Point provision at it (Ctrl-C stops the sandbox):');
+  // The sandbox's client secret is a fixed, public test value: printing it here is the point.
+  process.stdout.write(`export GENESYS_ENVIRONMENT=${running.url}\nexport GENESYS_CLIENT_ID=${client?.id ?? ''}\nexport GENESYS_CLIENT_SECRET=${client?.secret ?? ''}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await running.stop();
+  log(`Sandbox stopped after ${running.requests.length} requests.`);
 }

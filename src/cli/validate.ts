@@ -1,30 +1,21 @@
-// The `provision validate` command: checks users/ offline and reports every problem at once.
-import { Option } from 'commander';
+// The work of `provision validate` (declared in commands.ts): checks users/ offline and reports every problem at once.
 import type { Command } from 'commander';
+import { loadConfig, loadDesired } from '../desired/index.js';
+import { renderIssues } from '../render/issues.js';
 import { EXIT } from './exit.js';
 import { colorsFor } from './output.js';
 
-interface ValidateOptions {
+export interface ValidateFlags {
   format: 'human' | 'json' | 'github';
 }
 
-export function registerValidate(program: Command): void {
-  program
-    .command('validate')
-    .description('check the users files offline: syntax, schema, duplicates, managers, phones (exit 0 valid, 1 invalid)')
-    .argument('[paths...]', 'users files or folders (default: usersDir from the config)')
-    .addOption(new Option('--format <format>', 'output format').choices(['human', 'json', 'github']).default('human'))
-    .action(async (paths: string[], options: ValidateOptions) => {
-      // Loaded here so that `provision --help` stays fast.
-      const { loadConfig, loadDesired } = await import('../desired/index.js');
-      const { renderIssues } = await import('../render/issues.js');
-      const global = program.opts<{ config: string; color?: boolean }>();
-      const required = program.getOptionValueSource('config') === 'cli';
-      const config = await loadConfig(global.config, { required });
-      const state = await loadDesired(paths, config);
-      const colors = colorsFor(process.stdout, process.env, global.color === false);
-      const output = renderIssues(options.format, state.issues, { users: state.users.length, files: state.files.length }, colors);
-      process.stdout.write(output);
-      process.exitCode = state.issues.some((i) => i.severity === 'error') ? EXIT.error : EXIT.ok;
-    });
+export async function runValidate(program: Command, paths: string[], options: ValidateFlags): Promise<void> {
+  const global = program.opts<{ config: string; color?: boolean }>();
+  const required = program.getOptionValueSource('config') === 'cli';
+  const config = await loadConfig(global.config, { required });
+  const state = await loadDesired(paths, config);
+  const colors = colorsFor(process.stdout, process.env, global.color === false);
+  const output = renderIssues(options.format, state.issues, { users: state.users.length, files: state.files.length }, colors);
+  process.stdout.write(output);
+  process.exitCode = state.issues.some((i) => i.severity === 'error') ? EXIT.error : EXIT.ok;
 }

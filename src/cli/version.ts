@@ -1,9 +1,11 @@
 // The version and home of provision as released: read from the package's own package.json, the one source of both.
-import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 export const PACKAGE_NAME = 'genesys-provision';
+
+// Every start reads the version: required, package.json costs no `node:fs` import, whose ES module face loads fs's streams and watchers.
+const require = createRequire(import.meta.url);
 
 interface Manifest {
   name?: string;
@@ -14,10 +16,10 @@ interface Manifest {
 /** The package's root folder and manifest: two folders above dist/src/cli/ (or src/cli/ under a TypeScript loader). */
 export function packageRoot(): { root: string; manifest: Manifest } {
   for (const up of ['../../../package.json', '../../package.json']) {
-    const url = new URL(up, import.meta.url);
     try {
-      const manifest = JSON.parse(readFileSync(url, 'utf8')) as Manifest;
-      if (manifest.name === PACKAGE_NAME) return { root: dirname(fileURLToPath(url)), manifest };
+      const file = require.resolve(up);
+      const manifest = require(file) as Manifest;
+      if (manifest.name === PACKAGE_NAME) return { root: dirname(file), manifest };
     } catch {
       // Not there from this layout: try the next.
     }
