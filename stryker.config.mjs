@@ -30,18 +30,20 @@ export const GROUPS = {
     tests: ['render/escape', 'render/escape-exact', 'export/cells'],
   },
   duplicates: { mutate: ['src/desired/rules.ts'], tests: ['desired/rules', 'desired/cross-file'] },
-  // To come, one line each once their modules settle: the pacer (src/genesys/pacer.ts, its clock injected) and the
-  // phases of apply (src/apply/), with their unit tests.
+  pacer: { mutate: ['src/genesys/pacer.ts'], tests: ['genesys/pacer'] },
 };
 
 /*
  * Equivalent mutants are marked where they are made (`// Stryker disable next-line <mutator>: reason`), but for these
- * survivors, which a marker could not single out or whose lines other work is about to change:
- * - src/plan/safety.ts `DEFAULT_SAFETY` (4) and src/plan/recheck.ts `config.safety?.adminRoles` (1): the config's
- *   `safety` is required by its type and always filled from the config's defaults, so these fallbacks are never read
- *   (issue 17 makes the config the one source of the defaults).
+ * survivors, whose lines also hold mutants the tests kill, so that a marker (one per mutator and line) could not
+ * single them out:
  * - src/plan/diff.ts `compareClaims(user, seen) < 0` → `<= 0`, for live and for deleted users (2): org user ids are
  *   unique, so no two users compare equal.
+ * - src/genesys/pacer.ts, dropping the answers that left the window, `head > 1024 && head * 2 > answers.length` →
+ *   `true`, `||`, `head > 1024` → `true` or `>= 1024`, `head * 2 > answers.length` → `true` or `>=` (6): each drops
+ *   them as often or more often, which costs time and changes no decision (the test of a long run bounds the memory,
+ *   which kills the mutants that never drop them).
+ * - src/genesys/pacer.ts `block`, `until > blockedUntil` → `>=` (1): on a tie it sets the value it already holds.
  */
 
 const selected = process.env.MUTATE_GROUP;

@@ -79,7 +79,9 @@ export class Pacer {
         await this.clock.sleep(this.blockedUntil - now);
         continue;
       }
-      while (this.head < this.answers.length && (this.answers[this.head] as number) <= now - this.windowMs) this.head += 1;
+      // An answer a window old or older has left it; past the last answer there is none to leave.
+      while ((this.answers[this.head] ?? Infinity) <= now - this.windowMs) this.head += 1;
+      // Answers that left the window are dropped in batches, so that a run of any length holds about a window's worth.
       if (this.head > 1024 && this.head * 2 > this.answers.length) {
         this.answers = this.answers.slice(this.head);
         this.head = 0;
@@ -103,16 +105,18 @@ export class Pacer {
     wake?.();
     const limit = rateLimitHeaders(headers);
     if (limit.allowed === undefined || limit.allowed <= 0) return;
-    if (limit.reset !== undefined && limit.reset > 0) {
+    // A count or reset left out is 0: it teaches no window and blocks for no time.
+    const reset = limit.reset ?? 0;
+    if (reset > 0) {
       // The longest time-to-reset seen is the window's length (60 s at Genesys).
-      const seen = Math.min(60_000, Math.max(1000, Math.ceil(limit.reset) * 1000));
+      const seen = Math.min(60_000, Math.max(1000, Math.ceil(reset) * 1000));
       this.windowMs = this.windowKnown ? Math.max(this.windowMs, seen) : seen;
       this.windowKnown = true;
     }
     this.allowed = limit.allowed;
-    if (limit.count !== undefined && limit.reset !== undefined && limit.count >= limit.allowed) {
+    if ((limit.count ?? 0) >= limit.allowed) {
       // The window is spent (another process shares the client?): wait for it to reset rather than collect 429s.
-      this.block(limit.reset * 1000);
+      this.block(reset * 1000);
     }
   }
 

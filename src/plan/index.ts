@@ -4,7 +4,6 @@ import { EXPANDED_FIELDS } from '../model/index.js';
 import { normalEmail } from '../rules/identity.js';
 import { planChecksum } from './checksum.js';
 import { diffUsers } from './diff.js';
-import { DEFAULT_ADMIN_ROLES } from '../rules/defaults.js';
 import { foldName } from '../rules/names.js';
 import { compareStrings } from '../rules/order.js';
 import { checkSafety } from './safety.js';
@@ -26,7 +25,7 @@ export type { DiffResult } from './diff.js';
  * safety rule needs them (admin holders when users may be deactivated), extension pools only when
  * some user declares an extension-only phone (to warn about extensions in no pool).
  */
-export function readRequestFor(desired: DesiredState, config?: ProvisionConfig): ReadRequest {
+export function readRequestFor(desired: DesiredState, config: ProvisionConfig): ReadRequest {
   const emails = new Set<string>();
   const queues = new Map<string, string>();
   const roleEmails: string[] = [];
@@ -34,7 +33,7 @@ export function readRequestFor(desired: DesiredState, config?: ProvisionConfig):
   const managed: Record<ManagedByRead, string[]> = Object.fromEntries(MANAGED_BY_READ.map((f) => [f, []])) as unknown as Record<ManagedByRead, string[]>;
   let queuesManaged = false;
   let wildcardGrants = false;
-  let deactivating = config?.scope?.prune === true;
+  let deactivating = config.scope.prune;
   let extensionPools = false;
   for (const user of desired.users) {
     emails.add(user.email);
@@ -51,7 +50,7 @@ export function readRequestFor(desired: DesiredState, config?: ProvisionConfig):
     if (user.state === 'inactive') deactivating = true;
     if (user.phones?.some((p) => p.number === undefined && p.extension !== undefined)) extensionPools = true;
   }
-  const adminRoles = config?.safety?.adminRoles ?? DEFAULT_ADMIN_ROLES;
+  const adminRoles = config.safety.adminRoles;
   // The admin-holder rule makes do with the users listing's role ids where grants are not read.
   const roles = roleEmails.length > 0 || (deactivating && adminRoles.length > 0);
   for (const list of Object.values(managed)) list.sort(compareStrings);

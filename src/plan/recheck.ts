@@ -2,7 +2,6 @@
 import type {
   Change, DesiredState, FieldChange, Issue, ManagerRef, Named, OrgLookups, OrgState, OrgTarget, OrgUser, Plan, ProvisionConfig, ReadRequest, SafetyVerdict,
 } from '../model/index.js';
-import { DEFAULT_ADMIN_ROLES } from '../rules/defaults.js';
 import { normalEmail } from '../rules/identity.js';
 import { checkSafety } from './safety.js';
 import { diffUsers } from './diff.js';
@@ -55,7 +54,7 @@ export function savedPlanReadRequest(plan: Plan, desired: DesiredState, config: 
     }
   }
   for (const user of desired.users) if (user.roles !== undefined) roleEmails.add(user.email);
-  const adminRoles = config.safety?.adminRoles ?? DEFAULT_ADMIN_ROLES;
+  const adminRoles = config.safety.adminRoles;
   const roles = roleEmails.size > 0 || (deactivating && adminRoles.length > 0);
   return { emails: [], queueNames: [], roles, roleEmails: [...roleEmails].sort(), allQueues: false };
 }

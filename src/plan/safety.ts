@@ -1,6 +1,5 @@
 // The safety policy: rules as data with limits from the config, checked in one function, overridden only by a flag.
 import type { Change, DesiredState, OrgState, OrgUser, ProvisionConfig, SafetyConfig, SafetyVerdict, Violation } from '../model/index.js';
-import { defaultSafety } from '../rules/defaults.js';
 import { normalEmail } from '../rules/identity.js';
 import { foldName } from '../rules/names.js';
 
@@ -178,8 +177,8 @@ export const SAFETY_RULES: readonly Rule[] = [
 
 /** Checks every rule. A blocked plan stays blocked; `allowUnsafe` only marks it overridden. */
 export function checkSafety(changes: Change[], context: SafetyContext, allowUnsafe: boolean): SafetyVerdict {
-  // The config loader fills every limit in; a config built in code may leave some out.
-  const limits: SafetyConfig = { ...defaultSafety(), ...context.config.safety };
+  // The config loader fills every limit in from the defaults (src/rules/defaults.ts), the one source of them.
+  const limits = context.config.safety;
   const violations: Violation[] = [];
   for (const rule of SAFETY_RULES) {
     for (const message of rule.check(changes, context, limits)) violations.push({ rule: rule.rule, message });

@@ -1,4 +1,4 @@
-// The defaults of provision.yaml in one place: the config loader fills them in and the planner falls back on them, so the two can never disagree.
+// The defaults of provision.yaml in one place: the config loader fills them in, and the planner reads them from the config alone.
 import type { ApplyConfig, SafetyConfig, ScopeConfig } from '../model/index.js';
 
 /** `usersDir`: the folder of the users files, relative to the config file. */

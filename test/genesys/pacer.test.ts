@@ -71,6 +71,44 @@ describe('pacer', () => {
     }
   });
 
+  it('frees a slot a window to the millisecond after its answer; a caller waiting for it sleeps once, not in steps', async () => {
+    const clock = new ManualClock();
+    const pacer = new Pacer(2, clock);
+    await answered(pacer, 1);
+    const waiting = pacer.take();
+    assert.equal(await settled(waiting), false, 'a budget of one, spent');
+    // A millisecond past the window: a real timer may fire a little early, and would then wake for nothing.
+    assert.deepEqual(clock.slept, [MINUTE + 1], 'one sleep, until the slot is free');
+    await clock.advance(MINUTE + 1);
+    assert.equal(await settled(waiting), true);
+    pacer.done();
+    await clock.advance(MINUTE);
+    assert.equal(await settled(pacer.take()), true, 'a request a window after the last answer goes at once');
+  });
+
+  it('forgets the answers that left the window: a long run holds about a window of them, and every window has its whole budget', async () => {
+    for (const [allowed, windows] of [
+      [100, 20],
+      [1200, 4],
+    ] as const) {
+      const clock = new ManualClock();
+      const pacer = new Pacer(allowed, clock);
+      const budget = Math.floor(allowed * 0.97);
+      await answered(pacer, 1);
+      for (let w = 0; w < windows; w++) {
+        // A window's whole budget at once (the first window's first request went alone), all answered.
+        const turns = Array.from({ length: w === 0 ? budget - 1 : budget }, () => pacer.take());
+        assert.equal(await settled(Promise.all(turns)), true, `limit ${allowed}: window ${w + 1} has its whole budget`);
+        for (let i = 0; i < turns.length; i++) pacer.done();
+        await clock.advance(MINUTE + 1);
+      }
+      // The answers are private: read here only to bound the memory a long run holds, a window's answers and at most
+      // as many again (or 1,024) that left it.
+      const held = (pacer as unknown as { answers: number[] }).answers.length;
+      assert.ok(held <= budget + Math.max(budget, 1024), `limit ${allowed}: ${held} answers held after ${windows * budget} requests`);
+    }
+  });
+
   it('counts requests in flight, and holds each slot for a window after its answer', async () => {
     const clock = new ManualClock();
     const pacer = new Pacer(100, clock);
@@ -135,6 +173,15 @@ describe('pacer', () => {
     assert.deepEqual(pacer.limits(), { allowed: 120, windowMs: MINUTE });
   });
 
+  it('learns a limit that comes without a reset, or with a reset of 0, but no window from it', async () => {
+    const clock = new ManualClock();
+    const pacer = new Pacer(300, clock);
+    await answered(pacer, 1, { 'inin-ratelimit-allowed': '60', 'inin-ratelimit-count': '1' });
+    assert.deepEqual(pacer.limits(), { allowed: 60, windowMs: MINUTE });
+    await answered(pacer, 1, limit(50, 2, 0));
+    assert.deepEqual(pacer.limits(), { allowed: 50, windowMs: MINUTE });
+  });
+
   it('waits for a window the headers say is spent (another process shares the client), not one that is nearly spent', async () => {
     const clock = new ManualClock();
     const pacer = new Pacer(300, clock);
@@ -147,6 +194,8 @@ describe('pacer', () => {
     assert.equal(await settled(next), false, 'until it resets');
     await clock.advance(1);
     assert.equal(await settled(next), true);
+    pacer.done({ 'inin-ratelimit-allowed': '10', 'inin-ratelimit-count': '10' });
+    assert.equal(await settled(pacer.take()), true, 'a spent window that says no time to its reset blocks nothing');
   });
 
   it('after a 429 nobody sends until the wait is over; a shorter wait never shortens it', async () => {
@@ -194,6 +243,11 @@ describe('rate-limit headers', () => {
     assert.deepEqual(rateLimitHeaders(limit(300, 12, 41)), { allowed: 300, count: 12, reset: 41 });
     assert.deepEqual(rateLimitHeaders({ 'inin-ratelimit-allowed': 300, 'inin-ratelimit-reset': 'soon' }), { allowed: 300, count: undefined, reset: undefined });
     assert.deepEqual(rateLimitHeaders(undefined), {});
+    assert.deepEqual(
+      rateLimitHeaders({ 'inin-ratelimit-allowed': null, 'inin-ratelimit-count': true, 'inin-ratelimit-reset': ['5'] }),
+      { allowed: undefined, count: undefined, reset: undefined },
+      'only strings and numbers are read: Number() would make 0 of null, 1 of true and 5 of ["5"]',
+    );
   });
 });
 

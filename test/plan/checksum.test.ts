@@ -73,7 +73,7 @@ test('readRequestFor: declared emails, referenced queues, roles when managed', (
     desiredUser('a@acme.com', { queues: ['sales'] }),
   ]);
   const none = { skills: [], languages: [], groups: [], locations: [], profileSkills: [], certifications: [], employerInfo: [], roles: [], manager: [] };
-  assert.deepEqual(readRequestFor(desired), {
+  assert.deepEqual(readRequestFor(desired, config()), {
     emails: ['a@acme.com', 'b@acme.com'],
     queueNames: ['Sales', 'Support - Tier 2'],
     roles: false,
@@ -83,10 +83,10 @@ test('readRequestFor: declared emails, referenced queues, roles when managed', (
     managed: none,
     inactive: 'declared',
   });
-  assert.equal(readRequestFor(desiredState([desiredUser('c@acme.com')])).allQueues, false, 'no queue membership read when no user manages queues');
+  assert.equal(readRequestFor(desiredState([desiredUser('c@acme.com')]), config()).allQueues, false, 'no queue membership read when no user manages queues');
   const withRoles = desiredState([desiredUser('a@acme.com', { roles: [] }), desiredUser('b@acme.com')]);
-  assert.equal(readRequestFor(withRoles).roles, true);
-  assert.deepEqual(readRequestFor(withRoles).roleEmails, ['a@acme.com'], 'only the users whose roles are managed');
+  assert.equal(readRequestFor(withRoles, config()).roles, true);
+  assert.deepEqual(readRequestFor(withRoles, config()).roleEmails, ['a@acme.com'], 'only the users whose roles are managed');
 });
 
 test('readRequestFor: the managers named (to find those who left), and who manages each field Genesys may leave out', () => {
@@ -95,7 +95,7 @@ test('readRequestFor: the managers named (to find those who left), and who manag
     desiredUser('a@acme.com', { manager: '', groups: [], skills: {} }),
     desiredUser('c@acme.com', { manager: 'boss@acme.com' }),
   ]);
-  const request = readRequestFor(desired);
+  const request = readRequestFor(desired, config());
   assert.deepEqual(request.managerEmails, ['boss@acme.com']);
   assert.deepEqual(request.managed?.skills, ['a@acme.com', 'b@acme.com']);
   assert.deepEqual(request.managed?.groups, ['a@acme.com']);
@@ -107,7 +107,7 @@ test('readRequestFor: the managers named (to find those who left), and who manag
 
 test('readRequestFor: roles are read when a deactivation could remove the last admin', () => {
   const inactive = desiredState([desiredUser('a@acme.com', { state: 'inactive' })]);
-  assert.equal(readRequestFor(inactive).roles, true);
+  assert.equal(readRequestFor(inactive, config()).roles, true);
   assert.equal(readRequestFor(inactive, config({ safety: { adminRoles: [] } })).roles, false);
   assert.equal(readRequestFor(desiredState([]), config({ scope: { prune: true, divisions: ['Support'] } })).roles, true);
   assert.equal(readRequestFor(desiredState([]), config()).roles, false);

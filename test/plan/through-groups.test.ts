@@ -173,8 +173,8 @@ test('grants in all divisions: `*` in the file matches a `*` grant read from the
   assert.ok(roles?.kind === 'grants');
   assert.deepEqual(roles.remove.map((g) => [g.roleId, g.divisionId, g.division]), [['r-sup', '*', '*']]);
   assert.match(renderText(narrowed), /- Supervisor \(all divisions\)/);
-  assert.equal(readRequestFor(desiredState([desiredUser('ola@acme.com', { roles: [{ role: 'Supervisor', division: ' * ' }] })])).wildcardGrants, true);
-  assert.equal(readRequestFor(desiredState([desiredUser('ola@acme.com', { roles: [{ role: 'Supervisor', division: 'Sales' }] })])).wildcardGrants, undefined);
+  assert.equal(readRequestFor(desiredState([desiredUser('ola@acme.com', { roles: [{ role: 'Supervisor', division: ' * ' }] })]), config()).wildcardGrants, true);
+  assert.equal(readRequestFor(desiredState([desiredUser('ola@acme.com', { roles: [{ role: 'Supervisor', division: 'Sales' }] })]), config()).wildcardGrants, undefined);
 });
 
 interface AdminCase {
