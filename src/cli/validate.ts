@@ -16,14 +16,14 @@ export function registerValidate(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices(['human', 'json', 'github']).default('human'))
     .action(async (paths: string[], options: ValidateOptions) => {
       // Loaded here so that `provision --help` stays fast.
-      const { loadConfig, loadDesired } = await import('../desired/index.js');
+      const { loadConfig, validateDesired } = await import('../desired/index.js');
       const { renderIssues } = await import('../render/issues.js');
       const global = program.opts<{ config: string; color?: boolean }>();
       const required = program.getOptionValueSource('config') === 'cli';
       const config = await loadConfig(global.config, { required });
-      const state = await loadDesired(paths, config);
+      const state = await validateDesired(paths, config);
       const colors = colorsFor(process.stdout, process.env, global.color === false);
-      const output = renderIssues(options.format, state.issues, { users: state.users.length, files: state.files.length }, colors);
+      const output = renderIssues(options.format, state.issues, { users: state.userCount, files: state.files.length }, colors);
       process.stdout.write(output);
       process.exitCode = state.issues.some((i) => i.severity === 'error') ? EXIT.error : EXIT.ok;
     });

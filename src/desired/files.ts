@@ -276,11 +276,23 @@ export interface ReadFile {
   file: FoundFile;
   /** Decoded text without BOM, or undefined when refused. */
   text?: string;
-  bytes?: Buffer;
+  bytes?: Uint8Array;
   issue?: Issue;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** A users file's text without its BOM; undefined when it is binary (a NUL early on) or not UTF-8. */
+export function decodeUsersFile(bytes: Uint8Array): string | undefined {
+  if (bytes.subarray(0, 8192).includes(0)) return undefined;
+  let text: string;
+  try {
+    text = decoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
 
 /** Reads one file with the size and binary guards. */
 export async function readUsersFile(file: FoundFile): Promise<ReadFile> {
@@ -292,19 +304,10 @@ export async function readUsersFile(file: FoundFile): Promise<ReadFile> {
       return { file, issue: issueAt(where, 'error', 'file-too-large', `The file is ${mb} MB; users files are limited to ${MAX_FILE_BYTES / 1024 / 1024} MB.`, 'Split it into several files in the users folder.') };
     }
     const bytes = await readFile(file.absolute);
-    const head = bytes.subarray(0, 8192);
-    let text: string | undefined;
-    if (!head.includes(0)) {
-      try {
-        text = decoder.decode(bytes);
-      } catch {
-        text = undefined;
-      }
-    }
+    const text = decodeUsersFile(bytes);
     if (text === undefined) {
       return { file, bytes, issue: issueAt(where, 'error', 'binary-file', 'The file is not UTF-8 text.', 'Save it as UTF-8 (spreadsheets: "CSV UTF-8"); binary files do not belong in the users folder.') };
     }
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     return { file, bytes, text };
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? 'unknown error';
