@@ -126,6 +126,8 @@ export type DesiredSummary = Omit<DesiredState, 'users'> & { userCount: number }
 export interface ValidateOptions extends LoadOptions {
   /** Workers to check files in besides the main thread; by default none for small inputs, else one per spare core (at most 3). */
   workers?: number;
+  /** False leaves every file to the workers (tests: the workers' results must read exactly as the main thread's). */
+  mainThreadChecks?: boolean;
 }
 
 /**
@@ -138,7 +140,7 @@ export async function validateDesired(paths: string[], config: ProvisionConfig, 
   const refused = refusal(inputs);
   if (refused) return { userCount: 0, ...refused };
   const workers = options.workers ?? workersFor(inputs.total, inputs.files.length);
-  const checked = await checkFilesInThreads(inputs.files, config.phoneRegion, workers);
+  const checked = await checkFilesInThreads(inputs.files, config.phoneRegion, { workers, main: options.mainThreadChecks });
   const digest = createDigest();
   checked.forEach((c, i) => digest.add({ file: inputs.files[i]!, bytes: c.bytes }));
   const managerAt = managerPositions(inputs.files, checked, config.phoneRegion);

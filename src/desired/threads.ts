@@ -1,6 +1,7 @@
 // Users files checked on several threads at once: the main thread and its workers claim files from one shared queue; the results come back in file order.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { ResourceLimits } from 'node:worker_threads';
 import type { DesiredUser, Source } from '../model/index.js';
 import { checkEntry, checkFile, entryToCheck, readEntries } from './check.js';
 import type { FileCheck, Member, ReadEntries } from './check.js';
@@ -51,12 +52,22 @@ export function workersFor(bytes: number, files: number): number {
   return Math.max(0, Math.min(availableParallelism() - 1, MAX_WORKERS, files - 1));
 }
 
+/** How files are spread over threads. */
+export interface ThreadOptions {
+  /** Workers to start besides the main thread. */
+  workers: number;
+  /** Whether the main thread checks files too (true); false leaves every file to the workers, as tests need. */
+  main?: boolean;
+  /** Limits of each worker's heap (tests make a worker fail with them). */
+  resourceLimits?: ResourceLimits;
+}
+
 /** Starts one worker; resolves once it has sent everything it checked (or stopped early, whatever the reason). */
-function startWorker(input: WorkerInput, results: (Checked | undefined)[]): Promise<void> {
+function startWorker(input: WorkerInput, results: (Checked | undefined)[], resourceLimits: ResourceLimits | undefined): Promise<void> {
   return new Promise((resolve) => {
     let worker: Worker;
     try {
-      worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: input, stdout: false, stderr: false });
+      worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: input, stdout: false, stderr: false, resourceLimits });
     } catch {
       // The main thread checks whatever no worker reported.
       resolve();
@@ -76,19 +87,19 @@ function startWorker(input: WorkerInput, results: (Checked | undefined)[]): Prom
  * Checks every file, the main thread taking its share of the queue with `workers` workers.
  * Results come back by file index, whichever thread checked the file.
  */
-export async function checkFilesInThreads(files: readonly FoundFile[], phoneRegion: string | undefined, workers: number): Promise<Checked[]> {
+export async function checkFilesInThreads(files: readonly FoundFile[], phoneRegion: string | undefined, options: ThreadOptions): Promise<Checked[]> {
   const queue = new SharedArrayBuffer(4);
   const next = new Int32Array(queue);
   const results: (Checked | undefined)[] = new Array(files.length);
   const input: WorkerInput = { files: [...files], phoneRegion, queue };
   const started: Promise<void>[] = [];
-  for (let i = 0; i < workers; i++) started.push(startWorker(input, results));
+  for (let i = 0; i < options.workers; i++) started.push(startWorker(input, results, options.resourceLimits));
   const phoneCache: PhoneCache = new Map();
   const checkHere = async (index: number): Promise<void> => {
     const r = await readUsersFile(files[index]!);
     results[index] = { check: checkFile(r, phoneRegion, phoneCache, member(index)), bytes: r.bytes };
   };
-  for (;;) {
+  while (options.main !== false || options.workers === 0) {
     const index = Atomics.add(next, 0, 1);
     if (index >= files.length) break;
     await checkHere(index);

@@ -528,7 +528,9 @@ function plainEntries(file: string, plain: PlainYaml): FileResult | undefined {
       return undefined;
     }
     const own = users[i]!;
-    const value: Record<string, unknown> = { ...own };
+    // Copied key by key rather than spread: a spread copy that then takes the defaults allocated new hidden classes for every user.
+    const value: Record<string, unknown> = {};
+    for (const key in own) value[key] = own[key];
     if (defaults) {
       for (const key in defaults) if (!(key in own)) value[key] = defaults[key];
     }
