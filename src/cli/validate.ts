@@ -1,6 +1,6 @@
 // The work of `provision validate` (declared in commands.ts): checks users/ offline and reports every problem at once.
 import type { Command } from 'commander';
-import { loadConfig, loadDesired } from '../desired/index.js';
+import { loadConfig, validateDesired } from '../desired/index.js';
 import { renderIssues } from '../render/issues.js';
 import { EXIT } from './exit.js';
 import { colorsFor } from './output.js';
@@ -13,9 +13,9 @@ export async function runValidate(program: Command, paths: string[], options: Va
   const global = program.opts<{ config: string; color?: boolean }>();
   const required = program.getOptionValueSource('config') === 'cli';
   const config = await loadConfig(global.config, { required });
-  const state = await loadDesired(paths, config);
+  const state = await validateDesired(paths, config);
   const colors = colorsFor(process.stdout, process.env, global.color === false);
-  const output = renderIssues(options.format, state.issues, { users: state.users.length, files: state.files.length }, colors);
+  const output = renderIssues(options.format, state.issues, { users: state.userCount, files: state.files.length }, colors);
   process.stdout.write(output);
   process.exitCode = state.issues.some((i) => i.severity === 'error') ? EXIT.error : EXIT.ok;
 }

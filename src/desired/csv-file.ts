@@ -1,5 +1,6 @@
 // Reads a users CSV file (provision's columns, Genesys's admin-UI bulk CSV, or the starting guide's) into entries.
-import { parse } from 'csv-parse/sync';
+import { createRequire } from 'node:module';
+import type * as CsvParse from 'csv-parse/sync';
 import type { Issue, Source } from '../model/index.js';
 import { CSV_COLUMNS, NONE } from '../rules/csv-columns.js';
 import type { CsvColumn, CsvDialect } from '../rules/csv-columns.js';
@@ -425,13 +426,22 @@ function describeCsvError(error: CsvError, raw: string, startLine: number): { at
   }
 }
 
+const require = createRequire(import.meta.url);
+let csvParse: typeof CsvParse | undefined;
+
+/** csv-parse, loaded when the first CSV file is read: a folder of YAML files never needs it. */
+function csv(): typeof CsvParse {
+  csvParse ??= require('csv-parse/sync') as typeof CsvParse;
+  return csvParse;
+}
+
 /** Parses one CSV users file. `text` is already decoded (a BOM is removed here if present). */
 export function readCsvFile(file: string, text: string): FileResult {
   const issues: Issue[] = [];
   const met: Met[] = [];
   let records: CsvRecord[];
   try {
-    records = parse(text, {
+    records = csv().parse(text, {
       bom: true,
       info: true,
       raw: true,

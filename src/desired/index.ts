@@ -1,18 +1,15 @@
 // The desired state: loads provision.yaml and users/ (YAML and CSV), validates everything, reports every problem at once.
 import path from 'node:path';
 import type { DesiredState, DesiredUser, Issue, ProvisionConfig, Source } from '../model/index.js';
-import { readCsvFile } from './csv-file.js';
-import type { Entry, FileResult } from './entry.js';
+import { checkFile, hasError } from './check.js';
+import type { Candidate, FileCheck } from './check.js';
 import { MAX_FILE_BYTES, MAX_INPUT_BYTES, createDigest, displayPath, findFiles, inputBytes, megabytes, readUsersFile } from './files.js';
+import type { FoundFile } from './files.js';
 import { issueAt, sortIssues } from './issues.js';
-import { normalEmail } from '../rules/identity.js';
-import { normaliseEntry } from './normalise.js';
 import type { PhoneCache } from './normalise.js';
-import { duplicateEmails, managerIssues } from './rules.js';
-import type { Declared } from './rules.js';
-import { pathOf, schemaIssues, validators } from './schema.js';
-import type { ErrorObject } from 'ajv';
-import { readYamlFile } from './yaml-file.js';
+import { duplicateEmails, managerGraphIssues } from './rules.js';
+import type { Declared, ManagerNode } from './rules.js';
+import { checkFilesInThreads, managerPositions, workersFor } from './threads.js';
 
 export { loadConfig, defaultConfig } from './config.js';
 export { parsePhone } from './normalise.js';
@@ -25,64 +22,6 @@ export interface LoadOptions {
   cwd?: string;
 }
 
-function hasError(issues: readonly Issue[]): boolean {
-  return issues.some((i) => i.severity === 'error');
-}
-
-/**
- * The entry's value without what failed the schema: a field, a map entry (`skills.Billing`,
- * `phones.work`) or a list item (left as null, so the other items keep their positions). What is
- * left is checked further, so one run reports every problem, and none twice.
- */
-function withoutInvalid(value: Record<string, unknown>, errors: readonly ErrorObject[]): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...value };
-  const copied = new Set<string>();
-  for (const error of errors) {
-    const path = pathOf(error.instancePath);
-    // An unknown key is the problem, not the map that holds it (`phones.fax` leaves the other phones to check).
-    if (error.keyword === 'additionalProperties') path.push(String(error.params.additionalProperty));
-    const [field, item] = path;
-    if (field === undefined || !Object.hasOwn(out, field)) continue;
-    const inner = out[field];
-    if (item === undefined || typeof inner !== 'object' || inner === null) {
-      delete out[field];
-      continue;
-    }
-    if (!copied.has(field)) {
-      out[field] = Array.isArray(inner) ? [...inner] : { ...inner };
-      copied.add(field);
-    }
-    const container = out[field] as Record<string, unknown> | unknown[];
-    if (Array.isArray(container)) container[Number(item)] = null;
-    else delete container[item];
-  }
-  return out;
-}
-
-/**
- * Schema and normalisation for one entry; the user when it is entirely valid. A user with errors
- * still comes back as `partial` when its email is valid, for the rules across users (manager-self).
- */
-function checkEntry(entry: Entry, phoneRegion: string | undefined, phoneCache: PhoneCache): { user?: DesiredUser; partial?: DesiredUser; issues: Issue[] } {
-  const issues: Issue[] = [...entry.issues];
-  // Emails are compared normalised; normalising first keeps " Nina@Acme.com" from failing the format check.
-  for (const key of ['email', 'manager']) {
-    const raw = entry.value[key];
-    if (typeof raw === 'string') entry.value[key] = normalEmail(raw);
-  }
-  const validate = validators().user;
-  let value = entry.value;
-  if (!validate(value)) {
-    const errors = [...(validate.errors ?? [])];
-    issues.push(...schemaIssues(errors, entry.locate));
-    value = withoutInvalid(value, errors);
-  }
-  const { user, issues: more } = normaliseEntry({ ...entry, value }, phoneRegion, phoneCache);
-  issues.push(...more);
-  if (!hasError(issues)) return { user, issues };
-  return typeof value.email === 'string' ? { partial: user, issues } : { issues };
-}
-
 function dedupe(issues: Issue[]): Issue[] {
   const seen = new Set<string>();
   return issues.filter((i) => {
@@ -93,94 +32,122 @@ function dedupe(issues: Issue[]): Issue[] {
   });
 }
 
-/**
- * Reads and validates the users files under `paths` (files or folders; default the config's usersDir).
- * Never throws for bad input: problems are in `issues`; only entirely valid users are returned.
- */
-export async function loadDesired(paths: string[], config: ProvisionConfig, options: LoadOptions = {}): Promise<DesiredState> {
-  const cwd = options.cwd ?? process.cwd();
+/** What is found before anything is parsed: the files, the problems finding them, and a refusal when they are too large together. */
+interface Inputs {
+  files: FoundFile[];
+  issues: Issue[];
+  failedFiles: string[];
+  /** Where a problem of the whole input is reported: the one path given, if one. */
+  where?: Source;
+  total: number;
+}
+
+async function findInputs(paths: string[], config: ProvisionConfig, cwd: string): Promise<Inputs> {
   const targets = paths.length > 0 ? paths : [config.usersDir];
-  const { files, issues: findIssues, failed } = await findFiles(targets, cwd, { prune: config.scope.prune });
-  const issues: Issue[] = [...findIssues];
-  // Skipped or refused users files (hidden under prune, links out of the working directory) failed to load too.
-  const failedFiles: string[] = [...failed];
+  const { files, issues, failed } = await findFiles(targets, cwd, { prune: config.scope.prune });
   const where = targets.length === 1 ? { file: displayPath(path.resolve(cwd, targets[0]!), cwd), line: 0 } : undefined;
-  const digest = createDigest();
-  const phoneCache: PhoneCache = new Map();
+  // Skipped or refused users files (hidden under prune, links out of the working directory) failed to load too.
+  return { files, issues: [...issues], failedFiles: [...failed], where, total: await inputBytes(files) };
+}
+
+/** Past the total size, no file is read at all. */
+function refusal(inputs: Inputs): Omit<DesiredState, 'users'> | undefined {
+  if (inputs.total <= MAX_INPUT_BYTES) return undefined;
+  const { files, failedFiles, where } = inputs;
+  const issues = [
+    ...inputs.issues,
+    issueAt(
+      where,
+      'error',
+      'input-too-large',
+      `The users files come to ${megabytes(inputs.total)} MB; provision reads at most ${MAX_INPUT_BYTES / 1024 / 1024} MB at once.`,
+      `Nothing was read. Each file may hold up to ${MAX_FILE_BYTES / 1024 / 1024} MB; validate and plan fewer or smaller files, or remove what is not users data.`,
+    ),
+  ];
+  return { files: files.map((f) => f.display), failedFiles: [...failedFiles, ...files.map((f) => f.display)].sort(), issues: sortIssues(issues), digest: createDigest().hex() };
+}
+
+/**
+ * The files' checks merged in file order, then the rules across files: duplicate emails, and the
+ * manager graph over the users that are not duplicates. The same order of issues however the files
+ * were checked.
+ */
+function merge<U extends ManagerNode>(inputs: Inputs, checks: readonly FileCheck<U>[], managerAt: (user: U) => Source | undefined): { state: Omit<DesiredState, 'users' | 'digest'>; users: U[] } {
+  const { files, where } = inputs;
+  const issues: Issue[] = [...inputs.issues];
+  const failedFiles: string[] = [...inputs.failedFiles];
   const declared: Declared[] = [];
-  /** Users for the rules across users; `usable` is false when they (or their file's defaults) have errors. */
-  const candidates: { user: DesiredUser; source: Source; usable: boolean }[] = [];
+  const candidates: Candidate<U>[] = [];
   let entryCount = 0;
-
-  // The total is checked before anything is parsed: past it, no file is read at all.
-  const total = await inputBytes(files);
-  if (total > MAX_INPUT_BYTES) {
-    issues.push(
-      issueAt(
-        where,
-        'error',
-        'input-too-large',
-        `The users files come to ${megabytes(total)} MB; provision reads at most ${MAX_INPUT_BYTES / 1024 / 1024} MB at once.`,
-        `Nothing was read. Each file may hold up to ${MAX_FILE_BYTES / 1024 / 1024} MB; validate and plan fewer or smaller files, or remove what is not users data.`,
-      ),
-    );
-    return { users: [], files: files.map((f) => f.display), failedFiles: [...failedFiles, ...files.map((f) => f.display)].sort(), issues: sortIssues(issues), digest: createDigest().hex() };
-  }
-
-  // One file at a time: only one file's text and parse tree is alive at once.
-  for (const file of files) {
-    const r = await readUsersFile(file);
-    digest.add(r);
-    if (r.issue || r.text === undefined) {
-      if (r.issue) issues.push(r.issue);
-      failedFiles.push(r.file.display);
-      continue;
-    }
-    const result: FileResult = r.file.kind === 'csv' ? readCsvFile(r.file.display, r.text) : readYamlFile(r.file.display, r.text);
-    issues.push(...result.issues);
-    if (result.failed) {
-      failedFiles.push(r.file.display);
-      // A CSV file cut short by an unclosed quote still has the rows before it to check.
-      if (result.entries.length === 0) continue;
-    }
-    // A file that parses but yields no user to read (no `users:` list, not a list, no email column)
-    // lost every user it holds, just like one that does not parse: pruning must not count them as undeclared.
-    if (result.entries.length === 0 && hasError(result.issues)) failedFiles.push(r.file.display);
-    let defaultsBroken = false;
-    if (result.defaults) {
-      const d = result.defaults;
-      const defaultsIssues = [...d.issues];
-      const validate = validators().defaults;
-      if (!validate(d.value)) defaultsIssues.push(...schemaIssues(validate.errors ?? [], d.locate));
-      issues.push(...defaultsIssues);
-      defaultsBroken = hasError(defaultsIssues);
-    }
-    for (const entry of result.entries) {
-      entryCount++;
-      if (typeof entry.value.email === 'string') declared.push({ email: normalEmail(entry.value.email), source: entry.source });
-      // Broken defaults are reported once; the users are still checked on their own fields.
-      const checked = checkEntry(defaultsBroken && entry.own ? { ...entry, value: { ...entry.own } } : entry, config.phoneRegion, phoneCache);
-      issues.push(...checked.issues);
-      if (checked.user) candidates.push({ user: checked.user, source: entry.source, usable: !defaultsBroken });
-      else if (checked.partial) candidates.push({ user: checked.partial, source: entry.source, usable: false });
-    }
-  }
+  checks.forEach((check, i) => {
+    for (const issue of check.issues) issues.push(issue);
+    if (check.failed) failedFiles.push(files[i]!.display);
+    entryCount += check.entryCount;
+    for (const d of check.declared) declared.push(d);
+    for (const c of check.candidates) candidates.push(c);
+  });
 
   const duplicates = duplicateEmails(declared);
   issues.push(...duplicates.issues);
-  const unique = candidates.filter((c) => !duplicates.duplicates.has(c.source));
-  issues.push(...managerIssues(unique.map((c) => c.user), new Set(declared.map((d) => d.email))));
+  const unique = duplicates.duplicates.size === 0 ? candidates : candidates.filter((c) => !duplicates.duplicates.has(c.source));
+  issues.push(...managerGraphIssues(unique.map((c) => c.user), new Set(declared.map((d) => d.email)), managerAt));
   const users = unique.filter((c) => c.usable).map((c) => c.user);
 
   if (files.length > 0 && entryCount === 0 && failedFiles.length === 0 && !hasError(issues)) {
     issues.push(issueAt(where, 'error', 'no-users', 'No users are declared in these files.', 'An empty desired state is refused: it could only remove users. Declare at least one user.'));
   }
+  return { state: { files: files.map((f) => f.display), failedFiles: failedFiles.sort(), issues: sortIssues(dedupe(issues)) }, users };
+}
 
-  return {
-    users,
-    files: files.map((f) => f.display),
-    failedFiles: failedFiles.sort(),
-    issues: sortIssues(dedupe(issues)),
-    digest: digest.hex(),
-  };
+/**
+ * Reads and validates the users files under `paths` (files or folders; default the config's usersDir).
+ * Never throws for bad input: problems are in `issues`; only entirely valid users are returned.
+ */
+export async function loadDesired(paths: string[], config: ProvisionConfig, options: LoadOptions = {}): Promise<DesiredState> {
+  const inputs = await findInputs(paths, config, options.cwd ?? process.cwd());
+  const refused = refusal(inputs);
+  if (refused) return { users: [], ...refused };
+  const digest = createDigest();
+  const phoneCache: PhoneCache = new Map();
+  const checks: FileCheck<DesiredUser>[] = [];
+  // One file at a time: only one file's text and parse tree is alive at once.
+  for (const file of inputs.files) {
+    const r = await readUsersFile(file);
+    digest.add(r);
+    checks.push(checkFile(r, config.phoneRegion, phoneCache, (user) => user));
+  }
+  const { state, users } = merge(inputs, checks, (u) => u.at.manager);
+  return { users, ...state, digest: digest.hex() };
+}
+
+/** What `validateDesired` finds: `DesiredState` with the number of valid users instead of the users. */
+export type DesiredSummary = Omit<DesiredState, 'users'> & { userCount: number };
+
+export interface ValidateOptions extends LoadOptions {
+  /** Workers to check files in besides the main thread; by default none for small inputs, else one per spare core (at most 3). */
+  workers?: number;
+  /** False leaves every file to the workers (tests: the workers' results must read exactly as the main thread's). */
+  mainThreadChecks?: boolean;
+}
+
+/**
+ * Validates exactly as `loadDesired` does (the same issues, in the same order) without keeping the
+ * users: what `provision validate` needs. Large inputs are checked in worker threads as well as
+ * this one; the rules across files run once all files are checked.
+ */
+export async function validateDesired(paths: string[], config: ProvisionConfig, options: ValidateOptions = {}): Promise<DesiredSummary> {
+  const inputs = await findInputs(paths, config, options.cwd ?? process.cwd());
+  const refused = refusal(inputs);
+  if (refused) return { userCount: 0, ...refused };
+  const workers = options.workers ?? workersFor(inputs.total, inputs.files.length);
+  const checked = await checkFilesInThreads(inputs.files, config.phoneRegion, { workers, main: options.mainThreadChecks });
+  const digest = createDigest();
+  checked.forEach((c, i) => digest.add({ file: inputs.files[i]!, bytes: c.bytes }));
+  const managerAt = managerPositions(inputs.files, checked, config.phoneRegion);
+  const { state, users } = merge(
+    inputs,
+    checked.map((c) => c.check),
+    managerAt,
+  );
+  return { userCount: users.length, ...state, digest: digest.hex() };
 }

@@ -26,12 +26,15 @@ export function hasEmptyExtension(input: PhoneInput): boolean {
 /** Parsed numbers (without extension) by `region|text`: offices share a main number across many users. */
 export type PhoneCache = Map<string, { number: string; ext?: string } | string>;
 
+/** A number followed by its extension (`… x123`, `…, ext. 123`, `… #123`). */
+const TRAILING_EXTENSION = /^(.*?)(?:\s*[,;]?\s*(?:x|ext\.?|extension|#)\s*(\d{1,10}))\s*$/i;
+
 /** Parses a phone to E.164 (with extension); returns an error message instead when it cannot. */
 export function parsePhone(type: PhoneType, input: PhoneInput, region: string | undefined, cache?: PhoneCache): Phone | string {
-  const spec = typeof input === 'string' ? { number: input } : input;
-  const mediaType = typeof input === 'object' && input.sms ? 'SMS' : 'PHONE';
-  let text = spec.number?.trim() ?? '';
-  let extension = spec.extension?.trim();
+  const isText = typeof input === 'string';
+  const mediaType = !isText && input.sms ? 'SMS' : 'PHONE';
+  let text = (isText ? input : input.number)?.trim() ?? '';
+  let extension = isText ? undefined : input.extension?.trim();
   const extOnly = EXTENSION.exec(text);
   if (extOnly) {
     return extension ? `"${text}" gives an extension twice.` : { type, extension: extOnly[1]!, mediaType };
@@ -40,7 +43,7 @@ export function parsePhone(type: PhoneType, input: PhoneInput, region: string | 
     return extension ? { type, extension, mediaType } : 'a phone needs a number or an extension.';
   }
   if (EMPTY_EXTENSION.test(text)) return `"${text}" has an extension marker with no digits after it.`;
-  const match = /^(.*?)(?:\s*[,;]?\s*(?:x|ext\.?|extension|#)\s*(\d{1,10}))\s*$/i.exec(text);
+  const match = TRAILING_EXTENSION.exec(text);
   if (match) {
     if (extension && extension !== match[2]) return `"${text}" has an extension and "extension" says ${extension}.`;
     text = match[1]!;
@@ -53,10 +56,8 @@ export function parsePhone(type: PhoneType, input: PhoneInput, region: string | 
     cache?.set(key, parsed);
   }
   if (typeof parsed === 'string') return parsed;
-  const phone: Phone = { type, number: parsed.number, mediaType };
   const ext = extension ?? parsed.ext;
-  if (ext) phone.extension = ext;
-  return phone;
+  return ext ? { type, number: parsed.number, mediaType, extension: ext } : { type, number: parsed.number, mediaType };
 }
 
 function parseNumber(text: string, region: string | undefined): { number: string; ext?: string } | string {
@@ -85,30 +86,80 @@ function trimmed(value: unknown): string {
   return String(value).trim();
 }
 
-/** Checks a list of names for case-insensitive duplicates; returns the unique names. */
-function uniqueNames(entry: Entry, field: string, names: unknown[], issues: Issue[]): string[] {
-  const seen = new Map<string, number>();
-  const out: string[] = [];
-  names.forEach((raw, index) => {
-    // An item that failed the schema is left out (as null) so that the others keep their positions.
-    if (raw === null) return;
-    const name = trimmed(raw);
-    const key = foldName(name);
-    const first = seen.get(key);
-    if (first !== undefined) {
-      issues.push(issueAt(entry.locate([field, index]), 'error', 'duplicate-name', `"${name}" is listed twice in ${field}.`, `Remove one of them (the first is item ${first + 1}).`));
+/**
+ * The folded names met so far in the field being checked, with what the first of each was. One is
+ * kept for the module and reset for each field: a Map made for every field of every user cost more
+ * than the rest of normalising; a long list of names moves to a Map.
+ */
+class Met<T> {
+  private readonly keys: string[] = [];
+  private readonly firsts: T[] = [];
+  private count = 0;
+  private map: Map<string, T> | undefined;
+
+  reset(): this {
+    this.count = 0;
+    this.map = undefined;
+    return this;
+  }
+
+  get(key: string): T | undefined {
+    if (this.map) return this.map.get(key);
+    for (let i = 0; i < this.count; i++) if (this.keys[i] === key) return this.firsts[i];
+    return undefined;
+  }
+
+  set(key: string, first: T): void {
+    if (this.map) {
+      this.map.set(key, first);
       return;
     }
-    seen.set(key, index);
-    out.push(name);
-  });
-  return exact(out);
+    if (this.count === 32) {
+      this.map = new Map();
+      for (let i = 0; i < this.count; i++) this.map.set(this.keys[i]!, this.firsts[i]!);
+      this.map.set(key, first);
+      return;
+    }
+    this.keys[this.count] = key;
+    this.firsts[this.count] = first;
+    this.count++;
+  }
+}
+
+const metIndex = new Met<number>();
+const metName = new Met<string>();
+
+/** Checks a list of names for case-insensitive duplicates; returns the unique names. */
+function uniqueNames(entry: Entry, field: string, names: unknown[], issues: Issue[]): string[] {
+  const seen = metIndex.reset();
+  // Made at its final length (a list grown by push keeps room for 16 items), cut short if names are left out.
+  const out = new Array<string>(names.length);
+  let count = 0;
+  for (let index = 0; index < names.length; index++) {
+    const raw = names[index];
+    // An item that failed the schema is left out (as null) so that the others keep their positions; a hole is no item.
+    if (raw === null || (raw === undefined && !(index in names))) continue;
+    const name = trimmed(raw);
+    // A single name has nothing to be a duplicate of.
+    if (names.length > 1) {
+      const key = foldName(name);
+      const first = seen.get(key);
+      if (first !== undefined) {
+        issues.push(issueAt(entry.locate([field, index]), 'error', 'duplicate-name', `"${name}" is listed twice in ${field}.`, `Remove one of them (the first is item ${first + 1}).`));
+        continue;
+      }
+      seen.set(key, index);
+    }
+    out[count++] = name;
+  }
+  if (count < out.length) out.length = count;
+  return out;
 }
 
 function levels(entry: Entry, field: 'skills' | 'languages', map: Record<string, number>, issues: Issue[]): Record<string, number> {
   const out: Record<string, number> = {};
-  const seen = new Map<string, string>();
-  for (const [rawName, level] of Object.entries(map)) {
+  const seen = metName.reset();
+  for (const rawName of Object.keys(map)) {
     const name = rawName.trim();
     const key = foldName(name);
     const first = seen.get(key);
@@ -121,40 +172,48 @@ function levels(entry: Entry, field: 'skills' | 'languages', map: Record<string,
       continue;
     }
     seen.set(key, name);
-    out[name] = level;
+    out[name] = map[rawName]!;
   }
   return out;
 }
 
 type GrantInput = string | { role: string; division?: string; divisions?: string[] } | null;
 
+/** Where a grant is written: the list item, its `role`, its `division`, or item `k` of its `divisions`. */
+function grantAt(entry: Entry, index: number, division: 'item' | 'role' | 'division' | number): Source {
+  if (division === 'item') return entry.locate(['roles', index]);
+  if (division === 'role' || division === 'division') return entry.locate(['roles', index, division]);
+  return entry.locate(['roles', index, 'divisions', division]);
+}
+
 function grants(entry: Entry, input: GrantInput[], issues: Issue[]): RoleGrant[] {
   const out: RoleGrant[] = [];
   const seen = new Set<string>();
-  // Positions are thunks: found only for a grant given twice.
-  const add = (role: string, division: string | undefined, roleAt: () => Source, divisionAt: (() => Source) | undefined): void => {
+  // Positions are found only for a grant given twice.
+  const add = (role: string, division: string | undefined, index: number, where: 'item' | 'role' | 'division' | number): void => {
     const key = `${foldName(role)}\u0000${division === undefined ? '' : foldName(division)}`;
     if (seen.has(key)) {
-      issues.push(issueAt((divisionAt ?? roleAt)(), 'error', 'duplicate-name', `Role "${role}" is granted twice in ${division ? `division "${division}"` : 'the home division'}.`, 'Remove the repeated grant.'));
+      issues.push(issueAt(grantAt(entry, index, where), 'error', 'duplicate-name', `Role "${role}" is granted twice in ${division ? `division "${division}"` : 'the home division'}.`, 'Remove the repeated grant.'));
       return;
     }
     seen.add(key);
     out.push(division === undefined ? { role } : { role, division });
   };
-  input.forEach((item, index) => {
-    if (item === null) return;
+  for (let index = 0; index < input.length; index++) {
+    const item = input[index];
+    if (item === null || (item === undefined && !(index in input))) continue;
     if (typeof item === 'string') {
-      add(item.trim(), undefined, () => entry.locate(['roles', index]), undefined);
-      return;
+      add(item.trim(), undefined, index, 'item');
+      continue;
     }
-    const role = item.role.trim();
-    const roleAt = () => entry.locate(['roles', index, 'role']);
-    if (item.divisions) {
-      item.divisions.forEach((d, k) => add(role, d.trim(), roleAt, () => entry.locate(['roles', index, 'divisions', k])));
+    const role = item!.role.trim();
+    const divisions = item!.divisions;
+    if (divisions) {
+      for (let k = 0; k < divisions.length; k++) if (k in divisions) add(role, divisions[k]!.trim(), index, k);
     } else {
-      add(role, item.division?.trim(), roleAt, item.division === undefined ? undefined : () => entry.locate(['roles', index, 'division']));
+      add(role, item!.division?.trim(), index, item!.division === undefined ? 'role' : 'division');
     }
-  });
+  }
   return exact(out);
 }
 
@@ -186,6 +245,9 @@ function otherEmails(entry: Entry, user: DesiredUser, map: Record<string, string
 }
 
 const SIMPLE_TEXT = ['title', 'department', 'division'] as const;
+const LEVEL_FIELDS = ['skills', 'languages'] as const;
+const NAME_FIELDS = ['queues', 'groups', 'locations', 'profileSkills', 'certifications'] as const;
+const EMPLOYER_FIELDS = ['employeeId', 'employeeType', 'dateHire', 'officialName'] as const;
 
 /**
  * Builds the user from a schema-valid entry; issues (bad phones, duplicates) make it unusable.
@@ -221,11 +283,11 @@ export function normaliseEntry(entry: Entry, phoneRegion: string | undefined, ph
   }
   if (v.otherEmails !== undefined) user.otherEmails = otherEmails(entry, user, v.otherEmails as Record<string, string>, issues);
   if (v.roles !== undefined) user.roles = grants(entry, v.roles as GrantInput[], issues);
-  for (const field of ['skills', 'languages'] as const) {
+  for (const field of LEVEL_FIELDS) {
     if (v[field] === undefined) continue;
     user[field] = levels(entry, field, v[field] as Record<string, number>, issues);
   }
-  for (const field of ['queues', 'groups', 'locations', 'profileSkills', 'certifications'] as const) {
+  for (const field of NAME_FIELDS) {
     if (v[field] === undefined) continue;
     user[field] = uniqueNames(entry, field, v[field] as unknown[], issues);
   }
@@ -233,7 +295,7 @@ export function normaliseEntry(entry: Entry, phoneRegion: string | undefined, ph
   if (v.employerInfo !== undefined) {
     const info = v.employerInfo as Record<string, string>;
     const out: EmployerInfo = {};
-    for (const key of ['employeeId', 'employeeType', 'dateHire', 'officialName'] as const) {
+    for (const key of EMPLOYER_FIELDS) {
       if (info[key] !== undefined) out[key] = trimmed(info[key]);
     }
     user.employerInfo = out;

@@ -31,15 +31,27 @@ export function duplicateEmails(declared: readonly Declared[]): { issues: Issue[
   return { issues, duplicates };
 }
 
+/** What the manager rules look at in a user. */
+export interface ManagerNode {
+  email: string;
+  manager?: string;
+  source: Source;
+}
+
 /** Manager rules over the valid users; `declared` also holds emails of users that are declared but invalid. */
 export function managerIssues(users: readonly DesiredUser[], declared: ReadonlySet<string> = new Set()): Issue[] {
+  // Positions are found only for a problem: asking `at` works them out.
+  return managerGraphIssues(users, declared, (u) => u.at.manager);
+}
+
+/** The manager rules for any kind of user; `managerAt` finds where a user's `manager` is written, asked only for a problem. */
+export function managerGraphIssues<U extends ManagerNode>(users: readonly U[], declared: ReadonlySet<string>, managerAt: (user: U) => Source | undefined): Issue[] {
   const issues: Issue[] = [];
-  const byEmail = new Map<string | undefined, DesiredUser>();
+  const byEmail = new Map<string | undefined, U>();
   for (const u of users) byEmail.set(u.email, u);
   for (const u of users) {
     if (u.manager === undefined) continue;
-    // Positions are found only for a problem: asking `at` works them out.
-    const at = (): Source => u.at.manager ?? u.source;
+    const at = (): Source => managerAt(u) ?? u.source;
     if (u.manager === u.email) {
       issues.push(issueAt(at(), 'error', 'manager-self', `${u.email} is set as their own manager.`, 'Set the manager to another user, or remove the field.'));
     } else if (!byEmail.has(u.manager) && !declared.has(u.manager)) {
@@ -52,8 +64,8 @@ export function managerIssues(users: readonly DesiredUser[], declared: ReadonlyS
   const state = new Map<string, 'visiting' | 'done'>();
   for (const start of users) {
     // Stryker disable next-line ArrayDeclaration: a cycle is sliced from a user found in the chain, after anything else in it.
-    const chain: DesiredUser[] = [];
-    let current: DesiredUser | undefined = start;
+    const chain: U[] = [];
+    let current: U | undefined = start;
     while (current && !state.has(current.email)) {
       state.set(current.email, 'visiting');
       chain.push(current);
@@ -65,7 +77,7 @@ export function managerIssues(users: readonly DesiredUser[], declared: ReadonlyS
       const firstMember = [...cycle].sort((a, b) => (a.source.file < b.source.file ? -1 : a.source.file > b.source.file ? 1 : 0) || a.source.line - b.source.line)[0]!;
       const rotated = [...cycle.slice(cycle.indexOf(firstMember)), ...cycle.slice(0, cycle.indexOf(firstMember))];
       const path = [...rotated.map((u) => u.email), firstMember.email].join(' → ');
-      issues.push(issueAt(firstMember.at.manager ?? firstMember.source, 'error', 'manager-cycle', `Managers form a cycle: ${path}.`, 'Someone in the chain must report to a user outside it (or to nobody).'));
+      issues.push(issueAt(managerAt(firstMember) ?? firstMember.source, 'error', 'manager-cycle', `Managers form a cycle: ${path}.`, 'Someone in the chain must report to a user outside it (or to nobody).'));
     }
     // Stryker disable next-line StringLiteral: any mark but 'visiting' reads as done.
     for (const u of chain) state.set(u.email, 'done');

@@ -1,6 +1,7 @@
 // Reads a users YAML file into entries, keeping the line and column of every key and value.
+import { createRequire } from 'node:module';
 import jsyaml from 'js-yaml';
-import { isAlias, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
+import type * as Yaml from 'yaml';
 import type { Document, Node } from 'yaml';
 import type { Issue, Source } from '../model/index.js';
 import type { Entry, FileResult, Path, PositionSource } from './entry.js';
@@ -26,10 +27,20 @@ export interface PNode {
 
 // ---- the exact path: eemeli/yaml's Document (all errors, duplicate keys, alias guard) ----
 
+const require = createRequire(import.meta.url);
+let yamlModule: typeof Yaml | undefined;
+
+/** eemeli/yaml, loaded when a file first needs it: plain files never do, and loading it took longer than parsing a large file. */
+function yaml(): typeof Yaml {
+  yamlModule ??= require('yaml') as typeof Yaml;
+  return yamlModule;
+}
+
 /** Each alias's anchored node, found once in document order (eemeli/yaml's `resolve` searches the whole document per alias). */
 type Targets = ReadonlyMap<Node, Node>;
 
 function fromYamlNode(node: unknown, targets: Targets, fallbackStart: number): PNode {
+  const { isAlias, isMap, isScalar, isSeq } = yaml();
   if (isAlias(node)) return fromYamlNode(targets.get(node), targets, node.range?.[0] ?? fallbackStart);
   if (isMap(node)) {
     const start = node.range?.[0] ?? fallbackStart;
@@ -59,6 +70,7 @@ function aliasTargets(doc: Document): { targets: Map<Node, Node>; cycle?: Node }
   const latest = new Map<string, Node>();
   const targets = new Map<Node, Node>();
   let cycle: Node | undefined;
+  const { isAlias, visit } = yaml();
   visit(doc, (_key, node, path) => {
     if (isAlias(node)) {
       const target = latest.get(node.source);
@@ -94,6 +106,7 @@ function syntaxHint(code: string, message: string): string {
 
 /** Parses with eemeli/yaml: exact errors (all of them), duplicate keys, and yaml's alias-bomb guard. */
 export function parseExact(file: string, text: string, pos: ReturnType<typeof lineIndex>): Parsed {
+  const { isScalar, parseDocument } = yaml();
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true });
   const issues: Issue[] = [];
   const where = (offset: number): Source => {
@@ -515,7 +528,9 @@ function plainEntries(file: string, plain: PlainYaml): FileResult | undefined {
       return undefined;
     }
     const own = users[i]!;
-    const value: Record<string, unknown> = { ...own };
+    // Copied key by key rather than spread: a spread copy that then takes the defaults allocated new hidden classes for every user.
+    const value: Record<string, unknown> = {};
+    for (const key in own) value[key] = own[key];
     if (defaults) {
       for (const key in defaults) if (!(key in own)) value[key] = defaults[key];
     }
