@@ -6,7 +6,7 @@ import type { EmployerInfo, OtherEmail, Phone } from '../model/desired.js';
 import type { ExpandedField, OrgUser } from '../model/org.js';
 import type { NewUser, UserPatch } from '../model/apply.js';
 import { normalEmail } from '../rules/identity.js';
-import { isOtherEmailType, isPhoneType } from '../rules/phones.js';
+import { OTHER_EMAIL_TYPES, PHONE_TYPES } from '../rules/phones.js';
 
 type SdkUser = platformClient.Models.User;
 type SdkContact = platformClient.Models.Contact;
@@ -27,12 +27,15 @@ function unwrapped(value: string | undefined): string | undefined {
  */
 function readNumber(raw: string, region: string | undefined): { number: string; ext?: string } {
   if (/^\+\d{6,15}$/.test(raw)) return { number: raw };
+  // Without a country only an international form can be read (libphonenumber throws, and catches, for the
+  // rest): a national display form waits for the org's default country (`phoneInRegion`).
+  if (!region && !/[+＋]/.test(raw)) return { number: raw };
   const key = `${region ?? ''}|${raw}`;
   let read = readNumbers.get(key);
   if (read === undefined) {
     const parsed = parsePhoneNumberFromString(raw, (region?.toUpperCase() || undefined) as CountryCode | undefined);
     read = !parsed ? { number: raw } : parsed.ext ? { number: parsed.number, ext: parsed.ext } : { number: parsed.number };
-    if (readNumbers.size >= 100_000) readNumbers.clear();
+    if (readNumbers.size >= 10_000) readNumbers.clear();
     readNumbers.set(key, read);
   }
   return read;
@@ -40,6 +43,26 @@ function readNumber(raw: string, region: string | undefined): { number: string; 
 
 /** Display forms already read: an org's users share office numbers, and parsing is the slow part of a read. */
 const readNumbers = new Map<string, { number: string; ext?: string }>();
+
+/** The same string for equal ones: a page's JSON gives each id and title its own copy, 50,000 users' worth. */
+export type Intern = (value: string) => string;
+
+/** An interner for one read: ids, titles and departments repeat across users (the org's few divisions, roles, skills, managers). */
+export function interner(): Intern {
+  const seen = new Map<string, string>();
+  return (value) => {
+    const found = seen.get(value);
+    if (found !== undefined) return found;
+    seen.set(value, value);
+    return value;
+  };
+}
+
+const asIs: Intern = (value) => value;
+
+/** The type constants themselves, not each contact's lower-cased copy. */
+const PHONE_TYPE_OF = new Map<string, Phone['type']>(PHONE_TYPES.map((t) => [t, t]));
+const OTHER_EMAIL_TYPE_OF = new Map<string, OtherEmail['type']>(OTHER_EMAIL_TYPES.map((t) => [t, t]));
 
 /**
  * One `addresses` entry as a Phone, or undefined for emails and unusable entries. Genesys answers a
@@ -56,8 +79,7 @@ const readNumbers = new Map<string, { number: string; ext?: string }>();
 export function phoneFromContact(contact: SdkContact, region?: string): Phone | undefined {
   const media = contact.mediaType?.toUpperCase();
   if (media !== 'PHONE' && media !== 'SMS') return undefined;
-  const type = (contact.type ?? 'other').toLowerCase();
-  const phone: Phone = { type: isPhoneType(type) ? type : 'other', mediaType: media };
+  const phone: Phone = { type: PHONE_TYPE_OF.get((contact.type ?? 'other').toLowerCase()) ?? 'other', mediaType: media === 'SMS' ? 'SMS' : 'PHONE' };
   const country = contact.countryCode?.trim() || region;
   const address = unwrapped(contact.address);
   const display = unwrapped(contact.display);
@@ -98,9 +120,9 @@ export function needsRegion(user: OrgUser): boolean {
  */
 export function otherEmailFromContact(contact: SdkContact): OtherEmail | undefined {
   if (contact.mediaType?.toUpperCase() !== 'EMAIL') return undefined;
-  const type = (contact.type ?? 'work').toLowerCase();
+  const type = OTHER_EMAIL_TYPE_OF.get((contact.type ?? 'work').toLowerCase());
   const address = unwrapped(contact.address) ?? unwrapped(contact.display);
-  if (!address || !isOtherEmailType(type)) return undefined;
+  if (!address || !type) return undefined;
   return { type, address: normalEmail(address) };
 }
 
@@ -120,12 +142,12 @@ export function addressesOf(phones: readonly Phone[] | undefined, otherEmails: r
   return [...(phones ?? []).map(contactFromPhone), ...(otherEmails ?? []).map(contactFromOtherEmail)];
 }
 
-function employerInfoOf(info: platformClient.Models.EmployerInfo | undefined): EmployerInfo | undefined {
+function employerInfoOf(info: platformClient.Models.EmployerInfo | undefined, intern: Intern): EmployerInfo | undefined {
   if (!info) return undefined;
   const out: EmployerInfo = {};
   if (info.employeeId) out.employeeId = info.employeeId;
-  if (info.employeeType) out.employeeType = info.employeeType;
-  if (info.dateHire) out.dateHire = info.dateHire.slice(0, 10);
+  if (info.employeeType) out.employeeType = intern(info.employeeType);
+  if (info.dateHire) out.dateHire = intern(info.dateHire.slice(0, 10));
   if (info.officialName) out.officialName = info.officialName;
   return Object.keys(out).length > 0 ? out : undefined;
 }
@@ -167,44 +189,48 @@ export const EXPAND_OF: Record<ExpandedField, string> = {
 /**
  * An SDK user as OrgUser (role grants are filled in separately). Expand is best effort at Genesys:
  * a list it left out is unknown (listed in `unknown`), never empty; an empty list means none.
+ * `intern` shares the strings many users hold (ids, titles), so that a large org's read keeps one copy.
  */
-export function orgUserOf(user: SdkUser): OrgUser {
+export function orgUserOf(user: SdkUser, intern: Intern = asIs): OrgUser {
+  const ids = (list: Array<{ id?: string }>): string[] => list.map((g) => g.id ?? '').filter(Boolean).map(intern);
+  const addresses = user.addresses ?? [];
   const out: OrgUser = {
-    id: user.id ?? '',
+    // Interned too: queue memberships, grants and managers name users by these ids.
+    id: intern(user.id ?? ''),
     version: user.version,
     email: normalEmail(user.email ?? ''),
     name: user.name ?? '',
     state: userState(user.state),
-    phones: (user.addresses ?? []).map((c) => phoneFromContact(c)).filter((p): p is Phone => p !== undefined),
-    otherEmails: (user.addresses ?? []).map(otherEmailFromContact).filter((e): e is OtherEmail => e !== undefined),
+    phones: addresses.map((c) => phoneFromContact(c)).filter((p): p is Phone => p !== undefined),
+    otherEmails: addresses.map(otherEmailFromContact).filter((e): e is OtherEmail => e !== undefined),
   };
   const unknown: ExpandedField[] = [];
-  if (user.title) out.title = user.title;
-  if (user.department) out.department = user.department;
-  if (user.division?.id) out.divisionId = user.division.id;
-  if (user.manager?.id) out.managerId = user.manager.id;
+  if (user.title) out.title = intern(user.title);
+  if (user.department) out.department = intern(user.department);
+  if (user.division?.id) out.divisionId = intern(user.division.id);
+  if (user.manager?.id) out.managerId = intern(user.manager.id);
   if (user.skills) out.skills = levels(user.skills);
   else unknown.push('skills');
   if (user.languages) out.languages = levels(user.languages);
   else unknown.push('languages');
-  if (user.groups) out.groupIds = user.groups.map((g) => g.id ?? '').filter(Boolean);
+  if (user.groups) out.groupIds = ids(user.groups);
   else unknown.push('groups');
   if (user.locations) {
-    out.locationIds = user.locations.map((l) => l.locationDefinition?.id ?? l.id ?? '').filter(Boolean);
+    out.locationIds = user.locations.map((l) => l.locationDefinition?.id ?? l.id ?? '').filter(Boolean).map(intern);
     const notes = locationNotesOf(user.locations);
     if (notes) out.locationNotes = notes;
   } else unknown.push('locations');
   if (user.acdAutoAnswer !== undefined) out.acdAutoAnswer = user.acdAutoAnswer;
-  if (user.profileSkills) out.profileSkills = [...user.profileSkills];
+  if (user.profileSkills) out.profileSkills = user.profileSkills.map(intern);
   else unknown.push('profileSkills');
-  if (user.certifications) out.certifications = [...user.certifications];
+  if (user.certifications) out.certifications = user.certifications.map(intern);
   else unknown.push('certifications');
   if (user.employerInfo) {
-    const info = employerInfoOf(user.employerInfo);
+    const info = employerInfoOf(user.employerInfo, intern);
     if (info) out.employerInfo = info;
   } else unknown.push('employerInfo');
   const roles = user.authorization?.roles;
-  if (roles) out.roleIds = roles.map((r) => r.id ?? '').filter(Boolean);
+  if (roles) out.roleIds = ids(roles);
   else unknown.push('roles');
   if (unknown.length > 0) out.unknown = unknown;
   if (out.state === 'deleted') {

@@ -8,14 +8,14 @@ import { foldName } from '../rules/names.js';
 import { guarded, type Apis } from './apis.js';
 import type { Redactor } from './errors.js';
 import { callScope } from './http.js';
-import { EXPAND, EXPAND_OF, fillUnknown, isUnknown, levelsOf, markKnown, needsRegion, orgUserOf, phoneInRegion } from './normalize.js';
+import { EXPAND, EXPAND_OF, fillUnknown, interner, isUnknown, levelsOf, markKnown, needsRegion, orgUserOf, phoneInRegion, type Intern } from './normalize.js';
 import { allPages, limiter } from './paging.js';
 
 /**
- * Page sizes per listing: the largest each accepts. The SDK docs give no maximum but for queue members
- * ("Max value is 100"); Genesys's Terraform provider reads users, skills, queues and groups 500 a page
- * and languages, roles, divisions and locations 100 a page (its `*_proxy.go` files), and the sandbox
- * holds each listing to that.
+ * Page sizes per listing: the largest each accepts. The SDK docs give a maximum for queue members
+ * ("Max value is 100") and division grants ("Maximum page size is 500"); Genesys's Terraform provider
+ * reads users, skills, queues and groups 500 a page and languages, roles, divisions and locations 100 a
+ * page (its `*_proxy.go` files), and the sandbox holds each listing to that.
  */
 export const PAGE_SIZE = {
   users: 500,
@@ -28,7 +28,7 @@ export const PAGE_SIZE = {
   locations: 100,
   queueMembers: 100,
   search: 100,
-  divisionGrants: 100,
+  divisionGrants: 500,
 } as const;
 
 /** Emails per search request (`values` of one EXACT criterion). */
@@ -70,11 +70,12 @@ function readNumbersIn(users: Iterable<OrgUser>, region: string | undefined): vo
 }
 
 /**
- * A page of users as OrgUsers, as soon as it arrives: the SDK's users, with their expansions, are several
- * times larger, and a 50,000-user org's pages all held until the last one came were most of a read's memory.
+ * A page with its entities converted as soon as it arrives: the SDK's objects (users with their expansions,
+ * queue members each carrying a whole user) are many times larger than what the plan keeps of them, and a
+ * 50,000-user org's pages all held until the last one came were most of a read's memory.
  */
-function asOrgUsers<P extends { entities?: platformClient.Models.User[] }>(page: P): Omit<P, 'entities'> & { entities: OrgUser[] } {
-  return { ...page, entities: (page.entities ?? []).map((raw) => orgUserOf(raw)) };
+function converted<P extends { entities?: unknown[] }, R>(page: P, convert: (item: NonNullable<P['entities']>[number]) => R): Omit<P, 'entities'> & { entities: R[] } {
+  return { ...page, entities: (page.entities ?? []).map(convert) };
 }
 
 function named(items: Array<{ id?: string; name?: string }>): Named[] {
@@ -86,6 +87,8 @@ export class GenesysReader implements OrgReader {
   private organization: Promise<platformClient.Models.Organization> | undefined;
   /** Calls made outside a read (the target check), counted with the next read so that no call goes uncounted. */
   private carried = { calls: 0 };
+  /** One copy of each id and title for the read under way (a new one per read, so none outlives its read). */
+  private intern: Intern = interner();
 
   constructor(
     private readonly apis: Apis,
@@ -97,8 +100,10 @@ export class GenesysReader implements OrgReader {
   readOrg(request: ReadRequest, progress?: (message: string) => void): Promise<OrgState> {
     const scope = this.carried;
     this.carried = { calls: 0 };
+    this.intern = interner();
     return callScope.run(scope, async () => {
       const state = await this.read(request, progress ?? (() => undefined));
+      this.intern = interner();
       return { ...state, apiCalls: scope.calls };
     });
   }
@@ -117,6 +122,14 @@ export class GenesysReader implements OrgReader {
 
   private guard<T>(what: string, run: () => Promise<T>): Promise<T> {
     return guarded(this.redactor, what, run);
+  }
+
+  private orgUser(raw: platformClient.Models.User): OrgUser {
+    return orgUserOf(raw, this.intern);
+  }
+
+  private asOrgUsers<P extends { entities?: platformClient.Models.User[] }>(page: P): Omit<P, 'entities'> & { entities: OrgUser[] } {
+    return converted(page, (raw) => this.orgUser(raw));
   }
 
   private async read(request: ReadRequest, progress: (message: string) => void): Promise<OrgState> {
@@ -159,7 +172,7 @@ export class GenesysReader implements OrgReader {
     };
     const warnings: Issue[] = [];
     const activeUsers = allPages(
-      (pageNumber) => this.guard('list active users', () => apis.users.getUsers({ pageSize: PAGE_SIZE.users, pageNumber, state: 'active', expand: EXPAND })).then(asOrgUsers),
+      (pageNumber) => this.guard('list active users', () => apis.users.getUsers({ pageSize: PAGE_SIZE.users, pageNumber, state: 'active', expand: EXPAND })).then((page) => this.asOrgUsers(page)),
       run,
       counted('active'),
     );
@@ -270,7 +283,7 @@ export class GenesysReader implements OrgReader {
     const inactive = new Map<string, OrgUser>();
     const deleted = new Map<string, OrgUser>();
     for (const raw of found.flat()) {
-      const user = orgUserOf(raw);
+      const user = this.orgUser(raw);
       if (!user.id || !wanted.has(user.email)) continue;
       if (user.state === 'inactive') inactive.set(user.id, user);
       if (user.state !== 'deleted' || !declared.has(user.email)) continue;
@@ -287,7 +300,7 @@ export class GenesysReader implements OrgReader {
   /** A deleted user by id (`GET /users/{id}?state=deleted`); undefined when it is not (or no longer) deleted. */
   private async deletedUser(id: string, expand: string[]): Promise<OrgUser | undefined> {
     try {
-      return orgUserOf(await this.guard('read deleted user', () => this.apis.users.getUser(id, { state: 'deleted', expand })));
+      return this.orgUser(await this.guard('read deleted user', () => this.apis.users.getUser(id, { state: 'deleted', expand })));
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) return undefined;
       throw error;
@@ -305,7 +318,7 @@ export class GenesysReader implements OrgReader {
         run(() => this.guard('read users by id', () => this.apis.users.getUsers({ id, state: state ?? 'inactive', pageSize: ID_BATCH, pageNumber: 1, ...(expand ? { expand } : {}) }))),
       ),
     );
-    const out = read.flatMap((page) => page.entities ?? []).map((raw) => orgUserOf(raw)).filter((u) => u.id);
+    const out = read.flatMap((page) => page.entities ?? []).map((raw) => this.orgUser(raw)).filter((u) => u.id);
     if (state !== undefined) return out;
     const seen = new Set(out.map((u) => u.id));
     const rest = await Promise.all(ids.filter((id) => !seen.has(id)).map((id) => run(() => this.deletedUser(id, []))));
@@ -326,7 +339,7 @@ export class GenesysReader implements OrgReader {
     warnings: Issue[],
   ): Promise<OrgUser[]> {
     const list = (pageNumber: number) =>
-      this.guard('list inactive users', () => this.apis.users.getUsers({ pageSize: PAGE_SIZE.users, pageNumber, state: 'inactive', expand: EXPAND })).then(asOrgUsers);
+      this.guard('list inactive users', () => this.apis.users.getUsers({ pageSize: PAGE_SIZE.users, pageNumber, state: 'inactive', expand: EXPAND })).then((page) => this.asOrgUsers(page));
     const first = await run(() => list(1));
     const total = first.total ?? first.entities?.length ?? 0;
     if (total <= LISTING_WINDOW) {
@@ -378,7 +391,7 @@ export class GenesysReader implements OrgReader {
         run(() => this.guard('read inactive users by id', () => this.apis.users.getUsers({ id, state: 'inactive', pageSize: ID_BATCH, pageNumber: 1, expand: EXPAND }))),
       ),
     );
-    return pages.flatMap((page) => page.entities ?? []).map((raw) => orgUserOf(raw));
+    return pages.flatMap((page) => page.entities ?? []).map((raw) => this.orgUser(raw));
   }
 
   /**
@@ -458,7 +471,7 @@ export class GenesysReader implements OrgReader {
           const fresh =
             user.state === 'deleted'
               ? await run(() => this.deletedUser(user.id, expand))
-              : orgUserOf(await run(() => this.guard('read user', () => this.apis.users.getUser(user.id, { expand }))));
+              : this.orgUser(await run(() => this.guard('read user', () => this.apis.users.getUser(user.id, { expand }))));
           if (fresh) fillUnknown(user, fresh);
         } catch (error) {
           // Gone (or restored, or deleted) since the listing: what is unknown stays unknown.
@@ -562,14 +575,22 @@ export class GenesysReader implements OrgReader {
 
   /** Every grant of every division, or undefined when the server lacks the per-division listing. */
   private async divisionGrants(divisions: Named[], run: <T>(task: () => Promise<T>) => Promise<T>): Promise<Array<OrgRoleGrant & { subjectId: string }> | undefined> {
+    const { intern } = this;
+    // Each grant as its three ids, as its page arrives (the SDK's grant carries the role and division objects).
+    const compact = (grant: platformClient.Models.AuthzGrant): Partial<OrgRoleGrant & { subjectId: string }> => ({
+      subjectId: grant.subjectId && intern(grant.subjectId),
+      roleId: grant.role?.id && intern(grant.role.id),
+      divisionId: grant.division?.id && intern(grant.division.id),
+    });
     const list = (division: Named) =>
       allPages(
-        (pageNumber) => this.guard('list division grants', () => this.apis.authorization.getAuthorizationDivisionGrants(division.id, { pageSize: PAGE_SIZE.divisionGrants, pageNumber })),
+        (pageNumber) =>
+          this.guard('list division grants', () => this.apis.authorization.getAuthorizationDivisionGrants(division.id, { pageSize: PAGE_SIZE.divisionGrants, pageNumber })).then((page) => converted(page, compact)),
         run,
       );
     const [first, ...rest] = divisions;
     if (!first) return [];
-    let firstGrants: platformClient.Models.AuthzGrant[];
+    let firstGrants: Array<Partial<OrgRoleGrant & { subjectId: string }>>;
     try {
       firstGrants = await list(first);
     } catch (error) {
@@ -580,9 +601,7 @@ export class GenesysReader implements OrgReader {
     const out: Array<OrgRoleGrant & { subjectId: string }> = [];
     const seen = new Set<string>();
     for (const grant of all) {
-      const subjectId = grant.subjectId;
-      const roleId = grant.role?.id;
-      const divisionId = grant.division?.id;
+      const { subjectId, roleId, divisionId } = grant;
       // A grant in all divisions (`*`) is listed under every division: keep it once.
       const key = `${subjectId} ${roleId} ${divisionId}`;
       if (!subjectId || !roleId || !divisionId || seen.has(key)) continue;
@@ -617,15 +636,18 @@ export class GenesysReader implements OrgReader {
     const direct: Record<string, string[]> = {};
     const viaGroup: Record<string, string[]> = {};
     const memberGroups: Record<string, string[]> = {};
+    const { intern } = this;
+    // Each member as its id and how it came in, as its page arrives: the SDK's member carries a whole user.
+    const compact = (m: platformClient.Models.QueueMember): { id: string; memberBy?: string } => ({ id: intern(m.id ?? m.user?.id ?? ''), memberBy: m.memberBy });
     const list = (id: string, memberBy: 'user' | 'group', known: number | undefined) =>
       allPages(
-        (pageNumber) => this.guard('list queue members', () => this.apis.routing.getRoutingQueueMembers(id, { pageSize: PAGE_SIZE.queueMembers, pageNumber, memberBy })),
+        (pageNumber) =>
+          this.guard('list queue members', () => this.apis.routing.getRoutingQueueMembers(id, { pageSize: PAGE_SIZE.queueMembers, pageNumber, memberBy })).then((page) => converted(page, compact)),
         run,
         undefined,
         known === undefined ? undefined : { total: known, pageSize: PAGE_SIZE.queueMembers },
       );
-    const idsOf = (members: platformClient.Models.QueueMember[], other: 'user' | 'group') =>
-      members.filter((m) => m.memberBy !== other).map((m) => m.id ?? m.user?.id ?? '').filter(Boolean);
+    const idsOf = (members: Array<{ id: string; memberBy?: string }>, other: 'user' | 'group') => members.filter((m) => m.memberBy !== other).map((m) => m.id).filter(Boolean);
     await Promise.all(
       targets.map(async (queue) => {
         const id = queue.id as string;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { connect, type Connection } from '../../src/genesys/index.js';
 import { MAX_REFUSED_IN_A_ROW } from '../../src/genesys/http.js';
+import { PAGE_SIZE } from '../../src/genesys/reader.js';
 import { normalEmail } from '../../src/rules/identity.js';
 import { ApiError } from '../../src/model/errors.js';
 import type { OrgState, ReadRequest } from '../../src/model/org.js';
@@ -124,7 +125,7 @@ describe('reading a generated org', () => {
     const inactive = users.filter((u) => u.state === 'inactive').length;
     const deleted = users.filter((u) => u.state === 'deleted').length;
     const grants = users.filter((u) => u.state !== 'deleted').flatMap((u) => u.grants);
-    const grantPages = sb.org.divisions.sorted().reduce((n, d) => n + Math.max(1, Math.ceil(grants.filter((g) => g.divisionId === d.id || g.divisionId === '*').length / 100)), 0);
+    const grantPages = sb.org.divisions.sorted().reduce((n, d) => n + Math.max(1, Math.ceil(grants.filter((g) => g.divisionId === d.id || g.divisionId === '*').length / PAGE_SIZE.divisionGrants)), 0);
     const queuePages = sb.org.queues.sorted().reduce((n, q) => n + Math.max(1, Math.ceil([...q.members].filter((id) => sb.org.getUser(id)?.state !== 'deleted').length / 100)), 0);
     // 1 org + 7 look-ups + active user pages + one search per 100 declared emails missing among active users
     // + inactive users by id, 100 a call + each deleted one by id + grant pages per division + queue member pages

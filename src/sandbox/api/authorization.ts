@@ -173,7 +173,8 @@ function divisionGrants(ctx: Ctx): Answer {
   if (cached?.revision !== org.revision) grantsCache.set(org, (cached = { revision: org.revision, byDivision: new Map() }));
   const found = cached.byDivision.get(divisionId) ?? divisionGrantList(org, division);
   cached.byDivision.set(divisionId, found);
-  const list = listing(found, paging(ctx.query, 100), ctx.path, ctx.query);
+  // "Maximum page size is 500" (AuthorizationApi.getAuthorizationDivisionGrants).
+  const list = listing(found, paging(ctx.query, 500), ctx.path, ctx.query);
   const body: Models.AuthzDivisionGrantEntityListing = { entities: list.entities, pageSize: list.pageSize, pageNumber: list.pageNumber, total: list.total, pageCount: list.pageCount };
   return ok(body);
 }
