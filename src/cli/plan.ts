@@ -17,6 +17,7 @@ interface PlanFlags {
   detailedExitcode?: boolean;
   sandbox?: boolean;
   allowUnsafe?: boolean;
+  showUnmanaged?: boolean;
 }
 
 /** Writes the whole file or nothing: a reader never sees half a plan, and a failed write leaves the old file. */
@@ -63,6 +64,7 @@ export function registerPlan(program: Command): void {
     .option('--detailed-exitcode', 'exit 2 when the plan has changes (0 when it has none)')
     .option('--sandbox', 'plan against the local sandbox instead of a Genesys Cloud org')
     .option('--allow-unsafe', 'mark a plan that breaks a safety threshold as approved anyway')
+    .option('--show-unmanaged', 'also list the unmanaged users (org users neither declared nor in a pruned scope), not only count them')
     .option('--comment-header <markdown>', 'with --markdown-file: a line to put first, counted in the comment size limit')
     .option('--full-plan <markdown>', 'with --markdown-file: where the whole plan is when the comment is cut (links allowed)')
     .option('--source-url <url>', 'with --markdown-file: make file:line references links, under this URL (e.g. https://github.com/o/r/blob/<sha>/)')
@@ -78,6 +80,7 @@ export function registerPlan(program: Command): void {
           config: globals.config,
           configRequired: program.getOptionValueSource('config') === 'cli',
           allowUnsafe: flags.allowUnsafe === true,
+          showUnmanaged: flags.showUnmanaged === true,
           noColor: globals.color === false,
           allowCustomEnvironment: globals.allowCustomEnvironment === true,
           log,
