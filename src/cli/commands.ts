@@ -36,6 +36,7 @@ export function declarePlan(program: Command): void {
     .option('--detailed-exitcode', 'exit 2 when the plan has changes (0 when it has none)')
     .option('--sandbox', 'plan against the local sandbox instead of a Genesys Cloud org')
     .option('--allow-unsafe', 'mark a plan that breaks a safety threshold as approved anyway')
+    .option('--show-unmanaged', 'also list the unmanaged users (org users neither declared nor in a pruned scope), not only count them')
     .option('--comment-header <markdown>', 'with --markdown-file: a line to put first, counted in the comment size limit')
     .option('--full-plan <markdown>', 'with --markdown-file: where the whole plan is when the comment is cut (links allowed)')
     .option('--source-url <url>', 'with --markdown-file: make file:line references links, under this URL (e.g. https://github.com/o/r/blob/<sha>/)')

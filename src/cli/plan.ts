@@ -16,6 +16,7 @@ export interface PlanFlags {
   detailedExitcode?: boolean;
   sandbox?: boolean;
   allowUnsafe?: boolean;
+  showUnmanaged?: boolean;
 }
 
 /** Writes the whole file or nothing: a reader never sees half a plan, and a failed write leaves the old file. */
@@ -64,6 +65,7 @@ export async function runPlan(program: Command, flags: PlanFlags): Promise<void>
       config: globals.config,
       configRequired: program.getOptionValueSource('config') === 'cli',
       allowUnsafe: flags.allowUnsafe === true,
+      showUnmanaged: flags.showUnmanaged === true,
       noColor: globals.color === false,
       allowCustomEnvironment: globals.allowCustomEnvironment === true,
       log,

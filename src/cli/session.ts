@@ -89,7 +89,7 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
  * plan. Invalid files or names the org does not know stop here with every problem listed: a plan
  * made from part of users/ could read as removals.
  */
-export async function makePlan(options: OpenOptions & { allowUnsafe: boolean }): Promise<Planned> {
+export async function makePlan(options: OpenOptions & { allowUnsafe: boolean; showUnmanaged?: boolean }): Promise<Planned> {
   const config = await loadConfigOf(options);
   const { loadDesired } = await import('../desired/index.js');
   const desired = await loadDesired([], config);
@@ -107,7 +107,7 @@ export async function makePlan(options: OpenOptions & { allowUnsafe: boolean }):
   const opened = await connectTo(config, options);
   try {
     const org = await opened.connection.reader.readOrg(readRequestFor(desired, config), (message) => options.log(c.dim(`  reading ${message}…`)));
-    const { plan, errors } = buildPlan({ desired, org, config, allowUnsafe: options.allowUnsafe });
+    const { plan, errors } = buildPlan({ desired, org, config, allowUnsafe: options.allowUnsafe, showUnmanaged: options.showUnmanaged === true });
     if (errors.length > 0) {
       throw new ProvisionError('unresolved-references', `${plural(errors.length, 'reference')} in users/ do not match the org "${org.target.orgName}": no plan was made.`, {
         issues: errors,

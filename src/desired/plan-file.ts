@@ -82,6 +82,8 @@ function consistencyReasons(plan: Plan): string[] {
   for (const action of ['create', 'update', 'restore', 'deactivate'] as const) {
     if (plan.summary[action] !== counts[action]) out.push(`/summary/${action} says ${plan.summary[action]}, but the plan has ${counts[action]} ${action} change(s).`);
   }
+  const undeclared = plan.undeclared?.length ?? 0;
+  if ((plan.summary.undeclared ?? 0) !== undeclared) out.push(`/summary/undeclared says ${plan.summary.undeclared ?? 0}, but the plan lists ${undeclared} undeclared user(s).`);
   return out;
 }
 

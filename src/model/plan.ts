@@ -92,6 +92,18 @@ export interface Summary {
   unchanged: number;
   /** Org users neither declared nor in a pruned scope: never touched. */
   unmanaged: number;
+  /**
+   * Active users in the scope that are not declared, left active because `scope.prune` is off (listed in
+   * `Plan.undeclared`); present only when there are some, and then not counted as unmanaged.
+   */
+  undeclared?: number;
+}
+
+/** An org user the plan names without changing them. */
+export interface UserRef {
+  id: string;
+  email: string;
+  name: string;
 }
 
 /** A safety rule the plan breaks, with the figures that broke it. */
@@ -115,6 +127,10 @@ export interface Plan {
   /** Sorted by action (create, restore, update, deactivate), then email. */
   changes: Change[];
   summary: Summary;
+  /** In-scope active users not declared, which stay active because `scope.prune` is off; by email, present only when some are. */
+  undeclared?: UserRef[];
+  /** The unmanaged users, by email; only when asked for (`plan --show-unmanaged`). */
+  unmanaged?: UserRef[];
   warnings: Issue[];
   safety: SafetyVerdict;
   /** API calls the org read took. */

@@ -18,6 +18,7 @@ import type {
   ProvisionConfig,
   Source,
   Summary,
+  UserRef,
 } from '../model/index.js';
 import { compareClaims, domainOf, normalDomain, normalEmail } from '../rules/identity.js';
 import { nearestKey } from '../rules/names.js';
@@ -40,6 +41,10 @@ import {
 export interface DiffResult {
   changes: Change[];
   summary: Summary;
+  /** Active users in the scope that are not declared and stay active (`scope.prune` is off), by email. */
+  undeclared: UserRef[];
+  /** The unmanaged users, by email, when asked for. */
+  unmanaged?: UserRef[];
   warnings: Issue[];
   /** Names that did not resolve, and configuration the diff cannot honour. */
   errors: Issue[];
@@ -553,13 +558,17 @@ function baseChange(action: Change['action'], user: DesiredUser, current: OrgUse
   return change;
 }
 
-/** The prune scope, resolved; undefined when pruning is off. */
-function pruneScope(context: Context, config: ProvisionConfig): ((user: OrgUser) => boolean) | undefined {
+/**
+ * The scope, resolved: the undeclared users the plan answers for, deactivated when `scope.prune` is on and
+ * listed as staying active when it is off. Undefined when the config names no scope (every undeclared
+ * user is then unmanaged). A scope that cannot be used is an error when it would prune, a warning when not.
+ */
+function scopeOf(context: Context, config: ProvisionConfig): ((user: OrgUser) => boolean) | undefined {
   const scope = config.scope;
-  if (!scope.prune) return undefined;
   const divisionNames = scope.divisions;
   const domains = new Set(scope.emailDomains.map(normalDomain).filter((d) => d !== ''));
   if (divisionNames.length === 0 && domains.size === 0) {
+    if (!scope.prune) return undefined;
     context.errors.push({
       severity: 'error',
       code: 'prune-without-scope',
@@ -573,7 +582,11 @@ function pruneScope(context: Context, config: ProvisionConfig): ((user: OrgUser)
     const errors: Issue[] = [];
     const named = resolveName(context.names.divisions, name, () => undefined, errors);
     if (named) divisions.add(named.id);
-    for (const issue of errors) context.errors.push({ ...issue, message: `scope.divisions: ${issue.message}` });
+    // Without pruning, an unknown division only narrows the list of users left undeclared.
+    for (const issue of errors) {
+      if (scope.prune) context.errors.push({ ...issue, message: `scope.divisions: ${issue.message}` });
+      else context.warnings.push({ ...issue, severity: 'warning', message: `scope.divisions: ${issue.message} Its users are not listed as undeclared.` });
+    }
   }
   // Both criteria, when both are given, must hold: the narrower scope is the safer one.
   return (user) => {
@@ -583,12 +596,25 @@ function pruneScope(context: Context, config: ProvisionConfig): ((user: OrgUser)
   };
 }
 
+function userRef(user: OrgUser): UserRef {
+  return { id: user.id, email: normalEmail(user.email), name: user.name };
+}
+
+function byEmail(a: UserRef, b: UserRef): number {
+  return compareStrings(a.email, b.email) || compareStrings(a.id, b.id);
+}
+
 function compareChanges(a: Change, b: Change): number {
   return ACTION_ORDER[a.action] - ACTION_ORDER[b.action] || compareStrings(a.email, b.email);
 }
 
+export interface DiffOptions {
+  /** List the unmanaged users (`plan --show-unmanaged`), not only count them. */
+  showUnmanaged?: boolean;
+}
+
 /** Desired users against the org: the sorted changes, the counts, the warnings and the resolution errors. */
-export function diffUsers(desired: DesiredState, org: OrgState, config: ProvisionConfig): DiffResult {
+export function diffUsers(desired: DesiredState, org: OrgState, config: ProvisionConfig, options: DiffOptions = {}): DiffResult {
   const warnings: Issue[] = [];
   const errors: Issue[] = [];
   const { live, deleted, byId, shadowed } = indexOrgUsers(org, warnings);
@@ -680,18 +706,29 @@ export function diffUsers(desired: DesiredState, org: OrgState, config: Provisio
 
   // Undeclared users count only when active: the read leaves undeclared inactive users out (Genesys
   // lists at most 10,000 of them), and the plan never changes one (pruning deactivates active users).
-  const inScope = pruneScope(context, config);
+  // In the scope they are deactivated when pruning, else listed: a leaver taken out of users/ is never silent.
+  const inScope = scopeOf(context, config);
+  const pruning = config.scope.prune && inScope !== undefined;
+  const undeclared: UserRef[] = [];
   for (const user of live.values()) {
     if (matched.has(user.id) || user.state !== 'active') continue;
     if (!inScope || !inScope(user)) continue;
+    if (!pruning) {
+      undeclared.push(userRef(user));
+      continue;
+    }
     managedCount += 1;
     changes.push({ action: 'deactivate', email: normalEmail(user.email), name: user.name, id: user.id, version: user.version, fields: [], reason: 'pruned' });
   }
+  const unmanaged: UserRef[] = [];
   for (const user of org.users) {
     if (matched.has(user.id)) continue;
     // A user shadowed by another with the same email is left alone, whatever its state (deleted users are never shadowed).
-    if (shadowed.has(user.id) || (user.state === 'active' && (!inScope || !inScope(user)))) summary.unmanaged += 1;
+    if (!shadowed.has(user.id) && (user.state !== 'active' || (inScope && inScope(user)))) continue;
+    summary.unmanaged += 1;
+    if (options.showUnmanaged) unmanaged.push(userRef(user));
   }
+  if (undeclared.length > 0) summary.undeclared = undeclared.length;
 
   if (context.rolesNotRead) {
     warnings.push({
@@ -704,7 +741,9 @@ export function diffUsers(desired: DesiredState, org: OrgState, config: Provisio
 
   changes.sort(compareChanges);
   for (const change of changes) summary[change.action] += 1;
-  return { changes, summary, warnings, errors, managedCount };
+  const result: DiffResult = { changes, summary, undeclared: undeclared.sort(byEmail), warnings, errors, managedCount };
+  if (options.showUnmanaged) result.unmanaged = unmanaged.sort(byEmail);
+  return result;
 }
 
 const FIELD_ORDER: FieldChange['field'][] = [

@@ -14,7 +14,7 @@ export type { SafetyContext } from './safety.js';
 export { diffUsers } from './diff.js';
 export { planTargetMismatch, recheckSavedPlan, savedPlanReadRequest } from './recheck.js';
 export type { RecheckInput, RecheckResult } from './recheck.js';
-export type { DiffResult } from './diff.js';
+export type { DiffOptions, DiffResult } from './diff.js';
 
 /**
  * What the reader must fetch for this desired state: inactive and deleted users only for declared
@@ -77,9 +77,9 @@ const MANAGED_BY_READ: readonly ManagedByRead[] = [...EXPANDED_FIELDS, 'manager'
  * Diffs, checks safety and seals the plan. `errors` holds resolution problems (unknown or ambiguous
  * names, unknown managers, an unusable prune scope): when it is not empty the plan must not be shown.
  */
-export function buildPlan(input: { desired: DesiredState; org: OrgState; config: ProvisionConfig; allowUnsafe?: boolean }): { plan: Plan; errors: Issue[] } {
+export function buildPlan(input: { desired: DesiredState; org: OrgState; config: ProvisionConfig; allowUnsafe?: boolean; showUnmanaged?: boolean }): { plan: Plan; errors: Issue[] } {
   const { desired, org, config } = input;
-  const result = diffUsers(desired, org, config);
+  const result = diffUsers(desired, org, config, { showUnmanaged: input.showUnmanaged === true });
   const safety = checkSafety(result.changes, { desired, org, config, managedCount: result.managedCount }, input.allowUnsafe === true);
   const unsealed: Omit<Plan, 'checksum'> = {
     formatVersion: 1,
@@ -87,6 +87,9 @@ export function buildPlan(input: { desired: DesiredState; org: OrgState; config:
     inputsDigest: desired.digest,
     changes: result.changes,
     summary: result.summary,
+    // Only when there is something to list: a plan without them reads (and checksums) as before.
+    ...(result.undeclared.length > 0 ? { undeclared: result.undeclared } : {}),
+    ...(result.unmanaged ? { unmanaged: result.unmanaged } : {}),
     warnings: [...(org.warnings ?? []), ...result.warnings],
     safety,
     readCalls: org.apiCalls,

@@ -25,8 +25,23 @@ interface Rule {
 
 const number = new Intl.NumberFormat('en-US');
 
-function deactivations(changes: Change[]): Change[] {
-  return changes.filter((c) => c.action === 'deactivate');
+/**
+ * Deactivations by kind, each held to the limits on its own: users a file declares `state: inactive`
+ * (offboarding by name, reviewed line by line) and users pruned for being undeclared in the scope (the
+ * mass removal the limits are for). Kinds without deactivations are left out.
+ */
+function deactivationKinds(changes: Change[]): Array<{ count: number; what: string }> {
+  let declared = 0;
+  let pruned = 0;
+  for (const change of changes) {
+    if (change.action !== 'deactivate') continue;
+    if (change.reason === 'pruned') pruned += 1;
+    else declared += 1;
+  }
+  const out: Array<{ count: number; what: string }> = [];
+  if (declared > 0) out.push({ count: declared, what: `${plural(declared, 'deactivation')} declared in users/` });
+  if (pruned > 0) out.push({ count: pruned, what: `${plural(pruned, 'deactivation')} of undeclared users in the pruned scope` });
+  return out;
 }
 
 function share(count: number, managed: number): string {
@@ -86,18 +101,18 @@ export const SAFETY_RULES: readonly Rule[] = [
   {
     rule: 'max-deactivations',
     check(changes, context, limits) {
-      const count = deactivations(changes).length;
-      if (count <= limits.maxDeactivations) return [];
-      return [`${plural(count, 'deactivation')} (${share(count, context.managedCount)}) ${exceed(count)} the limit of ${number.format(limits.maxDeactivations)} (safety.maxDeactivations).`];
+      return deactivationKinds(changes)
+        .filter(({ count }) => count > limits.maxDeactivations)
+        .map(({ count, what }) => `${what} (${share(count, context.managedCount)}) ${exceed(count)} the limit of ${number.format(limits.maxDeactivations)} (safety.maxDeactivations).`);
     },
   },
   {
     rule: 'max-deactivation-percent',
     check(changes, context, limits) {
-      const count = deactivations(changes).length;
       if (context.managedCount < PERCENT_FLOOR) return [];
-      if ((count / context.managedCount) * 100 <= limits.maxDeactivationPercent) return [];
-      return [`${plural(count, 'deactivation')} (${share(count, context.managedCount)}) ${exceed(count)} the limit of ${limits.maxDeactivationPercent}% (safety.maxDeactivationPercent).`];
+      return deactivationKinds(changes)
+        .filter(({ count }) => (count / context.managedCount) * 100 > limits.maxDeactivationPercent)
+        .map(({ count, what }) => `${what} (${share(count, context.managedCount)}) ${exceed(count)} the limit of ${limits.maxDeactivationPercent}% (safety.maxDeactivationPercent).`);
     },
   },
   {

@@ -1,8 +1,8 @@
 // The pull request comment: marker, summary table, banners, changes grouped in <details>, cut to fit GitHub's limit.
-import type { Action, Change, Issue, Plan, SafetyVerdict, Violation } from '../model/index.js';
+import type { Action, Change, Issue, Plan, SafetyVerdict, UserRef, Violation } from '../model/index.js';
 import { md, mdWithUrls, visible } from './escape.js';
 import { fieldLine, type Style } from './fields.js';
-import { count, isEmpty, readFooter, summaryLine } from './summary.js';
+import { count, isEmpty, readFooter, summaryLine, UNDECLARED_TITLE, UNMANAGED_TITLE } from './summary.js';
 
 /** The hidden first line a workflow finds its earlier comment by (to edit it rather than add another). */
 export const PLAN_MARKER = '<!-- provision-plan -->';
@@ -13,6 +13,8 @@ export const DEFAULT_MARKDOWN_MAX_LENGTH = GITHUB_COMMENT_LIMIT - 1_536;
 
 /** Lists that cannot be cut as whole changes are capped instead, so the fixed part stays small. */
 const MAX_WARNINGS = 50;
+/** Users listed but not changed (undeclared, unmanaged): the saved plan and the JSON have them all. */
+const MAX_USERS = 50;
 const MAX_VIOLATIONS = 20;
 /** Small plans open every group; large ones open only deactivations, the part a reviewer must not miss. */
 const OPEN_ALL_UP_TO = 10;
@@ -149,11 +151,22 @@ function deactivationBanner(plan: Plan): string | undefined {
 
 function summaryTable(plan: Plan): string {
   const s = plan.summary;
+  // The column shows only when some users are in it: a plan without them reads as it always did.
+  const undeclared = s.undeclared ? [' Not declared |', ' ---: |', ` ${count(s.undeclared)} |`] : ['', '', ''];
   return [
-    '| Create | Update | Restore | Deactivate | Unchanged | Unmanaged |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: |',
-    `| ${count(s.create)} | ${count(s.update)} | ${count(s.restore)} | ${count(s.deactivate)} | ${count(s.unchanged)} | ${count(s.unmanaged)} |`,
+    `| Create | Update | Restore | Deactivate | Unchanged |${undeclared[0]} Unmanaged |`,
+    `| ---: | ---: | ---: | ---: | ---: |${undeclared[1]} ---: |`,
+    `| ${count(s.create)} | ${count(s.update)} | ${count(s.restore)} | ${count(s.deactivate)} | ${count(s.unchanged)} |${undeclared[2]} ${count(s.unmanaged)} |`,
   ].join('\n');
+}
+
+/** Users the plan names but leaves alone, in a collapsible list (open when short), capped like the warnings. */
+function usersSection(title: string, users: readonly UserRef[] | undefined, hint: string | undefined): string | undefined {
+  if (!users || users.length === 0) return undefined;
+  const lines = users.slice(0, MAX_USERS).map((u) => `- **${md(u.email)}** "${md(u.name)}"`);
+  if (users.length > MAX_USERS) lines.push(`- … and ${count(users.length - MAX_USERS)} more (all of them are in the plan's JSON)`);
+  if (hint) lines.push('', hint);
+  return details(`${title} (${count(users.length)})`, lines.join('\n'), users.length <= OPEN_ALL_UP_TO);
 }
 
 function warningLine(issue: Issue, sourceUrl?: string): string {
@@ -210,11 +223,15 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   ].join('\n');
   const banners = [safetyBanner(plan.safety), deactivationBanner(plan)].filter((b) => b !== undefined);
   const warnings = warningsSection(plan.warnings, options.sourceUrl);
+  const unchangedUsers = [
+    usersSection(UNDECLARED_TITLE, plan.undeclared, 'Declare them in `users/` (with `state: inactive` to offboard them), or turn `scope.prune` on to deactivate users left out.'),
+    usersSection(UNMANAGED_TITLE, plan.unmanaged, undefined),
+  ].filter((p) => p !== undefined);
   const footer = `<sub>${readFooter(plan)} · plan checksum ${md(plan.checksum)}</sub>`;
   const last = `**${summaryLine(plan)}**`;
 
   if (plan.changes.length === 0 && isEmpty(plan.summary)) {
-    return `${[head, ...banners, warnings, footer, last].filter((p) => p !== undefined).join('\n\n')}\n`;
+    return `${[head, ...banners, ...unchangedUsers, warnings, footer, last].filter((p) => p !== undefined).join('\n\n')}\n`;
   }
 
   const groups: Group[] = DISPLAY_ORDER.map((action) => ({ action, blocks: plan.changes.filter((c) => c.action === action).map((c) => changeBlock(c, options.sourceUrl)) })).filter(
@@ -227,7 +244,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
     const hidden = total - [...shown.values()].reduce((a, b) => a + b, 0);
     const sections = groups.map((g) => groupSection(g, shown.get(g.action) ?? 0, openAll || g.action === 'deactivate'));
     const cut = hidden > 0 ? truncationNote(hidden, total, options.fullPlanNote) : undefined;
-    return `${[head, ...banners, summaryTable(plan), cut, ...sections, warnings, footer, last].filter((p) => p !== undefined).join('\n\n')}\n`;
+    return `${[head, ...banners, summaryTable(plan), cut, ...sections, ...unchangedUsers, warnings, footer, last].filter((p) => p !== undefined).join('\n\n')}\n`;
   };
 
   const all = new Map(groups.map((g) => [g.action, g.blocks.length]));

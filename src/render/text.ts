@@ -1,10 +1,10 @@
 // The terminal plan: Terraform-like `+`/`~`/`↺`/`-` lines, field before → after, colour only when asked.
 import pc from 'picocolors';
-import type { Action, Change, Issue, Plan, SafetyVerdict } from '../model/index.js';
+import type { Action, Change, Issue, Plan, SafetyVerdict, UserRef } from '../model/index.js';
 import { displayWidth as width, padEnd as pad } from '../rules/width.js';
 import { quoted, visible } from './escape.js';
 import { fieldLine, type Style, type WordPart } from './fields.js';
-import { readFooter, summaryLine } from './summary.js';
+import { count, readFooter, summaryLine, UNDECLARED_TITLE, UNMANAGED_TITLE } from './summary.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
 
@@ -106,6 +106,16 @@ function headerLeft(change: Change, actionWidth: number, c: Colors): string {
   return parts.join('  ');
 }
 
+/** Users the plan names but leaves alone, one a line, under a title with their number. */
+function renderUsers(title: string, users: readonly UserRef[] | undefined, hint: string | undefined, c: Colors): string[] {
+  if (!users || users.length === 0) return [];
+  const lines = [c.bold(`${title}: ${count(users.length)} ${users.length === 1 ? 'user' : 'users'}`)];
+  const emailWidth = Math.min(MAX_ALIGN, Math.max(...users.map((u) => width(visible(u.email)))));
+  for (const user of users) lines.push(`  ${pad(visible(user.email), emailWidth)}  ${quoted(user.name)}`);
+  if (hint) lines.push(c.dim(hint));
+  return lines;
+}
+
 function renderWarnings(warnings: Issue[], c: Colors): string[] {
   if (warnings.length === 0) return [];
   const lines = [c.yellow(c.bold(`Warnings (${warnings.length}):`))];
@@ -146,6 +156,8 @@ export function renderText(plan: Plan, color = false): string {
     for (const change of plan.changes) lines.push(...renderChange(change, actionWidth, leftWidth, style, c));
     sections.push(lines);
   }
+  sections.push(renderUsers(UNDECLARED_TITLE, plan.undeclared, 'Declare them in users/ (with state: inactive to offboard them), or turn scope.prune on to deactivate users left out.', c));
+  sections.push(renderUsers(UNMANAGED_TITLE, plan.unmanaged, undefined, c));
   sections.push(renderWarnings(plan.warnings, c));
   sections.push(renderSafety(plan.safety, c));
   sections.push([c.dim(readFooter(plan)), c.bold(summaryLine(plan))]);

@@ -196,6 +196,46 @@ describe('plan and apply against a sandbox named by GENESYS_* variables', () => 
     }));
 });
 
+describe('leavers are never silent', () => {
+  it('a user taken out of users/ inside the scope is listed as staying active; --show-unmanaged lists the unmanaged', () =>
+    withWorld(async (w) => {
+      // Two contractors leave users/: one of the Support division (in the scope), one of Sales (taken out of it).
+      const csv = path.join(w.dir, 'users/contractors.csv');
+      const [header, ...rows] = readFileSync(csv, 'utf8').trimEnd().split('\n');
+      const emailOf = (row: string): string => row.split(',')[0] ?? '';
+      const active = (row: string): boolean => w.sb.org.liveUserByEmail(emailOf(row))?.state === 'active';
+      const support = rows.find((r) => r.includes(',Support,') && active(r));
+      const sales = rows.find((r) => r.includes(',Sales,') && active(r));
+      assert.ok(support && sales, 'the demo org holds a Support and a Sales contractor');
+      writeFileSync(csv, `${[header, ...rows.filter((r) => r !== support && r !== sales)].join('\n')}\n`);
+      const config = path.join(w.dir, 'provision.yaml');
+      writeFileSync(config, readFileSync(config, 'utf8').replace('divisions: [Support, Sales]', 'divisions: [Support]'));
+
+      const json = await w.run(['plan', '--format', 'json', '--show-unmanaged']);
+      assert.equal(json.status, 0, explain(json));
+      const plan = JSON.parse(json.stdout) as Plan;
+      // The demo org also holds an undeclared agent in Support of its own.
+      const undeclared = plan.undeclared ?? [];
+      assert.ok(undeclared.some((u) => u.email === emailOf(support)), json.stdout);
+      assert.ok(!undeclared.some((u) => u.email === emailOf(sales)), json.stdout);
+      assert.equal(plan.summary.undeclared, undeclared.length);
+      assert.ok(plan.unmanaged?.some((u) => u.email === emailOf(sales)), json.stdout);
+      assert.equal(plan.unmanaged?.length, plan.summary.unmanaged);
+      assert.ok(verifyChecksum(plan));
+
+      const text = await w.run(['plan']);
+      assert.equal(text.status, 0, explain(text));
+      const name = w.sb.org.liveUserByEmail(emailOf(support))?.name ?? '';
+      assert.ok(text.stdout.includes(`Not declared, stays active (prune is off): ${undeclared.length} users\n`), explain(text));
+      assert.match(text.stdout, new RegExp(`\\n  ${emailOf(support).replace(/\./g, '\\.')} +"${name}"\\n`));
+      assert.ok(text.stdout.endsWith(`unchanged, ${undeclared.length} not declared (stay active: prune is off), ${plan.summary.unmanaged} unmanaged.\n`), explain(text));
+      assert.ok(!text.stdout.includes(emailOf(sales)), 'an unmanaged user is only counted unless asked for');
+      const listed = await w.run(['plan', '--show-unmanaged']);
+      assert.ok(listed.stdout.includes(`Unmanaged (not declared, out of scope): ${plan.summary.unmanaged} user`), explain(listed));
+      assert.ok(listed.stdout.includes(emailOf(sales)), explain(listed));
+    }));
+});
+
 describe('plan before any network call', () => {
   /** A fresh copy of the example repository for one test, removed after it. */
   async function inWorkspace(fn: (dir: string) => Promise<void>): Promise<void> {

@@ -121,9 +121,23 @@ const org = (): OrgUser[] => [
   orgUser('u-5', 'partner@partners.example', { name: 'Partner', divisionId: 'd-support' }),
 ];
 
-const pruneCases: Array<{ name: string; scope: Partial<ProvisionConfig['scope']>; expect: string[]; summary: Partial<Summary> }> = [
+const pruneCases: Array<{ name: string; scope: Partial<ProvisionConfig['scope']>; expect: string[]; summary: Partial<Summary>; undeclared?: string[] }> = [
   // Undeclared inactive users (old@) count nowhere: the plan reads them only when it needs them, and never changes them.
-  { name: 'pruning off: undeclared users are unmanaged', scope: { prune: false, divisions: ['Support'] }, expect: [], summary: { unchanged: 1, unmanaged: 3 } },
+  { name: 'no scope: undeclared users are unmanaged', scope: { prune: false }, expect: [], summary: { unchanged: 1, unmanaged: 3 } },
+  {
+    name: 'pruning off with a scope: in-scope active users are listed as undeclared, never deactivated',
+    scope: { prune: false, divisions: ['Support'] },
+    expect: [],
+    summary: { unchanged: 1, unmanaged: 1, undeclared: 2 },
+    undeclared: ['gone@acme.com', 'partner@partners.example'],
+  },
+  {
+    name: 'pruning off with a domain scope lists only that domain',
+    scope: { prune: false, emailDomains: ['partners.example'] },
+    expect: [],
+    summary: { unchanged: 1, unmanaged: 2, undeclared: 1 },
+    undeclared: ['partner@partners.example'],
+  },
   {
     name: 'prune a division: in-scope active users are deactivated, others unmanaged',
     scope: { prune: true, divisions: ['support'] },
@@ -144,10 +158,41 @@ for (const c of pruneCases) {
     const p = plan([desiredUser('kept@acme.com', { name: 'Kept' })], org(), config({ scope: c.scope, safety: { maxDeactivations: 100, maxDeactivationPercent: 100 } }));
     assert.deepEqual(brief(p.changes), c.expect);
     assert.deepEqual(p.summary, { create: 0, update: 0, restore: 0, deactivate: 0, unchanged: 0, unmanaged: 0, ...c.summary });
+    assert.deepEqual(p.undeclared?.map((u) => u.email), c.undeclared);
     const pruned = p.changes.find((ch) => ch.email === 'gone@acme.com');
     if (pruned) assert.deepEqual(pruned, { action: 'deactivate', email: 'gone@acme.com', name: 'Gone', id: 'u-2', version: 9, fields: [], reason: 'pruned' });
   });
 }
+
+test('an undeclared user is listed with its id, email and name; a plan without any has no list', () => {
+  const p = plan([desiredUser('kept@acme.com', { name: 'Kept' })], org(), config({ scope: { divisions: ['Support'], emailDomains: ['acme.com'] } }));
+  assert.deepEqual(p.undeclared, [{ id: 'u-2', email: 'gone@acme.com', name: 'Gone' }]);
+  assert.deepEqual(p.changes, []);
+  const none = plan([desiredUser('kept@acme.com', { name: 'Kept' }), desiredUser('gone@acme.com', { name: 'Gone' })], org(), config({ scope: { divisions: ['Support'], emailDomains: ['acme.com'] } }));
+  assert.equal('undeclared' in none, false);
+  assert.equal('undeclared' in none.summary, false);
+});
+
+test('--show-unmanaged lists the unmanaged users, shadowed duplicates among them; without it there is no list', () => {
+  const users = [...org(), orgUser('u-0', 'sales@acme.com', { name: 'Sales twin', divisionId: 'd-sales', state: 'inactive' })];
+  const shown = buildPlan({ desired: desiredState([desiredUser('kept@acme.com', { name: 'Kept' })]), org: orgState(users), config: config({ scope: { divisions: ['Support'] } }), showUnmanaged: true });
+  assert.deepEqual(shown.plan.unmanaged, [
+    { id: 'u-0', email: 'sales@acme.com', name: 'Sales twin' },
+    { id: 'u-3', email: 'sales@acme.com', name: 'Sales' },
+  ]);
+  assert.equal(shown.plan.summary.unmanaged, 2);
+  const counted = buildPlan({ desired: desiredState([desiredUser('kept@acme.com', { name: 'Kept' })]), org: orgState(users), config: config({ scope: { divisions: ['Support'] } }) });
+  assert.equal('unmanaged' in counted.plan, false);
+  assert.equal(counted.plan.summary.unmanaged, 2);
+});
+
+test('a scope naming an unknown division without pruning is a warning, and lists nobody from it', () => {
+  const result = buildPlan({ desired: desiredState([desiredUser('kept@acme.com', { name: 'Kept' })]), org: orgState(org()), config: config({ scope: { divisions: ['Suport'] } }) });
+  assert.deepEqual(result.errors, []);
+  assert.deepEqual(result.plan.warnings.map((w) => [w.severity, w.code]), [['warning', 'unknown-division']]);
+  assert.match(result.plan.warnings[0]?.message ?? '', /^scope\.divisions: Division "Suport" does not exist/);
+  assert.equal(result.plan.undeclared, undefined);
+});
 
 test('prune with an empty scope is refused', () => {
   const result = buildPlan({ desired: desiredState([]), org: orgState(org()), config: config({ scope: { prune: true } }) });

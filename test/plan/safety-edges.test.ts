@@ -52,7 +52,7 @@ describe('the deactivation limits', () => {
   test(`the percentage applies from ${PERCENT_FLOOR} managed users on`, () => {
     assert.equal(PERCENT_FLOOR, 10);
     assert.deepEqual(violations(many(2), { managedCount: 10 }), [
-      { rule: 'max-deactivation-percent', message: '2 deactivations (20.0% of 10 managed users) exceed the limit of 10% (safety.maxDeactivationPercent).' },
+      { rule: 'max-deactivation-percent', message: '2 deactivations of undeclared users in the pruned scope (20.0% of 10 managed users) exceed the limit of 10% (safety.maxDeactivationPercent).' },
     ]);
     assert.deepEqual(violations(many(2), { managedCount: 9 }), []);
   });
@@ -71,20 +71,41 @@ describe('the deactivation limits', () => {
     ];
     assert.deepEqual(violations(changes, { safety: { maxDeactivations: 1 }, managedCount: 10 }), []);
     assert.deepEqual(violations(changes, { safety: { maxDeactivations: 0, maxDeactivationPercent: 100 }, managedCount: 10 }), [
-      { rule: 'max-deactivations', message: '1 deactivation (10.0% of 10 managed users) exceeds the limit of 0 (safety.maxDeactivations).' },
+      { rule: 'max-deactivations', message: '1 deactivation of undeclared users in the pruned scope (10.0% of 10 managed users) exceeds the limit of 0 (safety.maxDeactivations).' },
     ]);
   });
 
   test('with no managed user at all, the share shown is 100%', () => {
     assert.deepEqual(violations([deactivate(1)], { managedCount: 0, safety: { maxDeactivations: 0 } }), [
-      { rule: 'max-deactivations', message: '1 deactivation (100.0% of 0 managed users) exceeds the limit of 0 (safety.maxDeactivations).' },
+      { rule: 'max-deactivations', message: '1 deactivation of undeclared users in the pruned scope (100.0% of 0 managed users) exceeds the limit of 0 (safety.maxDeactivations).' },
     ]);
+  });
+
+  test('declared leavers and pruned users count apart, each kind against the limits on its own', () => {
+    const declared = (n: number): Change[] => Array.from({ length: n }, (_, i) => deactivate(i, 'declared'));
+    const pruned = (n: number): Change[] => Array.from({ length: n }, (_, i) => deactivate(100 + i));
+    // 16 deactivations in all, but 8 of each kind: offboarding named users is not a mass prune.
+    assert.deepEqual(violations([...declared(8), ...pruned(8)], { managedCount: 200 }), []);
+    assert.deepEqual(violations([...declared(11), ...pruned(8)], { managedCount: 200 }), [
+      { rule: 'max-deactivations', message: '11 deactivations declared in users/ (5.5% of 200 managed users) exceed the limit of 10 (safety.maxDeactivations).' },
+    ]);
+    assert.deepEqual(violations([...declared(8), ...pruned(11)], { managedCount: 200 }), [
+      { rule: 'max-deactivations', message: '11 deactivations of undeclared users in the pruned scope (5.5% of 200 managed users) exceed the limit of 10 (safety.maxDeactivations).' },
+    ]);
+    assert.deepEqual(violations([...declared(6), ...pruned(6)], { managedCount: 50, safety: { maxDeactivations: 5 } }), [
+      { rule: 'max-deactivations', message: '6 deactivations declared in users/ (12.0% of 50 managed users) exceed the limit of 5 (safety.maxDeactivations).' },
+      { rule: 'max-deactivations', message: '6 deactivations of undeclared users in the pruned scope (12.0% of 50 managed users) exceed the limit of 5 (safety.maxDeactivations).' },
+      { rule: 'max-deactivation-percent', message: '6 deactivations declared in users/ (12.0% of 50 managed users) exceed the limit of 10% (safety.maxDeactivationPercent).' },
+      { rule: 'max-deactivation-percent', message: '6 deactivations of undeclared users in the pruned scope (12.0% of 50 managed users) exceed the limit of 10% (safety.maxDeactivationPercent).' },
+    ]);
+    // A deactivation without a reason (a hand-made plan) counts as declared.
+    assert.match(violations([{ ...deactivate(1), reason: undefined }], { safety: { maxDeactivations: 0 } })[0]?.message ?? '', /^1 deactivation declared in users\/ /);
   });
 
   test('counts above a thousand are grouped', () => {
     assert.equal(
       violations(many(1500), { managedCount: 20000, safety: { maxDeactivationPercent: 50 } })[0]?.message,
-      '1,500 deactivations (7.5% of 20,000 managed users) exceed the limit of 10 (safety.maxDeactivations).',
+      '1,500 deactivations of undeclared users in the pruned scope (7.5% of 20,000 managed users) exceed the limit of 10 (safety.maxDeactivations).',
     );
   });
 });

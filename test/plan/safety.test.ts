@@ -22,9 +22,9 @@ function pruneScenario(managed: number, leaving: number, safety: Partial<Provisi
 
 const thresholdCases: Array<{ name: string; managed: number; leaving: number; safety?: Partial<ProvisionConfig['safety']>; rules: string[]; message?: string }> = [
   { name: 'at the absolute limit passes', managed: 200, leaving: 10, rules: [] },
-  { name: 'one over the absolute limit is blocked', managed: 200, leaving: 11, rules: ['max-deactivations'], message: '11 deactivations (5.5% of 200 managed users) exceed the limit of 10 (safety.maxDeactivations).' },
-  { name: 'over the percentage is blocked', managed: 80, leaving: 9, rules: ['max-deactivation-percent'], message: '9 deactivations (11.3% of 80 managed users) exceed the limit of 10% (safety.maxDeactivationPercent).' },
-  { name: 'both limits', managed: 80, leaving: 12, rules: ['max-deactivations', 'max-deactivation-percent'], message: '12 deactivations (15.0% of 80 managed users) exceed the limit of 10 (safety.maxDeactivations).' },
+  { name: 'one over the absolute limit is blocked', managed: 200, leaving: 11, rules: ['max-deactivations'], message: '11 deactivations of undeclared users in the pruned scope (5.5% of 200 managed users) exceed the limit of 10 (safety.maxDeactivations).' },
+  { name: 'over the percentage is blocked', managed: 80, leaving: 9, rules: ['max-deactivation-percent'], message: '9 deactivations of undeclared users in the pruned scope (11.3% of 80 managed users) exceed the limit of 10% (safety.maxDeactivationPercent).' },
+  { name: 'both limits', managed: 80, leaving: 12, rules: ['max-deactivations', 'max-deactivation-percent'], message: '12 deactivations of undeclared users in the pruned scope (15.0% of 80 managed users) exceed the limit of 10 (safety.maxDeactivations).' },
   { name: 'exactly the percentage passes', managed: 50, leaving: 5, rules: [] },
   { name: 'limits come from the config', managed: 80, leaving: 12, safety: { maxDeactivations: 20, maxDeactivationPercent: 20 }, rules: [] },
   { name: 'a zero limit refuses any deactivation', managed: 200, leaving: 1, safety: { maxDeactivations: 0 }, rules: ['max-deactivations'] },
@@ -52,6 +52,21 @@ test('safety: declared deactivations count too', () => {
   const org = Array.from({ length: 3 }, (_, i) => orgUser(`id-${i}`, `u${i}@acme.com`, { name: `U${i}` }));
   const { plan } = buildPlan({ desired: desiredState(users), org: orgState(org), config: config({ safety: { maxDeactivations: 2 } }) });
   assert.deepEqual(plan.safety.violations.map((v) => v.rule), ['max-deactivations']);
+});
+
+test('safety: leavers a file declares inactive and users pruned from the scope are held to the limits apart', () => {
+  // 100 users in Support: 8 declared inactive, 8 left out of users/ with pruning on, limit 10.
+  const org = Array.from({ length: 100 }, (_, i) => orgUser(`id-${i}`, `u${i}@acme.com`, { name: `U${i}`, divisionId: 'd-support' }));
+  const users = Array.from({ length: 92 }, (_, i) => desiredUser(`u${i}@acme.com`, { name: `U${i}`, ...(i < 8 ? { state: 'inactive' as const } : {}) }));
+  const cfg = config({ scope: { prune: true, divisions: ['Support'] }, safety: { maxDeactivations: 10, maxDeactivationPercent: 10 } });
+  const { plan } = buildPlan({ desired: desiredState(users), org: orgState(org), config: cfg });
+  assert.equal(plan.summary.deactivate, 16);
+  assert.deepEqual(plan.safety, { blocked: false, violations: [], overridden: false });
+  const more = buildPlan({ desired: desiredState(users.slice(0, 89)), org: orgState(org), config: cfg }).plan;
+  assert.deepEqual(more.safety.violations.map((v) => v.message), [
+    '11 deactivations of undeclared users in the pruned scope (11.0% of 100 managed users) exceed the limit of 10 (safety.maxDeactivations).',
+    '11 deactivations of undeclared users in the pruned scope (11.0% of 100 managed users) exceed the limit of 10% (safety.maxDeactivationPercent).',
+  ]);
 });
 
 const context = (fields: { users?: DesiredUser[]; failedFiles?: string[]; prune: boolean }) => ({
@@ -174,5 +189,5 @@ test('safety: checkSafety is a pure function of the changes', () => {
   const changes: Change[] = [{ action: 'deactivate', email: 'a@acme.com', name: 'A', id: 'u-a', version: 1, fields: [], reason: 'pruned' }];
   const ctx = { ...context({ prune: false }), managedCount: 1, config: config({ safety: { maxDeactivations: 0 } }) };
   assert.deepEqual(checkSafety(changes, ctx, false), checkSafety(changes, ctx, false));
-  assert.equal(checkSafety(changes, ctx, false).violations[0]?.message, '1 deactivation (100.0% of 1 managed user) exceeds the limit of 0 (safety.maxDeactivations).');
+  assert.equal(checkSafety(changes, ctx, false).violations[0]?.message, '1 deactivation of undeclared users in the pruned scope (100.0% of 1 managed user) exceeds the limit of 0 (safety.maxDeactivations).');
 });

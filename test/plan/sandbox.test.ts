@@ -459,11 +459,18 @@ describe('pruning through the sandbox', () => {
     assertReadOnly(sb);
   });
 
-  it('deactivates nobody with prune off, whatever the scope', async () => {
+  it('deactivates nobody with prune off, whatever the scope, and lists the in-scope users left undeclared', async () => {
     const { config, desired } = await project({ 'team.yaml': KEPT_YAML }, 'scope:\n  prune: false\n  divisions: [Support]\n  emailDomains: [acme.com]\n');
     const plan = await cleanPlan(conn, desired, config);
     assert.deepEqual(plan.changes, []);
-    assert.deepEqual(plan.summary, { create: 0, restore: 0, update: 0, deactivate: 0, unchanged: 1, unmanaged: 4 });
+    assert.deepEqual(plan.summary, { create: 0, restore: 0, update: 0, deactivate: 0, unchanged: 1, unmanaged: 3, undeclared: 1 });
+    assert.deepEqual(plan.undeclared, [{ id: userOf(sb, 'gone@acme.com').id, email: 'gone@acme.com', name: userName('gone@acme.com') }]);
+    // Without a scope nobody is in it: every undeclared user is unmanaged, as before.
+    const unscoped = await project({ 'team.yaml': KEPT_YAML }, 'scope:\n  prune: false\n');
+    const plain = await cleanPlan(conn, unscoped.desired, unscoped.config);
+    assert.deepEqual(plain.summary, { create: 0, restore: 0, update: 0, deactivate: 0, unchanged: 1, unmanaged: 4 });
+    assert.equal(plain.undeclared, undefined);
+    assertReadOnly(sb);
   });
 
   it('refuses a prune scope that names an unknown division', async () => {
@@ -531,7 +538,7 @@ describe('safety rules through the sandbox', () => {
     assert.deepEqual(plan.safety, {
       blocked: true,
       overridden: false,
-      violations: [{ rule: 'max-deactivations', message: '3 deactivations (21.4% of 14 managed users) exceed the limit of 2 (safety.maxDeactivations).' }],
+      violations: [{ rule: 'max-deactivations', message: '3 deactivations of undeclared users in the pruned scope (21.4% of 14 managed users) exceed the limit of 2 (safety.maxDeactivations).' }],
     });
     // At the limit, the plan passes.
     const atLimit = await project({ 'team.yaml': threeGone() }, safetyConfig('  maxDeactivations: 3\n  maxDeactivationPercent: 50\n'));
@@ -542,7 +549,7 @@ describe('safety rules through the sandbox', () => {
     const { config, desired } = await project({ 'team.yaml': threeGone() }, safetyConfig('  maxDeactivations: 10\n  maxDeactivationPercent: 20\n'));
     const plan = await cleanPlan(conn, desired, config);
     assert.deepEqual(plan.safety.violations, [
-      { rule: 'max-deactivation-percent', message: '3 deactivations (21.4% of 14 managed users) exceed the limit of 20% (safety.maxDeactivationPercent).' },
+      { rule: 'max-deactivation-percent', message: '3 deactivations of undeclared users in the pruned scope (21.4% of 14 managed users) exceed the limit of 20% (safety.maxDeactivationPercent).' },
     ]);
     const looser = await project({ 'team.yaml': threeGone() }, safetyConfig('  maxDeactivations: 10\n  maxDeactivationPercent: 25\n'));
     assert.equal((await cleanPlan(conn, looser.desired, looser.config)).safety.blocked, false);

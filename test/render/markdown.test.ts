@@ -104,3 +104,23 @@ test('markdown rendering is deterministic', () => {
   const p = bigPlan(800, 5);
   assert.equal(renderPlan(p, 'markdown', { maxLength: 40_000 }), renderPlan(structuredClone(p), 'markdown', { maxLength: 40_000 }));
 });
+
+test('a long list of undeclared users is capped in the comment, kept whole in text and JSON, and escaped', () => {
+  const undeclared = Array.from({ length: 120 }, (_, i) => ({ id: `u-${i}`, email: `gone${String(i).padStart(3, '0')}@acme.com`, name: i === 0 ? '<b>@team</b>' : `Gone ${i}` }));
+  const p = { ...bigPlan(5000), undeclared, summary: { ...bigPlan(0).summary, update: 5000, undeclared: 120 } };
+  const out = renderPlan(p, 'markdown', { fullPlanNote: 'the plan-json artifact' });
+  assert.ok(out.length <= DEFAULT_MARKDOWN_MAX_LENGTH, `${out.length} characters`);
+  assertWellFormed(out);
+  assert.equal(occurrences(out, '- **gone'), 50);
+  assert.match(out, /<details>\n<summary>Not declared, stays active \(prune is off\) \(120\)<\/summary>/);
+  assert.match(out, /- … and 70 more \(all of them are in the plan's JSON\)/);
+  assert.ok(!out.includes('<b>@team</b>'), 'names are escaped');
+  assert.match(out, /\| Unchanged \| Not declared \| Unmanaged \|\n\| ---: \| ---: \| ---: \| ---: \| ---: \| ---: \| ---: \|\n\| 0 \| 5,000 \| 0 \| 0 \| 1,199 \| 120 \| 31 \|/);
+  const text = renderPlan(p, 'text');
+  assert.equal(occurrences(text, '\n  gone'), 120);
+  assert.equal((JSON.parse(renderPlan(p, 'json')) as { undeclared: unknown[] }).undeclared.length, 120);
+  // A short list is open; without undeclared users the table keeps its six columns.
+  const short = renderPlan({ ...fullPlan, undeclared: undeclared.slice(1, 3), summary: { ...fullPlan.summary, undeclared: 2 } }, 'markdown');
+  assert.match(short, /<details open>\n<summary>Not declared, stays active \(prune is off\) \(2\)<\/summary>/);
+  assert.match(renderPlan(fullPlan, 'markdown'), /\| Create \| Update \| Restore \| Deactivate \| Unchanged \| Unmanaged \|\n/);
+});

@@ -1,6 +1,6 @@
 // Hand-built plans for the renderer tests: every action, every FieldChange kind, warnings, safety verdicts, empty.
 import type { Change, Issue, Plan, SafetyVerdict, Summary } from '../../src/model/index.js';
-import { checkSafety, diffUsers } from '../../src/plan/index.js';
+import { buildPlan, checkSafety, diffUsers } from '../../src/plan/index.js';
 import { config, desiredState, desiredUser, orgState, orgUser } from '../plan/builders.js';
 
 const target = { environment: 'mypurecloud.ie', orgId: '5f1c0a2e-7d4b-4c1e-9a53-0b6f2d8e4c11', orgName: 'Acme Support' };
@@ -260,3 +260,23 @@ export function bigPlan(n: number, deactivations = 0): Plan {
   }));
   return plan([...updates, ...pruned(deactivations)]);
 }
+
+/**
+ * Leavers, as the planner makes them: one declared inactive, two taken out of users/ while the scope is
+ * set and pruning is off (listed, staying active), and the unmanaged users listed (`--show-unmanaged`).
+ */
+export const leaversPlan: Plan = buildPlan({
+  desired: desiredState([
+    desiredUser('ola.lind@acme.com', { name: 'Ola Lind', title: 'Support Manager', source: { file: 'users/support.yaml', line: 12, column: 3 } }),
+    desiredUser('kim.sato@acme.com', { name: 'Kim Sato', state: 'inactive', source: { file: 'users/support.yaml', line: 30, column: 3 } }),
+  ], { digest: '9b2d4c61f0a7e3b85c1d2e4f6a8b0c9d7e5f3a1b2c4d6e8f0a1b3c5d7e9f1a2b' }),
+  org: orgState([
+    orgUser('u-ola', 'ola.lind@acme.com', { name: 'Ola Lind', title: 'Team Lead', divisionId: 'd-support' }),
+    orgUser('u-kim', 'kim.sato@acme.com', { name: 'Kim Sato', divisionId: 'd-support' }),
+    orgUser('u-old', 'old.agent@acme.com', { name: 'Old Agent', divisionId: 'd-support' }),
+    orgUser('u-temp', 'temp.agent@acme.com', { name: 'Temp Agent', divisionId: 'd-support' }),
+    orgUser('u-sam', 'sam.seller@acme.com', { name: 'Sam Seller', divisionId: 'd-sales' }),
+  ]),
+  config: config({ scope: { divisions: ['Support'], prune: false } }),
+  showUnmanaged: true,
+}).plan;
