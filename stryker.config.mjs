@@ -31,6 +31,11 @@ export const GROUPS = {
   },
   duplicates: { mutate: ['src/desired/rules.ts'], tests: ['desired/rules', 'desired/cross-file'] },
   pacer: { mutate: ['src/genesys/pacer.ts'], tests: ['genesys/pacer'] },
+  // Apply's field merge, conflict handling, optimistic locking and retry policy, through the in-memory writer (no sandbox).
+  apply: {
+    mutate: ['src/apply/conflicts.ts', 'src/apply/fields.ts', 'src/apply/locking.ts', 'src/apply/retry.ts'],
+    tests: ['apply/conflicts', 'apply/fields', 'apply/field-logic', 'apply/locking', 'apply/retry', 'apply/engine', 'apply/unknown'],
+  },
 };
 
 /*

@@ -25,7 +25,8 @@ export function mayBeDeleted(error: unknown, run: { id?: string; fresh: boolean 
  * `atLeast`, one the org is known to have held; or, for a user known to exist, it answered 404.
  */
 export function readLags(read: { user?: Pick<OrgUser, 'version'>; error?: unknown }, atLeast: number | undefined): boolean {
-  if (read.user) return atLeast !== undefined && read.user.version < atLeast;
+  // Versions start at 1: with no version to be at, no read lags.
+  if (read.user) return read.user.version < (atLeast ?? 0);
   return isNotFound(read.error);
 }
 

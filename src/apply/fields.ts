@@ -21,10 +21,9 @@ export type FieldStatus = 'done' | 'pending' | 'conflict';
 /** Resolves a manager reference to a user id; undefined when the manager has no id (its create failed). */
 export type ManagerResolver = (ref: { email: string; id?: string }) => string | undefined;
 
-type TextField = 'name' | 'title' | 'department';
-
+/** A text value as compared: empty, null and absent are all none. */
 function text(value: string | null | undefined): string | null {
-  return value === undefined || value === null || value === '' ? null : value;
+  return value || null;
 }
 
 function otherEmailKey(emails: readonly OtherEmail[] | undefined): string {
@@ -36,7 +35,8 @@ function otherEmailKey(emails: readonly OtherEmail[] | undefined): string {
 
 function employerKey(info: EmployerInfo | null | undefined): string {
   if (!info) return '{}';
-  const entries = Object.entries(info).filter(([, v]) => v !== undefined && v !== null && v !== '');
+  // Empty, null and absent values are all none.
+  const entries = Object.entries(info).filter(([, v]) => Boolean(v));
   return JSON.stringify(Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b))));
 }
 
@@ -46,10 +46,8 @@ function listOf(current: OrgUser | undefined, field: 'profileSkills' | 'certific
   return current[field] ?? [];
 }
 
-function addRemoveIds(change: FieldChange): { add: string[]; remove: string[] } {
-  if (change.kind === 'strings') return { add: change.add, remove: change.remove };
-  if (change.kind === 'set') return { add: change.add.map((n) => n.id), remove: change.remove.map((n) => n.id) };
-  return { add: [], remove: [] };
+function addRemoveIds(change: Extract<FieldChange, { kind: 'strings' | 'set' }>): { add: string[]; remove: string[] } {
+  return change.kind === 'strings' ? { add: change.add, remove: change.remove } : { add: change.add.map((n) => n.id), remove: change.remove.map((n) => n.id) };
 }
 
 /** The full list a PATCH must send: the current list minus removals plus additions (a merge, never a clobber). */
@@ -64,12 +62,25 @@ export function mergedList(base: readonly string[], add: readonly string[], remo
 export function newUserFrom(email: string, name: string, fields: readonly FieldChange[]): NewUser {
   const user: NewUser = { name, email };
   for (const f of fields) {
-    if (f.field === 'name' && f.kind === 'text' && f.after) user.name = f.after;
-    if ((f.field === 'title' || f.field === 'department') && f.kind === 'text' && f.after) user[f.field] = f.after;
-    if (f.field === 'division' && f.kind === 'ref') user.divisionId = f.after.id;
-    if (f.field === 'phones' && f.kind === 'phones' && f.after.length > 0) user.phones = f.after;
-    if (f.field === 'otherEmails' && f.kind === 'otherEmails' && f.after.length > 0) user.otherEmails = f.after;
-    if (f.field === 'state' && f.kind === 'text' && (f.after === 'active' || f.after === 'inactive')) user.state = f.after;
+    switch (f.field) {
+      case 'name':
+      case 'title':
+      case 'department':
+        if (f.after) user[f.field] = f.after;
+        break;
+      case 'division':
+        user.divisionId = f.after.id;
+        break;
+      case 'phones':
+        if (f.after.length > 0) user.phones = f.after;
+        break;
+      case 'otherEmails':
+        if (f.after.length > 0) user.otherEmails = f.after;
+        break;
+      case 'state':
+        if (f.after === 'active' || f.after === 'inactive') user.state = f.after;
+        break;
+    }
   }
   return user;
 }
@@ -80,14 +91,9 @@ export function newUserFrom(email: string, name: string, fields: readonly FieldC
  * from the plan, which recorded it when it did not change it.
  */
 function completeAddresses(patch: UserPatch, used: readonly FieldChange[], current: OrgUser | undefined): void {
-  if (patch.phones === undefined && patch.otherEmails === undefined) return;
-  if (patch.otherEmails === undefined) {
-    const phones = used.find((f) => f.kind === 'phones');
-    patch.otherEmails = current ? (current.otherEmails ?? []) : ((phones?.kind === 'phones' ? phones.otherEmails : undefined) ?? []);
-  }
-  if (patch.phones === undefined) {
-    const emails = used.find((f) => f.kind === 'otherEmails');
-    patch.phones = current ? current.phones : ((emails?.kind === 'otherEmails' ? emails.phones : undefined) ?? []);
+  for (const f of used) {
+    if (f.kind === 'phones' && patch.otherEmails === undefined) patch.otherEmails = current ? (current.otherEmails ?? []) : (f.otherEmails ?? []);
+    if (f.kind === 'otherEmails' && patch.phones === undefined) patch.phones = current ? current.phones : (f.phones ?? []);
   }
 }
 
@@ -98,10 +104,11 @@ function completeAddresses(patch: UserPatch, used: readonly FieldChange[], curre
 export function createDifferences(change: Change, user: OrgUser): string[] {
   const body = newUserFrom(change.email, change.name, change.fields);
   const out: string[] = [];
-  const same = (a: string | undefined, b: string | undefined): boolean => (a ?? '').trim() === (b ?? '').trim();
+  const same = (a: string | undefined, b: string): boolean => (a ?? '').trim() === b.trim();
   if (!same(user.name, body.name)) out.push(`name ${JSON.stringify(user.name)}, planned ${JSON.stringify(body.name)}`);
   for (const field of ['title', 'department'] as const) {
-    if (body[field] !== undefined && !same(user[field], body[field])) out.push(`${field} ${JSON.stringify(user[field] ?? null)}, planned ${JSON.stringify(body[field])}`);
+    const planned = body[field];
+    if (planned !== undefined && !same(user[field], planned)) out.push(`${field} ${JSON.stringify(user[field] ?? null)}, planned ${JSON.stringify(planned)}`);
   }
   const division = change.fields.find((f) => f.kind === 'ref');
   if (division?.kind === 'ref' && user.divisionId !== undefined && user.divisionId !== division.after.id) out.push(`another division than ${JSON.stringify(division.after.name)}`);
@@ -110,7 +117,7 @@ export function createDifferences(change: Change, user: OrgUser): string[] {
 
 /** Whether building the PATCH needs the user's current lists (list fields are sent whole). */
 export function needsCurrent(fields: readonly FieldChange[]): boolean {
-  return fields.some((f) => f.kind === 'strings' || (f.kind === 'set' && f.field === 'locations'));
+  return fields.some((f) => f.field === 'profileSkills' || f.field === 'certifications' || f.field === 'locations');
 }
 
 export interface BuiltPatch {
@@ -130,11 +137,14 @@ export function buildPatch(fields: readonly FieldChange[], manager: ManagerResol
   const skipped: BuiltPatch['skipped'] = [];
   const used: FieldChange[] = [];
   for (const f of fields) {
-    if (!PROFILE_FIELDS.has(f.field)) continue;
-    switch (f.kind) {
-      case 'text':
-        if (f.field === 'name') patch.name = f.after ?? '';
-        else if (f.field === 'title' || f.field === 'department') patch[f.field] = f.after;
+    // One case per field of PROFILE_FIELDS.
+    switch (f.field) {
+      case 'name':
+        patch.name = f.after ?? '';
+        break;
+      case 'title':
+      case 'department':
+        patch[f.field] = f.after;
         break;
       case 'manager': {
         if (f.after === null) {
@@ -155,15 +165,15 @@ export function buildPatch(fields: readonly FieldChange[], manager: ManagerResol
       case 'otherEmails':
         patch.otherEmails = f.after;
         break;
-      case 'bool':
+      case 'acdAutoAnswer':
         patch.acdAutoAnswer = f.after;
         break;
       case 'employerInfo':
         patch.employerInfo = f.after;
         break;
-      case 'strings':
-      case 'set': {
-        if (f.field !== 'profileSkills' && f.field !== 'certifications' && f.field !== 'locations') continue;
+      case 'profileSkills':
+      case 'certifications':
+      case 'locations': {
         // The list is sent whole, merged into the current one: without it, sending would drop what is there.
         if (unknownIn(current, f.field)) {
           skipped.push({ field: f.field, reason: `the user's current ${f.field} could not be read (Genesys left them out of the read); not sent, so none is lost. Apply again` });
@@ -180,6 +190,7 @@ export function buildPatch(fields: readonly FieldChange[], manager: ManagerResol
         break;
       }
       default:
+        // Written by calls of their own, not by the PATCH.
         continue;
     }
     used.push(f);
@@ -188,13 +199,18 @@ export function buildPatch(fields: readonly FieldChange[], manager: ManagerResol
   return { patch, skipped, fields: used };
 }
 
+/** A PATCH field whose value the read left out (skills, languages, groups and roles are written per item instead). */
+function unread(f: FieldChange, current: OrgUser): boolean {
+  return (f.field === 'employerInfo' || f.field === 'locations' || f.field === 'profileSkills' || f.field === 'certifications') && unknownIn(current, f.field);
+}
+
 /** Judges one field of a freshly read user against the plan's before and after. */
 export function fieldStatus(f: FieldChange, current: OrgUser, manager: ManagerResolver): FieldStatus {
   // A value the re-read left out cannot be judged: never overwrite what may be someone else's change.
-  if ((f.field === 'employerInfo' || f.field === 'locations' || f.field === 'profileSkills' || f.field === 'certifications') && unknownIn(current, f.field)) return 'conflict';
+  if (unread(f, current)) return 'conflict';
   switch (f.kind) {
     case 'text': {
-      const now = f.field === 'state' ? current.state : text(current[f.field as TextField]);
+      const now = text(current[f.field]);
       if (now === text(f.after)) return 'done';
       return now === text(f.before) ? 'pending' : 'conflict';
     }
@@ -209,7 +225,8 @@ export function fieldStatus(f: FieldChange, current: OrgUser, manager: ManagerRe
     }
     case 'manager': {
       const now = current.managerId ?? null;
-      const after = f.after === null ? null : (manager(f.after) ?? '\u0000unresolved');
+      // A manager with no id yet (its create failed) resolves to undefined: never the one the user has.
+      const after = f.after === null ? null : manager(f.after);
       if (now === after) return 'done';
       return now === (f.before?.id ?? null) ? 'pending' : 'conflict';
     }
@@ -246,7 +263,7 @@ export function fieldStatus(f: FieldChange, current: OrgUser, manager: ManagerRe
 
 /** Describes a field's current value for a conflict message. */
 export function describeCurrent(f: FieldChange, current: OrgUser): string {
-  if ((f.field === 'employerInfo' || f.field === 'locations' || f.field === 'profileSkills' || f.field === 'certifications') && unknownIn(current, f.field)) return 'unknown (Genesys left it out of the read)';
+  if (unread(f, current)) return 'unknown (Genesys left it out of the read)';
   switch (f.field) {
     case 'name':
     case 'title':
@@ -278,7 +295,7 @@ export function recomputeFields(desired: readonly FieldChange[], current: OrgUse
   for (const f of desired) {
     switch (f.kind) {
       case 'text': {
-        const now = f.field === 'state' ? current.state : text(current[f.field as TextField]);
+        const now = text(current[f.field]);
         if (now !== text(f.after)) out.push({ ...f, before: now });
         break;
       }
@@ -309,7 +326,6 @@ export function recomputeFields(desired: readonly FieldChange[], current: OrgUse
       case 'strings':
       case 'set': {
         const desiredIds = addRemoveIds(f).add;
-        const names = new Map(f.kind === 'set' ? f.add.map((n) => [n.id, n.name] as const) : []);
         const now = f.field === 'groups' ? current.groupIds : f.field === 'queues' ? undefined : listOf(current, f.field as 'locations');
         // Queue membership is not part of a user read: add them all (adding a member twice is harmless).
         if (now === undefined) {
@@ -319,8 +335,12 @@ export function recomputeFields(desired: readonly FieldChange[], current: OrgUse
         const add = desiredIds.filter((x) => !now.includes(x));
         const remove = now.filter((x) => !desiredIds.includes(x));
         if (add.length === 0 && remove.length === 0) break;
-        if (f.kind === 'strings') out.push({ ...f, add, remove });
-        else out.push({ ...f, add: add.map((id) => named(id, names)), remove: remove.map((id) => named(id, names)) });
+        if (f.kind === 'strings') {
+          out.push({ ...f, add, remove });
+          break;
+        }
+        const names = new Map(f.add.map((n) => [n.id, n.name] as const));
+        out.push({ ...f, add: add.map((id) => named(id, names)), remove: remove.map((id) => named(id, names)) });
         break;
       }
       case 'grants': {

@@ -186,8 +186,8 @@ export async function patch(ctx: Ctx, run: Run): Promise<void> {
     if (!current || current.version < version) current = await reread(ctx, run, 'patch', version);
     if (!current) return;
     if (current.version !== version) {
+      // What is left (maybe nothing) is sent with the version read; the loop below stops when nothing is.
       fields = judge(ctx, run, fields, current, resolve);
-      if (fields.length === 0) return;
       version = current.version;
     }
   }
@@ -219,7 +219,6 @@ export async function patch(ctx: Ctx, run: Run): Promise<void> {
       }
       if (!(await moved(ctx, run, 'patch', tries))) return;
       fields = judge(ctx, run, built.fields, current, resolve, error);
-      if (fields.length === 0) return;
       version = current.version;
     }
   }

@@ -86,6 +86,7 @@ export class Retrier {
     readonly policy: RetryPolicy,
     private readonly sleep: Sleep = realSleep,
     /** Once true, waits end at once: apply has stopped, and the call retried will not be sent (see `Halted`). */
+    // Stryker disable next-line ArrowFunction: `() => undefined` is as false as `() => false` where it is read
     private readonly stopped: () => boolean = () => false,
   ) {}
 
@@ -100,8 +101,8 @@ export class Retrier {
 
   /** How long to wait before retry `n` after `wait`: what the answer's Retry-After asked for, else the back-off. */
   delayMs(wait: Wait, n: number, error?: unknown): number {
-    const asked = error instanceof ApiError ? error.retryAfterMs : undefined;
-    return asked !== undefined && asked > 0 ? asked : this.backoff(wait).delayMs(n);
+    const asked = error instanceof ApiError ? (error.retryAfterMs ?? 0) : 0;
+    return asked > 0 ? asked : this.backoff(wait).delayMs(n);
   }
 
   wait(wait: Wait, n: number, error?: unknown): Promise<void> {

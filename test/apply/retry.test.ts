@@ -1,8 +1,10 @@
 // Unit tests of apply's back-off: the retry policy itself, then apply through sub-resource refusals, spurious 409s and reads that lag writes, with an injected sleep (no real waiting).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyPlan, DEFAULT_RETRY_POLICY, isOutcomeUnknown, isVersionConflict, Retrier, subResourceTrouble } from '../../src/apply/index.js';
+import { applyPlan, DEFAULT_RETRY_POLICY, isExistingUserConflict, isOutcomeUnknown, isVersionConflict, Retrier, subResourceTrouble } from '../../src/apply/index.js';
 import type { ApplyOptions } from '../../src/apply/index.js';
+import { realSleep } from '../../src/apply/retry.js';
+import type { Wait } from '../../src/apply/retry.js';
 import type { FieldChange, OperationRecord, OrgWriter } from '../../src/model/index.js';
 import { apiError, MemoryWriter } from './memory-writer.js';
 import { levels, named, planOf, set, text, update } from './plans.js';
@@ -87,6 +89,52 @@ test('the policy: which failures are retried, Terraform\'s back-off for conflict
   await assert.rejects(retrier.run(async () => {
     throw apiError(403, 'missing.permissions', 'no');
   }, ['conflict', 'unknown']), /no/);
+});
+
+test('the default policy wait by wait; a policy given wins, and the waits it leaves out are the defaults', () => {
+  /** The retries a policy allows after `wait`, and the delay before each. */
+  const schedule = (retrier: Retrier, wait: Wait): number[] => {
+    const delays: number[] = [];
+    for (let n = 0; retrier.allows(wait, n); n++) delays.push(retrier.delayMs(wait, n));
+    return delays;
+  };
+  const defaults = new Retrier(DEFAULT_RETRY_POLICY);
+  assert.deepEqual(schedule(defaults, 'conflict'), [500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 4500]);
+  assert.deepEqual(schedule(defaults, 'unknown'), [250, 500, 1000]);
+  assert.deepEqual(schedule(defaults, 'moved'), [0, 0, 0, 0]);
+  assert.deepEqual(schedule(defaults, 'search'), [1000, 1000, 1000, 1000]);
+  const given = new Retrier({ conflict: { retries: 1, delayMs: () => 7 }, unknown: { retries: 0, delayMs: () => 9 } });
+  assert.deepEqual(schedule(given, 'conflict'), [7]);
+  assert.deepEqual(schedule(given, 'unknown'), []);
+  assert.deepEqual(schedule(given, 'moved'), [0, 0, 0, 0]);
+  assert.deepEqual(schedule(given, 'search'), [1000, 1000, 1000, 1000]);
+});
+
+test('which failures are worth another try is read from API answers alone, by status when the client did not say', () => {
+  const unknown: Array<[number, boolean]> = [
+    [0, true],
+    [400, false],
+    [404, false],
+    [408, true],
+    [499, false],
+    [500, true],
+    [503, true],
+  ];
+  for (const [status, want] of unknown) assert.equal(isOutcomeUnknown(apiError(status, 'code', 'message', false)), want, String(status));
+  assert.equal(isOutcomeUnknown(apiError(400, 'bad.request', 'the connection dropped', true)), true, 'the client said the outcome is unknown');
+  // An error that is no API answer (the SDK's own, an axios error) is never taken for one, whatever it carries.
+  const raw = Object.assign(new Error('conflict: the email already exists'), { status: 409, code: 'general.conflict', outcomeUnknown: true });
+  assert.equal(isVersionConflict(raw), false);
+  assert.equal(isOutcomeUnknown(raw), false);
+  assert.equal(subResourceTrouble(raw), undefined);
+  assert.equal(isExistingUserConflict(raw), false);
+  assert.equal(isExistingUserConflict(apiError(500, 'internal', 'the user already exists')), false, 'a 5xx is no refusal of the email');
+});
+
+test('the real sleep waits on a timer', async () => {
+  const slept = realSleep(1);
+  assert.ok(slept instanceof Promise);
+  await slept;
 });
 
 test('sub-resource writes refused with 409, 400 "does not match the current version" or 408 are retried with the back-off until they pass', async () => {
