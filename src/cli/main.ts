@@ -54,5 +54,8 @@ process.on('unhandledRejection', (reason) => {
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
+  // commander has printed the help, the version or a usage error: exit at once, as commander does by itself,
+  // rather than wait for the event loop to drain (a pending garbage collection among its tasks) for nothing.
+  if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? EXIT.ok : EXIT.error);
   process.exitCode = await report(error);
 }

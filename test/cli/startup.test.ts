@@ -65,3 +65,9 @@ test('validate loads its own room, not the SDK nor the sandbox', () => {
   assert.ok(!packages.has('purecloud-platform-client-v2'), 'validate does not load the SDK');
   assert.deepEqual(run.files.filter((file) => /^dist\/src\/(genesys|sandbox|plan|apply|export)\//.test(file)), []);
 });
+
+test('an error inside a lazily loaded action is still reported by main, without a stack trace', () => {
+  const run = spawnSync(process.execPath, [path.join(root, 'bin/provision.js'), 'permissions', '--format', 'xml'], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  assert.equal(run.status, 1);
+  assert.equal(run.stderr, 'error bad-format  Unknown format "xml".\n    hint: Use --format text or --format json.\n');
+});
