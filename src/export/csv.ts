@@ -200,10 +200,18 @@ export function renderCsv(users: readonly ExportUser[], dialect: CsvDialectName,
   return { text: parts.join(''), lines, notes };
 }
 
-/** Org-wide: the fields the dialect has no column for, when some exported user has them. */
-export function dialectWarnings(users: readonly ExportUser[], dialect: CsvDialectName): Issue[] {
+/** Adds to `counts` the users that have each field the genesys-admin dialect has no column for. */
+export function countAdminMissing(users: readonly ExportUser[], counts: Map<string, number>): void {
+  for (const field of ADMIN_MISSING) {
+    const n = users.filter((u) => u[field] !== undefined).length;
+    if (n > 0) counts.set(field, (counts.get(field) ?? 0) + n);
+  }
+}
+
+/** Org-wide: the fields the dialect has no column for, when some exported user has them (`counts` from `countAdminMissing`). */
+export function dialectWarnings(counts: ReadonlyMap<string, number>, dialect: CsvDialectName): Issue[] {
   if (dialect !== 'genesys-admin') return [];
-  const lost = ADMIN_MISSING.map((field) => [field, users.filter((u) => u[field] !== undefined).length] as const).filter(([, n]) => n > 0);
+  const lost = ADMIN_MISSING.map((field) => [field, counts.get(field) ?? 0] as const).filter(([, n]) => n > 0);
   if (lost.length === 0) return [];
   return [
     {

@@ -4,10 +4,11 @@ import { ProvisionError } from '../model/index.js';
 import { domainOf, normalDomain } from '../rules/identity.js';
 import { didYouMean, foldName } from '../rules/names.js';
 import { compareStrings } from '../rules/order.js';
-import { dialectWarnings, renderCsv } from './csv.js';
-import { convertContext, convertUser, readWarnings } from './users.js';
+import { countAdminMissing, dialectWarnings, renderCsv } from './csv.js';
+import { convertContext, convertUser, groupByOf, readWarnings } from './users.js';
+import type { ConvertContext } from './users.js';
 import { EXPORT_FIELDS } from './types.js';
-import type { ExportField, ExportFile, ExportOptions, ExportResult, ExportUser } from './types.js';
+import type { ExportField, ExportFile, ExportNote, ExportOptions, ExportResult, ExportUser } from './types.js';
 import { renderYaml } from './yaml.js';
 
 export * from './types.js';
@@ -84,17 +85,17 @@ export function slug(name: string): string {
 
 interface Group {
   key: string | undefined;
-  users: ExportUser[];
+  users: OrgUser[];
 }
 
 /** Users into files: one file, or one per division / department (users without one go to `no-…`). */
-function group(users: readonly ExportUser[], options: ExportOptions): { name: string; title: string; shared: ExportOptions['splitBy']; group: Group }[] {
+function group(users: readonly OrgUser[], context: ConvertContext, options: ExportOptions): { name: string; title: string; shared: ExportOptions['splitBy']; group: Group }[] {
   const ext = options.format === 'csv' ? 'csv' : 'yaml';
   if (options.splitBy === 'none') return [{ name: `users.${ext}`, title: 'Users', shared: 'none', group: { key: undefined, users: [...users] } }];
   const by = options.splitBy;
   const groups = new Map<string, Group>();
   for (const user of users) {
-    const key = user.groupBy[by];
+    const key = groupByOf(context, user)[by];
     const id = key === undefined ? '\u0000' : key;
     const found = groups.get(id) ?? { key, users: [] };
     found.users.push(user);
@@ -113,48 +114,71 @@ function group(users: readonly ExportUser[], options: ExportOptions): { name: st
     });
 }
 
-function sameValue(users: readonly ExportUser[], field: 'division' | 'department'): string | undefined {
-  const first = users[0]?.[field];
-  return first !== undefined && users.every((u) => u[field] === first) ? first : undefined;
+/** The value every user of the file writes for `field` (as `convertUser` writes it), or undefined when they differ. */
+function sameValue(context: ConvertContext, users: readonly OrgUser[], field: 'division' | 'department'): string | undefined {
+  if (!context.fields.has(field) || users.length === 0) return undefined;
+  const first = groupByOf(context, users[0]!)[field];
+  return first !== undefined && users.every((u) => groupByOf(context, u)[field] === first) ? first : undefined;
 }
+
+/** Parsed numbers kept between users: offices share main numbers, but 50,000 users' own numbers need not stay. */
+const PHONE_CACHE_LIMIT = 5000;
 
 /**
  * The files that describe the org's selected users. Deterministic: the same org and options give
- * the same bytes. Users whose data cannot all be written are kept, with warnings.
+ * the same bytes. Users whose data cannot all be written are kept, with warnings. Each user is
+ * converted as its file is written and let go after: only the files' text is held, not every user
+ * twice over.
  */
 export function exportOrg(org: OrgState, options: ExportOptions): ExportResult {
   const fields = new Set<ExportField>(options.fields ?? EXPORT_FIELDS);
   const context = convertContext(org, fields);
   const kept = new Set([...context.liveByEmail.values()].map((u) => u.id));
-  const users = selectUsers(org, options, kept)
-    .sort((a, b) => compareStrings(a.email, b.email))
-    .map((user) => convertUser(context, user));
+  const selected = selectUsers(org, options, kept).sort((a, b) => compareStrings(a.email, b.email));
   const warnings: Issue[] = [...(org.warnings ?? []), ...readWarnings(context)];
   const homeName = org.lookups.divisions.find((d) => d.id === org.homeDivisionId)?.name.trim() ?? 'Home';
   const files: ExportFile[] = [];
+  const adminMissing = new Map<string, number>();
 
-  for (const { name, title, shared, group: g } of group(users, options)) {
+  for (const { name, title, shared, group: g } of group(selected, context, options)) {
+    // Users with notes, by their place in the file: their warnings point at their lines.
+    const noted: { index: number; email: string; notes: ExportNote[] }[] = [];
+    const converted = function* (): Generator<ExportUser> {
+      for (let index = 0; index < g.users.length; index++) {
+        if (context.phoneCache.size > PHONE_CACHE_LIMIT) context.phoneCache.clear();
+        const user = convertUser(context, g.users[index]!);
+        if (user.notes.length > 0) noted.push({ index, email: user.email, notes: user.notes });
+        yield user;
+      }
+    };
     let lines: number[];
     let text: string;
-    let extra: (typeof g.users)[number]['notes'][] = g.users.map(() => []);
+    let extra: ExportNote[][] = [];
     if (options.format === 'csv') {
-      const csv = renderCsv(g.users, options.csvDialect, homeName);
+      // CSV keeps the columns some user of the file fills: the file's users are all needed at once.
+      const users = [...converted()];
+      const csv = renderCsv(users, options.csvDialect, homeName);
       ({ text, lines } = csv);
       extra = csv.notes;
+      countAdminMissing(users, adminMissing);
     } else {
       const defaults = {
-        division: shared === 'division' ? sameValue(g.users, 'division') : undefined,
-        department: shared === 'department' ? sameValue(g.users, 'department') : undefined,
+        division: shared === 'division' ? sameValue(context, g.users, 'division') : undefined,
+        department: shared === 'department' ? sameValue(context, g.users, 'department') : undefined,
       };
-      ({ text, lines } = renderYaml(g.users, { schemaRef: options.schemaRef, title: `${title}, exported from the org "${org.target.orgName}".`, defaults }));
+      ({ text, lines } = renderYaml(converted(), { schemaRef: options.schemaRef, title: `${title}, exported from the org "${org.target.orgName}".`, defaults }));
     }
-    g.users.forEach((user, i) => {
-      for (const n of [...user.notes, ...(extra[i] ?? [])]) {
-        warnings.push({ severity: 'warning', code: n.code, message: `${user.email}: ${n.message}`, file: name, line: lines[i] });
+    const byIndex = new Map(noted.map((n) => [n.index, n]));
+    const extraAt = extra.flatMap((notes, index) => (notes.length > 0 ? [index] : []));
+    for (const index of [...new Set([...byIndex.keys(), ...extraAt])].sort((a, b) => a - b)) {
+      const own = byIndex.get(index);
+      const email = own?.email ?? g.users[index]!.email;
+      for (const n of [...(own?.notes ?? []), ...(extra[index] ?? [])]) {
+        warnings.push({ severity: 'warning', code: n.code, message: `${email}: ${n.message}`, file: name, line: lines[index] });
       }
-    });
+    }
     files.push({ name, text, users: g.users.length });
   }
-  if (options.format === 'csv') warnings.push(...dialectWarnings(users, options.csvDialect));
-  return { files, warnings, users: users.length };
+  if (options.format === 'csv') warnings.push(...dialectWarnings(adminMissing, options.csvDialect));
+  return { files, warnings, users: selected.length };
 }

@@ -250,17 +250,30 @@ function unknown(user: OrgUser, field: ExpandedField, notes: ExportNote[]): bool
   return true;
 }
 
+function divisionOf(context: ConvertContext, user: OrgUser): ReturnType<typeof nameOf> | undefined {
+  return user.divisionId === undefined ? undefined : nameOf(context.names.divisions, user.divisionId);
+}
+
+function groupByFrom(division: ReturnType<typeof nameOf> | undefined, user: OrgUser): ExportUser['groupBy'] {
+  return { division: division && 'name' in division ? division.name : undefined, department: text(user.department) };
+}
+
+/** What the user's file is chosen by, as `convertUser` gives it: their division's name (when it can be written) and department. */
+export function groupByOf(context: ConvertContext, user: OrgUser): ExportUser['groupBy'] {
+  return groupByFrom(divisionOf(context, user), user);
+}
+
 /** One org user as the users/ files say them. */
 export function convertUser(context: ConvertContext, user: OrgUser): ExportUser {
-  const { fields, names } = context;
+  const { fields } = context;
   const notes: ExportNote[] = [];
   const has = (field: ExportField): boolean => fields.has(field);
   const name = text(user.name);
-  const division = user.divisionId === undefined ? undefined : nameOf(names.divisions, user.divisionId);
+  const division = divisionOf(context, user);
   const out: ExportUser = {
     email: user.email,
     name: name ?? user.email,
-    groupBy: { division: division && 'name' in division ? division.name : undefined, department: text(user.department) },
+    groupBy: groupByFrom(division, user),
     notes,
   };
   if (name === undefined) notes.push({ code: 'unexportable-name', message: 'the user has no name; the email stands in for it (a plan will set it).' });

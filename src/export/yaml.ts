@@ -102,8 +102,12 @@ export interface YamlFileOptions {
   defaults: { division?: string; department?: string };
 }
 
-/** The file's text, and the line of each user's `- email:` (1-based, in the order given). */
-export function renderYaml(users: readonly ExportUser[], options: YamlFileOptions): { text: string; lines: number[] } {
+/**
+ * The file's text, and the line of each user's `- email:` (1-based, in the order given). Users are
+ * taken from `users` a chunk at a time, so a caller that converts them as they are asked for never
+ * holds more than a chunk of them.
+ */
+export function renderYaml(users: Iterable<ExportUser>, options: YamlFileOptions): { text: string; lines: number[] } {
   const doc = new Document();
   const header = [options.schemaRef === undefined ? undefined : ` yaml-language-server: $schema=${options.schemaRef}`, ` ${commentLine(options.title)}`];
   doc.commentBefore = header.filter((l) => l !== undefined).join('\n');
@@ -122,24 +126,39 @@ export function renderYaml(users: readonly ExportUser[], options: YamlFileOption
     return node;
   };
   const options_ = { lineWidth: 0, flowCollectionPadding: false, indentSeq: true } as const;
-  const root = new YAMLMap();
-  if (defaults.length > 0) root.items.push(new Pair(scalar('defaults'), map(defaults)));
-  const usersKey = scalar('users');
-  if (defaults.length > 0) usersKey.spaceBefore = true;
-  root.items.push(new Pair(usersKey, seq(users.slice(0, CHUNK).map(item), false)));
-  doc.contents = root;
-  const parts = [doc.toString(options_)];
-  // The rest a chunk at a time, each as the items of a `users:` list: the same text as one document
-  // holding them all, without a node for every value of 50,000 users at once.
-  for (let start = CHUNK; start < users.length; start += CHUNK) {
-    const chunk = new Document();
-    chunk.contents = map([['users', seq(users.slice(start, start + CHUNK).map((user, i) => item(user, start + i)), false)]]);
-    const text = chunk.toString(options_);
+  const parts: string[] = [];
+  // The first chunk goes in the document with the header and the defaults; the rest, a chunk at a time,
+  // each as the items of a `users:` list: the same text as one document holding them all, without a node
+  // for every value of 50,000 users at once.
+  const render = (chunk: YAMLMap[]): void => {
+    if (parts.length === 0) {
+      const root = new YAMLMap();
+      if (defaults.length > 0) root.items.push(new Pair(scalar('defaults'), map(defaults)));
+      const usersKey = scalar('users');
+      if (defaults.length > 0) usersKey.spaceBefore = true;
+      root.items.push(new Pair(usersKey, seq(chunk, false)));
+      doc.contents = root;
+      parts.push(doc.toString(options_));
+      return;
+    }
+    const next = new Document();
+    next.contents = map([['users', seq(chunk, false)]]);
+    const text = next.toString(options_);
     if (!text.startsWith(USERS_LINE)) throw new Error('a chunk of users did not render as a users list');
     // The blank line before the chunk's first user comes out indented there; between users it is empty.
     const rest = text.slice(USERS_LINE.length);
     parts.push(rest.startsWith('  \n') ? rest.slice(2) : rest);
+  };
+  let chunk: YAMLMap[] = [];
+  let count = 0;
+  for (const user of users) {
+    chunk.push(item(user, count++));
+    if (chunk.length === CHUNK) {
+      render(chunk);
+      chunk = [];
+    }
   }
+  if (chunk.length > 0 || parts.length === 0) render(chunk);
   const text = parts.join('');
   const lines: number[] = [];
   let line = 1;
@@ -154,7 +173,10 @@ export function renderYaml(users: readonly ExportUser[], options: YamlFileOption
   return { text, lines };
 }
 
-/** Users rendered per document: bounds the yaml nodes alive at once. */
-const CHUNK = 1000;
+/**
+ * Users rendered per document: bounds the yaml nodes alive at once. Small enough that a chunk's nodes
+ * die young (a 1,000-user chunk outlived the young generation, and its nodes filled the old one).
+ */
+const CHUNK = 25;
 const USERS_LINE = 'users:\n';
 const USER_START = '  - email:';
