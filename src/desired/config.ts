@@ -1,13 +1,13 @@
 // Reads provision.yaml: validated by its schema, every key defaulted, usersDir resolved next to the file.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isSupportedCountry } from 'libphonenumber-js';
 import type { Issue, ProvisionConfig } from '../model/index.js';
 import { ProvisionError } from '../model/index.js';
 import { DEFAULT_REQUESTS_PER_MINUTE, DEFAULT_USERS_DIR, defaultApply, defaultSafety, defaultScope } from '../rules/defaults.js';
 import { normalDomain, normalEmail } from '../rules/identity.js';
 import { displayPath } from './files.js';
 import { issueAt } from './issues.js';
+import { libphonenumber } from './normalise.js';
 import { schemaIssues, validators } from './schema.js';
 import { readYamlValue } from './yaml-file.js';
 
@@ -68,7 +68,7 @@ export async function loadConfig(file: string, options: { required?: boolean } =
   if (!validate(value)) issues.push(...schemaIssues(validate.errors ?? [], parsed.locate));
   if (issues.some((i) => i.severity === 'error')) fail();
   const raw = value as Raw;
-  if (raw.phoneRegion !== undefined && !isSupportedCountry(raw.phoneRegion)) {
+  if (raw.phoneRegion !== undefined && !libphonenumber().isSupportedCountry(raw.phoneRegion)) {
     issues.push(issueAt(parsed.locate(['phoneRegion']), 'error', 'invalid-phone-region', `"${raw.phoneRegion}" is not a region libphonenumber knows.`, 'Use an ISO 3166 code such as US, GB, IE or DE.'));
     fail();
   }

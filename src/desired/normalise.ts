@@ -1,5 +1,6 @@
 // Turns a schema-valid entry into a DesiredUser: normalised emails and phones, flattened role grants, positions.
-import { parsePhoneNumberWithError } from 'libphonenumber-js';
+import { createRequire } from 'node:module';
+import type * as Libphonenumber from 'libphonenumber-js';
 import type { CountryCode } from 'libphonenumber-js';
 import type { DesiredUser, EmployerInfo, Issue, OtherEmail, OtherEmailType, Phone, PhoneType, RoleGrant, Source, UserState } from '../model/index.js';
 import { normalEmail } from '../rules/identity.js';
@@ -8,6 +9,19 @@ import { OTHER_EMAIL_TYPES, PHONE_TYPES } from '../rules/phones.js';
 import type { Entry } from './entry.js';
 import { issueAt } from './issues.js';
 import { lazyPositions } from './positions.js';
+
+const require = createRequire(import.meta.url);
+let phoneLibrary: typeof Libphonenumber | undefined;
+
+/**
+ * libphonenumber-js, loaded when a number is first read: as ES modules it is a hundred files to
+ * resolve and link, more than a large users folder spends on its phones, and its CommonJS build
+ * loads in half the time.
+ */
+export function libphonenumber(): typeof Libphonenumber {
+  phoneLibrary ??= require('libphonenumber-js') as typeof Libphonenumber;
+  return phoneLibrary;
+}
 
 type PhoneInput = string | { number?: string; extension?: string; sms?: boolean };
 
@@ -62,7 +76,7 @@ export function parsePhone(type: PhoneType, input: PhoneInput, region: string | 
 
 function parseNumber(text: string, region: string | undefined): { number: string; ext?: string } | string {
   try {
-    const parsed = parsePhoneNumberWithError(text, region ? { defaultCountry: region as CountryCode } : undefined);
+    const parsed = libphonenumber().parsePhoneNumberWithError(text, region ? { defaultCountry: region as CountryCode } : undefined);
     if (!parsed.isValid()) return `"${text}" is not a valid ${parsed.country ?? `+${parsed.countryCallingCode}`} number.`;
     return parsed.ext ? { number: parsed.number, ext: parsed.ext } : { number: parsed.number };
   } catch (error) {

@@ -47,40 +47,51 @@ export function managerIssues(users: readonly DesiredUser[], declared: ReadonlyS
 /** The manager rules for any kind of user; `managerAt` finds where a user's `manager` is written, asked only for a problem. */
 export function managerGraphIssues<U extends ManagerNode>(users: readonly U[], declared: ReadonlySet<string>, managerAt: (user: U) => Source | undefined): Issue[] {
   const issues: Issue[] = [];
-  const byEmail = new Map<string | undefined, U>();
-  for (const u of users) byEmail.set(u.email, u);
-  for (const u of users) {
+  // Users by index: a graph of 50,000 users is walked over typed arrays rather than Maps of objects.
+  const byEmail = new Map<string, number>();
+  for (let i = 0; i < users.length; i++) byEmail.set(users[i]!.email, i);
+  /** The user each one reports to among these users; -1 for none (no manager, oneself, or someone else). */
+  const managerOf = new Int32Array(users.length);
+  for (let i = 0; i < users.length; i++) {
+    const u = users[i]!;
+    managerOf[i] = -1;
     if (u.manager === undefined) continue;
     const at = (): Source => managerAt(u) ?? u.source;
     if (u.manager === u.email) {
+      // One's own manager ends the chain, below.
       issues.push(issueAt(at(), 'error', 'manager-self', `${u.email} is set as their own manager.`, 'Set the manager to another user, or remove the field.'));
-    } else if (!byEmail.has(u.manager) && !declared.has(u.manager)) {
+      continue;
+    }
+    const manager = byEmail.get(u.manager);
+    if (manager !== undefined) managerOf[i] = manager;
+    else if (!declared.has(u.manager)) {
       issues.push(
         issueAt(at(), 'warning', 'manager-undeclared', `The manager ${u.manager} is not declared in these files.`, 'That is fine if they exist in the org: plan checks it. Otherwise check the spelling.'),
       );
     }
   }
-  // Cycles: follow manager links with three colours; each cycle is reported once, at its first member in file order.
-  const state = new Map<string, 'visiting' | 'done'>();
-  for (const start of users) {
+  // Cycles: follow manager links with three colours, kept by email (the index of its last user); each cycle is reported once, at its first member in file order.
+  const VISITING = 1;
+  const DONE = 2;
+  const state = new Uint8Array(users.length);
+  const mark = (i: number): number => byEmail.get(users[i]!.email)!;
+  for (let start = 0; start < users.length; start++) {
     // Stryker disable next-line ArrayDeclaration: a cycle is sliced from a user found in the chain, after anything else in it.
-    const chain: U[] = [];
-    let current: U | undefined = start;
-    while (current && !state.has(current.email)) {
-      state.set(current.email, 'visiting');
+    const chain: number[] = [];
+    let current = start;
+    while (current >= 0 && state[mark(current)] === 0) {
+      state[mark(current)] = VISITING;
       chain.push(current);
-      // No manager finds no one; one's own manager, reported above, ends the chain.
-      current = current.manager === current.email ? undefined : byEmail.get(current.manager);
+      current = managerOf[current]!;
     }
-    if (current && state.get(current.email) === 'visiting') {
-      const cycle = chain.slice(chain.indexOf(current));
+    if (current >= 0 && state[mark(current)] === VISITING) {
+      const cycle = chain.slice(chain.indexOf(current)).map((i) => users[i]!);
       const firstMember = [...cycle].sort((a, b) => (a.source.file < b.source.file ? -1 : a.source.file > b.source.file ? 1 : 0) || a.source.line - b.source.line)[0]!;
       const rotated = [...cycle.slice(cycle.indexOf(firstMember)), ...cycle.slice(0, cycle.indexOf(firstMember))];
       const path = [...rotated.map((u) => u.email), firstMember.email].join(' → ');
       issues.push(issueAt(managerAt(firstMember) ?? firstMember.source, 'error', 'manager-cycle', `Managers form a cycle: ${path}.`, 'Someone in the chain must report to a user outside it (or to nobody).'));
     }
-    // Stryker disable next-line StringLiteral: any mark but 'visiting' reads as done.
-    for (const u of chain) state.set(u.email, 'done');
+    for (const i of chain) state[mark(i)] = DONE;
   }
   return issues;
 }

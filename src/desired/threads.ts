@@ -1,5 +1,5 @@
 // Users files checked on several threads at once: the main thread and its workers claim files from one shared queue; the results come back in file order.
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ResourceLimits } from 'node:worker_threads';
 import type { DesiredUser, Source } from '../model/index.js';
@@ -46,10 +46,16 @@ export function member(file: number): (user: DesiredUser, entry: number) => Memb
   return (user, entry) => (user.manager === undefined ? { email: user.email, source: user.source, file, entry } : { email: user.email, manager: user.manager, source: user.source, file, entry });
 }
 
-/** How many workers to start besides the main thread: none for small inputs or a single core. */
-export function workersFor(bytes: number, files: number): number {
+/**
+ * How many workers to start besides the main thread: none for small inputs, a single file or a single
+ * core, and none for cores that other processes keep busy (the load average over the last minute, as
+ * `make -l` counts it): on a busy machine a worker only adds its start-up and a second heap to
+ * collect, for no time saved.
+ */
+export function workersFor(bytes: number, files: number, machine: { cores: number; load: number } = { cores: availableParallelism(), load: loadavg()[0] ?? 0 }): number {
   if (bytes < THREADS_MIN_BYTES || files < 2) return 0;
-  return Math.max(0, Math.min(availableParallelism() - 1, MAX_WORKERS, files - 1));
+  const idle = Math.round(machine.cores - machine.load);
+  return Math.max(0, Math.min(machine.cores - 1, idle, MAX_WORKERS, files - 1));
 }
 
 /** How files are spread over threads. */

@@ -378,6 +378,17 @@ function isPlainMap(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * False when the text cannot hold a key that the positioned path would drop: such a key is either
+ * written out or spelt with escapes, and the plain path takes no file with complex keys (NOT_PLAIN).
+ * Scanning the text costs a fraction of walking every value of a large file.
+ */
+function mayHoldForbiddenKey(text: string): boolean {
+  if (text.includes('\\')) return true;
+  for (const key of FORBIDDEN_KEYS) if (text.includes(key)) return true;
+  return false;
+}
+
 /** True when no map in `value` holds a key that the positioned path would drop and report. */
 function noForbiddenKeys(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return true;
@@ -408,7 +419,7 @@ function plainShape(plain: PlainYaml): { users: Record<string, unknown>[]; defau
   if (!Array.isArray(users) || users.length === 0 || users.length * 3 !== plain.emailKeys.length) return undefined;
   if (defaults !== undefined && defaults !== null && !(isPlainMap(defaults) && noPassword(defaults))) return undefined;
   for (const user of users) if (!isPlainMap(user) || !Object.hasOwn(user, 'email') || !noPassword(user)) return undefined;
-  if (!noForbiddenKeys(root)) return undefined;
+  if (mayHoldForbiddenKey(plain.text) && !noForbiddenKeys(root)) return undefined;
   return { users: users as Record<string, unknown>[], defaults: isPlainMap(defaults) ? defaults : undefined };
 }
 

@@ -44,6 +44,9 @@ const yamlCases: { name: string; text: string; at: string[] }[] = [
   { name: '__proto__ in defaults', text: 'defaults:\n  __proto__:\n    polluted: true\nusers:\n  - email: a@acme.com\n    name: A\n', at: ['2:3'] },
   { name: 'constructor.prototype', text: 'users:\n  - email: a@acme.com\n    name: A\n    skills:\n      constructor:\n        prototype:\n          polluted: 1\n', at: ['5:7'] },
   { name: 'prototype as a skill', text: 'users:\n  - email: a@acme.com\n    name: A\n    skills: {prototype: 3, Billing: 2}\n', at: ['4:14'] },
+  // Spelt with escapes, the key is nowhere in the text as written.
+  { name: '__proto__ spelt with an escape', text: 'users:\n  - email: a@acme.com\n    name: A\n    "\\x5f_proto__":\n      polluted: true\n', at: ['4:5'] },
+  { name: 'constructor spelt with an escape', text: 'users:\n  - email: a@acme.com\n    name: A\n    skills:\n      "construc\\u0074or": 3\n', at: ['5:7'] },
 ];
 
 for (const c of yamlCases) {

@@ -106,11 +106,25 @@ describe('a worker that fails', () => {
 });
 
 describe('how many workers', () => {
-  test('none for small inputs or a single file, never more than the spare cores', () => {
-    assert.equal(workersFor(THREADS_MIN_BYTES - 1, 50), 0);
-    assert.equal(workersFor(THREADS_MIN_BYTES * 10, 1), 0);
-    const many = workersFor(THREADS_MIN_BYTES * 10, 50);
-    assert.ok(many <= Math.max(0, availableParallelism() - 1) && many <= 3, String(many));
-    assert.equal(many, Math.min(availableParallelism() - 1, 3));
+  const big = THREADS_MIN_BYTES * 10;
+  test('none for small inputs or a single file', () => {
+    assert.equal(workersFor(THREADS_MIN_BYTES - 1, 50, { cores: 8, load: 0 }), 0);
+    assert.equal(workersFor(big, 1, { cores: 8, load: 0 }), 0);
+  });
+  test('one per idle core besides the main thread, at most three, at most one per file after the first', () => {
+    assert.equal(workersFor(big, 50, { cores: 2, load: 0.2 }), 1);
+    assert.equal(workersFor(big, 50, { cores: 2, load: 1.1 }), 1);
+    assert.equal(workersFor(big, 50, { cores: 1, load: 0 }), 0);
+    assert.equal(workersFor(big, 50, { cores: 16, load: 1 }), 3);
+    assert.equal(workersFor(big, 3, { cores: 16, load: 0 }), 2);
+  });
+  test('none when other processes keep the cores busy', () => {
+    assert.equal(workersFor(big, 50, { cores: 2, load: 1.6 }), 0);
+    assert.equal(workersFor(big, 50, { cores: 2, load: 9 }), 0);
+    assert.equal(workersFor(big, 50, { cores: 8, load: 6 }), 2);
+  });
+  test('the machine itself by default', () => {
+    const n = workersFor(big, 50);
+    assert.ok(n >= 0 && n <= Math.min(availableParallelism() - 1, 3), String(n));
   });
 });
