@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DesiredUser, Phone, PhoneType } from '../../src/model/index.js';
 import { parsePhone } from '../../src/desired/index.js';
+import { normal } from '../../src/desired/normalise.js';
 import { normalEmail } from '../../src/rules/identity.js';
 import { didYouMean } from '../../src/rules/names.js';
 import { duplicateEmails, managerIssues } from '../../src/desired/rules.js';
@@ -98,3 +99,8 @@ const suggestions: [string, string[], string | undefined][] = [
 for (const [word, candidates, expected] of suggestions) {
   test(`didYouMean(${word})`, () => assert.equal(didYouMean(word, candidates), expected));
 }
+
+test('emails are normalised as everywhere else, whether or not they are already normal', () => {
+  const emails = ['nina.berg@acme.com', ' Nina.Berg@Acme.com ', 'NINA@ACME.COM', 'tomás@acme.com', 'TOMA\u0301S@acme.com', 'İpek@acme.com', 'straße@acme.com', '\tnina@acme.com', 'a+b=c@acme.com', '', '@'];
+  for (const email of emails) assert.equal(normal(email), normalEmail(email), JSON.stringify(email));
+});
