@@ -92,10 +92,27 @@ export interface UserRec {
   profileSkills?: string[];
   certifications?: string[];
   employerInfo?: Models.EmployerInfo;
+  /** The user's own utilization (`level: Agent`); absent: the org's default (`level: Organization`). */
+  utilization?: UtilizationRec;
+  /** The user's voicemail policy as last PATCHed; absent: never set (the sandbox's defaults answer). */
+  voicemail?: VoicemailRec;
   preferredName?: string;
   /** The listing order's cached key and the name it was made from (internal). */
   sortKey?: string;
   sortName?: string;
+}
+
+/** Utilization by media type (and label), as `AgentMaxUtilizationResponse` carries it. */
+export interface UtilizationRec {
+  utilization: Record<string, Models.MediaUtilization>;
+  labelUtilizations?: Record<string, Models.LabelUtilizationRequest>;
+}
+
+export interface VoicemailRec {
+  enabled: boolean;
+  alertTimeoutSeconds: number;
+  sendEmailNotifications: boolean;
+  modifiedDate?: string;
 }
 
 /** What search sees of a user: a copy taken when it changed, visible once the lag has passed. */
@@ -204,6 +221,17 @@ export class SandboxOrg {
   readonly queues = new Collection<QueueRec>('queue');
   readonly groups = new Collection<GroupRec>('group');
   readonly extensionPools = new Collection<ExtensionPoolRec>('extension pool');
+  /**
+   * The org-wide utilization (`GET /api/v2/routing/utilization`), which users without settings of their own follow. The
+   * SDK docs give no defaults; the sandbox's are one call, callback and email, and four chats and messages at once.
+   */
+  utilizationDefault: Record<string, Models.MediaUtilization> = {
+    call: { maximumCapacity: 1, interruptableMediaTypes: [], includeNonAcd: true },
+    callback: { maximumCapacity: 1, interruptableMediaTypes: [], includeNonAcd: true },
+    chat: { maximumCapacity: 4, interruptableMediaTypes: [], includeNonAcd: false },
+    email: { maximumCapacity: 1, interruptableMediaTypes: [], includeNonAcd: false },
+    message: { maximumCapacity: 4, interruptableMediaTypes: [], includeNonAcd: false },
+  };
   /** `Organization.defaultCountryCode`: numbers of this country are displayed in national form. */
   defaultCountryCode = 'US';
   readonly users = new Map<string, UserRec>();
@@ -530,6 +558,8 @@ export function orgFromSeed(seed: SeedOrg, now = Date.now()): SandboxOrg {
       profileSkills: u.profileSkills,
       certifications: u.certifications,
       employerInfo: employerInfoOf(u.employerInfo, at),
+      ...(u.utilization ? { utilization: u.utilization } : {}),
+      ...(u.voicemail ? { voicemail: u.voicemail } : {}),
     };
     if (state !== 'deleted' && org.liveUserByEmail(rec.email)) throw new SeedError(`${at()}: email ${u.email} is already used by another user that is not deleted`);
     if (org.users.has(rec.id)) throw new SeedError(`${at()}: duplicate user id ${rec.id}`);
@@ -691,6 +721,8 @@ export function seedFromOrg(org: SandboxOrg): SeedOrg {
       if (u.profileSkills) out.profileSkills = u.profileSkills;
       if (u.certifications) out.certifications = u.certifications;
       if (u.employerInfo) out.employerInfo = u.employerInfo;
+      if (u.utilization) out.utilization = u.utilization;
+      if (u.voicemail) out.voicemail = u.voicemail;
       return out;
     }),
   };

@@ -98,6 +98,9 @@ export interface SeedUser {
   profileSkills?: string[];
   certifications?: string[];
   employerInfo?: { employeeId?: string; employeeType?: string; dateHire?: string; officialName?: string };
+  /** The user's own utilization (absent: the org's default), as the API's PUT stored it. */
+  utilization?: { utilization: Record<string, { maximumCapacity?: number; interruptableMediaTypes?: string[]; includeNonAcd?: boolean }>; labelUtilizations?: Record<string, { maximumCapacity?: number; interruptingLabelIds?: string[] }> };
+  voicemail?: { enabled: boolean; alertTimeoutSeconds: number; sendEmailNotifications: boolean; modifiedDate?: string };
 }
 
 /**

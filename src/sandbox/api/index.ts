@@ -8,6 +8,7 @@ import { organizationEndpoints } from './organization.js';
 import { routingEndpoints } from './routing.js';
 import { telephonyEndpoints } from './telephony.js';
 import { usersEndpoints } from './users.js';
+import { voicemailEndpoints } from './voicemail.js';
 
 export type { Answer, Ctx, Handler } from './http.js';
 
@@ -18,7 +19,7 @@ interface Route {
   handler: Handler;
 }
 
-const routes: Route[] = [organizationEndpoints, usersEndpoints, authorizationEndpoints, routingEndpoints, groupsEndpoints, locationsEndpoints, telephonyEndpoints]
+const routes: Route[] = [organizationEndpoints, usersEndpoints, authorizationEndpoints, routingEndpoints, groupsEndpoints, locationsEndpoints, telephonyEndpoints, voicemailEndpoints]
   .flat()
   .map(([method, template, handler]) => ({ method, template, handler, pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '([^/]+)')}$`) }));
 

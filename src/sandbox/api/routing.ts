@@ -1,8 +1,8 @@
-// RoutingApi: skills, languages and queues, with queue members (pages of 100, no total, changes of at most 100).
+// RoutingApi: skills, languages and queues, with queue members (pages of 100, no total, changes of at most 100), and per-user utilization.
 import type { Models } from 'purecloud-platform-client-v2';
 import { badRequest, invalidValue, nameConflict, notFound, tooMany } from '../errors.js';
 import { freshId } from '../ids.js';
-import type { MemberGroupRec, NamedRec, QueueRec, SandboxOrg } from '../org.js';
+import type { MemberGroupRec, NamedRec, QueueRec, SandboxOrg, UserRec } from '../org.js';
 import { paging, renderQueue, renderUser } from '../render.js';
 import { inQueueThroughGroup, queueMembership } from '../through-groups.js';
 import { sees } from './permissions.js';
@@ -181,7 +181,107 @@ function postQueue(ctx: Ctx): Answer {
   return ok(renderQueue(org, q) satisfies Models.Queue);
 }
 
+// ---- utilization -----------------------------------------------------------------------------
+
+/**
+ * The media types a utilization may name, and that may interrupt one another: those Genesys's Terraform provider
+ * manages (`utilizationMediaTypes`, genesyscloud/user/resource_genesyscloud_user_utils.go). Any other is refused.
+ */
+const MEDIA_TYPES = ['call', 'callback', 'chat', 'email', 'message'];
+
+/** A media type's capacity: "Value must be between 0 and 25" (Terraform, resource_genesyscloud_user_schema.go). */
+const MAX_CAPACITY = 25;
+
+function mediaTypesOf(value: unknown, field: string): string[] {
+  if (!Array.isArray(value)) throw invalidValue(field, `${field} must be a list of media types.`);
+  for (const m of value) if (typeof m !== 'string' || !MEDIA_TYPES.includes(m)) throw invalidValue(field, `${field}: unknown media type ${JSON.stringify(m)}; media types are ${MEDIA_TYPES.join(', ')}.`);
+  return [...new Set(value as string[])];
+}
+
+function capacityOf(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_CAPACITY) throw invalidValue(field, `${field} must be a whole number from 0 to ${MAX_CAPACITY}.`);
+  return value;
+}
+
+/** A PUT body's `utilization`: known media types only, each with its capacity in range. */
+function mediaBody(value: unknown): Record<string, Models.MediaUtilization> {
+  if (value === undefined || value === null) return {};
+  const map = object(value, 'a map of media types');
+  const out: Record<string, Models.MediaUtilization> = {};
+  for (const [type, raw] of Object.entries(map)) {
+    if (!MEDIA_TYPES.includes(type)) throw invalidValue('utilization', `Unknown media type ${JSON.stringify(type)}; media types are ${MEDIA_TYPES.join(', ')}.`);
+    const item = object(raw, `the settings of ${type}`) as Models.MediaUtilization;
+    const interruptable = item.interruptableMediaTypes === undefined ? [] : mediaTypesOf(item.interruptableMediaTypes, `utilization.${type}.interruptableMediaTypes`);
+    if (item.includeNonAcd !== undefined && typeof item.includeNonAcd !== 'boolean') throw invalidValue(`utilization.${type}.includeNonAcd`, `utilization.${type}.includeNonAcd must be true or false.`);
+    out[type] = { maximumCapacity: capacityOf(item.maximumCapacity, `utilization.${type}.maximumCapacity`), interruptableMediaTypes: interruptable, includeNonAcd: item.includeNonAcd ?? false };
+  }
+  return out;
+}
+
+/** Label utilizations are kept as sent (the sandbox has no labels to check them against), their shape checked. */
+function labelsBody(value: unknown): Record<string, Models.LabelUtilizationRequest> | undefined {
+  if (value === undefined || value === null) return undefined;
+  const map = object(value, 'a map of label utilizations');
+  const out: Record<string, Models.LabelUtilizationRequest> = {};
+  for (const [id, raw] of Object.entries(map)) {
+    const item = object(raw, `the settings of label ${id}`) as Models.LabelUtilizationRequest;
+    const label: Models.LabelUtilizationRequest = { maximumCapacity: capacityOf(item.maximumCapacity, `labelUtilizations.${id}.maximumCapacity`) };
+    if (item.interruptingLabelIds !== undefined) {
+      if (!Array.isArray(item.interruptingLabelIds) || item.interruptingLabelIds.some((x) => typeof x !== 'string')) throw invalidValue(`labelUtilizations.${id}.interruptingLabelIds`, 'interruptingLabelIds must be a list of label ids.');
+      label.interruptingLabelIds = [...item.interruptingLabelIds];
+    }
+    out[id] = label;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+const copyMedia = (map: Record<string, Models.MediaUtilization>): Record<string, Models.MediaUtilization> =>
+  Object.fromEntries(Object.entries(map).map(([k, v]) => [k, { ...v, interruptableMediaTypes: [...(v.interruptableMediaTypes ?? [])] }]));
+
+/**
+ * "Get the user's max utilization settings. If not configured, the organization-wide default is returned"
+ * (RoutingApi.md getRoutingUserUtilization): every media type, and `level` `Agent` for a user's own settings,
+ * `Organization` for the default (Terraform's readUserRoutingUtilization tells them apart by it).
+ */
+function renderUtilization(org: SandboxOrg, user: UserRec): Models.AgentMaxUtilizationResponse {
+  const own = user.utilization;
+  if (!own) return { utilization: copyMedia(org.utilizationDefault), labelUtilizations: {}, level: 'Organization' };
+  const labels = Object.fromEntries(Object.entries(own.labelUtilizations ?? {}).map(([id, l]) => [id, { ...l }]));
+  return { utilization: copyMedia(own.utilization), labelUtilizations: labels, level: 'Agent' };
+}
+
+function getUserUtilization(ctx: Ctx): Answer {
+  return ok(renderUtilization(ctx.org, liveUser(ctx.org, ctx.params[0] as string)));
+}
+
+/**
+ * "Include only those media types requiring custom configuration. Any omitted media types will be set to the
+ * organization's default values" (RoutingApi.md putRoutingUserUtilization): the whole value is replaced.
+ */
+function putUserUtilization(ctx: Ctx): Answer {
+  const { org } = ctx;
+  const user = liveUser(org, ctx.params[0] as string);
+  const body = object(ctx.body, 'a utilization') as Models.UtilizationRequest;
+  const media = { ...copyMedia(org.utilizationDefault), ...mediaBody(body.utilization) };
+  const labels = labelsBody(body.labelUtilizations);
+  user.utilization = labels ? { utilization: media, labelUtilizations: labels } : { utilization: media };
+  org.changed();
+  return ok(renderUtilization(org, user));
+}
+
+/** "Delete the user's max utilization settings and revert to the organization-wide default" (RoutingApi.md deleteRoutingUserUtilization). */
+function deleteUserUtilization(ctx: Ctx): Answer {
+  const user = liveUser(ctx.org, ctx.params[0] as string);
+  delete user.utilization;
+  ctx.org.changed();
+  return noContent();
+}
+
 export const routingEndpoints: Endpoint[] = [
+  ['GET', '/api/v2/routing/utilization', (ctx) => ok({ utilization: copyMedia(ctx.org.utilizationDefault), labelUtilizations: {} } satisfies Models.UtilizationResponse)],
+  ['GET', '/api/v2/routing/users/{userId}/utilization', getUserUtilization],
+  ['PUT', '/api/v2/routing/users/{userId}/utilization', putUserUtilization],
+  ['DELETE', '/api/v2/routing/users/{userId}/utilization', deleteUserUtilization],
   ['GET', '/api/v2/routing/skills', lookupList((org) => org.skills.sorted(), renderSkill, { prefix: true })],
   ['GET', '/api/v2/routing/skills/{id}', lookupGet((org, id) => org.skills.get(id), renderSkill, 'skill')],
   ['POST', '/api/v2/routing/skills', postSkill],
