@@ -26,6 +26,8 @@ export interface CallBreakdown {
   divisionMoves: number;
   groupCalls: number;
   queueCalls: number;
+  /** Utilization (PUT or DELETE) and voicemail policy (PATCH): one call each per user, no batch exists. */
+  userSettings: number;
   total: number;
 }
 
@@ -57,7 +59,7 @@ const ceil = (n: number, size: number): number => Math.ceil(n / size);
  * only profile field after the create is `acdAutoAnswer` get it 50 users a call.
  */
 export function minimumCalls(plan: Plan, homeDivisionId?: string): CallBreakdown {
-  const out: CallBreakdown = { creates: 0, stateChanges: 0, patches: 0, roles: 0, skills: 0, languages: 0, divisionMoves: 0, groupCalls: 0, queueCalls: 0, total: 0 };
+  const out: CallBreakdown = { creates: 0, stateChanges: 0, patches: 0, roles: 0, skills: 0, languages: 0, divisionMoves: 0, groupCalls: 0, queueCalls: 0, userSettings: 0, total: 0 };
   const groups = new Map<string, { add: number; remove: number }>();
   const queues = new Map<string, { add: number; remove: number }>();
   const divisions = new Map<string, number>();
@@ -85,7 +87,7 @@ export function minimumCalls(plan: Plan, homeDivisionId?: string): CallBreakdown
   for (const { add, remove } of groups.values()) out.groupCalls += (add > 0 ? 1 + ceil(add, LIMITS.groupAdd) : 0) + ceil(remove, LIMITS.groupRemove);
   for (const { add, remove } of queues.values()) out.queueCalls += ceil(add, LIMITS.queue) + ceil(remove, LIMITS.queue);
   for (const n of divisions.values()) out.divisionMoves += ceil(n, LIMITS.divisionMove);
-  out.total = out.creates + out.stateChanges + out.patches + out.roles + out.skills + out.languages + out.divisionMoves + out.groupCalls + out.queueCalls;
+  out.total = out.creates + out.stateChanges + out.patches + out.roles + out.skills + out.languages + out.divisionMoves + out.groupCalls + out.queueCalls + out.userSettings;
   return out;
 }
 
@@ -116,6 +118,10 @@ function countField(
       else out.languages += n;
       return;
     }
+    case 'utilization':
+    case 'voicemail':
+      out.userSettings += 1;
+      return;
     case 'set':
       if (f.field === 'groups' || f.field === 'queues') {
         const map = f.field === 'groups' ? acc.groups : acc.queues;

@@ -11,7 +11,7 @@ import { DEFAULT_RETRY_POLICY, realSleep, Retrier } from './retry.js';
 import type { RetryPolicy } from './retry.js';
 import { runsOf } from './run.js';
 import type { ApplyOptions, Ctx, Run } from './run.js';
-import { autoAnswer, groupMembers, moveDivision, queueMembers, removeLevel, roleUsers, roles, setLevels } from './steps.js';
+import { autoAnswer, groupMembers, moveDivision, queueMembers, removeLevel, roleUsers, roles, setLevels, utilization, voicemail } from './steps.js';
 
 /** The writer as apply's steps see it: once `closed()`, every call fails with `Halted` before anything is sent. */
 function gated(writer: OrgWriter, closed: () => boolean): OrgWriter {
@@ -60,6 +60,10 @@ function execute(ctx: Ctx, step: Step): Promise<unknown> {
       return roleUsers(ctx, step.roleId, step.role, step.entries);
     case 'auto-answer':
       return autoAnswer(ctx, step.runs);
+    case 'utilization':
+      return utilization(ctx, step.run, step.change);
+    case 'voicemail':
+      return voicemail(ctx, step.run, step.change);
     case 'set-levels':
       return setLevels(ctx, step.run, step.field, step.part);
     case 'remove-level':

@@ -253,6 +253,10 @@ export function fieldStatus(f: FieldChange, current: OrgUser, manager: ManagerRe
       const { add, remove } = addRemoveIds(f);
       return add.every((x) => now.has(x)) && remove.every((x) => !now.has(x)) ? 'done' : 'pending';
     }
+    case 'utilization':
+    case 'voicemail':
+      // Written by calls of their own with no version to lock on (PUT, DELETE, PATCH): never in the user's PATCH.
+      return 'pending';
     case 'levels':
     case 'grants':
       // Written per item with no version to lock on: sent as planned whatever a read shows, touching only the planned

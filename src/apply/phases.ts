@@ -1,5 +1,5 @@
 // The phase plan: which steps run in which order (first, users, queues, divisions, final state), as data built from the users' runs.
-import type { GrantRef, Level, Named } from '../model/index.js';
+import type { FieldChange, GrantRef, Level, Named } from '../model/index.js';
 import { batchesAutoAnswer, batchesHomeGrants, LIMITS } from './calls.js';
 import { PROFILE_FIELDS } from './fields.js';
 import { chunk } from './pool.js';
@@ -12,6 +12,8 @@ export type Step =
   | { kind: 'roles'; run: Run; add: GrantRef[]; remove: GrantRef[] }
   | { kind: 'role-users'; roleId: string; role: string; entries: HomeGrants[] }
   | { kind: 'auto-answer'; runs: Run[] }
+  | { kind: 'utilization'; run: Run; change: Extract<FieldChange, { kind: 'utilization' }> }
+  | { kind: 'voicemail'; run: Run; change: Extract<FieldChange, { kind: 'voicemail' }> }
   | { kind: 'set-levels'; run: Run; field: 'skills' | 'languages'; part: Level[] }
   | { kind: 'remove-level'; run: Run; field: 'skills' | 'languages'; item: Level }
   | { kind: 'group-members'; group: Named; add: Run[]; remove: Run[] }
@@ -100,7 +102,7 @@ function members(runs: readonly Run[], field: 'groups' | 'queues'): Map<string, 
 
 /**
  * One PATCH per user (new users whose only profile field is `acdAutoAnswer` in batches instead), then roles, skills,
- * languages and group membership batched across users (queue membership follows).
+ * languages, utilization and voicemail policy per user, and group membership batched across users (queue membership follows).
  */
 export function phaseUsers(runs: readonly Run[], env: PhaseEnv = {}): Step[] {
   const userSteps: Step[] = [];
@@ -121,6 +123,10 @@ export function phaseUsers(runs: readonly Run[], env: PhaseEnv = {}): Step[] {
         byRole.set(g.roleId, batch);
       }
     } else if (roles) userSteps.push({ kind: 'roles', run, add: roles.add, remove: roles.remove });
+    const utilization = fieldByKind(run.fields, 'utilization');
+    if (utilization) userSteps.push({ kind: 'utilization', run, change: utilization });
+    const voicemail = fieldByKind(run.fields, 'voicemail');
+    if (voicemail) userSteps.push({ kind: 'voicemail', run, change: voicemail });
     for (const levels of run.fields) {
       if (levels.kind !== 'levels') continue;
       const set = [...levels.add, ...levels.change.map((c) => ({ id: c.id, name: c.name, level: c.after }))];

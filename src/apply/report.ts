@@ -203,6 +203,7 @@ export function expectedOperations(plan: Plan): number {
       if (f.kind === 'grants') n += (f.add.length > 0 ? 1 : 0) + (f.remove.length > 0 ? 1 : 0);
       if (f.kind === 'levels') n += Math.ceil((f.add.length + f.change.length) / LIMITS.skills) + f.remove.length;
       if (f.kind === 'set' && (f.field === 'groups' || f.field === 'queues')) n += f.add.length + f.remove.length;
+      if (f.kind === 'utilization' || f.kind === 'voicemail') n += 1;
     }
   }
   return n;

@@ -1,5 +1,5 @@
-// The writes after a user exists: roles, skills and languages per user, then group, queue and division batches across users.
-import type { GrantRef, Level, Named } from '../model/index.js';
+// The writes after a user exists: roles, skills, languages, utilization and voicemail policy per user, then group, queue and division batches across users.
+import type { FieldChange, GrantRef, Level, Named } from '../model/index.js';
 import { LIMITS } from './calls.js';
 import { refusal } from './conflicts.js';
 import { deletedSincePlan, patch } from './locking.js';
@@ -114,6 +114,22 @@ export async function removeLevel(ctx: Ctx, run: Run, field: 'skills' | 'languag
   const id = run.id as string;
   const operation = `remove ${field === 'skills' ? 'skill' : 'language'} ${item.name}`;
   await step(ctx, run, operation, () => (field === 'skills' ? ctx.writer.removeSkill(id, item.id) : ctx.writer.removeLanguage(id, item.id)), { removal: true });
+}
+
+/**
+ * The user's whole utilization: a PUT replaces it (label utilizations sent back as planned), `org-default` is a
+ * DELETE, which a user already at the org's default may answer with 404: done either way.
+ */
+export async function utilization(ctx: Ctx, run: Run, change: Extract<FieldChange, { kind: 'utilization' }>): Promise<void> {
+  const id = run.id as string;
+  const { after } = change;
+  if (after === 'org-default') await step(ctx, run, 'reset utilization to the org default', () => ctx.writer.resetUtilization(id), { removal: true });
+  else await step(ctx, run, 'set utilization', () => ctx.writer.setUtilization(id, after, change.kept));
+}
+
+/** The voicemail policy's managed keys in one PATCH (Terraform retries it on version errors, as `step` does). */
+export async function voicemail(ctx: Ctx, run: Run, change: Extract<FieldChange, { kind: 'voicemail' }>): Promise<void> {
+  await step(ctx, run, 'set voicemail policy', () => ctx.writer.setVoicemailPolicy(run.id as string, change.after));
 }
 
 /**

@@ -4,6 +4,7 @@ import type * as CsvParse from 'csv-parse/sync';
 import type { Issue, Source } from '../model/index.js';
 import { CSV_COLUMNS, NONE } from '../rules/csv-columns.js';
 import type { CsvColumn, CsvDialect } from '../rules/csv-columns.js';
+import { ORG_DEFAULT, parseUtilizationItem } from '../rules/utilization.js';
 import type { Entry, FileResult, Path } from './entry.js';
 import { FORBIDDEN_KEYS, PASSWORD_HINT, didYouMeanHint, issueAt, lineIndex } from './issues.js';
 
@@ -238,6 +239,38 @@ function employerSetter(field: string): Setter {
   };
 }
 
+/** `org-default`, or `type:capacity [interruptable=a,b] [nonacd]` items; the schema judges what they hold. */
+const utilizationSetter: Setter = (b, cell, index) => {
+  if (isNone(cell)) {
+    b.error(index, 'invalid-none', `"${NONE}" (none) only applies to list columns.`, `Write "${ORG_DEFAULT}" for the org's utilization, or leave the cell empty to leave utilization unmanaged.`);
+    return;
+  }
+  if (cell.trim().toLowerCase() === ORG_DEFAULT) return b.set(['utilization'], ORG_DEFAULT, index);
+  const media: Record<string, unknown> = {};
+  b.set(['utilization'], media, index);
+  for (const item of splitItems(cell, ';')) {
+    const { media: type, value } = parseUtilizationItem(item.text);
+    if (FORBIDDEN_KEYS.has(type)) {
+      b.error(index, 'forbidden-key', `The name "${type}" is not allowed.`, undefined, item.offset);
+      continue;
+    }
+    media[type] = value;
+    b.mark(['utilization', type], index, item.offset);
+    for (const key of Object.keys(value)) b.mark(['utilization', type, key], index, item.offset);
+  }
+};
+
+function voicemailSetter(key: string): Setter {
+  return (b, cell, index) => {
+    if (isNone(cell)) {
+      b.error(index, 'invalid-none', `"${NONE}" (none) only applies to list columns.`, `Leave the cell empty to leave voicemail ${key} unmanaged.`);
+      return;
+    }
+    const text = cell.trim();
+    b.set(['voicemail', key], key === 'alertTimeoutSeconds' ? toNumber(text) : toBoolean(text), index);
+  };
+}
+
 const boolSetter: Setter = (b, cell, index) => b.set(['acdAutoAnswer'], toBoolean(cell.trim()), index);
 
 /** A phone given as number and extension in two columns (the admin format's work phone); the number's column locates the phone. */
@@ -287,6 +320,10 @@ function setterOf(column: CsvColumn): Setter | undefined {
       return otherEmailSetter(column.key as string);
     case 'employer':
       return employerSetter(column.key as string);
+    case 'utilization':
+      return utilizationSetter;
+    case 'voicemail':
+      return voicemailSetter(column.key as string);
     case 'single':
       return singleSetter(field, none);
     case 'ignored':

@@ -2,10 +2,12 @@
 import { createRequire } from 'node:module';
 import type * as Libphonenumber from 'libphonenumber-js';
 import type { CountryCode } from 'libphonenumber-js';
-import type { DesiredUser, EmployerInfo, Issue, OtherEmail, OtherEmailType, Phone, PhoneType, RoleGrant, Source, UserState } from '../model/index.js';
+import type { DesiredUser, EmployerInfo, Issue, OtherEmail, OtherEmailType, Phone, PhoneType, RoleGrant, Source, UserState, VoicemailPolicy } from '../model/index.js';
 import { normalEmail } from '../rules/identity.js';
 import { foldName } from '../rules/names.js';
 import { OTHER_EMAIL_TYPES, PHONE_TYPES } from '../rules/phones.js';
+import { normalUtilization, VOICEMAIL_KEYS } from '../rules/utilization.js';
+import type { MediaInput } from '../rules/utilization.js';
 import type { Entry } from './entry.js';
 import { issueAt } from './issues.js';
 import { lazyPositions } from './positions.js';
@@ -283,6 +285,8 @@ const LEVEL_FIELDS = ['skills', 'languages'] as const;
 const NAME_FIELDS = ['queues', 'groups', 'locations', 'profileSkills', 'certifications'] as const;
 const EMPLOYER_FIELDS = ['employeeId', 'employeeType', 'dateHire', 'officialName'] as const;
 
+
+
 /**
  * Builds the user from a schema-valid entry; issues (bad phones, duplicates) make it unusable.
  * Positions are found only for the issues; the user's own (`at`) are worked out when first asked for.
@@ -333,6 +337,13 @@ export function normaliseEntry(entry: Entry, phoneRegion: string | undefined, ph
       if (info[key] !== undefined) out[key] = trimmed(info[key]);
     }
     user.employerInfo = out;
+  }
+  if (v.utilization !== undefined) user.utilization = normalUtilization(v.utilization as string | Record<string, MediaInput>);
+  if (v.voicemail !== undefined) {
+    const policy = v.voicemail as VoicemailPolicy;
+    const out: Record<string, unknown> = {};
+    for (const key of VOICEMAIL_KEYS) if (policy[key] !== undefined) out[key] = policy[key];
+    user.voicemail = out as VoicemailPolicy;
   }
   return { user, issues };
 }

@@ -99,6 +99,8 @@ export function positionsOf(value: Record<string, unknown>, locate: Locate): Rec
   }
   if (value.acdAutoAnswer !== undefined) at.acdAutoAnswer = locate(['acdAutoAnswer']);
   if (value.employerInfo !== undefined) at.employerInfo = locate(['employerInfo']);
+  if (value.utilization !== undefined) at.utilization = locate(['utilization']);
+  if (value.voicemail !== undefined) at.voicemail = locate(['voicemail']);
   return at;
 }
 

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type * as Ajv2020Module from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { MEDIA_TYPES } from '../model/index.js';
 import type { Issue, Source } from '../model/index.js';
 import usersSchema from '../../schemas/users.schema.json' with { type: 'json' };
 import configSchema from '../../schemas/config.schema.json' with { type: 'json' };
@@ -109,6 +110,33 @@ export function displayPath(path: readonly (string | number)[]): string {
 
 type Locate = (path: Path, key?: boolean) => Source;
 
+const MEDIA_HINT = `Media types: ${MEDIA_TYPES.join(', ')}.`;
+
+/** The errors of `utilization` and `voicemail` that have codes of their own; undefined for the rest. */
+function utilizationIssue(error: ErrorObject, path: string[], field: string, locate: Locate): Issue | undefined {
+  const [top, media, key] = path;
+  if (top === 'utilization') {
+    if (path.length === 1 && (error.keyword === 'pattern' || error.keyword === 'type' || error.keyword === 'minProperties')) {
+      return issueAt(locate(path), 'error', 'utilization-value', `utilization must be "org-default" or settings by media type; it is ${describe(error.data)}.`, 'Write `utilization: org-default`, or e.g. `utilization: { call: { maximumCapacity: 1 } }`.');
+    }
+    if (path.length === 1 && error.keyword === 'additionalProperties') {
+      const name = String(error.params.additionalProperty);
+      return issueAt(locate([...path, name], true), 'error', 'unknown-media-type', `utilization names the unknown media type "${name}".`, didYouMeanHint(name, MEDIA_TYPES) ?? MEDIA_HINT);
+    }
+    if (key === 'maximumCapacity' && (error.keyword === 'minimum' || error.keyword === 'maximum' || error.keyword === 'type')) {
+      return issueAt(locate(path), 'error', 'capacity-range', `The maximum capacity of ${media} is ${describe(error.data)}; it must be a whole number from 0 to 25.`, "Genesys takes 0 to 25 conversations of one media type at once (Terraform's genesyscloud_user: IntBetween(0, 25)).");
+    }
+    if (key === 'interruptableMediaTypes' && error.keyword === 'enum') {
+      const name = typeof error.data === 'string' ? error.data : String(error.data);
+      return issueAt(locate(path), 'error', 'unknown-media-type', `${field} names the unknown media type "${name}".`, didYouMeanHint(name, MEDIA_TYPES) ?? MEDIA_HINT);
+    }
+  }
+  if (top === 'voicemail' && media === 'alertTimeoutSeconds' && (error.keyword === 'minimum' || error.keyword === 'maximum' || error.keyword === 'type')) {
+    return issueAt(locate(path), 'error', 'voicemail-timeout-range', `voicemail.alertTimeoutSeconds is ${describe(error.data)}; it must be a whole number of seconds from 1 to 3600.`, 'Give the seconds the phone rings before voicemail answers, e.g. `alertTimeoutSeconds: 20`.');
+  }
+  return undefined;
+}
+
 /** Turns ajv errors into positioned issues with stable codes. */
 export function schemaIssues(errors: readonly ErrorObject[], locate: Locate): Issue[] {
   const issues: Issue[] = [];
@@ -116,6 +144,11 @@ export function schemaIssues(errors: readonly ErrorObject[], locate: Locate): Is
     const path = pathOf(error.instancePath);
     const field = displayPath(path);
     const levels = path.length === 2 && (path[0] === 'skills' || path[0] === 'languages');
+    const special = utilizationIssue(error, path, field, locate);
+    if (special) {
+      issues.push(special);
+      continue;
+    }
     switch (error.keyword) {
       case 'additionalProperties': {
         const key = String(error.params.additionalProperty);

@@ -1,11 +1,12 @@
 // Writes ExportUsers as CSV (provision's columns or Genesys's admin-UI bulk format), spreadsheet-safe.
 import { stringify } from 'csv-stringify/sync';
 import { QUOTED_START } from '../desired/csv-file.js';
-import type { EmployerInfo, Issue, RoleGrant } from '../model/index.js';
+import type { EmployerInfo, Issue, RoleGrant, VoicemailPolicy } from '../model/index.js';
 import { USER_FIELDS } from '../model/index.js';
 import { CSV_COLUMNS, GENESYS_ADMIN_COLUMNS, NONE } from '../rules/csv-columns.js';
 import type { CsvColumn, CsvDialect } from '../rules/csv-columns.js';
 import { compareStrings } from '../rules/order.js';
+import { utilizationCell } from '../rules/utilization.js';
 import type { CsvDialectName, ExportNote, ExportUser } from './types.js';
 import { phoneText } from './yaml.js';
 
@@ -121,6 +122,12 @@ function cellOf(column: CsvColumn, homeName: string): (user: ExportUser) => Cell
     case 'employer': {
       const key = column.key as keyof EmployerInfo;
       return (u) => u.employerInfo?.[key];
+    }
+    case 'utilization':
+      return (u) => (u.utilization === undefined ? undefined : utilizationCell(u.utilization));
+    case 'voicemail': {
+      const key = column.key as keyof VoicemailPolicy;
+      return (u) => (u.voicemail?.[key] === undefined ? undefined : String(u.voicemail[key]));
     }
     case 'single': {
       const field = column.field as 'locations';

@@ -7,7 +7,7 @@ import { compareStrings } from '../rules/order.js';
 import { countAdminMissing, dialectWarnings, renderCsv } from './csv.js';
 import { convertContext, convertUser, groupByOf, readWarnings } from './users.js';
 import type { ConvertContext } from './users.js';
-import { EXPORT_FIELDS } from './types.js';
+import { DEFAULT_EXPORT_FIELDS, EXPORT_FIELDS, PER_USER_FIELDS } from './types.js';
 import type { ExportField, ExportFile, ExportNote, ExportOptions, ExportResult, ExportUser } from './types.js';
 import { renderYaml } from './yaml.js';
 
@@ -16,14 +16,16 @@ export { escapeCell } from './csv.js';
 export { unescapeCell } from '../desired/csv-file.js';
 
 /**
- * The read an export needs: every queue's members, role grants when roles are exported, and every
- * inactive user unless only active ones are exported. Genesys lists at most 10,000 inactive users;
+ * The read an export needs: every queue's members, role grants when roles are exported, utilization and
+ * voicemail policy (one call per user) when they are, and every inactive user unless only active ones are exported. Genesys lists at most 10,000 inactive users;
  * beyond, the reader searches them division by division, and says which it could not read.
  */
 export function exportReadRequest(fields?: readonly ExportField[], state: ExportOptions['state'] = 'any'): ReadRequest {
-  const wanted = new Set(fields ?? EXPORT_FIELDS);
+  const wanted = new Set(fields ?? DEFAULT_EXPORT_FIELDS);
   const request: ReadRequest = { emails: [], queueNames: [], roles: wanted.has('roles'), allQueues: wanted.has('queues') };
   if (state !== 'active') request.inactive = 'all';
+  const perUser = PER_USER_FIELDS.filter((f) => wanted.has(f));
+  if (perUser.length > 0) request.perUserAll = perUser;
   return request;
 }
 
@@ -131,7 +133,7 @@ const PHONE_CACHE_LIMIT = 5000;
  * twice over.
  */
 export function exportOrg(org: OrgState, options: ExportOptions): ExportResult {
-  const fields = new Set<ExportField>(options.fields ?? EXPORT_FIELDS);
+  const fields = new Set<ExportField>(options.fields ?? DEFAULT_EXPORT_FIELDS);
   const context = convertContext(org, fields);
   const kept = new Set([...context.liveByEmail.values()].map((u) => u.id));
   const selected = selectUsers(org, options, kept).sort((a, b) => compareStrings(a.email, b.email));

@@ -1,6 +1,6 @@
 // The export's plain data: options, one user as the users/ files express them, and the files produced.
 import { USER_FIELDS } from '../model/index.js';
-import type { EmployerInfo, Issue, OtherEmail, Phone, RoleGrant, UserField } from '../model/index.js';
+import type { EmployerInfo, Issue, OtherEmail, Phone, RoleGrant, UserField, Utilization, VoicemailPolicy } from '../model/index.js';
 
 export type ExportFormat = 'yaml' | 'csv';
 export type SplitBy = 'none' | 'division' | 'department';
@@ -12,6 +12,12 @@ export type ExportField = Exclude<UserField, 'name'>;
 
 export const EXPORT_FIELDS: readonly ExportField[] = USER_FIELDS.filter((f): f is ExportField => f !== 'name');
 
+/** Fields no listing carries: reading them costs one call per user, so they are exported only when `--fields` names them. */
+export const PER_USER_FIELDS = ['utilization', 'voicemail'] as const satisfies readonly ExportField[];
+
+/** What an export writes without `--fields`: every field but the per-user ones. */
+export const DEFAULT_EXPORT_FIELDS: readonly ExportField[] = EXPORT_FIELDS.filter((f) => !(PER_USER_FIELDS as readonly string[]).includes(f));
+
 export interface ExportOptions {
   format: ExportFormat;
   splitBy: SplitBy;
@@ -20,7 +26,7 @@ export interface ExportOptions {
   divisions: string[];
   /** Email domains; empty means every domain. */
   emailDomains: string[];
-  /** The fields to write; every field when undefined. */
+  /** The fields to write; `DEFAULT_EXPORT_FIELDS` when undefined. */
   fields?: readonly ExportField[];
   csvDialect: CsvDialectName;
   /** Path written on YAML files' `$schema` line (relative to the output folder); no line when undefined. */
@@ -69,6 +75,8 @@ export interface ExportUser {
   profileSkills?: string[];
   certifications?: string[];
   employerInfo?: EmployerInfo;
+  utilization?: Utilization;
+  voicemail?: VoicemailPolicy;
   /** What this user's file is chosen by (taken from the org whatever `fields` keeps). */
   groupBy: { division: string | undefined; department: string | undefined };
   notes: ExportNote[];

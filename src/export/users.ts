@@ -1,11 +1,12 @@
 // Org users to ExportUsers: ids become names, lists are sorted, and whatever cannot be said is left out with a note.
 import { parsePhone } from '../desired/normalise.js';
 import type { PhoneCache } from '../desired/normalise.js';
-import type { EmployerInfo, ExpandedField, Issue, Named, OrgState, OrgUser, OtherEmail, Phone, PhoneType, RoleGrant } from '../model/index.js';
+import type { EmployerInfo, ExpandedField, Issue, Named, OrgState, OrgUser, OrgUtilization, OtherEmail, Phone, PhoneType, RoleGrant, Utilization } from '../model/index.js';
 import { compareClaims, normalEmail } from '../rules/identity.js';
 import { foldName } from '../rules/names.js';
 import { compareStrings } from '../rules/order.js';
 import { OTHER_EMAIL_TYPES, PHONE_TYPES } from '../rules/phones.js';
+import { ORG_DEFAULT, ownSettings } from '../rules/utilization.js';
 import type { ExportField, ExportNote, ExportUser, Level } from './types.js';
 
 /** Names of one kind of look-up by id, and which folded names more than one object shares. */
@@ -230,6 +231,16 @@ function employerInfo(info: EmployerInfo | undefined, notes: ExportNote[]): Empl
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
+/**
+ * `org-default`, or the media types that differ from the org's default (what a plan compares). A user whose own
+ * settings all equal the default keeps them all: the files cannot say "own settings" with no media type.
+ */
+function exportedUtilization(value: OrgUtilization, orgDefault: OrgState['utilizationDefault']): Utilization {
+  if (value === ORG_DEFAULT) return ORG_DEFAULT;
+  const own = ownSettings(value.media, orgDefault);
+  return Object.keys(own).length > 0 ? own : value.media;
+}
+
 function manager(context: ConvertContext, managerId: string, notes: ExportNote[]): string | undefined {
   const found = context.byId.get(managerId);
   if (!found || found.state === 'deleted') {
@@ -302,6 +313,8 @@ export function convertUser(context: ConvertContext, user: OrgUser): ExportUser 
     else if (unique.items.length > 0) out[field] = unique.items;
   }
   if (has('employerInfo') && !unknown(user, 'employerInfo', notes)) out.employerInfo = employerInfo(user.employerInfo, notes);
+  if (has('utilization') && user.utilization !== undefined) out.utilization = exportedUtilization(user.utilization, context.org.utilizationDefault);
+  if (has('voicemail') && user.voicemail !== undefined && Object.keys(user.voicemail).length > 0) out.voicemail = { ...user.voicemail };
 
   const others = (context.shared.get(user.email) ?? []).filter((u) => u.id !== user.id);
   if (others.length > 0) {

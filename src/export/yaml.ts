@@ -1,7 +1,9 @@
 // Writes ExportUsers as a users YAML file through the yaml Document API: schema key order, warnings as comments.
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Node } from 'yaml';
-import type { Phone } from '../model/index.js';
+import { MEDIA_TYPES } from '../model/index.js';
+import type { Phone, Utilization } from '../model/index.js';
+import { ORG_DEFAULT, VOICEMAIL_KEYS } from '../rules/utilization.js';
 import type { ExportUser, Level } from './types.js';
 
 type Value = string | number | boolean;
@@ -86,7 +88,31 @@ function userNode(user: ExportUser, omit: ReadonlySet<string>): YAMLMap {
       ]),
     ]);
   }
+  if (user.utilization !== undefined) pairs.push(['utilization', utilizationNode(user.utilization)]);
+  if (user.voicemail !== undefined) pairs.push(['voicemail', map(VOICEMAIL_KEYS.map((key) => [key, user.voicemail?.[key] === undefined ? undefined : scalar(user.voicemail[key])]))]);
   return map(pairs);
+}
+
+/** `org-default`, or one flow map per media type: the capacity, then what differs from Terraform's defaults. */
+function utilizationNode(value: Utilization): Node {
+  if (value === ORG_DEFAULT) return scalar(ORG_DEFAULT);
+  return map(
+    MEDIA_TYPES.map((type): [string, Node | undefined] => {
+      const item = value[type];
+      if (!item) return [type, undefined];
+      return [
+        type,
+        map(
+          [
+            ['maximumCapacity', scalar(item.maximumCapacity)],
+            ['interruptableMediaTypes', item.interruptableMediaTypes.length > 0 ? seq(item.interruptableMediaTypes.map((m) => scalar(m)), true) : undefined],
+            ['includeNonAcd', item.includeNonAcd ? scalar(true) : undefined],
+          ],
+          true,
+        ),
+      ];
+    }),
+  );
 }
 
 /** Comment lines cannot hold line breaks. */

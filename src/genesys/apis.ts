@@ -11,6 +11,7 @@ export interface Apis {
   locations: platformClient.LocationsApi;
   organization: platformClient.OrganizationApi;
   telephony: platformClient.TelephonyProvidersEdgeApi;
+  voicemail: platformClient.VoicemailApi;
 }
 
 export function apisFor(client: platformClient.ApiClientClass): Apis {
@@ -22,6 +23,7 @@ export function apisFor(client: platformClient.ApiClientClass): Apis {
     locations: new platformClient.LocationsApi(client),
     organization: new platformClient.OrganizationApi(client),
     telephony: new platformClient.TelephonyProvidersEdgeApi(client),
+    voicemail: new platformClient.VoicemailApi(client),
   };
 }
 

@@ -2,11 +2,12 @@
 import type platformClient from 'purecloud-platform-client-v2';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { CountryCode } from 'libphonenumber-js';
-import type { EmployerInfo, OtherEmail, Phone } from '../model/desired.js';
-import type { ExpandedField, OrgUser } from '../model/org.js';
+import type { EmployerInfo, MediaType, MediaUtilization, OtherEmail, Phone, VoicemailPolicy } from '../model/desired.js';
+import type { ExpandedField, OrgUser, OrgUtilization, UtilizationKept } from '../model/org.js';
 import type { NewUser, UserPatch } from '../model/apply.js';
 import { normalEmail } from '../rules/identity.js';
 import { OTHER_EMAIL_TYPES, PHONE_TYPES } from '../rules/phones.js';
+import { normalMediaMap } from '../rules/utilization.js';
 
 type SdkUser = platformClient.Models.User;
 type SdkContact = platformClient.Models.Contact;
@@ -336,4 +337,45 @@ export function createBody(user: NewUser, homeDivisionId: string | undefined): p
   if (addresses.length > 0) body.addresses = addresses;
   if (user.state) body.state = user.state;
   return body;
+}
+
+/**
+ * A user's utilization as `GET /api/v2/routing/users/{userId}/utilization` answers it (RoutingApi.md
+ * getRoutingUserUtilization, `AgentMaxUtilizationResponse`): `level: Organization` means the user has no settings of
+ * their own ("If not configured, the organization-wide default is returned"; Terraform reads it the same way in
+ * readUserRoutingUtilization, genesyscloud/user/resource_genesyscloud_user_utils.go). Label utilizations, and media
+ * types provision does not manage, are kept to be sent back with the next PUT.
+ */
+export function orgUtilizationOf(answer: platformClient.Models.AgentMaxUtilizationResponse): OrgUtilization {
+  if (answer.level === 'Organization') return 'org-default';
+  const value: OrgUtilization = { media: normalMediaMap(answer.utilization ?? {}) };
+  const labels = answer.labelUtilizations;
+  if (labels && Object.keys(labels).length > 0) {
+    const kept: NonNullable<UtilizationKept['labelUtilizations']> = {};
+    for (const [id, label] of Object.entries(labels)) {
+      kept[id] = {};
+      if (label.maximumCapacity !== undefined) kept[id].maximumCapacity = label.maximumCapacity;
+      if (label.interruptingLabelIds !== undefined) kept[id].interruptingLabelIds = [...label.interruptingLabelIds];
+    }
+    value.kept = { labelUtilizations: kept };
+  }
+  return value;
+}
+
+/** The body of a PUT: the media types given (the API sets every other one to the org's default) and the kept labels. */
+export function utilizationBody(media: Partial<Record<MediaType, MediaUtilization>>, kept?: UtilizationKept): platformClient.Models.UtilizationRequest {
+  const utilization: Record<string, platformClient.Models.MediaUtilization> = {};
+  for (const [type, item] of Object.entries(media)) utilization[type] = { maximumCapacity: item.maximumCapacity, interruptableMediaTypes: [...item.interruptableMediaTypes], includeNonAcd: item.includeNonAcd };
+  const body: platformClient.Models.UtilizationRequest = { utilization };
+  if (kept?.labelUtilizations) body.labelUtilizations = kept.labelUtilizations;
+  return body;
+}
+
+/** The policy keys provision manages, from `VoicemailUserPolicy` (VoicemailApi.md getVoicemailUserpolicy); never the PIN. */
+export function voicemailPolicyOf(answer: platformClient.Models.VoicemailUserPolicy): VoicemailPolicy {
+  const out: VoicemailPolicy = {};
+  if (answer.enabled !== undefined) out.enabled = answer.enabled;
+  if (answer.alertTimeoutSeconds !== undefined) out.alertTimeoutSeconds = answer.alertTimeoutSeconds;
+  if (answer.sendEmailNotifications !== undefined) out.sendEmailNotifications = answer.sendEmailNotifications;
+  return out;
 }

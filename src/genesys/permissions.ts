@@ -103,6 +103,9 @@ export const ENDPOINTS: readonly Endpoint[] = [
     permissions: ['telephony:extensionPool:view'],
     grant: 'telephony:extensionPool:view',
   },
+  { method: 'GET', path: '/api/v2/routing/utilization', purpose: "read the org's utilization, which media types a user's answer merely copies", roles: READERS, fields: ['utilization'], doc: 'RoutingApi.md#getRoutingUtilization', requires: 'any', permissions: ['routing:utilization:manage', 'routing:utilization:view'], grant: 'routing:utilization:view' },
+  { method: 'GET', path: '/api/v2/routing/users/{userId}/utilization', purpose: "read a user's utilization (one call per user that manages it: no listing has it)", roles: READERS, fields: ['utilization'], doc: 'RoutingApi.md#getRoutingUserUtilization', requires: 'any', permissions: ['routing:utilization:manage', 'routing:utilization:view'], grant: 'routing:utilization:view' },
+  { method: 'GET', path: '/api/v2/voicemail/userpolicies/{userId}', purpose: "read a user's voicemail policy (one call per user that manages it: no listing has it)", roles: READERS, fields: ['voicemail'], doc: 'VoicemailApi.md#getVoicemailUserpolicy', requires: 'any', permissions: ['telephony:plugin:all', 'voicemail:userPolicy:viewOther'], grant: 'voicemail:userPolicy:viewOther' },
   { method: 'POST', path: '/api/v2/users', purpose: 'create the users declared in users/ that the org lacks', roles: WRITER, fields: 'always', doc: 'UsersApi.md#postUsers', requires: 'any', permissions: ['directory:user:add'], grant: 'directory:user:add' },
   {
     method: 'PATCH',
@@ -172,6 +175,20 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: 'DELETE', path: '/api/v2/users/{userId}/routinglanguages/{languageId}', purpose: 'remove a language', roles: WRITER, fields: ['languages'], doc: 'UsersApi.md#deleteUserRoutinglanguage', requires: 'any', permissions: LANGUAGE_ASSIGN, grant: 'routing:language:assign' },
   { method: 'GET', path: '/api/v2/groups/{groupId}', purpose: "read a group's version before changing its members", roles: WRITER, fields: ['groups'], doc: 'GroupsApi.md#getGroup', requires: 'none', permissions: [] },
   { method: 'POST', path: '/api/v2/groups/{groupId}/members', purpose: 'add members to a group', roles: WRITER, fields: ['groups'], doc: 'GroupsApi.md#postGroupMembers', requires: 'none', permissions: [], grant: 'directory:group:edit', note: GROUP_MEMBERS_NOTE },
+  { method: 'PUT', path: '/api/v2/routing/users/{userId}/utilization', purpose: "replace a user's utilization", roles: WRITER, fields: ['utilization'], doc: 'RoutingApi.md#putRoutingUserUtilization', requires: 'any', permissions: ['routing:utilization:manage'], grant: 'routing:utilization:manage' },
+  { method: 'DELETE', path: '/api/v2/routing/users/{userId}/utilization', purpose: "reset a user's utilization to the org default", roles: WRITER, fields: ['utilization'], doc: 'RoutingApi.md#deleteRoutingUserUtilization', requires: 'any', permissions: ['routing:utilization:manage'], grant: 'routing:utilization:manage' },
+  {
+    method: 'PATCH',
+    path: '/api/v2/voicemail/userpolicies/{userId}',
+    purpose: "set a user's voicemail policy",
+    roles: WRITER,
+    fields: ['voicemail'],
+    doc: 'VoicemailApi.md#patchVoicemailUserpolicy',
+    requires: 'any',
+    permissions: ['telephony:plugin:all', 'voicemail:userPolicy:viewOther'],
+    // The API reference lists these view-named permissions for the write too; the narrower one is granted.
+    grant: 'voicemail:userPolicy:viewOther',
+  },
   { method: 'DELETE', path: '/api/v2/groups/{groupId}/members', purpose: 'remove members from a group', roles: WRITER, fields: ['groups'], doc: 'GroupsApi.md#deleteGroupMembers', requires: 'none', permissions: [], grant: 'directory:group:edit', note: GROUP_MEMBERS_NOTE },
   { method: 'POST', path: '/api/v2/routing/queues/{queueId}/members', purpose: 'add members to a queue, or remove them (?delete=true)', roles: WRITER, fields: ['queues'], doc: 'RoutingApi.md#postRoutingQueueMembers', requires: 'any', permissions: QUEUE_MEMBER_WRITE, grant: 'routing:queueMember:manage' },
 ];

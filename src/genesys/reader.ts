@@ -8,7 +8,8 @@ import { foldName } from '../rules/names.js';
 import { guarded, type Apis } from './apis.js';
 import type { Redactor } from './errors.js';
 import { callScope } from './http.js';
-import { EXPAND, EXPAND_OF, fillUnknown, interner, isUnknown, levelsOf, markKnown, needsRegion, orgUserOf, phoneInRegion, type Intern } from './normalize.js';
+import { EXPAND, EXPAND_OF, fillUnknown, interner, isUnknown, levelsOf, markKnown, needsRegion, orgUserOf, orgUtilizationOf, phoneInRegion, voicemailPolicyOf, type Intern } from './normalize.js';
+import { normalMediaMap } from '../rules/utilization.js';
 import { allPages, limiter } from './paging.js';
 
 /**
@@ -48,6 +49,9 @@ export const ID_BATCH = 100;
 export const LISTING_WINDOW = 10_000;
 
 type Run = <T>(task: () => Promise<T>) => Promise<T>;
+
+type PerUserField = 'utilization' | 'voicemail';
+const PER_USER_FIELDS: readonly PerUserField[] = ['utilization', 'voicemail'];
 
 function batches<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -211,6 +215,8 @@ export class GenesysReader implements OrgReader {
 
     if (request.roles) await this.roleGrants([...users.values()], request, named(divisions), homeDivisionId, groups, run, progress);
 
+    const perUser = await this.perUserSettings(request.inactive === 'all' ? described : [...users.values()].filter((u) => u.state !== 'deleted'), request, run, progress);
+
     const lookups: OrgLookups = {
       skills: named(skills),
       languages: named(languages),
@@ -235,10 +241,50 @@ export class GenesysReader implements OrgReader {
       queueGroupMembers: membership.viaGroup,
       queueMemberGroups: membership.memberGroups,
       ...(extensionPools ? { extensionPools } : {}),
+      ...(perUser.utilizationDefault ? { utilizationDefault: perUser.utilizationDefault } : {}),
       apiCalls: 0,
+      ...(perUser.calls > 0 ? { perUserCalls: perUser.calls } : {}),
     };
     if (warnings.length > 0) state.warnings = warnings;
     return state;
+  }
+
+  /**
+   * Utilization and voicemail policy, which no listing or expansion carries: one call per user
+   * (`GET /api/v2/routing/users/{userId}/utilization`, RoutingApi.md getRoutingUserUtilization;
+   * `GET /api/v2/voicemail/userpolicies/{userId}`, VoicemailApi.md getVoicemailUserpolicy; Terraform reads
+   * both user by user too), and only for the users whose file names the field (`request.perUser`), or every
+   * user read for an export that writes it. The org's own utilization (one call) tells which media types a
+   * user's answer merely copies from it. A user gone meanwhile (404) is left unknown.
+   */
+  private async perUserSettings(users: readonly OrgUser[], request: ReadRequest, run: Run, progress: (message: string) => void): Promise<{ calls: number; utilizationDefault?: OrgState['utilizationDefault'] }> {
+    const reads: Array<{ user: OrgUser; field: PerUserField }> = [];
+    for (const field of PER_USER_FIELDS) {
+      const all = request.perUserAll?.includes(field) ?? false;
+      const emails = new Set(request.perUser?.[field] ?? []);
+      if (!all && emails.size === 0) continue;
+      for (const user of users) if (all || emails.has(user.email)) reads.push({ user, field });
+    }
+    if (reads.length === 0) return { calls: 0 };
+    const defaultP = reads.some((r) => r.field === 'utilization')
+      ? run(() => this.guard('read the org utilization', () => this.apis.routing.getRoutingUtilization())).then((answer) => normalMediaMap(answer.utilization ?? {}))
+      : Promise.resolve(undefined);
+    defaultP.catch(() => undefined);
+    if (reads.length > PAGE_SIZE.users) progress(`reading utilization and voicemail of ${count(reads.length)} users, one call each`);
+    await Promise.all(
+      reads.map(({ user, field }) =>
+        run(async () => {
+          try {
+            if (field === 'utilization') user.utilization = orgUtilizationOf(await this.guard('read user utilization', () => this.apis.routing.getRoutingUserUtilization(user.id)));
+            else user.voicemail = voicemailPolicyOf(await this.guard('read user voicemail policy', () => this.apis.voicemail.getVoicemailUserpolicy(user.id)));
+          } catch (error) {
+            if (!(error instanceof ApiError && error.status === 404)) throw error;
+          }
+        }),
+      ),
+    );
+    const utilizationDefault = await defaultP;
+    return { calls: reads.length, ...(utilizationDefault ? { utilizationDefault } : {}) };
   }
 
   /** The org's extension pools (TelephonyProvidersEdgeApi), 100 a page as Terraform reads them. */

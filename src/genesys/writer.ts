@@ -1,14 +1,14 @@
 // The write port over the SDK: one method per Genesys write that apply drives; every failure is an ApiError.
 import type platformClient from 'purecloud-platform-client-v2';
 import type { IdLevel, NewUser, OrgWriter, UserPatch } from '../model/apply.js';
-import type { UserState } from '../model/desired.js';
-import type { ExpandedField, OrgRoleGrant, OrgUser } from '../model/org.js';
+import type { MediaType, MediaUtilization, UserState, VoicemailPolicy } from '../model/desired.js';
+import type { ExpandedField, OrgRoleGrant, OrgUser, UtilizationKept } from '../model/org.js';
 import { ApiError } from '../model/errors.js';
 import { normalEmail, userForEmail } from '../rules/identity.js';
 import { guarded, type Apis } from './apis.js';
 import type { Redactor } from './errors.js';
 import { callScope } from './http.js';
-import { createBody, EXPAND, EXPAND_OF, fillUnknown, isUnknown, levelsOf, markKnown, needsRegion, orgUserOf, phoneInRegion, updateBody } from './normalize.js';
+import { createBody, utilizationBody, EXPAND, EXPAND_OF, fillUnknown, isUnknown, levelsOf, markKnown, needsRegion, orgUserOf, phoneInRegion, updateBody } from './normalize.js';
 import { allPages } from './paging.js';
 
 /** Runs a task as it comes (apply's own pool bounds how many run). */
@@ -200,6 +200,20 @@ export class GenesysWriter implements OrgWriter {
 
   async removeSkill(userId: string, skillId: string): Promise<void> {
     await this.call('remove skill', () => this.apis.users.deleteUserRoutingskill(userId, skillId));
+  }
+
+  /** PUT replaces the whole value; label utilizations go back as the plan read them (RoutingApi.md putRoutingUserUtilization). */
+  async setUtilization(userId: string, media: Partial<Record<MediaType, MediaUtilization>>, kept?: UtilizationKept): Promise<void> {
+    await this.call('set utilization', () => this.apis.routing.putRoutingUserUtilization(userId, utilizationBody(media, kept)));
+  }
+
+  /** "Delete the user's max utilization settings and revert to the organization-wide default" (RoutingApi.md deleteRoutingUserUtilization). */
+  async resetUtilization(userId: string): Promise<void> {
+    await this.call('reset utilization', () => this.apis.routing.deleteRoutingUserUtilization(userId));
+  }
+
+  async setVoicemailPolicy(userId: string, policy: VoicemailPolicy): Promise<void> {
+    await this.call('set voicemail policy', () => this.apis.voicemail.patchVoicemailUserpolicy(userId, { ...policy }));
   }
 
   async setLanguages(userId: string, languages: IdLevel[]): Promise<void> {

@@ -1,6 +1,6 @@
 // The write port apply drives, and the report it returns.
-import type { EmployerInfo, OtherEmail, Phone, UserState } from './desired.js';
-import type { OrgRoleGrant, OrgUser } from './org.js';
+import type { EmployerInfo, MediaType, MediaUtilization, OtherEmail, Phone, UserState, VoicemailPolicy } from './desired.js';
+import type { OrgRoleGrant, OrgUser, UtilizationKept } from './org.js';
 
 /** Profile fields one PATCH /api/v2/users/{id} can carry; undefined = leave alone. */
 export interface UserPatch {
@@ -80,6 +80,15 @@ export interface OrgWriter {
   addQueueMembers(queueId: string, userIds: string[]): Promise<void>;
   /** ≤ 100 */
   removeQueueMembers(queueId: string, userIds: string[]): Promise<void>;
+  /**
+   * Replaces the user's utilization (PUT /api/v2/routing/users/{userId}/utilization): the media types given, every
+   * other one set to the org's default; `kept` (label utilizations) is sent back as the org held it.
+   */
+  setUtilization(userId: string, media: Partial<Record<MediaType, MediaUtilization>>, kept?: UtilizationKept): Promise<void>;
+  /** Back to the org's utilization (DELETE /api/v2/routing/users/{userId}/utilization). */
+  resetUtilization(userId: string): Promise<void>;
+  /** Sets the policy's keys given (PATCH /api/v2/voicemail/userpolicies/{userId}). */
+  setVoicemailPolicy(userId: string, policy: VoicemailPolicy): Promise<void>;
   /** Calls made so far through this writer. */
   apiCalls(): number;
 }

@@ -37,6 +37,37 @@ export interface EmployerInfo {
   officialName?: string;
 }
 
+/**
+ * The media types of per-user routing utilization: the keys of `utilization` that Genesys's Terraform provider
+ * manages (`utilizationMediaTypes` in genesyscloud/user/resource_genesyscloud_user_utils.go: call, callback, chat,
+ * email, message), and the values `interruptableMediaTypes` may hold.
+ */
+export const MEDIA_TYPES = ['call', 'callback', 'chat', 'email', 'message'] as const;
+
+export type MediaType = (typeof MEDIA_TYPES)[number];
+
+/** One media type's utilization (`MediaUtilization` of the SDK); Terraform's defaults are no interrupting types and `includeNonAcd: false`. */
+export interface MediaUtilization {
+  /** Conversations of this type at once, 0–25 (Terraform: `validation.IntBetween(0, 25)`). */
+  maximumCapacity: number;
+  /** Sorted, unique. */
+  interruptableMediaTypes: MediaType[];
+  includeNonAcd: boolean;
+}
+
+/**
+ * A user's routing utilization: `org-default` (the user has no settings of their own, `level: Organization`), or the
+ * user's own settings by media type, a type left out taking the org's default (`level: Agent`).
+ */
+export type Utilization = 'org-default' | Partial<Record<MediaType, MediaUtilization>>;
+
+/** A user's voicemail policy (`VoicemailUserPolicy`); a key left out is not managed. */
+export interface VoicemailPolicy {
+  enabled?: boolean;
+  alertTimeoutSeconds?: number;
+  sendEmailNotifications?: boolean;
+}
+
 /** The fields a user may manage besides the identity key `email`, in the schema's order. */
 export const USER_FIELDS = [
   'name',
@@ -57,6 +88,8 @@ export const USER_FIELDS = [
   'profileSkills',
   'certifications',
   'employerInfo',
+  'utilization',
+  'voicemail',
 ] as const;
 
 export type UserField = (typeof USER_FIELDS)[number];
@@ -88,6 +121,8 @@ export interface DesiredUser {
   profileSkills?: string[];
   certifications?: string[];
   employerInfo?: EmployerInfo;
+  utilization?: Utilization;
+  voicemail?: VoicemailPolicy;
   /** Where the user starts (the `email` key for YAML, the row for CSV). */
   source: Source;
   /**

@@ -6,5 +6,5 @@ export type * from './org.js';
 export type * from './plan.js';
 export type * from './apply.js';
 export { ProvisionError, ApiError } from './errors.js';
-export { USER_FIELDS } from './desired.js';
+export { MEDIA_TYPES, USER_FIELDS } from './desired.js';
 export { EXPANDED_FIELDS } from './org.js';

@@ -1,5 +1,5 @@
 // The org as read from Genesys Cloud: users by id, and the named objects users refer to.
-import type { EmployerInfo, OtherEmail, Phone } from './desired.js';
+import type { EmployerInfo, MediaType, MediaUtilization, OtherEmail, Phone, VoicemailPolicy } from './desired.js';
 import type { Issue } from './issue.js';
 
 /** Any named org object: skill, language, queue, group, role, division, location. */
@@ -63,6 +63,10 @@ export interface OrgUser {
   profileSkills?: string[];
   certifications?: string[];
   employerInfo?: EmployerInfo;
+  /** Read only for users whose utilization is managed (one call each: the API has no listing of it). */
+  utilization?: OrgUtilization;
+  /** Read only for users whose voicemail policy is managed (one call each). */
+  voicemail?: VoicemailPolicy;
   /** ISO time of the soft delete, for deleted users. */
   dateDeleted?: string;
   /**
@@ -71,6 +75,18 @@ export interface OrgUser {
    */
   unknown?: ExpandedField[];
 }
+
+/** Settings of the utilization answer that provision does not manage (label utilizations), sent back unchanged with every PUT. */
+export interface UtilizationKept {
+  labelUtilizations?: Record<string, { maximumCapacity?: number; interruptingLabelIds?: string[] }>;
+}
+
+/**
+ * A user's utilization as `GET /api/v2/routing/users/{userId}/utilization` answers it: `org-default` when its
+ * `level` is `Organization` (RoutingApi.md: "If not configured, the organization-wide default is returned"), else
+ * every media type the answer holds, and what a PUT must carry back.
+ */
+export type OrgUtilization = 'org-default' | { media: Partial<Record<MediaType, MediaUtilization>>; kept?: UtilizationKept };
 
 export interface OrgLookups {
   skills: Named[];
@@ -113,8 +129,12 @@ export interface OrgState {
   queueMemberGroups?: Record<string, string[]>;
   /** The org's extension pools, when the request asked for them (`ReadRequest.extensionPools`). */
   extensionPools?: ExtensionRange[];
+  /** The org-wide utilization (`GET /api/v2/routing/utilization`), read when some user manages `utilization`. */
+  utilizationDefault?: Partial<Record<MediaType, MediaUtilization>>;
   /** API calls the read took. */
   apiCalls: number;
+  /** Of `apiCalls`, the per-user reads of values the API does not list (utilization, voicemail policy). */
+  perUserCalls?: number;
   /** What the read could not do (users it could not list, say): shown with the plan or the export. */
   warnings?: Issue[];
 }
@@ -148,6 +168,13 @@ export interface ReadRequest {
    * Genesys drops an expansion, only these users' values are fetched again; unset: every declared email.
    */
   managed?: Partial<Record<ExpandedField | 'manager', string[]>>;
+  /**
+   * Emails (normalised) of the users whose `utilization` / `voicemail` is managed: these values have no listing, so
+   * they are read one call per user, for these users only. Unset or empty: not read.
+   */
+  perUser?: Partial<Record<'utilization' | 'voicemail', string[]>>;
+  /** Fields read for every user read (an export that writes them). */
+  perUserAll?: Array<'utilization' | 'voicemail'>;
   /**
    * Which inactive users to read. `declared` (the default): those declared or named as managers, and
    * the managers of declared users; Genesys lists at most 10,000 inactive users, and the plan needs no

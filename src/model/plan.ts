@@ -1,6 +1,6 @@
 // The Plan: plain, serialisable, deterministically sorted data; the contract between plan and apply.
-import type { EmployerInfo, Issue, OtherEmail, Phone, Source } from './index.js';
-import type { Named, OrgTarget } from './org.js';
+import type { EmployerInfo, Issue, OtherEmail, Phone, Source, Utilization, VoicemailPolicy } from './index.js';
+import type { Named, OrgTarget, UtilizationKept } from './org.js';
 
 export type Action = 'create' | 'update' | 'restore' | 'deactivate';
 
@@ -47,6 +47,13 @@ export type FieldChange =
   | { field: 'phones'; kind: 'phones'; before: Phone[]; after: Phone[]; otherEmails?: OtherEmail[] }
   | { field: 'otherEmails'; kind: 'otherEmails'; before: OtherEmail[]; after: OtherEmail[]; phones?: Phone[] }
   | { field: 'employerInfo'; kind: 'employerInfo'; before: EmployerInfo | null; after: EmployerInfo }
+  /**
+   * The whole utilization, media types equal to the org's default left out (null before: a user to create). A PUT
+   * replaces the user's value, so `kept` carries the org's label utilizations to send back; `org-default` is a DELETE.
+   */
+  | { field: 'utilization'; kind: 'utilization'; before: Utilization | null; after: Utilization; kept?: UtilizationKept }
+  /** The voicemail policy's managed keys (PATCH sends `after`); `before` holds the org's values of those keys. */
+  | { field: 'voicemail'; kind: 'voicemail'; before: VoicemailPolicy | null; after: VoicemailPolicy }
   | { field: 'queues' | 'groups' | 'locations'; kind: 'set'; add: Named[]; remove: Named[] }
   | { field: 'profileSkills' | 'certifications'; kind: 'strings'; add: string[]; remove: string[] }
   | {
@@ -135,6 +142,8 @@ export interface Plan {
   safety: SafetyVerdict;
   /** API calls the org read took. */
   readCalls: number;
+  /** Of `readCalls`, the per-user reads (utilization, voicemail policy); present when some were made. */
+  perUserCalls?: number;
   /** sha256 (hex) of the canonical JSON of every other field. */
   checksum: string;
 }

@@ -19,10 +19,13 @@ import type {
   Source,
   Summary,
   UserRef,
+  Utilization,
+  VoicemailPolicy,
 } from '../model/index.js';
 import { compareClaims, domainOf, normalDomain, normalEmail } from '../rules/identity.js';
 import { nearestKey } from '../rules/names.js';
 import { compareStrings } from '../rules/order.js';
+import { ORG_DEFAULT, ownSettings, sameUtilization, VOICEMAIL_KEYS } from '../rules/utilization.js';
 import { indexNames, issueAt, namedById, resolveName } from './names.js';
 import type { NameIndex } from './names.js';
 import {
@@ -487,6 +490,9 @@ function diffFields(context: Context, user: DesiredUser, current: OrgUser | unde
     if (!sameEmployerInfo(before, after)) fields.push({ field: 'employerInfo', kind: 'employerInfo', before, after: after ?? {} });
   }
 
+  push(utilizationChange(context, user, current));
+  push(voicemailChange(context, user, current));
+
   if (user.roles !== undefined) {
     const wanted = resolveGrants(context, user, user.roles);
     if (!wanted) ok = false;
@@ -547,6 +553,55 @@ function diffFields(context: Context, user: DesiredUser, current: OrgUser | unde
   }
 
   return ok ? fields : undefined;
+}
+
+/**
+ * Whether the org's value of a per-user field is known: always for a user to create or restore (there is none to
+ * keep), else only when the reader fetched it, which it does for the users that manage it.
+ */
+function perUserKnown(context: Context, user: DesiredUser, current: OrgUser | undefined, field: 'utilization' | 'voicemail'): boolean {
+  if (!current || current.state === 'deleted' || current[field] !== undefined) return true;
+  context.warnings.push({
+    severity: 'warning',
+    code: 'field-unknown',
+    message: `The ${field} of ${normalEmail(user.email)} was not read; this plan leaves it unchanged.`,
+    hint: 'This is a bug in the org reader; please report it.',
+    ...issueAt(where(user, field)),
+  });
+  return false;
+}
+
+/**
+ * The whole utilization, both sides in the form the API keeps (media types equal to the org's default left out). A
+ * user to create starts at the org's default, so `org-default` needs no call for them.
+ */
+function utilizationChange(context: Context, user: DesiredUser, current: OrgUser | undefined): FieldChange | undefined {
+  const wanted = user.utilization;
+  if (wanted === undefined || !perUserKnown(context, user, current, 'utilization')) return undefined;
+  const orgDefault = context.org.utilizationDefault;
+  const after: Utilization = wanted === ORG_DEFAULT ? ORG_DEFAULT : ownSettings(wanted, orgDefault);
+  const have = current && current.state !== 'deleted' ? current.utilization : undefined;
+  const before: Utilization | null = have === undefined ? null : have === ORG_DEFAULT ? ORG_DEFAULT : ownSettings(have.media, orgDefault);
+  if (sameUtilization(before, after) || (!current && after === ORG_DEFAULT)) return undefined;
+  const change: FieldChange = { field: 'utilization', kind: 'utilization', before, after };
+  if (after !== ORG_DEFAULT && have !== undefined && have !== ORG_DEFAULT && have.kept) change.kept = have.kept;
+  return change;
+}
+
+/** The voicemail policy's managed keys; a key the file leaves out is neither compared nor sent. */
+function voicemailChange(context: Context, user: DesiredUser, current: OrgUser | undefined): FieldChange | undefined {
+  const wanted = user.voicemail;
+  if (wanted === undefined || !perUserKnown(context, user, current, 'voicemail')) return undefined;
+  const have = current && current.state !== 'deleted' ? current.voicemail : undefined;
+  const keys = VOICEMAIL_KEYS.filter((key) => wanted[key] !== undefined);
+  if (have !== undefined && keys.every((key) => have[key] === wanted[key])) return undefined;
+  let before: VoicemailPolicy | null = null;
+  if (have !== undefined) {
+    const shown: Record<string, unknown> = {};
+    for (const key of keys) if (have[key] !== undefined) shown[key] = have[key];
+    before = shown as VoicemailPolicy;
+  }
+  return { field: 'voicemail', kind: 'voicemail', before, after: { ...wanted } };
 }
 
 function baseChange(action: Change['action'], user: DesiredUser, current: OrgUser | undefined, fields: FieldChange[]): Change {
@@ -758,6 +813,8 @@ const FIELD_ORDER: FieldChange['field'][] = [
   'otherEmails',
   'acdAutoAnswer',
   'employerInfo',
+  'utilization',
+  'voicemail',
   'roles',
   'skills',
   'languages',

@@ -35,7 +35,10 @@ export function readRequestFor(desired: DesiredState, config: ProvisionConfig): 
   let wildcardGrants = false;
   let deactivating = config.scope.prune;
   let extensionPools = false;
+  const perUser: Record<'utilization' | 'voicemail', string[]> = { utilization: [], voicemail: [] };
   for (const user of desired.users) {
+    if (user.utilization !== undefined) perUser.utilization.push(user.email);
+    if (user.voicemail !== undefined) perUser.voicemail.push(user.email);
     emails.add(user.email);
     for (const field of MANAGED_BY_READ) if (user[field] !== undefined) managed[field].push(user.email);
     const manager = user.manager === undefined ? '' : normalEmail(user.manager);
@@ -66,6 +69,8 @@ export function readRequestFor(desired: DesiredState, config: ProvisionConfig): 
   };
   if (wildcardGrants) request.wildcardGrants = true;
   if (extensionPools) request.extensionPools = true;
+  // No listing holds these: each costs one call per user, so only the users whose file names the field are read.
+  if (perUser.utilization.length > 0 || perUser.voicemail.length > 0) request.perUser = { utilization: perUser.utilization.sort(compareStrings), voicemail: perUser.voicemail.sort(compareStrings) };
   return request;
 }
 
@@ -93,6 +98,8 @@ export function buildPlan(input: { desired: DesiredState; org: OrgState; config:
     warnings: [...(org.warnings ?? []), ...result.warnings],
     safety,
     readCalls: org.apiCalls,
+    // Only when some were made: a plan without them reads (and checksums) as before.
+    ...(org.perUserCalls ? { perUserCalls: org.perUserCalls } : {}),
   };
   return { plan: { ...unsealed, checksum: planChecksum(unsealed) }, errors: result.errors };
 }

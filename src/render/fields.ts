@@ -1,7 +1,8 @@
 // What each field change says (before → after, + added, - removed), shared by the text and markdown renderers.
 import { diffWords } from 'diff';
-import type { Action, EmployerInfo, FieldChange, GrantRef, OtherEmail, Phone } from '../model/index.js';
+import type { Action, EmployerInfo, FieldChange, GrantRef, OtherEmail, Phone, Utilization, VoicemailPolicy } from '../model/index.js';
 import { phoneKey } from '../rules/phones.js';
+import { ORG_DEFAULT, utilizationCell, VOICEMAIL_KEYS } from '../rules/utilization.js';
 
 /** Strings longer than this are shown as a word-level diff rather than two whole strings. */
 export const LONG_STRING = 40;
@@ -121,6 +122,25 @@ function employerItems(before: EmployerInfo | null, after: EmployerInfo, style: 
   return items;
 }
 
+/** A utilization on one line: `org default`, or its media types as the CSV cell writes them. */
+function utilizationText(value: Utilization): string {
+  if (value === ORG_DEFAULT) return 'org default';
+  const cell = utilizationCell(value);
+  return cell === '' ? 'own settings equal to the org default' : cell;
+}
+
+function voicemailItems(before: VoicemailPolicy | null, after: VoicemailPolicy, style: Style, action: Action): string[] {
+  const items: string[] = [];
+  for (const key of VOICEMAIL_KEYS) {
+    const a = after[key];
+    if (a === undefined) continue;
+    const b = before?.[key] ?? null;
+    if (b === a) continue;
+    items.push(`${key} ${scalar(b, a, String, style, action)}`);
+  }
+  return items;
+}
+
 function grantText(grant: GrantRef, style: Style): string {
   return `${style.text(grant.role)} (${grant.divisionId === '*' ? 'all divisions' : `${style.text(grant.division)} division`})`;
 }
@@ -161,6 +181,10 @@ function fieldItems(change: FieldChange, style: Style, action: Action): string[]
       return otherEmailItems(change.before, change.after, style);
     case 'employerInfo':
       return employerItems(change.before, change.after, style, action);
+    case 'utilization':
+      return [scalar(change.before, change.after, (v) => utilizationText(v), style, action)];
+    case 'voicemail':
+      return voicemailItems(change.before, change.after, style, action);
     case 'set':
       return setItems(change.add.map((n) => style.text(n.name)), change.remove.map((n) => style.text(n.name)), style);
     case 'strings':

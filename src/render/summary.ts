@@ -28,7 +28,11 @@ export function summaryLine(plan: Plan): string {
   return `Plan: ${count(s.create)} to create, ${count(s.update)} to update, ${count(s.restore)} to restore, ${count(s.deactivate)} to deactivate. ${rest}`;
 }
 
-/** `read: 27 API calls` */
+/**
+ * `read: 27 API calls`, and how many of them were per-user reads (utilization and voicemail policy have no listing:
+ * `read: 227 API calls (200 per-user reads: utilization, voicemail)`).
+ */
 export function readFooter(plan: Plan): string {
-  return `read: ${count(plan.readCalls)} API call${plan.readCalls === 1 ? '' : 's'}`;
+  const perUser = plan.perUserCalls ? ` (${count(plan.perUserCalls)} per-user read${plan.perUserCalls === 1 ? '' : 's'}: utilization, voicemail)` : '';
+  return `read: ${count(plan.readCalls)} API call${plan.readCalls === 1 ? '' : 's'}${perUser}`;
 }

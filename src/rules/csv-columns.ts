@@ -1,6 +1,7 @@
 // The CSV layouts' columns, one table per layout, read and written side by side: the users-file reader and `provision export` both build on these rows.
-import type { EmployerInfo, OtherEmailType, PhoneType, UserField } from '../model/index.js';
+import type { EmployerInfo, OtherEmailType, PhoneType, UserField, VoicemailPolicy } from '../model/index.js';
 import { OTHER_EMAIL_TYPES, PHONE_TYPES } from './phones.js';
+import { VOICEMAIL_KEYS } from './utilization.js';
 
 /** The CSV layouts provision reads, each recognised by its header (see `detectDialect`). */
 export type CsvDialect = 'provision' | 'genesys' | 'starting-guide';
@@ -14,9 +15,11 @@ export type CsvDialect = 'provision' | 'genesys' | 'starting-guide';
  * - `phone`: a number with an optional extension (`x4120` for an extension only), of type `key`;
  *   `phone-number` and `phone-extension`: the two halves of the work phone, in two columns;
  * - `other-email`: the other email of type `key`; `employer`: the employer-info part `key`;
+ * - `utilization`: `org-default` or `type:capacity` items, `;`-separated (see `utilizationCell`);
+ * - `voicemail`: the voicemail-policy key `key` (true/false, or seconds);
  * - `single`: a list field holding one name; `ignored`: read, warned about, and left out.
  */
-export type CsvCellKind = 'text' | 'bool' | 'list' | 'levels' | 'roles' | 'roles-divisions' | 'phone' | 'phone-number' | 'phone-extension' | 'other-email' | 'employer' | 'single' | 'ignored';
+export type CsvCellKind = 'text' | 'bool' | 'list' | 'levels' | 'roles' | 'roles-divisions' | 'phone' | 'phone-number' | 'phone-extension' | 'other-email' | 'employer' | 'utilization' | 'voicemail' | 'single' | 'ignored';
 
 export interface CsvColumn {
   /** The header; the reader matches it without regard to case. */
@@ -24,8 +27,8 @@ export interface CsvColumn {
   /** The users-file field the column fills (undefined for an ignored column). */
   field?: 'email' | UserField;
   kind: CsvCellKind;
-  /** The phone type, other-email type or employer-info part. */
-  key?: PhoneType | OtherEmailType | keyof EmployerInfo;
+  /** The phone type, other-email type, employer-info part or voicemail-policy key. */
+  key?: PhoneType | OtherEmailType | keyof EmployerInfo | keyof VoicemailPolicy;
   /** Between the items of a `list` or `levels` cell. */
   separator?: ',' | ';';
   /** A cell of just `-` means *none* (an explicit empty list or map). */
@@ -44,7 +47,8 @@ const employer = (key: keyof EmployerInfo, header: string = key, written = true)
 
 /**
  * provision's own columns, in the order export writes them: the YAML field names, phones as
- * `phone_<type>`, other emails as `otherEmail_<type>`, employer info by its part names.
+ * `phone_<type>`, other emails as `otherEmail_<type>`, employer info by its part names, the utilization in one
+ * cell, the voicemail policy as `voicemail_<key>`.
  */
 export const PROVISION_COLUMNS: readonly CsvColumn[] = [
   text('email'),
@@ -69,6 +73,8 @@ export const PROVISION_COLUMNS: readonly CsvColumn[] = [
   employer('employeeType'),
   employer('dateHire'),
   employer('officialName'),
+  { header: 'utilization', field: 'utilization', kind: 'utilization', written: true },
+  ...VOICEMAIL_KEYS.map((key): CsvColumn => ({ header: `voicemail_${key}`, field: 'voicemail', kind: 'voicemail', key, written: true })),
 ];
 
 /**

@@ -1,6 +1,6 @@
 // An in-memory OrgWriter that records every call, for unit tests of apply's ordering, batching and locking rules.
 import { ApiError } from '../../src/model/index.js';
-import type { IdLevel, NewUser, OrgRoleGrant, OrgUser, OrgWriter, UserPatch, UserState } from '../../src/model/index.js';
+import type { IdLevel, MediaType, MediaUtilization, NewUser, OrgRoleGrant, OrgUser, OrgWriter, UserPatch, UserState, UtilizationKept, VoicemailPolicy } from '../../src/model/index.js';
 
 export interface Call {
   method: keyof OrgWriter;
@@ -207,6 +207,25 @@ export class MemoryWriter implements OrgWriter {
       if (skills.length > 50) throw apiError(400, 'bad.request', 'at most 50 skills per call');
       const user = this.user(userId);
       user.skills = { ...user.skills, ...Object.fromEntries(skills.map((s) => [s.id, s.level])) };
+    });
+  }
+
+  setUtilization(userId: string, media: Partial<Record<MediaType, MediaUtilization>>, kept?: UtilizationKept): Promise<void> {
+    return this.run('setUtilization', [userId, media, kept], () => {
+      this.user(userId).utilization = kept ? { media, kept } : { media };
+    });
+  }
+
+  resetUtilization(userId: string): Promise<void> {
+    return this.run('resetUtilization', [userId], () => {
+      this.user(userId).utilization = 'org-default';
+    });
+  }
+
+  setVoicemailPolicy(userId: string, policy: VoicemailPolicy): Promise<void> {
+    return this.run('setVoicemailPolicy', [userId, policy], () => {
+      const user = this.user(userId);
+      user.voicemail = { ...user.voicemail, ...policy };
     });
   }
 
