@@ -89,7 +89,7 @@ function userNode(user: ExportUser, omit: ReadonlySet<string>): YAMLMap {
     ]);
   }
   if (user.utilization !== undefined) pairs.push(['utilization', utilizationNode(user.utilization)]);
-  if (user.voicemail !== undefined) pairs.push(['voicemail', map(VOICEMAIL_KEYS.map((key) => [key, user.voicemail?.[key] === undefined ? undefined : scalar(user.voicemail[key])]))]);
+  if (user.voicemail !== undefined) pairs.push(['voicemail', map(VOICEMAIL_KEYS.map((key) => [key, user.voicemail?.[key] === undefined ? undefined : scalar(user.voicemail[key])]), true)]);
   return map(pairs);
 }
 
