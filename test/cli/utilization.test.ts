@@ -139,6 +139,27 @@ describe('utilization and voicemail against a sandbox', () => {
       await noChanges(w);
     }));
 
+  it('bad values are errors at file:line:column with their codes, and apply writes nothing', () =>
+    withWorld(async (w) => {
+      const before = JSON.stringify(w.sb.org.listUsers('any').map((u) => [u.utilization, u.voicemail]));
+      w.write(`users:
+  - email: ana@acme.com
+    name: Ana
+    utilization:
+      chat: { maximumCapacity: 26, interruptableMediaTypes: [fax] }
+      video: { maximumCapacity: 1 }
+    voicemail: { alertTimeoutSeconds: 0 }
+`);
+      const r = await w.run(['apply', '--auto-approve']);
+      assert.equal(r.status, 1, explain(r));
+      const out = r.stdout + r.stderr;
+      for (const expected of [/users\/team\.yaml:5:32 error capacity-range/, /users\/team\.yaml:5:62 error unknown-media-type/, /users\/team\.yaml:6:7 error unknown-media-type/, /users\/team\.yaml:7:39 error voicemail-timeout-range/]) {
+        assert.match(out, expected, explain(r));
+      }
+      assert.doesNotMatch(out, /\n\s+at /, 'no stack trace');
+      assert.equal(JSON.stringify(w.sb.org.listUsers('any').map((u) => [u.utilization, u.voicemail])), before, 'nothing written');
+    }));
+
   it('export --fields utilization,voicemail, then plan: no changes', () =>
     withWorld(async (w) => {
       w.write(FILE(SET));

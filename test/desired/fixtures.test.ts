@@ -66,6 +66,13 @@ const cases: Case[] = [
   { fixture: 'alias-cycle.yaml', code: 'yaml-alias-cycle', line: 4, column: 40 },
   { fixture: 'value-too-long.yaml', code: 'value-too-long', line: 4, column: 12 },
   { fixture: 'empty-extension.yaml', code: 'empty-extension', line: 5, column: 13 },
+  { fixture: 'capacity-range.yaml', code: 'capacity-range', line: 6, column: 32 },
+  { fixture: 'capacity-range.csv', code: 'capacity-range', line: 2, column: 37 },
+  { fixture: 'unknown-media-type.yaml', code: 'unknown-media-type', line: 6, column: 7 },
+  { fixture: 'interruptable-media-type.yaml', code: 'unknown-media-type', line: 5, column: 67 },
+  { fixture: 'voicemail-timeout.yaml', code: 'voicemail-timeout-range', line: 6, column: 28 },
+  { fixture: 'voicemail-timeout.csv', code: 'voicemail-timeout-range', line: 2, column: 30 },
+  { fixture: 'utilization-value.yaml', code: 'utilization-value', line: 4, column: 18 },
 ];
 
 for (const c of cases) {
