@@ -115,7 +115,11 @@ describe('utilization and voicemail against a sandbox', () => {
       const markdown = await w.run(['plan', '--format', 'markdown']);
       assert.match(markdown.stdout, /utilization/, explain(markdown));
 
-      await applied(w);
+      // The first apply takes a saved plan: its utilization and voicemail changes pass the plan file's schema and re-check.
+      const saved = await w.run(['plan', '--out', 'plan.json']);
+      assert.equal(saved.status, 0, explain(saved));
+      const fromFile = await w.run(['apply', 'plan.json', '--auto-approve']);
+      assert.equal(fromFile.status, 0, explain(fromFile));
       assert.deepEqual(org.getUser(ana.id)?.utilization?.utilization.chat, { maximumCapacity: 3, interruptableMediaTypes: ['call'], includeNonAcd: false });
       assert.deepEqual(org.getUser(ana.id)?.utilization?.utilization.email, { maximumCapacity: 2, interruptableMediaTypes: [], includeNonAcd: true });
       assert.equal(org.getUser(ana.id)?.voicemail?.alertTimeoutSeconds, 20);

@@ -39,6 +39,8 @@ const FULL: ExportUser = {
   profileSkills: ['Coaching'],
   certifications: ['ITIL Foundation'],
   employerInfo: { employeeId: 'E1042', employeeType: 'Full-time', dateHire: '2021-06-01', officialName: 'Nina A. Berg' },
+  utilization: { call: { maximumCapacity: 1, interruptableMediaTypes: [], includeNonAcd: false }, chat: { maximumCapacity: 3, interruptableMediaTypes: ['call', 'email'], includeNonAcd: true } },
+  voicemail: { enabled: true, alertTimeoutSeconds: 20, sendEmailNotifications: false },
   groupBy: { division: 'Support', department: 'Customer Support' },
   notes: [],
 };
@@ -64,6 +66,8 @@ const FULL_READ = {
   profileSkills: ['Coaching'],
   certifications: ['ITIL Foundation'],
   employerInfo: { employeeId: 'E1042', employeeType: 'Full-time', dateHire: '2021-06-01', officialName: 'Nina A. Berg' },
+  utilization: { call: { maximumCapacity: 1 }, chat: { maximumCapacity: 3, interruptableMediaTypes: ['call', 'email'], includeNonAcd: true } },
+  voicemail: { enabled: true, alertTimeoutSeconds: 20, sendEmailNotifications: false },
 };
 
 function header(text: string): string[] {
@@ -80,7 +84,7 @@ test('canonical export writes the table\'s columns, in its order, and reads back
 });
 
 test('genesys-admin export writes the header Genesys documents, and reads back as the fields it wrote', () => {
-  const user: ExportUser = { ...FULL, phones: [FULL.phones![0]!], employerInfo: undefined, groupBy: FULL.groupBy, notes: [] };
+  const user: ExportUser = { ...FULL, phones: [FULL.phones![0]!], employerInfo: undefined, utilization: undefined, voicemail: undefined, groupBy: FULL.groupBy, notes: [] };
   const csv = renderCsv([user], 'genesys-admin', 'Home');
   // Genesys's help page "Add people with .csv file import": "The data in the .csv file must be in the following order".
   assert.equal(csv.text.split('\n')[0], 'name,email,phone_work,extension,title,department,email_manager,location_work,roles_divisions,queues,division,skills');
