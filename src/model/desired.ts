@@ -69,6 +69,11 @@ export interface DesiredUser {
   /** Lower-case, trimmed, NFC: the identity key on both sides. */
   email: string;
   name: string;
+  /**
+   * Emails (normalised) the user had before `email`: an org user found under one of them is this user,
+   * whose email the plan changes (never a second account).
+   */
+  formerEmails?: string[];
   title?: string;
   department?: string;
   division?: string;

@@ -35,7 +35,8 @@ export interface ManagerRef {
 }
 
 export type FieldChange =
-  | { field: 'name' | 'title' | 'department' | 'state'; kind: 'text'; before: string | null; after: string | null }
+  /** `email` changes the primary email of an existing user found by a former email or employee id (never a create). */
+  | { field: 'name' | 'title' | 'department' | 'state' | 'email'; kind: 'text'; before: string | null; after: string | null }
   | { field: 'acdAutoAnswer'; kind: 'bool'; before: boolean | null; after: boolean }
   | { field: 'division'; kind: 'ref'; before: Named | null; after: Named }
   | { field: 'manager'; kind: 'manager'; before: ManagerRef | null; after: ManagerRef | null }

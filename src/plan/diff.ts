@@ -21,7 +21,7 @@ import type {
   UserRef,
 } from '../model/index.js';
 import { compareClaims, domainOf, normalDomain, normalEmail } from '../rules/identity.js';
-import { nearestKey } from '../rules/names.js';
+import { foldName, nearestKey } from '../rules/names.js';
 import { compareStrings } from '../rules/order.js';
 import { indexNames, issueAt, namedById, resolveName } from './names.js';
 import type { NameIndex } from './names.js';
@@ -74,6 +74,8 @@ interface Context {
   deleted: Map<string, OrgUser>;
   byId: Map<string, OrgUser>;
   declared: Set<string>;
+  /** Declared emails no org user has, by the org user found under a former email or employee id (see `findRenamed`). */
+  renamed: Map<string, OrgUser>;
   /** user id → ids of the read queues the user belongs to. */
   queuesOf: Map<string, Set<string>>;
   /** Queues whose membership was read: only those can show a removal. */
@@ -176,7 +178,7 @@ function resolveManager(context: Context, user: DesiredUser, manager: string): M
   const email = normalEmail(manager);
   if (email === '') return null;
   const declared = context.declared.has(email);
-  const existing = context.live.get(email) ?? (declared ? context.deleted.get(email) : undefined);
+  const existing = context.live.get(email) ?? context.renamed.get(email) ?? (declared ? context.deleted.get(email) : undefined);
   if (existing) {
     if (!declared && !context.managerNotes.has(email)) {
       context.managerNotes.add(email);
@@ -549,6 +551,93 @@ function diffFields(context: Context, user: DesiredUser, current: OrgUser | unde
   return ok ? fields : undefined;
 }
 
+/** Active org users no file declares, by employee id (trimmed); only those with one. */
+function undeclaredByEmployeeId(context: Context): Map<string, OrgUser[]> {
+  const out = new Map<string, OrgUser[]>();
+  for (const user of context.live.values()) {
+    const id = user.employerInfo?.employeeId?.trim();
+    if (!id || user.state !== 'active' || context.declared.has(normalEmail(user.email))) continue;
+    const list = out.get(id);
+    if (list) list.push(user);
+    else out.set(id, [user]);
+  }
+  return out;
+}
+
+/**
+ * Declared users whose email no live org user has, found as the same person under another email: an org
+ * user under one of their `formerEmails` (active or inactive), else the one active undeclared org user
+ * with their `employerInfo.employeeId`. Their email changes in place: a second account would take a
+ * second licence and leave the first one with the person's queues and roles. Each org user is found for
+ * one declared user at most (the users files refuse a former email claimed twice).
+ */
+function findRenamed(context: Context, users: readonly DesiredUser[]): Map<string, OrgUser> {
+  const taken = new Set<string>();
+  let byEmployeeId: Map<string, OrgUser[]> | undefined;
+  for (const user of users) {
+    const email = normalEmail(user.email);
+    if (context.live.has(email)) continue;
+    let found: OrgUser | undefined;
+    for (const former of user.formerEmails ?? []) {
+      const candidate = context.live.get(normalEmail(former));
+      if (candidate && !context.declared.has(normalEmail(former)) && !taken.has(candidate.id)) {
+        found = candidate;
+        break;
+      }
+    }
+    const employeeId = user.employerInfo?.employeeId?.trim();
+    if (!found && employeeId) {
+      byEmployeeId ??= undeclaredByEmployeeId(context);
+      const candidates = (byEmployeeId.get(employeeId) ?? []).filter((u) => !taken.has(u.id));
+      if (candidates.length === 1) found = candidates[0];
+      else if (candidates.length > 1) {
+        context.warnings.push({
+          severity: 'warning',
+          code: 'employee-id-ambiguous',
+          message: `${email} is not in the org, and ${candidates.length} active users no file declares have its employee id ${employeeId} (${candidates.map((u) => normalEmail(u.email)).sort(compareStrings).join(', ')}): none of them is taken to be this user.`,
+          hint: 'Name the right one in formerEmails, or fix the employee ids in Genesys Cloud.',
+          ...issueAt(where(user, 'employerInfo')),
+        });
+      }
+    }
+    if (!found) continue;
+    taken.add(found.id);
+    context.renamed.set(email, found);
+  }
+  return context.renamed;
+}
+
+/**
+ * Creates whose name is the name of an active org user that no file declares and no declared user was
+ * found as: most often one person under a new email, whom the create would give a second account.
+ */
+function possibleEmailChanges(context: Context, creates: readonly DesiredUser[], matched: ReadonlySet<string>): void {
+  if (creates.length === 0) return;
+  // Compared like names, and with runs of blanks as one: "Nina  Berg" is "nina berg".
+  const nameKey = (name: string | undefined): string => foldName(name ?? '').replace(/\s+/g, ' ');
+  const byName = new Map<string, OrgUser[]>();
+  for (const user of context.live.values()) {
+    if (user.state !== 'active' || matched.has(user.id) || context.declared.has(normalEmail(user.email))) continue;
+    const key = nameKey(user.name);
+    if (key === '') continue;
+    const list = byName.get(key);
+    if (list) list.push(user);
+    else byName.set(key, [user]);
+  }
+  for (const user of creates) {
+    const same = byName.get(nameKey(user.name));
+    if (!same) continue;
+    const emails = same.map((u) => normalEmail(u.email)).sort(compareStrings);
+    context.warnings.push({
+      severity: 'warning',
+      code: 'possible-email-change',
+      message: `${normalEmail(user.email)} is to be created, but the org has an active user named "${normalText(user.name) ?? user.name}" that no file declares (${emails.join(', ')}): did this person's email change?`,
+      hint: `If so, add formerEmails: [${emails[0]}] to ${normalEmail(user.email)}: the plan then changes the email of the existing user instead of creating a second account.`,
+      ...issueAt(user.source),
+    });
+  }
+}
+
 function baseChange(action: Change['action'], user: DesiredUser, current: OrgUser | undefined, fields: FieldChange[]): Change {
   const change: Change = { action, email: user.email, name: normalText(user.name) ?? user.name, fields, source: user.source };
   if (current) {
@@ -654,6 +743,7 @@ export function diffUsers(desired: DesiredState, org: OrgState, config: Provisio
     deleted,
     byId,
     declared: new Set(desired.users.map((u) => normalEmail(u.email))),
+    renamed: new Map(),
     queuesOf,
     queuesRead: new Set(Object.keys(org.queueMembers)),
     viaGroupOf,
@@ -669,15 +759,18 @@ export function diffUsers(desired: DesiredState, org: OrgState, config: Provisio
   const summary: Summary = { create: 0, update: 0, restore: 0, deactivate: 0, unchanged: 0, unmanaged: 0 };
   let managedCount = 0;
   const matched = new Set<string>();
+  const renamed = findRenamed(context, desired.users);
+  const creates: DesiredUser[] = [];
 
   for (const user of desired.users) {
     const email = normalEmail(user.email);
-    const current = live.get(email);
+    const current = live.get(email) ?? renamed.get(email);
     if (current) {
       matched.add(current.id);
       managedCount += 1;
       const fields = diffFields(context, user, current);
       if (!fields) continue;
+      if (normalEmail(current.email) !== email) fields.push({ field: 'email', kind: 'text', before: current.email, after: email });
       if (user.state === 'inactive' && current.state === 'active') {
         changes.push({ ...baseChange('deactivate', user, current, sortFields(fields)), reason: 'declared' });
         continue;
@@ -702,7 +795,9 @@ export function diffUsers(desired: DesiredState, org: OrgState, config: Provisio
     if (!fields) continue;
     if (user.state !== undefined) fields.unshift({ field: 'state', kind: 'text', before: null, after: user.state });
     changes.push(baseChange('create', user, undefined, sortFields(fields)));
+    creates.push(user);
   }
+  possibleEmailChanges(context, creates, matched);
 
   // Undeclared users count only when active: the read leaves undeclared inactive users out (Genesys
   // lists at most 10,000 of them), and the plan never changes one (pruning deactivates active users).
@@ -748,6 +843,7 @@ export function diffUsers(desired: DesiredState, org: OrgState, config: Provisio
 
 const FIELD_ORDER: FieldChange['field'][] = [
   // Stryker disable next-line StringLiteral: the first field sorts first even when unknown.
+  'email',
   'name',
   'state',
   'title',

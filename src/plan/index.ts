@@ -36,15 +36,17 @@ export function readRequestFor(desired: DesiredState, config: ProvisionConfig): 
   let deactivating = config.scope.prune;
   let extensionPools = false;
   for (const user of desired.users) {
-    emails.add(user.email);
-    for (const field of MANAGED_BY_READ) if (user[field] !== undefined) managed[field].push(user.email);
+    // A user found under a former email is read as that email is: an inactive one too, with the fields the user manages.
+    const identities = user.formerEmails ? [user.email, ...user.formerEmails] : [user.email];
+    for (const email of identities) emails.add(email);
+    for (const field of MANAGED_BY_READ) if (user[field] !== undefined) managed[field].push(...identities);
     const manager = user.manager === undefined ? '' : normalEmail(user.manager);
     if (manager !== '') managers.add(manager);
     for (const queue of user.queues ?? []) {
       const key = foldName(queue);
       if (!queues.has(key)) queues.set(key, queue.trim());
     }
-    if (user.roles !== undefined) roleEmails.push(user.email);
+    if (user.roles !== undefined) roleEmails.push(...identities);
     if (user.roles?.some((g) => g.division?.trim() === '*')) wildcardGrants = true;
     if (user.queues !== undefined) queuesManaged = true;
     if (user.state === 'inactive') deactivating = true;

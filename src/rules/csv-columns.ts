@@ -22,7 +22,7 @@ export interface CsvColumn {
   /** The header; the reader matches it without regard to case. */
   header: string;
   /** The users-file field the column fills (undefined for an ignored column). */
-  field?: 'email' | UserField;
+  field?: 'email' | 'formerEmails' | UserField;
   kind: CsvCellKind;
   /** The phone type, other-email type or employer-info part. */
   key?: PhoneType | OtherEmailType | keyof EmployerInfo;
@@ -48,6 +48,8 @@ const employer = (key: keyof EmployerInfo, header: string = key, written = true)
  */
 export const PROVISION_COLUMNS: readonly CsvColumn[] = [
   text('email'),
+  // Read, never written: the org keeps no former emails, so an export has none to write.
+  { header: 'formerEmails', field: 'formerEmails', kind: 'list', separator: ';', written: false },
   text('name'),
   text('title'),
   text('department'),
