@@ -157,6 +157,7 @@ export function checkFile<U>(r: ReadFile, phoneRegion: string | undefined, phone
     if (typeof entry.value.email === 'string') check.declared.push({ email: normal(entry.value.email), source: entry.source });
     const checked = checkEntry(entryToCheck(read, entry), phoneRegion, phoneCache);
     for (const issue of checked.issues) issues.push(issue);
+    if (checked.user && result.create !== undefined) checked.user.create = result.create;
     if (checked.user) check.candidates.push({ user: member(checked.user, i), source: entry.source, usable });
     else if (checked.partial) check.candidates.push({ user: member(checked.partial, i), source: entry.source, usable: false });
   }

@@ -316,7 +316,9 @@ export function normaliseEntry(entry: Entry, phoneRegion: string | undefined, ph
   const v = entry.value;
   const issues: Issue[] = [];
   const at = lazyPositions(entry.positions ?? { locate: entry.locate, value: () => v });
-  const user: DesiredUser = { email: normal(String(v.email)), name: trimmed(v.name), source: entry.source, at };
+  const user: DesiredUser = { email: normal(String(v.email)), source: entry.source, at };
+  // Left out, the name is not managed: fine for a user that exists, an error for one to create (the plan says).
+  if (v.name !== undefined) user.name = trimmed(v.name);
   if (v.formerEmails !== undefined) user.formerEmails = formerEmails(entry, user, v.formerEmails as unknown[], issues);
   for (const field of SIMPLE_TEXT) {
     if (v[field] === undefined) continue;

@@ -53,7 +53,7 @@ function grantPositions(value: unknown[], locate: Locate, at: Record<string, Sou
 export function positionsOf(value: Record<string, unknown>, locate: Locate): Record<string, Source> {
   const at: Record<string, Source> = {};
   at.email = locate(['email']);
-  at.name = locate(['name']);
+  if (value.name !== undefined) at.name = locate(['name']);
   for (const field of SIMPLE) if (value[field] !== undefined) at[field] = locate([field]);
   const former = value.formerEmails;
   if (former !== undefined) {

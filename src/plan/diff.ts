@@ -19,6 +19,7 @@ import type {
   Source,
   Summary,
   UserRef,
+  WaitingUser,
 } from '../model/index.js';
 import { compareClaims, domainOf, normalDomain, normalEmail } from '../rules/identity.js';
 import { foldName, nearestKey } from '../rules/names.js';
@@ -41,6 +42,8 @@ import {
 export interface DiffResult {
   changes: Change[];
   summary: Summary;
+  /** Declared users the org lacks, not created because creating is off, by email. */
+  waiting: WaitingUser[];
   /** Active users in the scope that are not declared and stay active (`scope.prune` is off), by email. */
   undeclared: UserRef[];
   /** The unmanaged users, by email, when asked for. */
@@ -76,6 +79,8 @@ interface Context {
   declared: Set<string>;
   /** Declared emails no org user has, by the org user found under a former email or employee id (see `findRenamed`). */
   renamed: Map<string, OrgUser>;
+  /** Declared emails the org lacks whose users may not be created (`users.create: false`): waiting, never a manager to set. */
+  waiting: Set<string>;
   /** user id → ids of the read queues the user belongs to. */
   queuesOf: Map<string, Set<string>>;
   /** Queues whose membership was read: only those can show a removal. */
@@ -465,7 +470,15 @@ function diffFields(context: Context, user: DesiredUser, current: OrgUser | unde
     }
   }
 
-  if (user.manager !== undefined) {
+  if (user.manager !== undefined && context.waiting.has(normalEmail(user.manager))) {
+    context.warnings.push({
+      severity: 'warning',
+      code: 'manager-waiting',
+      message: `Manager ${normalEmail(user.manager)} is declared but not in the org yet, and creating users is off: ${normalEmail(user.email)}'s manager is left as it is.`,
+      hint: 'The manager is set on the first plan after they appear in the org.',
+      ...issueAt(where(user, 'manager')),
+    });
+  } else if (user.manager !== undefined) {
     const after = resolveManager(context, user, user.manager);
     if (after === undefined) ok = false;
     else {
@@ -639,7 +652,7 @@ function possibleEmailChanges(context: Context, creates: readonly DesiredUser[],
 }
 
 function baseChange(action: Change['action'], user: DesiredUser, current: OrgUser | undefined, fields: FieldChange[]): Change {
-  const change: Change = { action, email: user.email, name: normalText(user.name) ?? user.name, fields, source: user.source };
+  const change: Change = { action, email: user.email, name: normalText(user.name) ?? current?.name ?? '', fields, source: user.source };
   if (current) {
     change.id = current.id;
     change.version = current.version;
@@ -744,6 +757,7 @@ export function diffUsers(desired: DesiredState, org: OrgState, config: Provisio
     byId,
     declared: new Set(desired.users.map((u) => normalEmail(u.email))),
     renamed: new Map(),
+    waiting: new Set(),
     queuesOf,
     queuesRead: new Set(Object.keys(org.queueMembers)),
     viaGroupOf,
@@ -761,6 +775,12 @@ export function diffUsers(desired: DesiredState, org: OrgState, config: Provisio
   const matched = new Set<string>();
   const renamed = findRenamed(context, desired.users);
   const creates: DesiredUser[] = [];
+  const mayCreate = (user: DesiredUser): boolean => user.create ?? config.users?.create ?? true;
+  for (const user of desired.users) {
+    const email = normalEmail(user.email);
+    if (!mayCreate(user) && !live.has(email) && !renamed.has(email)) context.waiting.add(email);
+  }
+  const waiting: WaitingUser[] = [];
 
   for (const user of desired.users) {
     const email = normalEmail(user.email);
@@ -781,6 +801,13 @@ export function diffUsers(desired: DesiredState, org: OrgState, config: Provisio
       continue;
     }
     const gone = deleted.get(email);
+    if (context.waiting.has(email)) {
+      // Adopt-only: whoever creates users (an identity provider through SCIM) brings them in; not an error, not a create.
+      const entry: WaitingUser = { email, name: normalText(user.name) ?? '', source: user.source };
+      if (gone?.dateDeleted) entry.deletedAt = gone.dateDeleted;
+      waiting.push(entry);
+      continue;
+    }
     if (gone) {
       const fields = diffFields(context, user, gone);
       if (!fields) continue;
@@ -789,6 +816,16 @@ export function diffUsers(desired: DesiredState, org: OrgState, config: Provisio
       const change = baseChange('restore', user, gone, sortFields(fields));
       if (gone.dateDeleted) change.deletedAt = gone.dateDeleted;
       changes.push(change);
+      continue;
+    }
+    if (normalText(user.name) === null) {
+      errors.push({
+        severity: 'error',
+        code: 'missing-name',
+        message: `${email} is not in the org, so the plan would create it, and a new user needs a name.`,
+        hint: 'Add `name:` to this user, or, when another system creates users (SCIM), set users.create: false in provision.yaml (or create: false in this file) to wait for it.',
+        ...issueAt(where(user, 'email')),
+      });
       continue;
     }
     const fields = diffFields(context, user, undefined);
@@ -824,6 +861,7 @@ export function diffUsers(desired: DesiredState, org: OrgState, config: Provisio
     if (options.showUnmanaged) unmanaged.push(userRef(user));
   }
   if (undeclared.length > 0) summary.undeclared = undeclared.length;
+  if (waiting.length > 0) summary.waiting = waiting.length;
 
   if (context.rolesNotRead) {
     warnings.push({
@@ -836,7 +874,7 @@ export function diffUsers(desired: DesiredState, org: OrgState, config: Provisio
 
   changes.sort(compareChanges);
   for (const change of changes) summary[change.action] += 1;
-  const result: DiffResult = { changes, summary, undeclared: undeclared.sort(byEmail), warnings, errors, managedCount };
+  const result: DiffResult = { changes, summary, waiting: waiting.sort((a, b) => compareStrings(a.email, b.email)), undeclared: undeclared.sort(byEmail), warnings, errors, managedCount };
   if (options.showUnmanaged) result.unmanaged = unmanaged.sort(byEmail);
   return result;
 }

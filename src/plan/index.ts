@@ -91,6 +91,7 @@ export function buildPlan(input: { desired: DesiredState; org: OrgState; config:
     summary: result.summary,
     // Only when there is something to list: a plan without them reads (and checksums) as before.
     ...(result.undeclared.length > 0 ? { undeclared: result.undeclared } : {}),
+    ...(result.waiting.length > 0 ? { waiting: result.waiting } : {}),
     ...(result.unmanaged ? { unmanaged: result.unmanaged } : {}),
     warnings: [...(org.warnings ?? []), ...result.warnings],
     safety,
