@@ -1,7 +1,7 @@
 // Diff of email changes: a user found under a former email or by employee id is updated in place, never created twice.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildPlan, readRequestFor } from '../../src/plan/index.js';
+import { buildPlan, readRequestFor, recheckSavedPlan, savedPlanReadRequest } from '../../src/plan/index.js';
 import type { DesiredUser, OrgUser } from '../../src/model/index.js';
 import { renderPlan } from '../../src/render/index.js';
 import { config, desiredState, desiredUser, orgState, orgUser } from './builders.js';
@@ -92,4 +92,15 @@ test('the read covers former emails: inactive users under them, and their roles'
   const request = readRequestFor(desiredState([desiredUser('new@acme.com', { formerEmails: ['old@acme.com'], roles: [] })]), config());
   assert.deepEqual(request.emails, ['new@acme.com', 'old@acme.com']);
   assert.deepEqual(request.roleEmails, ['new@acme.com', 'old@acme.com']);
+});
+
+test('a saved plan with an email change passes the re-check, before and after it is applied; another email does not', () => {
+  const cfg = config();
+  const desired = desiredState([desiredUser('kim.new@acme.com', { formerEmails: ['kim.old@acme.com'], roles: [] })]);
+  const { plan } = buildPlan({ desired, org: orgState([orgUser('u-1', 'kim.old@acme.com', { name: 'kim.new' })]), config: cfg });
+  const recheck = (email: string) => recheckSavedPlan({ plan, org: orgState([orgUser('u-1', email)]), desired, config: cfg, allowUnsafe: false, file: 'plan.json' }).issues.map((i) => i.code);
+  assert.deepEqual(recheck('kim.old@acme.com'), []);
+  assert.deepEqual(recheck('kim.new@acme.com'), []);
+  assert.deepEqual(recheck('someone@acme.com'), ['plan-label-mismatch']);
+  assert.deepEqual(savedPlanReadRequest(plan, desired, cfg).roleEmails, ['kim.new@acme.com', 'kim.old@acme.com']);
 });
