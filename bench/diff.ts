@@ -50,7 +50,7 @@ function scenario(): { desired: DesiredState; org: OrgState; config: ProvisionCo
       id: `u-${i}`,
       version: 1 + (i % 7),
       email,
-      name: user.name,
+      name: user.name ?? email,
       state: i % 100 === 2 ? 'deleted' : 'active',
       title: i % 20 === 3 ? 'Trainee' : 'Agent',
       department: 'Support',

@@ -9,7 +9,7 @@ function unknownIn(current: OrgUser | undefined, field: ExpandedField): boolean 
 
 /** Fields one PATCH /api/v2/users/{id} carries. */
 export const PROFILE_FIELDS: ReadonlySet<FieldName> = new Set<FieldName>([
-  'name', 'title', 'department', 'manager', 'phones', 'otherEmails', 'acdAutoAnswer', 'profileSkills', 'certifications', 'employerInfo', 'locations',
+  'email', 'name', 'title', 'department', 'manager', 'phones', 'otherEmails', 'acdAutoAnswer', 'profileSkills', 'certifications', 'employerInfo', 'locations',
 ]);
 
 /** Fields POST /api/v2/users accepts, so a create carries them and the PATCH does not. */
@@ -142,6 +142,10 @@ export function buildPatch(fields: readonly FieldChange[], manager: ManagerResol
       case 'name':
         patch.name = f.after ?? '';
         break;
+      case 'email':
+        // Only planned for an existing user found under another email: the same person, one account.
+        if (f.after) patch.email = f.after;
+        break;
       case 'title':
       case 'department':
         patch[f.field] = f.after;
@@ -269,6 +273,7 @@ export function fieldStatus(f: FieldChange, current: OrgUser, manager: ManagerRe
 export function describeCurrent(f: FieldChange, current: OrgUser): string {
   if (unread(f, current)) return 'unknown (Genesys left it out of the read)';
   switch (f.field) {
+    case 'email':
     case 'name':
     case 'title':
     case 'department':

@@ -94,7 +94,7 @@ export function declareExport(program: Command): void {
     .addOption(program.createOption('--state <state>', 'which users (deleted users are never exported)').choices(['active', 'inactive', 'any']).default('any'))
     .option('--division <name...>', 'only users of these divisions')
     .option('--email-domain <domain...>', 'only users with these email domains')
-    .option('--fields <list...>', 'only these fields (comma-separated; email and name are always written)')
+    .option('--fields <list...>', 'only these fields (comma-separated; email is always written, name only when listed)')
     .addOption(program.createOption('--csv-dialect <dialect>', "CSV columns: provision's, or Genesys's admin-UI bulk import").choices(['canonical', 'genesys-admin']).default('canonical'))
     .option('--force', 'overwrite files that already exist')
     .option('--dry-run', 'list the files that would be written; write nothing')

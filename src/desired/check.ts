@@ -5,7 +5,7 @@ import type { Entry, FileResult } from './entry.js';
 import type { ReadFile } from './files.js';
 import { normal, normaliseEntry } from './normalise.js';
 import type { PhoneCache } from './normalise.js';
-import type { Declared } from './rules.js';
+import type { Declared, FormerEmail } from './rules.js';
 import { pathOf, schemaIssues, validators } from './schema.js';
 import type { ErrorObject } from 'ajv';
 import { readYamlFile } from './yaml-file.js';
@@ -100,6 +100,8 @@ export function entryToCheck(read: ReadEntries, entry: Entry): Entry {
 export interface Member {
   email: string;
   manager?: string;
+  /** Former emails, where they are written. */
+  former?: FormerEmail[];
   source: Source;
   /** Index of the file in the sorted list of users files, and of the entry in that file. */
   file: number;
@@ -155,6 +157,7 @@ export function checkFile<U>(r: ReadFile, phoneRegion: string | undefined, phone
     if (typeof entry.value.email === 'string') check.declared.push({ email: normal(entry.value.email), source: entry.source });
     const checked = checkEntry(entryToCheck(read, entry), phoneRegion, phoneCache);
     for (const issue of checked.issues) issues.push(issue);
+    if (checked.user && result.create !== undefined) checked.user.create = result.create;
     if (checked.user) check.candidates.push({ user: member(checked.user, i), source: entry.source, usable });
     else if (checked.partial) check.candidates.push({ user: member(checked.partial, i), source: entry.source, usable: false });
   }

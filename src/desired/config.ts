@@ -18,6 +18,7 @@ export function defaultConfig(configDir: string): ProvisionConfig {
     scope: defaultScope(),
     safety: defaultSafety(),
     apply: defaultApply(),
+    users: { create: true },
     requestsPerMinute: DEFAULT_REQUESTS_PER_MINUTE,
   };
 }
@@ -29,6 +30,7 @@ type Raw = {
   scope?: Partial<ProvisionConfig['scope']>;
   safety?: Partial<ProvisionConfig['safety']>;
   apply?: Partial<ProvisionConfig['apply']>;
+  users?: Partial<NonNullable<ProvisionConfig['users']>>;
   requestsPerMinute?: number;
 };
 
@@ -78,6 +80,7 @@ export async function loadConfig(file: string, options: { required?: boolean } =
     scope: { ...defaults.scope, ...raw.scope },
     safety: { ...defaults.safety, ...raw.safety },
     apply: { ...defaults.apply, ...raw.apply },
+    users: { create: true, ...raw.users },
     requestsPerMinute: raw.requestsPerMinute ?? defaults.requestsPerMinute,
   };
   config.safety.protectedUsers = config.safety.protectedUsers.map(normalEmail);

@@ -36,6 +36,8 @@ export interface FileResult {
   issues: Issue[];
   /** A YAML file's `defaults:` block, validated on its own. */
   defaults?: Entry;
+  /** A YAML file's top-level `create:` (whether its users the org lacks are created); undefined follows the config. */
+  create?: boolean;
   /** The file could not be read or parsed completely (entries, if any, are those read before the problem). */
   failed: boolean;
 }

@@ -7,8 +7,8 @@ import { MAX_FILE_BYTES, MAX_INPUT_BYTES, createDigest, displayPath, findFiles, 
 import type { FoundFile } from './files.js';
 import { issueAt, sortIssues } from './issues.js';
 import type { PhoneCache } from './normalise.js';
-import { duplicateEmails, managerGraphIssues } from './rules.js';
-import type { Declared, ManagerNode } from './rules.js';
+import { duplicateEmails, formerEmailIssues, formerEmailsOf, managerGraphIssues } from './rules.js';
+import type { Declared, FormerEmail, ManagerNode } from './rules.js';
 import { checkFilesInThreads, managerPositions, workersFor } from './threads.js';
 
 export { loadConfig, defaultConfig } from './config.js';
@@ -72,7 +72,12 @@ function refusal(inputs: Inputs): Omit<DesiredState, 'users'> | undefined {
  * manager graph over the users that are not duplicates. The same order of issues however the files
  * were checked.
  */
-function merge<U extends ManagerNode>(inputs: Inputs, checks: readonly FileCheck<U>[], managerAt: (user: U) => Source | undefined): { state: Omit<DesiredState, 'users' | 'digest'>; users: U[] } {
+function merge<U extends ManagerNode>(
+  inputs: Inputs,
+  checks: readonly FileCheck<U>[],
+  managerAt: (user: U) => Source | undefined,
+  formerOf: (user: U) => readonly FormerEmail[] | undefined,
+): { state: Omit<DesiredState, 'users' | 'digest'>; users: U[] } {
   const { files, where } = inputs;
   const issues: Issue[] = [...inputs.issues];
   const failedFiles: string[] = [...inputs.failedFiles];
@@ -90,7 +95,10 @@ function merge<U extends ManagerNode>(inputs: Inputs, checks: readonly FileCheck
   const duplicates = duplicateEmails(declared);
   issues.push(...duplicates.issues);
   const unique = duplicates.duplicates.size === 0 ? candidates : candidates.filter((c) => !duplicates.duplicates.has(c.source));
-  issues.push(...managerGraphIssues(unique.map((c) => c.user), new Set(declared.map((d) => d.email)), managerAt));
+  const declaredAt = new Map<string, Source>();
+  for (const d of declared) if (!declaredAt.has(d.email)) declaredAt.set(d.email, d.source);
+  issues.push(...managerGraphIssues(unique.map((c) => c.user), new Set(declaredAt.keys()), managerAt));
+  issues.push(...formerEmailIssues(unique.map((c) => c.user), declaredAt, formerOf));
   const users = unique.filter((c) => c.usable).map((c) => c.user);
 
   if (files.length > 0 && entryCount === 0 && failedFiles.length === 0 && !hasError(issues)) {
@@ -116,7 +124,7 @@ export async function loadDesired(paths: string[], config: ProvisionConfig, opti
     digest.add(r);
     checks.push(checkFile(r, config.phoneRegion, phoneCache, (user) => user));
   }
-  const { state, users } = merge(inputs, checks, (u) => u.at.manager);
+  const { state, users } = merge(inputs, checks, (u) => u.at.manager, formerEmailsOf);
   return { users, ...state, digest: digest.hex() };
 }
 
@@ -148,6 +156,7 @@ export async function validateDesired(paths: string[], config: ProvisionConfig, 
     inputs,
     checked.map((c) => c.check),
     managerAt,
+    (m) => m.former,
   );
   return { userCount: users.length, ...state, digest: digest.hex() };
 }

@@ -280,6 +280,31 @@ function otherEmails(entry: Entry, user: DesiredUser, map: Record<string, string
   return out;
 }
 
+/**
+ * Former emails, normalised like the primary one. The user's own email, or one listed twice, is an
+ * error: a former email names another address the same person had (the rules across users check the
+ * others' emails).
+ */
+function formerEmails(entry: Entry, user: DesiredUser, list: unknown[], issues: Issue[]): string[] {
+  const out: string[] = [];
+  for (let index = 0; index < list.length; index++) {
+    const raw = list[index];
+    if (raw === null || (raw === undefined && !(index in list))) continue;
+    const address = normal(String(raw));
+    const where = (): Source => entry.locate(['formerEmails', index]);
+    if (address === user.email) {
+      issues.push(issueAt(where(), 'error', 'former-email-self', `formerEmails lists the user's own email (${address}).`, 'List only addresses the user had before `email`.'));
+      continue;
+    }
+    if (out.includes(address)) {
+      issues.push(issueAt(where(), 'error', 'duplicate-former-email', `${address} is listed twice in formerEmails.`, 'Keep one of them.'));
+      continue;
+    }
+    out.push(address);
+  }
+  return out;
+}
+
 const SIMPLE_TEXT = ['title', 'department', 'division'] as const;
 const LEVEL_FIELDS = ['skills', 'languages'] as const;
 const NAME_FIELDS = ['queues', 'groups', 'locations', 'profileSkills', 'certifications'] as const;
@@ -295,7 +320,10 @@ export function normaliseEntry(entry: Entry, phoneRegion: string | undefined, ph
   const v = entry.value;
   const issues: Issue[] = [];
   const at = lazyPositions(entry.positions ?? { locate: entry.locate, value: () => v });
-  const user: DesiredUser = { email: normal(String(v.email)), name: trimmed(v.name), source: entry.source, at };
+  const user: DesiredUser = { email: normal(String(v.email)), source: entry.source, at };
+  // Left out, the name is not managed: fine for a user that exists, an error for one to create (the plan says).
+  if (v.name !== undefined) user.name = trimmed(v.name);
+  if (v.formerEmails !== undefined) user.formerEmails = formerEmails(entry, user, v.formerEmails as unknown[], issues);
   for (const field of SIMPLE_TEXT) {
     if (v[field] === undefined) continue;
     user[field] = trimmed(v[field]);

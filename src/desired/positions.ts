@@ -1,5 +1,6 @@
 // A user's positions (`DesiredUser.at`) worked out on first use: most users never need one, and finding them for every field cost more than parsing.
 import type { Source } from '../model/index.js';
+import { normalEmail } from '../rules/identity.js';
 import { OTHER_EMAIL_TYPES, PHONE_TYPES } from '../rules/phones.js';
 import type { Path, PositionSource } from './entry.js';
 
@@ -52,8 +53,19 @@ function grantPositions(value: unknown[], locate: Locate, at: Record<string, Sou
 export function positionsOf(value: Record<string, unknown>, locate: Locate): Record<string, Source> {
   const at: Record<string, Source> = {};
   at.email = locate(['email']);
-  at.name = locate(['name']);
+  if (value.name !== undefined) at.name = locate(['name']);
   for (const field of SIMPLE) if (value[field] !== undefined) at[field] = locate([field]);
+  const former = value.formerEmails;
+  if (former !== undefined) {
+    at.formerEmails = locate(['formerEmails']);
+    if (Array.isArray(former)) {
+      former.forEach((raw, index) => {
+        if (typeof raw !== 'string') return;
+        const key = `formerEmails/${normalEmail(raw)}`;
+        if (!at[key]) at[key] = locate(['formerEmails', index]);
+      });
+    }
+  }
   const phones = value.phones;
   if (phones !== undefined) {
     at.phones = locate(['phones']);

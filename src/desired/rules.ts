@@ -95,3 +95,62 @@ export function managerGraphIssues<U extends ManagerNode>(users: readonly U[], d
   }
   return issues;
 }
+
+/** A former email of a user, where it is written. */
+export interface FormerEmail {
+  email: string;
+  at: Source;
+}
+
+/** What the former-email rules look at in a user. */
+export interface FormerNode {
+  email: string;
+  source: Source;
+}
+
+/**
+ * Former emails across users: one that another user declares as their `email` (two people cannot be the
+ * same one), or one two users both claim (the org user found under it could be only one of them).
+ */
+export function formerEmailIssues<U extends FormerNode>(users: readonly U[], declared: ReadonlyMap<string, Source>, formerOf: (user: U) => readonly FormerEmail[] | undefined): Issue[] {
+  const issues: Issue[] = [];
+  const claimed = new Map<string, { user: U; at: Source }>();
+  for (const user of users) {
+    for (const former of formerOf(user) ?? []) {
+      const owner = declared.get(former.email);
+      if (owner !== undefined && former.email !== user.email) {
+        issues.push(
+          issueAt(
+            former.at,
+            'error',
+            'former-email-declared',
+            `formerEmails of ${user.email} names ${former.email}, which is declared as a user at ${where(owner)}.`,
+            'A former email is an address nobody in users/ has any more: remove it from formerEmails, or remove (or rename) the other user.',
+          ),
+        );
+        continue;
+      }
+      const first = claimed.get(former.email);
+      if (first) {
+        issues.push(
+          issueAt(
+            former.at,
+            'error',
+            'former-email-claimed',
+            `${former.email} is a former email of both ${first.user.email} (at ${where(first.at)}) and ${user.email}.`,
+            'The org user under a former email is one person: keep it in the formerEmails of one user.',
+          ),
+        );
+        continue;
+      }
+      claimed.set(former.email, { user, at: former.at });
+    }
+  }
+  return issues;
+}
+
+/** A user's former emails with their positions; undefined when there are none. */
+export function formerEmailsOf(user: DesiredUser): FormerEmail[] | undefined {
+  if (!user.formerEmails || user.formerEmails.length === 0) return undefined;
+  return user.formerEmails.map((email) => ({ email, at: user.at[`formerEmails/${email}`] ?? user.at.formerEmails ?? user.source }));
+}

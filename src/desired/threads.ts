@@ -8,6 +8,7 @@ import type { FileCheck, Member, ReadEntries } from './check.js';
 import { decodeUsersFile, readUsersFile } from './files.js';
 import type { FoundFile } from './files.js';
 import type { PhoneCache } from './normalise.js';
+import { formerEmailsOf } from './rules.js';
 
 /**
  * Below this many bytes of users files, everything is checked on the main thread: starting a worker
@@ -41,9 +42,14 @@ export interface Checked {
   bytes?: Uint8Array;
 }
 
-/** What the rules across files keep of the users of file `file`. */
+/** What the rules across files keep of the users of file `file`: former emails with their positions (few users have them). */
 export function member(file: number): (user: DesiredUser, entry: number) => Member {
-  return (user, entry) => (user.manager === undefined ? { email: user.email, source: user.source, file, entry } : { email: user.email, manager: user.manager, source: user.source, file, entry });
+  return (user, entry) => {
+    const m: Member = user.manager === undefined ? { email: user.email, source: user.source, file, entry } : { email: user.email, manager: user.manager, source: user.source, file, entry };
+    const former = formerEmailsOf(user);
+    if (former) m.former = former;
+    return m;
+  };
 }
 
 /**

@@ -410,17 +410,21 @@ function noPassword(map: Record<string, unknown>): boolean {
 }
 
 /** A plain users file: a map of `users:` (a list of maps, each with an `email` key found) and optional `defaults:` (a map). */
-function plainShape(plain: PlainYaml): { users: Record<string, unknown>[]; defaults?: Record<string, unknown> } | undefined {
+function plainShape(plain: PlainYaml): { users: Record<string, unknown>[]; defaults?: Record<string, unknown>; create?: boolean } | undefined {
   const root = plain.value;
   if (!isPlainMap(root)) return undefined;
-  for (const key in root) if (key !== 'users' && key !== 'defaults') return undefined;
+  for (const key in root) if (key !== 'users' && key !== 'defaults' && key !== 'create') return undefined;
+  // Anything but true or false is for the positioned path to report.
+  if (root.create !== undefined && typeof root.create !== 'boolean') return undefined;
   const users = root.users;
   const defaults = root.defaults;
   if (!Array.isArray(users) || users.length === 0 || users.length * 3 !== plain.emailKeys.length) return undefined;
   if (defaults !== undefined && defaults !== null && !(isPlainMap(defaults) && noPassword(defaults))) return undefined;
   for (const user of users) if (!isPlainMap(user) || !Object.hasOwn(user, 'email') || !noPassword(user)) return undefined;
   if (mayHoldForbiddenKey(plain.text) && !noForbiddenKeys(root)) return undefined;
-  return { users: users as Record<string, unknown>[], defaults: isPlainMap(defaults) ? defaults : undefined };
+  const shape: { users: Record<string, unknown>[]; defaults?: Record<string, unknown>; create?: boolean } = { users: users as Record<string, unknown>[], defaults: isPlainMap(defaults) ? defaults : undefined };
+  if (typeof root.create === 'boolean') shape.create = root.create;
+  return shape;
 }
 
 /** The `email` key as the positioned paths see it start, quoted or not, before its colon. */
@@ -565,7 +569,9 @@ function plainEntries(file: string, plain: PlainYaml): FileResult | undefined {
       locate,
     };
   }
-  return { entries, issues: [], defaults: defaultsEntry, failed: false };
+  const result: FileResult = { entries, issues: [], defaults: defaultsEntry, failed: false };
+  if (shape.create !== undefined) result.create = shape.create;
+  return result;
 }
 
 /** Parses YAML into positioned nodes: fast when the file is plain, exact otherwise. */
@@ -681,6 +687,7 @@ export function readYamlFile(file: string, text: string, options: { plain?: bool
   let usersKey: PNode | undefined;
   let usersNode: PNode | undefined;
   let defaultsNode: PNode | undefined;
+  let createNode: PNode | undefined;
   const top = root!.children!;
   for (let i = 0; i < top.length; i += 2) {
     const keyNode = top[i]!;
@@ -690,11 +697,12 @@ export function readYamlFile(file: string, text: string, options: { plain?: bool
       usersKey = keyNode;
       usersNode = top[i + 1];
     } else if (key === 'defaults') defaultsNode = top[i + 1];
+    else if (key === 'create') createNode = top[i + 1];
     else if (key.toLowerCase() === 'password') {
       ctx.issues.push(issueAt(at(ctx, keyNode.start), 'error', 'plaintext-password', 'Passwords must not be written in users files.', PASSWORD_HINT));
     } else {
       ctx.issues.push(
-        issueAt(at(ctx, keyNode.start), 'error', 'unknown-field', `Unknown top-level field "${key}".`, didYouMeanHint(key, ['users', 'defaults']) ?? 'A users file has `users:` and optional `defaults:`.'),
+        issueAt(at(ctx, keyNode.start), 'error', 'unknown-field', `Unknown top-level field "${key}".`, didYouMeanHint(key, ['users', 'defaults', 'create']) ?? 'A users file has `users:`, and optional `defaults:` and `create:`.'),
       );
     }
   }
@@ -712,7 +720,13 @@ export function readYamlFile(file: string, text: string, options: { plain?: bool
     }
   }
 
-  const done = (entries: Entry[]): FileResult => ({ entries, issues: ctx.issues, defaults: defaultsEntry, failed: false });
+  let create: boolean | undefined;
+  if (createNode) {
+    const value = toPlain(ctx, createNode, 1);
+    if (typeof value === 'boolean') create = value;
+    else ctx.issues.push(issueAt(at(ctx, createNode.start), 'error', 'schema-type', '`create` must be true or false.', 'true creates the users of this file the org lacks; false lists them as waiting.'));
+  }
+  const done = (entries: Entry[]): FileResult => (create === undefined ? { entries, issues: ctx.issues, defaults: defaultsEntry, failed: false } : { entries, issues: ctx.issues, defaults: defaultsEntry, failed: false, create });
   if (!usersKey || !usersNode) {
     ctx.issues.push(issueAt({ file, line: 1, column: 1 }, 'error', 'missing-field', 'This file has no `users:` list.', 'Declare users under `users:`.'));
     return done([]);

@@ -191,7 +191,7 @@ export function renderCsv(users: readonly ExportUser[], dialect: CsvDialectName,
     return cells.map((cell, i) => (left.has(all[i]!.field) ? '' : cell));
   });
   // Canonical files carry only the columns some user fills; the admin format keeps its fixed header.
-  const keep = all.map((column, i) => dialect === 'genesys-admin' || column.header === 'email' || column.header === 'name' || rows.some((r) => r[i] !== ''));
+  const keep = all.map((column, i) => dialect === 'genesys-admin' || column.header === 'email' || rows.some((r) => r[i] !== ''));
   const header = all.filter((_, i) => keep[i]).map((c) => c.header);
   const body = rows.map((r) => r.filter((_, i) => keep[i]));
   const headerText = stringify([header]);

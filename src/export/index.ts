@@ -29,14 +29,14 @@ export function exportReadRequest(fields?: readonly ExportField[], state: Export
   return request;
 }
 
-/** `--fields title,roles skills`: names of the user schema, comma- or space-separated; email and name are implied. */
+/** `--fields title,roles skills`: names of the user schema, comma- or space-separated; email is implied, name only when listed. */
 export function parseFields(values: readonly string[]): ExportField[] {
   const known = new Set<string>(EXPORT_FIELDS);
   const issues: Issue[] = [];
   const out = new Set<ExportField>();
   for (const raw of values.flatMap((v) => v.split(/[,\s]+/))) {
     const field = raw.trim();
-    if (field === '' || field === 'email' || field === 'name') continue;
+    if (field === '' || field === 'email') continue;
     if (known.has(field)) {
       out.add(field as ExportField);
       continue;
@@ -134,6 +134,8 @@ const PHONE_CACHE_LIMIT = 5000;
  */
 export function exportOrg(org: OrgState, options: ExportOptions): ExportResult {
   const fields = new Set<ExportField>(options.fields ?? DEFAULT_EXPORT_FIELDS);
+  // Genesys's admin import requires a name in every row: that layout always has it.
+  if (options.format === 'csv' && options.csvDialect === 'genesys-admin') fields.add('name');
   const context = convertContext(org, fields);
   const kept = new Set([...context.liveByEmail.values()].map((u) => u.id));
   const selected = selectUsers(org, options, kept).sort((a, b) => compareStrings(a.email, b.email));

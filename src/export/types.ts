@@ -7,10 +7,10 @@ export type SplitBy = 'none' | 'division' | 'department';
 export type StateFilter = 'active' | 'inactive' | 'any';
 export type CsvDialectName = 'canonical' | 'genesys-admin';
 
-/** The fields a user may carry besides `email` and `name` (always exported), in schema order. */
-export type ExportField = Exclude<UserField, 'name'>;
+/** The fields a user may carry besides `email` (always exported), in schema order; `name` too, as any other. */
+export type ExportField = UserField;
 
-export const EXPORT_FIELDS: readonly ExportField[] = USER_FIELDS.filter((f): f is ExportField => f !== 'name');
+export const EXPORT_FIELDS: readonly ExportField[] = USER_FIELDS;
 
 /** Fields no listing carries: reading them costs one call per user, so they are exported only when `--fields` names them. */
 export const PER_USER_FIELDS = ['utilization', 'voicemail'] as const satisfies readonly ExportField[];
@@ -54,7 +54,8 @@ export interface ExportNote {
 /** One user as the users/ format says them: names, sorted lists, only the fields that are set. */
 export interface ExportUser {
   email: string;
-  name: string;
+  /** Left out when `--fields` does not ask for it (adopt-only files leave names to the identity provider). */
+  name?: string;
   title?: string;
   department?: string;
   division?: string;

@@ -279,15 +279,13 @@ export function convertUser(context: ConvertContext, user: OrgUser): ExportUser 
   const { fields } = context;
   const notes: ExportNote[] = [];
   const has = (field: ExportField): boolean => fields.has(field);
-  const name = text(user.name);
   const division = divisionOf(context, user);
-  const out: ExportUser = {
-    email: user.email,
-    name: name ?? user.email,
-    groupBy: groupByFrom(division, user),
-    notes,
-  };
-  if (name === undefined) notes.push({ code: 'unexportable-name', message: 'the user has no name; the email stands in for it (a plan will set it).' });
+  const out: ExportUser = { email: user.email, groupBy: groupByFrom(division, user), notes };
+  if (has('name')) {
+    const name = text(user.name);
+    out.name = name ?? user.email;
+    if (name === undefined) notes.push({ code: 'unexportable-name', message: 'the user has no name; the email stands in for it (a plan will set it).' });
+  }
 
   if (has('title')) out.title = text(user.title);
   if (has('department')) out.department = text(user.department);

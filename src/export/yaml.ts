@@ -55,7 +55,7 @@ function phoneNode(phone: Phone): Node {
 function userNode(user: ExportUser, omit: ReadonlySet<string>): YAMLMap {
   const pairs: [string, Node | undefined][] = [
     ['email', scalar(user.email)],
-    ['name', scalar(user.name)],
+    ['name', user.name === undefined ? undefined : scalar(user.name)],
   ];
   const text = (key: 'title' | 'department' | 'division' | 'manager' | 'state'): void => {
     const value = user[key];

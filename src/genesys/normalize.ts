@@ -309,6 +309,7 @@ export function levelsOf(entries: Array<{ id?: string; proficiency?: number }>):
 export function updateBody(version: number, patch: UserPatch): platformClient.Models.UpdateUser {
   const body: platformClient.Models.UpdateUser = { version };
   if (patch.name !== undefined) body.name = patch.name;
+  if (patch.email !== undefined) body.email = patch.email;
   if (patch.title !== undefined) body.title = patch.title ?? '';
   if (patch.department !== undefined) body.department = patch.department ?? '';
   if (patch.managerId !== undefined) body.manager = patch.managerId ?? '';

@@ -5,6 +5,8 @@ import type { OrgRoleGrant, OrgUser, UtilizationKept } from './org.js';
 /** Profile fields one PATCH /api/v2/users/{id} can carry; undefined = leave alone. */
 export interface UserPatch {
   name?: string;
+  /** A new primary email (the same person under another address). */
+  email?: string;
   title?: string | null;
   department?: string | null;
   /** Manager user id; null removes the manager. */

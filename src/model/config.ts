@@ -25,6 +25,15 @@ export interface ApplyConfig {
   concurrency: number;
 }
 
+export interface UsersConfig {
+  /**
+   * Create (and restore) declared users the org lacks. Off, provision adopts only: it manages the fields the
+   * files name on users that exist (say, provisioned by an identity provider through SCIM) and lists the
+   * others as waiting. On unless set; a users file's own `create:` wins for its users.
+   */
+  create: boolean;
+}
+
 export interface ProvisionConfig {
   /** `mypurecloud.com`, `mypurecloud.ie`, … or a loopback `http://host:port` URL (others only with --allow-custom-environment); the environment variable wins. */
   environment?: string;
@@ -35,6 +44,8 @@ export interface ProvisionConfig {
   scope: ScopeConfig;
   safety: SafetyConfig;
   apply: ApplyConfig;
+  /** How declared users are treated; absent reads as the defaults (`create: true`). */
+  users?: UsersConfig;
   /** Requests per minute the OAuth client may make (learned from the API's headers when they say otherwise). */
   requestsPerMinute: number;
 }

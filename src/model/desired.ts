@@ -101,7 +101,13 @@ export type UserField = (typeof USER_FIELDS)[number];
 export interface DesiredUser {
   /** Lower-case, trimmed, NFC: the identity key on both sides. */
   email: string;
-  name: string;
+  /** Required for a user the plan would create; a user that exists may leave it out (not managed). */
+  name?: string;
+  /**
+   * Emails (normalised) the user had before `email`: an org user found under one of them is this user,
+   * whose email the plan changes (never a second account).
+   */
+  formerEmails?: string[];
   title?: string;
   department?: string;
   division?: string;
@@ -123,6 +129,11 @@ export interface DesiredUser {
   employerInfo?: EmployerInfo;
   utilization?: Utilization;
   voicemail?: VoicemailPolicy;
+  /**
+   * Whether the plan may create (or restore) this user when the org lacks them: the file's `create:`
+   * setting; undefined follows the config's `users.create`.
+   */
+  create?: boolean;
   /** Where the user starts (the `email` key for YAML, the row for CSV). */
   source: Source;
   /**

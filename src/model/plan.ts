@@ -35,7 +35,8 @@ export interface ManagerRef {
 }
 
 export type FieldChange =
-  | { field: 'name' | 'title' | 'department' | 'state'; kind: 'text'; before: string | null; after: string | null }
+  /** `email` changes the primary email of an existing user found by a former email or employee id (never a create). */
+  | { field: 'name' | 'title' | 'department' | 'state' | 'email'; kind: 'text'; before: string | null; after: string | null }
   | { field: 'acdAutoAnswer'; kind: 'bool'; before: boolean | null; after: boolean }
   | { field: 'division'; kind: 'ref'; before: Named | null; after: Named }
   | { field: 'manager'; kind: 'manager'; before: ManagerRef | null; after: ManagerRef | null }
@@ -104,6 +105,18 @@ export interface Summary {
    * `Plan.undeclared`); present only when there are some, and then not counted as unmanaged.
    */
   undeclared?: number;
+  /** Declared users the org lacks, not created because creating is off (listed in `Plan.waiting`); present only when there are some. */
+  waiting?: number;
+}
+
+/** A declared user the org lacks, whom the plan does not create (`users.create: false`, or the file's `create: false`). */
+export interface WaitingUser {
+  email: string;
+  /** The declared name, empty when the file leaves it out. */
+  name: string;
+  source: Source;
+  /** ISO time of the soft delete, when the org has the user deleted (creating being off, they are not restored either). */
+  deletedAt?: string;
 }
 
 /** An org user the plan names without changing them. */
@@ -138,6 +151,8 @@ export interface Plan {
   undeclared?: UserRef[];
   /** The unmanaged users, by email; only when asked for (`plan --show-unmanaged`). */
   unmanaged?: UserRef[];
+  /** Declared users the org lacks while creating is off, by email; present only when some are. */
+  waiting?: WaitingUser[];
   warnings: Issue[];
   safety: SafetyVerdict;
   /** API calls the org read took. */

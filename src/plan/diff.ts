@@ -21,9 +21,10 @@ import type {
   UserRef,
   Utilization,
   VoicemailPolicy,
+  WaitingUser,
 } from '../model/index.js';
 import { compareClaims, domainOf, normalDomain, normalEmail } from '../rules/identity.js';
-import { nearestKey } from '../rules/names.js';
+import { foldName, nearestKey } from '../rules/names.js';
 import { compareStrings } from '../rules/order.js';
 import { ORG_DEFAULT, ownSettings, sameUtilization, VOICEMAIL_KEYS } from '../rules/utilization.js';
 import { indexNames, issueAt, namedById, resolveName } from './names.js';
@@ -44,6 +45,8 @@ import {
 export interface DiffResult {
   changes: Change[];
   summary: Summary;
+  /** Declared users the org lacks, not created because creating is off, by email. */
+  waiting: WaitingUser[];
   /** Active users in the scope that are not declared and stay active (`scope.prune` is off), by email. */
   undeclared: UserRef[];
   /** The unmanaged users, by email, when asked for. */
@@ -77,6 +80,10 @@ interface Context {
   deleted: Map<string, OrgUser>;
   byId: Map<string, OrgUser>;
   declared: Set<string>;
+  /** Declared emails no org user has, by the org user found under a former email or employee id (see `findRenamed`). */
+  renamed: Map<string, OrgUser>;
+  /** Declared emails the org lacks whose users may not be created (`users.create: false`): waiting, never a manager to set. */
+  waiting: Set<string>;
   /** user id → ids of the read queues the user belongs to. */
   queuesOf: Map<string, Set<string>>;
   /** Queues whose membership was read: only those can show a removal. */
@@ -179,7 +186,7 @@ function resolveManager(context: Context, user: DesiredUser, manager: string): M
   const email = normalEmail(manager);
   if (email === '') return null;
   const declared = context.declared.has(email);
-  const existing = context.live.get(email) ?? (declared ? context.deleted.get(email) : undefined);
+  const existing = context.live.get(email) ?? context.renamed.get(email) ?? (declared ? context.deleted.get(email) : undefined);
   if (existing) {
     if (!declared && !context.managerNotes.has(email)) {
       context.managerNotes.add(email);
@@ -466,7 +473,15 @@ function diffFields(context: Context, user: DesiredUser, current: OrgUser | unde
     }
   }
 
-  if (user.manager !== undefined) {
+  if (user.manager !== undefined && context.waiting.has(normalEmail(user.manager))) {
+    context.warnings.push({
+      severity: 'warning',
+      code: 'manager-waiting',
+      message: `Manager ${normalEmail(user.manager)} is declared but not in the org yet, and creating users is off: ${normalEmail(user.email)}'s manager is left as it is.`,
+      hint: 'The manager is set on the first plan after they appear in the org.',
+      ...issueAt(where(user, 'manager')),
+    });
+  } else if (user.manager !== undefined) {
     const after = resolveManager(context, user, user.manager);
     if (after === undefined) ok = false;
     else {
@@ -604,8 +619,95 @@ function voicemailChange(context: Context, user: DesiredUser, current: OrgUser |
   return { field: 'voicemail', kind: 'voicemail', before, after: { ...wanted } };
 }
 
+/** Active org users no file declares, by employee id (trimmed); only those with one. */
+function undeclaredByEmployeeId(context: Context): Map<string, OrgUser[]> {
+  const out = new Map<string, OrgUser[]>();
+  for (const user of context.live.values()) {
+    const id = user.employerInfo?.employeeId?.trim();
+    if (!id || user.state !== 'active' || context.declared.has(normalEmail(user.email))) continue;
+    const list = out.get(id);
+    if (list) list.push(user);
+    else out.set(id, [user]);
+  }
+  return out;
+}
+
+/**
+ * Declared users whose email no live org user has, found as the same person under another email: an org
+ * user under one of their `formerEmails` (active or inactive), else the one active undeclared org user
+ * with their `employerInfo.employeeId`. Their email changes in place: a second account would take a
+ * second licence and leave the first one with the person's queues and roles. Each org user is found for
+ * one declared user at most (the users files refuse a former email claimed twice).
+ */
+function findRenamed(context: Context, users: readonly DesiredUser[]): Map<string, OrgUser> {
+  const taken = new Set<string>();
+  let byEmployeeId: Map<string, OrgUser[]> | undefined;
+  for (const user of users) {
+    const email = normalEmail(user.email);
+    if (context.live.has(email)) continue;
+    let found: OrgUser | undefined;
+    for (const former of user.formerEmails ?? []) {
+      const candidate = context.live.get(normalEmail(former));
+      if (candidate && !context.declared.has(normalEmail(former)) && !taken.has(candidate.id)) {
+        found = candidate;
+        break;
+      }
+    }
+    const employeeId = user.employerInfo?.employeeId?.trim();
+    if (!found && employeeId) {
+      byEmployeeId ??= undeclaredByEmployeeId(context);
+      const candidates = (byEmployeeId.get(employeeId) ?? []).filter((u) => !taken.has(u.id));
+      if (candidates.length === 1) found = candidates[0];
+      else if (candidates.length > 1) {
+        context.warnings.push({
+          severity: 'warning',
+          code: 'employee-id-ambiguous',
+          message: `${email} is not in the org, and ${candidates.length} active users no file declares have its employee id ${employeeId} (${candidates.map((u) => normalEmail(u.email)).sort(compareStrings).join(', ')}): none of them is taken to be this user.`,
+          hint: 'Name the right one in formerEmails, or fix the employee ids in Genesys Cloud.',
+          ...issueAt(where(user, 'employerInfo')),
+        });
+      }
+    }
+    if (!found) continue;
+    taken.add(found.id);
+    context.renamed.set(email, found);
+  }
+  return context.renamed;
+}
+
+/**
+ * Creates whose name is the name of an active org user that no file declares and no declared user was
+ * found as: most often one person under a new email, whom the create would give a second account.
+ */
+function possibleEmailChanges(context: Context, creates: readonly DesiredUser[], matched: ReadonlySet<string>): void {
+  if (creates.length === 0) return;
+  // Compared like names, and with runs of blanks as one: "Nina  Berg" is "nina berg".
+  const nameKey = (name: string | undefined): string => foldName(name ?? '').replace(/\s+/g, ' ');
+  const byName = new Map<string, OrgUser[]>();
+  for (const user of context.live.values()) {
+    if (user.state !== 'active' || matched.has(user.id) || context.declared.has(normalEmail(user.email))) continue;
+    const key = nameKey(user.name);
+    if (key === '') continue;
+    const list = byName.get(key);
+    if (list) list.push(user);
+    else byName.set(key, [user]);
+  }
+  for (const user of creates) {
+    const same = byName.get(nameKey(user.name));
+    if (!same) continue;
+    const emails = same.map((u) => normalEmail(u.email)).sort(compareStrings);
+    context.warnings.push({
+      severity: 'warning',
+      code: 'possible-email-change',
+      message: `${normalEmail(user.email)} is to be created, but the org has an active user named "${normalText(user.name) ?? user.name}" that no file declares (${emails.join(', ')}): did this person's email change?`,
+      hint: `If so, add formerEmails: [${emails[0]}] to ${normalEmail(user.email)}: the plan then changes the email of the existing user instead of creating a second account.`,
+      ...issueAt(user.source),
+    });
+  }
+}
+
 function baseChange(action: Change['action'], user: DesiredUser, current: OrgUser | undefined, fields: FieldChange[]): Change {
-  const change: Change = { action, email: user.email, name: normalText(user.name) ?? user.name, fields, source: user.source };
+  const change: Change = { action, email: user.email, name: normalText(user.name) ?? current?.name ?? '', fields, source: user.source };
   if (current) {
     change.id = current.id;
     change.version = current.version;
@@ -709,6 +811,8 @@ export function diffUsers(desired: DesiredState, org: OrgState, config: Provisio
     deleted,
     byId,
     declared: new Set(desired.users.map((u) => normalEmail(u.email))),
+    renamed: new Map(),
+    waiting: new Set(),
     queuesOf,
     queuesRead: new Set(Object.keys(org.queueMembers)),
     viaGroupOf,
@@ -724,15 +828,24 @@ export function diffUsers(desired: DesiredState, org: OrgState, config: Provisio
   const summary: Summary = { create: 0, update: 0, restore: 0, deactivate: 0, unchanged: 0, unmanaged: 0 };
   let managedCount = 0;
   const matched = new Set<string>();
+  const renamed = findRenamed(context, desired.users);
+  const creates: DesiredUser[] = [];
+  const mayCreate = (user: DesiredUser): boolean => user.create ?? config.users?.create ?? true;
+  for (const user of desired.users) {
+    const email = normalEmail(user.email);
+    if (!mayCreate(user) && !live.has(email) && !renamed.has(email)) context.waiting.add(email);
+  }
+  const waiting: WaitingUser[] = [];
 
   for (const user of desired.users) {
     const email = normalEmail(user.email);
-    const current = live.get(email);
+    const current = live.get(email) ?? renamed.get(email);
     if (current) {
       matched.add(current.id);
       managedCount += 1;
       const fields = diffFields(context, user, current);
       if (!fields) continue;
+      if (normalEmail(current.email) !== email) fields.push({ field: 'email', kind: 'text', before: current.email, after: email });
       if (user.state === 'inactive' && current.state === 'active') {
         changes.push({ ...baseChange('deactivate', user, current, sortFields(fields)), reason: 'declared' });
         continue;
@@ -743,6 +856,13 @@ export function diffUsers(desired: DesiredState, org: OrgState, config: Provisio
       continue;
     }
     const gone = deleted.get(email);
+    if (context.waiting.has(email)) {
+      // Adopt-only: whoever creates users (an identity provider through SCIM) brings them in; not an error, not a create.
+      const entry: WaitingUser = { email, name: normalText(user.name) ?? '', source: user.source };
+      if (gone?.dateDeleted) entry.deletedAt = gone.dateDeleted;
+      waiting.push(entry);
+      continue;
+    }
     if (gone) {
       const fields = diffFields(context, user, gone);
       if (!fields) continue;
@@ -753,11 +873,23 @@ export function diffUsers(desired: DesiredState, org: OrgState, config: Provisio
       changes.push(change);
       continue;
     }
+    if (normalText(user.name) === null) {
+      errors.push({
+        severity: 'error',
+        code: 'missing-name',
+        message: `${email} is not in the org, so the plan would create it, and a new user needs a name.`,
+        hint: 'Add `name:` to this user, or, when another system creates users (SCIM), set users.create: false in provision.yaml (or create: false in this file) to wait for it.',
+        ...issueAt(where(user, 'email')),
+      });
+      continue;
+    }
     const fields = diffFields(context, user, undefined);
     if (!fields) continue;
     if (user.state !== undefined) fields.unshift({ field: 'state', kind: 'text', before: null, after: user.state });
     changes.push(baseChange('create', user, undefined, sortFields(fields)));
+    creates.push(user);
   }
+  possibleEmailChanges(context, creates, matched);
 
   // Undeclared users count only when active: the read leaves undeclared inactive users out (Genesys
   // lists at most 10,000 of them), and the plan never changes one (pruning deactivates active users).
@@ -784,6 +916,7 @@ export function diffUsers(desired: DesiredState, org: OrgState, config: Provisio
     if (options.showUnmanaged) unmanaged.push(userRef(user));
   }
   if (undeclared.length > 0) summary.undeclared = undeclared.length;
+  if (waiting.length > 0) summary.waiting = waiting.length;
 
   if (context.rolesNotRead) {
     warnings.push({
@@ -796,13 +929,14 @@ export function diffUsers(desired: DesiredState, org: OrgState, config: Provisio
 
   changes.sort(compareChanges);
   for (const change of changes) summary[change.action] += 1;
-  const result: DiffResult = { changes, summary, undeclared: undeclared.sort(byEmail), warnings, errors, managedCount };
+  const result: DiffResult = { changes, summary, waiting: waiting.sort((a, b) => compareStrings(a.email, b.email)), undeclared: undeclared.sort(byEmail), warnings, errors, managedCount };
   if (options.showUnmanaged) result.unmanaged = unmanaged.sort(byEmail);
   return result;
 }
 
 const FIELD_ORDER: FieldChange['field'][] = [
   // Stryker disable next-line StringLiteral: the first field sorts first even when unknown.
+  'email',
   'name',
   'state',
   'title',

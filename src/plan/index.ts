@@ -37,17 +37,19 @@ export function readRequestFor(desired: DesiredState, config: ProvisionConfig): 
   let extensionPools = false;
   const perUser: Record<'utilization' | 'voicemail', string[]> = { utilization: [], voicemail: [] };
   for (const user of desired.users) {
-    if (user.utilization !== undefined) perUser.utilization.push(user.email);
-    if (user.voicemail !== undefined) perUser.voicemail.push(user.email);
-    emails.add(user.email);
-    for (const field of MANAGED_BY_READ) if (user[field] !== undefined) managed[field].push(user.email);
+    // A user found under a former email is read as that email is: an inactive one too, with the fields the user manages.
+    const identities = user.formerEmails ? [user.email, ...user.formerEmails] : [user.email];
+    for (const email of identities) emails.add(email);
+    if (user.utilization !== undefined) perUser.utilization.push(...identities);
+    if (user.voicemail !== undefined) perUser.voicemail.push(...identities);
+    for (const field of MANAGED_BY_READ) if (user[field] !== undefined) managed[field].push(...identities);
     const manager = user.manager === undefined ? '' : normalEmail(user.manager);
     if (manager !== '') managers.add(manager);
     for (const queue of user.queues ?? []) {
       const key = foldName(queue);
       if (!queues.has(key)) queues.set(key, queue.trim());
     }
-    if (user.roles !== undefined) roleEmails.push(user.email);
+    if (user.roles !== undefined) roleEmails.push(...identities);
     if (user.roles?.some((g) => g.division?.trim() === '*')) wildcardGrants = true;
     if (user.queues !== undefined) queuesManaged = true;
     if (user.state === 'inactive') deactivating = true;
@@ -94,6 +96,7 @@ export function buildPlan(input: { desired: DesiredState; org: OrgState; config:
     summary: result.summary,
     // Only when there is something to list: a plan without them reads (and checksums) as before.
     ...(result.undeclared.length > 0 ? { undeclared: result.undeclared } : {}),
+    ...(result.waiting.length > 0 ? { waiting: result.waiting } : {}),
     ...(result.unmanaged ? { unmanaged: result.unmanaged } : {}),
     warnings: [...(org.warnings ?? []), ...result.warnings],
     safety,

@@ -49,11 +49,11 @@ export function savedPlanReadRequest(plan: Plan, desired: DesiredState, config: 
   for (const change of plan.changes) {
     if (change.action === 'deactivate') deactivating = true;
     for (const f of change.fields) {
-      if (f.kind === 'grants') roleEmails.add(normalEmail(change.email));
+      if (f.kind === 'grants') for (const email of emailsOf(change)) roleEmails.add(email);
       if (f.field === 'state' && f.after === 'inactive') deactivating = true;
     }
   }
-  for (const user of desired.users) if (user.roles !== undefined) roleEmails.add(user.email);
+  for (const user of desired.users) if (user.roles !== undefined) for (const email of [user.email, ...(user.formerEmails ?? [])]) roleEmails.add(email);
   const adminRoles = config.safety.adminRoles;
   const roles = roleEmails.size > 0 || (deactivating && adminRoles.length > 0);
   return { emails: [], queueNames: [], roles, roleEmails: [...roleEmails].sort(), allQueues: false };
@@ -148,11 +148,21 @@ function checkField(k: Checker, f: FieldChange, at: string, who: string): void {
   }
 }
 
+/**
+ * The emails a change's user may have in the org: the plan's, and for an email change the one it changes
+ * from (until it is applied).
+ */
+function emailsOf(change: Change): string[] {
+  const emails = [normalEmail(change.email)];
+  for (const f of change.fields) if (f.field === 'email' && f.before) emails.push(normalEmail(f.before));
+  return emails;
+}
+
 function checkChange(k: Checker, change: Change, i: number): void {
   const at = `/changes/${i}`;
   const user = k.users.get(change.id);
   // A user id the org no longer lists is a user deleted since the plan: apply reports it as a conflict.
-  if (user && normalEmail(user.email) !== normalEmail(change.email)) {
+  if (user && !emailsOf(change).includes(normalEmail(user.email))) {
     mismatch(k, 'plan-label-mismatch', `${change.email}: user id ${change.id} is ${user.email} in the org, but the plan shows ${change.email} (${at}/id).`);
   }
   change.fields.forEach((f, j) => checkField(k, f, `${at}/fields/${j}`, change.email));

@@ -168,6 +168,8 @@ export function fieldLine(change: FieldChange, style: Style, action: Action): Fi
 function fieldItems(change: FieldChange, style: Style, action: Action): string[] {
   switch (change.kind) {
     case 'text':
+      // An email reads like the user's own key, unquoted and whole.
+      if (change.field === 'email') return [scalar(change.before, change.after, (v) => style.text(v), style, action)];
       return [textValue(change.before, change.after, style, action)];
     case 'bool':
       return [scalar(change.before, change.after, String, style, action)];

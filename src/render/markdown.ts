@@ -1,8 +1,9 @@
 // The pull request comment: marker, summary table, banners, changes grouped in <details>, cut to fit GitHub's limit.
-import type { Action, Change, Issue, Plan, SafetyVerdict, UserRef, Violation } from '../model/index.js';
+import type { Action, Change, Issue, Plan, SafetyVerdict, Violation } from '../model/index.js';
 import { md, mdWithUrls, visible } from './escape.js';
 import { fieldLine, type Style } from './fields.js';
-import { count, isEmpty, readFooter, summaryLine, UNDECLARED_TITLE, UNMANAGED_TITLE } from './summary.js';
+import { count, isEmpty, readFooter, summaryLine, UNDECLARED_TITLE, UNMANAGED_TITLE, WAITING_TITLE, waitingHint } from './summary.js';
+import type { ListedUser } from './summary.js';
 
 /** The hidden first line a workflow finds its earlier comment by (to edit it rather than add another). */
 export const PLAN_MARKER = '<!-- provision-plan -->';
@@ -152,18 +153,23 @@ function deactivationBanner(plan: Plan): string | undefined {
 function summaryTable(plan: Plan): string {
   const s = plan.summary;
   // The column shows only when some users are in it: a plan without them reads as it always did.
+  const waiting = s.waiting ? [' Waiting |', ' ---: |', ` ${count(s.waiting)} |`] : ['', '', ''];
   const undeclared = s.undeclared ? [' Not declared |', ' ---: |', ` ${count(s.undeclared)} |`] : ['', '', ''];
   return [
-    `| Create | Update | Restore | Deactivate | Unchanged |${undeclared[0]} Unmanaged |`,
-    `| ---: | ---: | ---: | ---: | ---: |${undeclared[1]} ---: |`,
-    `| ${count(s.create)} | ${count(s.update)} | ${count(s.restore)} | ${count(s.deactivate)} | ${count(s.unchanged)} |${undeclared[2]} ${count(s.unmanaged)} |`,
+    `| Create | Update | Restore | Deactivate | Unchanged |${waiting[0]}${undeclared[0]} Unmanaged |`,
+    `| ---: | ---: | ---: | ---: | ---: |${waiting[1]}${undeclared[1]} ---: |`,
+    `| ${count(s.create)} | ${count(s.update)} | ${count(s.restore)} | ${count(s.deactivate)} | ${count(s.unchanged)} |${waiting[2]}${undeclared[2]} ${count(s.unmanaged)} |`,
   ].join('\n');
 }
 
 /** Users the plan names but leaves alone, in a collapsible list (open when short), capped like the warnings. */
-function usersSection(title: string, users: readonly UserRef[] | undefined, hint: string | undefined): string | undefined {
+function usersSection(title: string, users: readonly ListedUser[] | undefined, hint: string | undefined, sourceUrl?: string): string | undefined {
   if (!users || users.length === 0) return undefined;
-  const lines = users.slice(0, MAX_USERS).map((u) => `- **${md(u.email)}** "${md(u.name)}"`);
+  const line = (u: ListedUser): string => {
+    const name = u.source && u.name === '' ? '' : ` "${md(u.name)}"`;
+    return `- **${md(u.email)}**${name}${u.source ? ` ${sourceRef(u.source.file, u.source.line, sourceUrl)}` : ''}`;
+  };
+  const lines = users.slice(0, MAX_USERS).map(line);
   if (users.length > MAX_USERS) lines.push(`- … and ${count(users.length - MAX_USERS)} more (all of them are in the plan's JSON)`);
   if (hint) lines.push('', hint);
   return details(`${title} (${count(users.length)})`, lines.join('\n'), users.length <= OPEN_ALL_UP_TO);
@@ -224,6 +230,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   const banners = [safetyBanner(plan.safety), deactivationBanner(plan)].filter((b) => b !== undefined);
   const warnings = warningsSection(plan.warnings, options.sourceUrl);
   const unchangedUsers = [
+    usersSection(WAITING_TITLE, plan.waiting, waitingHint((s) => `\`${s}\``), options.sourceUrl),
     usersSection(UNDECLARED_TITLE, plan.undeclared, 'Declare them in `users/` (with `state: inactive` to offboard them), or turn `scope.prune` on to deactivate users left out.'),
     usersSection(UNMANAGED_TITLE, plan.unmanaged, undefined),
   ].filter((p) => p !== undefined);

@@ -1,10 +1,11 @@
 // The terminal plan: Terraform-like `+`/`~`/`↺`/`-` lines, field before → after, colour only when asked.
 import pc from 'picocolors';
-import type { Action, Change, Issue, Plan, SafetyVerdict, UserRef } from '../model/index.js';
+import type { Action, Change, Issue, Plan, SafetyVerdict } from '../model/index.js';
 import { displayWidth as width, padEnd as pad } from '../rules/width.js';
 import { quoted, visible } from './escape.js';
 import { fieldLine, type Style, type WordPart } from './fields.js';
-import { count, readFooter, summaryLine, UNDECLARED_TITLE, UNMANAGED_TITLE } from './summary.js';
+import { count, readFooter, summaryLine, UNDECLARED_TITLE, UNMANAGED_TITLE, WAITING_TITLE, waitingHint } from './summary.js';
+import type { ListedUser } from './summary.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
 
@@ -106,12 +107,17 @@ function headerLeft(change: Change, actionWidth: number, c: Colors): string {
   return parts.join('  ');
 }
 
-/** Users the plan names but leaves alone, one a line, under a title with their number. */
-function renderUsers(title: string, users: readonly UserRef[] | undefined, hint: string | undefined, c: Colors): string[] {
+/** Users the plan names but leaves alone, one a line (with where they are declared, if they are), under a title with their number. */
+function renderUsers(title: string, users: readonly ListedUser[] | undefined, hint: string | undefined, c: Colors): string[] {
   if (!users || users.length === 0) return [];
   const lines = [c.bold(`${title}: ${count(users.length)} ${users.length === 1 ? 'user' : 'users'}`)];
   const emailWidth = Math.min(MAX_ALIGN, Math.max(...users.map((u) => width(visible(u.email)))));
-  for (const user of users) lines.push(`  ${pad(visible(user.email), emailWidth)}  ${quoted(user.name)}`);
+  for (const user of users) {
+    // A declared user may leave the name out: then there is none to show.
+    const name = user.source && user.name === '' ? [] : [quoted(user.name)];
+    const at = user.source ? [c.dim(visible(`${user.source.file}:${user.source.line}`))] : [];
+    lines.push(`  ${[pad(visible(user.email), emailWidth), ...name, ...at].join('  ')}`);
+  }
   if (hint) lines.push(c.dim(hint));
   return lines;
 }
@@ -156,6 +162,7 @@ export function renderText(plan: Plan, color = false): string {
     for (const change of plan.changes) lines.push(...renderChange(change, actionWidth, leftWidth, style, c));
     sections.push(lines);
   }
+  sections.push(renderUsers(WAITING_TITLE, plan.waiting, waitingHint(), c));
   sections.push(renderUsers(UNDECLARED_TITLE, plan.undeclared, 'Declare them in users/ (with state: inactive to offboard them), or turn scope.prune on to deactivate users left out.', c));
   sections.push(renderUsers(UNMANAGED_TITLE, plan.unmanaged, undefined, c));
   sections.push(renderWarnings(plan.warnings, c));

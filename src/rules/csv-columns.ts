@@ -25,7 +25,7 @@ export interface CsvColumn {
   /** The header; the reader matches it without regard to case. */
   header: string;
   /** The users-file field the column fills (undefined for an ignored column). */
-  field?: 'email' | UserField;
+  field?: 'email' | 'formerEmails' | UserField;
   kind: CsvCellKind;
   /** The phone type, other-email type, employer-info part or voicemail-policy key. */
   key?: PhoneType | OtherEmailType | keyof EmployerInfo | keyof VoicemailPolicy;
@@ -52,6 +52,8 @@ const employer = (key: keyof EmployerInfo, header: string = key, written = true)
  */
 export const PROVISION_COLUMNS: readonly CsvColumn[] = [
   text('email'),
+  // Read, never written: the org keeps no former emails, so an export has none to write.
+  { header: 'formerEmails', field: 'formerEmails', kind: 'list', separator: ';', written: false },
   text('name'),
   text('title'),
   text('department'),

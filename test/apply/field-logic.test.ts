@@ -85,6 +85,7 @@ describe('mergedList: a list sent whole, merged into the one the org holds', () 
 describe('buildPatch: one PATCH of every profile field', () => {
   /** One change of each PATCH field, and of each field written otherwise. */
   const SAMPLES: FieldChange[] = [
+    text('email', 'ola@old.com', 'ola@new.com'),
     text('name', 'Ola', 'Ola Lind'),
     text('title', 'Agent', 'Lead'),
     text('department', null, 'Support'),
@@ -113,6 +114,7 @@ describe('buildPatch: one PATCH of every profile field', () => {
       SAMPLES.map((f) => f.field).filter((f) => PROFILE_FIELDS.has(f)),
     );
     assert.deepEqual(built.patch, {
+      email: 'ola@new.com',
       name: 'Ola Lind',
       title: 'Lead',
       department: 'Support',

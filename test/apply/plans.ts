@@ -34,7 +34,7 @@ export const levels = (field: 'skills' | 'languages', n: number, prefix = 's'): 
   change: [],
   remove: [],
 });
-export const text = (field: 'name' | 'title' | 'department' | 'state', before: string | null, after: string | null): FieldChange => ({ field, kind: 'text', before, after });
+export const text = (field: 'name' | 'title' | 'department' | 'state' | 'email', before: string | null, after: string | null): FieldChange => ({ field, kind: 'text', before, after });
 export const manager = (email: string, id?: string, before: { email: string; id?: string } | null = null): FieldChange => ({
   field: 'manager',
   kind: 'manager',

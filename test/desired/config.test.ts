@@ -25,6 +25,7 @@ test('a missing config gives every default', withDir(async (dir) => {
     scope: { divisions: [], emailDomains: [], prune: false },
     safety: { maxDeactivations: 10, maxDeactivationPercent: 10, protectedUsers: [], adminRoles: ['Master Admin', 'admin'] },
     apply: { concurrency: 8 },
+    users: { create: true },
     requestsPerMinute: 300,
   });
 }));

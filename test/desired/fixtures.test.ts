@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
-import { defaultConfig, loadDesired } from '../../src/desired/index.js';
+import { defaultConfig, loadDesired, validateDesired } from '../../src/desired/index.js';
 
 interface Case {
   fixture: string;
@@ -73,6 +73,11 @@ const cases: Case[] = [
   { fixture: 'voicemail-timeout.yaml', code: 'voicemail-timeout-range', line: 6, column: 28 },
   { fixture: 'voicemail-timeout.csv', code: 'voicemail-timeout-range', line: 2, column: 30 },
   { fixture: 'utilization-value.yaml', code: 'utilization-value', line: 4, column: 18 },
+  { fixture: 'former-email-self.yaml', code: 'former-email-self', line: 4, column: 36 },
+  { fixture: 'former-email-self.csv', code: 'former-email-self', line: 2, column: 44 },
+  { fixture: 'duplicate-former-email.yaml', code: 'duplicate-former-email', line: 6, column: 9 },
+  { fixture: 'former-email-declared', code: 'former-email-declared', file: `${DIR}/former-email-declared/a.yaml`, line: 6, column: 9 },
+  { fixture: 'former-email-claimed', code: 'former-email-claimed', file: `${DIR}/former-email-claimed/b.csv`, line: 2, column: 51 },
 ];
 
 for (const c of cases) {
@@ -108,4 +113,14 @@ test('invalid users are left out, valid ones kept', async () => {
 test('unreadable and unparseable files are listed in failedFiles', async () => {
   const state = await loadDesired([`${DIR}/yaml-syntax.yaml`, `${DIR}/binary-file.csv`, `${DIR}/alias-bomb.yaml`, `${DIR}/unknown-field.yaml`], defaultConfig('.'));
   assert.deepEqual(state.failedFiles, [`${DIR}/alias-bomb.yaml`, `${DIR}/binary-file.csv`, `${DIR}/yaml-syntax.yaml`]);
+});
+
+test('former emails across files: validate (in worker threads) reports what plan does, at the same positions', async () => {
+  for (const fixture of ['former-email-declared', 'former-email-claimed']) {
+    const config = defaultConfig('.');
+    const loaded = await loadDesired([`${DIR}/${fixture}`], config);
+    const validated = await validateDesired([`${DIR}/${fixture}`], config, { workers: 1, mainThreadChecks: false });
+    assert.deepEqual(validated.issues, loaded.issues);
+    assert.ok(loaded.issues.some((i) => i.code.startsWith('former-email-')));
+  }
 });

@@ -55,7 +55,7 @@ describe('parseSavedPlan', () => {
         (p.changes[0]!.fields[0] as unknown as Record<string, unknown>).field = 'roles';
         return p;
       },
-      says: /^plan-invalid \/changes\/0\/fields\/0\/field must be one of "name", "title", "department", "state"\.$/,
+      says: /^plan-invalid \/changes\/0\/fields\/0\/field must be one of "name", "title", "department", "state", "email"\.$/,
     },
     {
       name: 'a create with a user id',

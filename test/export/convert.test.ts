@@ -93,15 +93,21 @@ describe('export YAML', () => {
     await assertZeroChanges(result.files, richOrg(), 4);
   });
 
-  it('keeps only the fields asked for (email and name always)', async () => {
-    const fields = parseFields(['skills,queues']);
+  it('keeps only the fields asked for (email always; name only when asked, as adopt-only files want)', async () => {
+    const fields = parseFields(['email,skills,queues']);
     const result = exportOrg(richOrg(), yaml({ fields }));
     const text = result.files[0]?.text ?? '';
-    assert.doesNotMatch(text, /title:|roles:|phones:|division:/);
+    assert.doesNotMatch(text, /title:|roles:|phones:|division:|name:/);
     assert.match(text, /skills:/);
     assert.match(text, /queues: \[\+Priority, Support - Tier 1\]/);
     await assertZeroChanges(result.files, richOrg(), 4);
     assert.deepEqual(exportReadRequest(fields), { emails: [], queueNames: [], roles: false, allQueues: true, inactive: 'all' });
+    const named = exportOrg(richOrg(), yaml({ fields: parseFields(['name,skills']) })).files[0]?.text ?? '';
+    assert.match(named, /name: /);
+    const csv = exportOrg(richOrg(), { ...yaml({ fields }), format: 'csv' }).files[0]?.text ?? '';
+    assert.match(csv.split('\n')[0] ?? '', /^email,skills,queues\r?$/);
+    const admin = exportOrg(richOrg(), { ...yaml({ fields }), format: 'csv', csvDialect: 'genesys-admin' }).files[0]?.text ?? '';
+    assert.match(admin.split('\n')[1] ?? '', /^[^,@]+,[^,]+@/, 'the admin layout always has a name');
   });
 
   it('filters by state, division and email domain', () => {
@@ -251,7 +257,7 @@ describe('export CSV', () => {
 
 describe('export options', () => {
   it('parses --fields and reports unknown names with a suggestion', () => {
-    assert.deepEqual(parseFields(['email,name,roles', 'skills queues']), ['roles', 'skills', 'queues']);
+    assert.deepEqual(parseFields(['email,name,roles', 'skills queues']), ['name', 'roles', 'skills', 'queues']);
     assert.throws(
       () => parseFields(['skils,bogus']),
       (e: unknown) => e instanceof ProvisionError && e.issues.length === 2 && e.issues[0]?.code === 'unknown-field' && e.issues[0]?.hint === 'Did you mean "skills"?',

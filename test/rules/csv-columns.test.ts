@@ -77,10 +77,17 @@ function header(text: string): string[] {
 test('canonical export writes the table\'s columns, in its order, and reads back as the fields it wrote', () => {
   const csv = renderCsv([FULL], 'canonical', 'Home');
   assert.deepEqual(csv.notes, [[]]);
-  assert.deepEqual(header(csv.text), PROVISION_COLUMNS.map((c) => c.header));
+  assert.deepEqual(header(csv.text), PROVISION_COLUMNS.filter((c) => c.written).map((c) => c.header));
   const read = readCsvFile('users.csv', csv.text);
   assert.deepEqual(read.issues, []);
   assert.deepEqual(read.entries[0]?.value, FULL_READ);
+});
+
+test('formerEmails is read (";"-separated) but never written: the org keeps no former emails', () => {
+  assert.equal(PROVISION_COLUMNS.find((c) => c.header === 'formerEmails')?.written, false);
+  const read = readCsvFile('users.csv', 'email,name,formerEmails\nkim@acme.com,Kim,kim.s@acme.com; k.sato@acme.com\n');
+  assert.deepEqual(read.issues, []);
+  assert.deepEqual(read.entries[0]?.value, { email: 'kim@acme.com', name: 'Kim', formerEmails: ['kim.s@acme.com', 'k.sato@acme.com'] });
 });
 
 test('genesys-admin export writes the header Genesys documents, and reads back as the fields it wrote', () => {

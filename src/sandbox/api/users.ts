@@ -185,6 +185,10 @@ function patchUser(ctx: Ctx): Answer {
     changes.push((u) => (u[field] = value));
   }
   if (body.email !== undefined) {
+    // The email changes in place: UpdateUser has `email` (UsersApi.md#patchUser), and Terraform's updateUser
+    // sends it in the PATCH (genesyscloud/user/resource_genesyscloud_user.go). An email another live user holds
+    // is refused with 409 general.conflict, as a create with it is (postUsers above; Terraform's createUser
+    // checks `general.conflict`): Genesys keeps one live user per email.
     const email = (str(body.email, 'email', true) as string).trim();
     if (!EMAIL_RE.test(email)) throw invalidValue('email', `${email} is not a valid email address.`);
     const other = org.liveUserByEmail(email);
