@@ -25,17 +25,12 @@ export function libphonenumber(): typeof Libphonenumber {
   return phoneLibrary;
 }
 
-/** Printable ASCII without capitals or blanks: what normalEmail gives back unchanged (most emails as written). */
-const NORMAL_EMAIL = /^[\x21-\x40\x5b-\x7e]*$/;
-
 /**
- * normalEmail, without its Unicode normalisation for an email that is already normal. The strings
+ * normalEmail, which skips its Unicode normalisation for an email that is already normal. The strings
  * parsed from a file with any non-ASCII character are two-byte strings, on which normalize() and
  * toLowerCase() take their slow paths, five times for every user.
  */
-export function normal(email: string): string {
-  return NORMAL_EMAIL.test(email) ? email : normalEmail(email);
-}
+export const normal = normalEmail;
 
 /** Printable ASCII (and blanks): a name in it is already in NFC. */
 const ASCII = /^[\t\n\r\x20-\x7e]*$/;

@@ -6,10 +6,17 @@ import { normalEmail } from '../rules/identity.js';
 import { compareStrings } from '../rules/order.js';
 import { OTHER_EMAIL_TYPES, phoneKey, phoneSortKey } from '../rules/phones.js';
 
+/** Printable ASCII (and blanks): text in it is already NFC, and normalize() would only copy it. */
+const ASCII = /^[\t\n\r\x20-\x7e]*$/;
+
+function nfc(text: string): string {
+  return ASCII.test(text) ? text : text.normalize('NFC');
+}
+
 /** Trimmed NFC text; blank means "none". */
 export function normalText(text: string | undefined | null): string | null {
   if (text === undefined || text === null) return null;
-  const trimmed = text.trim().normalize('NFC');
+  const trimmed = nfc(text.trim());
   return trimmed === '' ? null : trimmed;
 }
 
@@ -19,7 +26,7 @@ export function normalText(text: string | undefined | null): string | null {
  */
 export function orgText(text: string | undefined | null): string | null {
   if (text === undefined || text === null || text.trim() === '') return null;
-  return text.normalize('NFC');
+  return nfc(text);
 }
 
 /** Trimmed (untrimmed for the org's, see `orgText`), de-duplicated, sorted strings (profile skills, certifications). */

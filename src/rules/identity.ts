@@ -2,9 +2,16 @@
 import type { OrgUser } from '../model/index.js';
 import { compareStrings } from './order.js';
 
-/** The identity key of a user on every side (files, config, org): trimmed, NFC, lower-case. */
+/** Printable ASCII without capitals or blanks: what normalEmail gives back unchanged (most emails as written). */
+const NORMAL_EMAIL = /^[\x21-\x40\x5b-\x7e]*$/;
+
+/**
+ * The identity key of a user on every side (files, config, org): trimmed, NFC, lower-case. An email
+ * already normal is returned as it is: a plan normalises every email of the files and of the org,
+ * and normalize() copies each string it is given, even when it changes nothing.
+ */
 export function normalEmail(email: string): string {
-  return email.trim().normalize('NFC').toLowerCase();
+  return NORMAL_EMAIL.test(email) ? email : email.trim().normalize('NFC').toLowerCase();
 }
 
 /** An email domain as scopes and filters name it (`acme.com`, `@acme.com`): compared like the domain of a normalised email. */
