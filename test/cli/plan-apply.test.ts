@@ -236,6 +236,31 @@ describe('leavers are never silent', () => {
     }));
 });
 
+describe('adopt-only (users.create: false in provision.yaml)', () => {
+  it('lists the users the org lacks as waiting, applies the others, creates and restores nobody; waiting alone is no change', () =>
+    withWorld(async (w) => {
+      const config = path.join(w.dir, 'provision.yaml');
+      writeFileSync(config, readFileSync(config, 'utf8').replace('users:\n  create: true', 'users:\n  create: false'));
+      const json = await w.run(['plan', '--format', 'json', '--out', 'plan.json']);
+      assert.equal(json.status, 0, explain(json));
+      const plan = JSON.parse(json.stdout) as Plan;
+      assert.equal(plan.summary.create + plan.summary.restore, 0);
+      // The demo org lacks four declared users and holds one deleted: all five wait.
+      assert.equal(plan.summary.waiting, 5, json.stdout);
+      assert.equal(plan.waiting?.length, 5);
+      assert.ok(plan.waiting?.every((u) => u.source.file.startsWith('users/')));
+      const users = w.liveUsers();
+      const r = await w.run(['apply', 'plan.json', '--auto-approve', '--verify']);
+      assert.equal(r.status, 0, explain(r));
+      assert.match(r.stdout, /Apply complete: 0 created, \d+ updated, 0 restored, 0 deactivated, 0 failed\./);
+      assert.equal(w.liveUsers(), users, 'nobody created or restored');
+      const again = await w.run(['plan', '--detailed-exitcode']);
+      assert.equal(again.status, 0, explain(again));
+      assert.match(again.stdout, /Waiting \(declared, not in the org yet; creating users is off\): 5 users\n/);
+      assert.match(again.stdout, /No changes\. The org matches users\/\. \d+ unchanged, 5 waiting \(not in the org, creating is off\), /);
+    }));
+});
+
 describe('plan before any network call', () => {
   /** A fresh copy of the example repository for one test, removed after it. */
   async function inWorkspace(fn: (dir: string) => Promise<void>): Promise<void> {
