@@ -574,7 +574,7 @@ export function readCsvFile(file: string, text: string): FileResult {
     const column = dialect === 'starting-guide' ? 'EMAIL' : 'email';
     issues.push(issueAt({ file, line: header.line, column: 1 }, 'error', 'missing-column', `The header has no "${column}" column.`, 'Every user needs an email (and a name, to be created).'));
   }
-  if (!seen.has('email') || !seen.has('name')) return { entries: [], issues, failed };
+  if (!seen.has('email')) return { entries: [], issues, failed };
 
   const entries: Entry[] = [];
   for (const row of rows) {

@@ -92,6 +92,13 @@ test('a header-only file declares nobody and an empty file warns', () => {
   assert.equal(readCsvFile('x.csv', '').issues[0]?.code, 'empty-file');
 });
 
+test('a file without a name column declares its users (a name is needed only to create one)', async () => {
+  const result = readCsvFile('x.csv', 'email,title\na@acme.com,Agent\n');
+  assert.deepEqual(result.issues, []);
+  assert.equal(result.entries.length, 1);
+  assert.deepEqual(result.entries[0]?.value, { email: 'a@acme.com', title: 'Agent' });
+});
+
 test('a row with a missing cell is a csv-syntax error on its line; the other rows still count', () => {
   const result = readCsvFile('x.csv', 'email,name,title\na@acme.com,A\nb@acme.com,B,Agent\n');
   assert.deepEqual(
