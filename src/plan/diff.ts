@@ -75,11 +75,11 @@ interface Context {
   byId: Map<string, OrgUser>;
   declared: Set<string>;
   /** user id → ids of the read queues the user belongs to. */
-  queuesOf: Map<string, Set<string>>;
+  queuesOf: Map<string, readonly string[]>;
   /** Queues whose membership was read: only those can show a removal. */
   queuesRead: Set<string>;
   /** user id → ids of the read queues the user is in through a member group. */
-  viaGroupOf: Map<string, Set<string>>;
+  viaGroupOf: Map<string, readonly string[]>;
   /** queue id → its member groups (type GROUP), where the queue listing named them: each once, as listed. */
   memberGroupsOf: Map<string, readonly string[]>;
   /** The keys of `memberGroupsOf`, in its order. */
@@ -624,6 +624,22 @@ export interface DiffOptions {
   showUnmanaged?: boolean;
 }
 
+/**
+ * user id → the queues (of `members`) the user is in, each once. Lists, not sets: a user is in a few
+ * queues, and a set for each of 50,000 users held megabytes through the whole diff.
+ */
+function queuesByUser(members: Record<string, readonly string[]>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [queueId, userIds] of Object.entries(members)) {
+    for (const userId of userIds) {
+      const list = out.get(userId);
+      if (!list) out.set(userId, [queueId]);
+      else if (!list.includes(queueId)) list.push(queueId);
+    }
+  }
+  return out;
+}
+
 /** Desired users against the org: the sorted changes, the counts, the warnings and the resolution errors. */
 export function diffUsers(desired: DesiredState, org: OrgState, config: ProvisionConfig, options: DiffOptions = {}): DiffResult {
   const warnings: Issue[] = [];
@@ -638,22 +654,8 @@ export function diffUsers(desired: DesiredState, org: OrgState, config: Provisio
     divisions: indexNames('division', org.lookups.divisions),
     locations: indexNames('location', org.lookups.locations),
   };
-  const queuesOf = new Map<string, Set<string>>();
-  for (const [queueId, members] of Object.entries(org.queueMembers)) {
-    for (const userId of members) {
-      const set = queuesOf.get(userId);
-      if (set) set.add(queueId);
-      else queuesOf.set(userId, new Set([queueId]));
-    }
-  }
-  const viaGroupOf = new Map<string, Set<string>>();
-  for (const [queueId, members] of Object.entries(org.queueGroupMembers ?? {})) {
-    for (const userId of members) {
-      const set = viaGroupOf.get(userId);
-      if (set) set.add(queueId);
-      else viaGroupOf.set(userId, new Set([queueId]));
-    }
-  }
+  const queuesOf = queuesByUser(org.queueMembers);
+  const viaGroupOf = queuesByUser(org.queueGroupMembers ?? {});
   // Lists rather than sets: every user's diff walks every queue's groups, and a list is walked without a copy.
   const memberGroupsOf = new Map<string, readonly string[]>();
   for (const [queueId, groups] of Object.entries(org.queueMemberGroups ?? {})) memberGroupsOf.set(queueId, [...new Set(groups)]);
