@@ -321,6 +321,10 @@ export interface PlainYaml {
    * positions instead of a second copy.
    */
   text: string;
+  /** Where each item of `users:` starts and ends, two offsets an item: a user's positions need only its own text parsed. */
+  items: number[];
+  /** Where the value of `defaults:` starts and ends, when the file has one. */
+  defaults?: [number, number];
 }
 
 /**
@@ -340,6 +344,15 @@ export function loadPlain(text: string): PlainYaml | undefined {
   let keyLine = 0;
   let keyLineStart = 0;
   let isKey = false;
+  // The top map's keys and values (depth 1): which key's value is open, and where `users:` items and `defaults:` lie.
+  let topChild = 0;
+  let topIsKey = false;
+  let topKey: unknown;
+  let openValue: unknown;
+  let itemStart = 0;
+  let defaultsStart = 0;
+  const items: number[] = [];
+  let defaults: [number, number] | undefined;
   try {
     const value = jsyaml.load(text, {
       ...FAST_OPTIONS,
@@ -357,18 +370,31 @@ export function loadPlain(text: string): PlainYaml | undefined {
             keyLine = state.line;
             keyLineStart = state.lineStart;
             isKey = (child++ & 1) === 0;
-          } else if (depth === 2) child = 0;
+          } else if (depth === 2) {
+            child = 0;
+            itemStart = state.position;
+          } else if (depth === 1) {
+            topIsKey = (topChild++ & 1) === 0;
+            openValue = topIsKey ? undefined : topKey;
+            if (openValue === 'defaults') defaultsStart = state.position;
+          }
           depth++;
           return;
         }
         depth--;
         if (depth === 3 && isKey && state!.result === 'email') emailKeys.push(keyStart, keyLine, keyLineStart);
+        else if (depth === 2 && openValue === 'users') items.push(itemStart, state!.position);
+        else if (depth === 1) {
+          if (topIsKey) topKey = state!.result;
+          else if (openValue === 'defaults') defaults = [defaultsStart, state!.position];
+          openValue = undefined;
+        }
       },
     });
     if (state === undefined || !isEmpty(state.anchorMap)) return undefined;
     // js-yaml's input is the text, a newline when it lacks one, and a NUL: the slice is the text, shared.
     const input = state.input.slice(0, text.length);
-    return { value, emailKeys, text: input === text ? input : text };
+    return { value, emailKeys, text: input === text ? input : text, items, ...(defaults ? { defaults } : {}) };
   } catch {
     return undefined;
   }
@@ -430,19 +456,33 @@ function plainShape(plain: PlainYaml): { users: Record<string, unknown>[]; defau
 /** The `email` key as the positioned paths see it start, quoted or not, before its colon. */
 const EMAIL_KEY = /(?:email|"email"|'email')[ \t]*:/y;
 
+/** Moves every offset of a tree parsed from part of a text to where that part lies in the text. */
+function shift(node: PNode, by: number): void {
+  node.start += by;
+  if (node.children) for (const child of node.children) shift(child, by);
+}
+
 /**
- * A file's positions, worked out on first use from a positioned parse of its text (the listener's
- * nodes, or eemeli/yaml's). Only the file asked last keeps its parse: questions come user by user in
- * file order, and 50 files' parse trees at once would cost more memory than their users.
+ * A file's positions, worked out on first use. A user's come from a positioned parse of that user's
+ * own text (its item of `users:`, as the plain load found it), so that a few users' positions cost a
+ * few users' parse; the whole file is parsed only when such a part does not read back as that user.
+ * Only the file asked last keeps what it parsed: questions come user by user in file order.
  */
 class LazyTree {
   private static last: LazyTree | undefined;
   private root: PNode | null | undefined;
   private index: ReturnType<typeof lineIndex> | undefined;
+  /** The user asked last (all of one user's questions come together) and its node. */
+  private asked: { index: number; node: PNode | undefined } | undefined;
+  /** The `defaults:` map, found once (null: none). */
+  private defaultsNode: PNode | null | undefined;
 
   constructor(
     readonly file: string,
     private readonly text: string,
+    /** Per user: start and end of its item, and where its `email` key starts. */
+    private readonly spans?: Float64Array,
+    private readonly defaultsSpan?: [number, number],
   ) {}
 
   private tree(): PNode | null {
@@ -457,6 +497,21 @@ class LazyTree {
   private forget(): void {
     this.root = undefined;
     this.index = undefined;
+    this.asked = undefined;
+  }
+
+  /**
+   * The node of text[start, end) parsed on its own, offsets as in the whole text: what precedes it on its
+   * first line (`  - `) is blanked, so that every line keeps its column. Null for no value, undefined when
+   * the part does not parse cleanly on its own.
+   */
+  private part(start: number, end: number): PNode | null | undefined {
+    const lineStart = this.text.lastIndexOf('\n', start - 1) + 1;
+    const parsed = parseYaml(this.file, ' '.repeat(start - lineStart) + this.text.slice(start, end));
+    if (parsed.failed || parsed.issues.length > 0) return undefined;
+    if (!parsed.root) return null;
+    shift(parsed.root, lineStart);
+    return parsed.root;
   }
 
   readonly pos = (offset: number): { line: number; col: number } => {
@@ -481,12 +536,30 @@ class LazyTree {
   }
 
   defaults(): PNode | undefined {
-    const node = this.top('defaults');
-    return node && node.kind === 'map' ? node : undefined;
+    if (this.defaultsNode === undefined) {
+      const span = this.defaultsSpan;
+      let node = span ? this.part(span[0], span[1]) : null;
+      if (node === undefined || (span && node?.kind !== 'map')) node = this.top('defaults') ?? null;
+      this.defaultsNode = node && node.kind === 'map' ? node : null;
+    }
+    return this.defaultsNode ?? undefined;
   }
 
   user(index: number): PNode | undefined {
-    return this.top('users')?.children?.[index];
+    if (this.asked?.index === index) return this.asked.node;
+    const node = this.ownUser(index) ?? this.top('users')?.children?.[index];
+    this.asked = { index, node };
+    return node;
+  }
+
+  /** The user's item parsed on its own, when it reads back as a map with its `email` key where the plain load found it. */
+  private ownUser(index: number): PNode | undefined {
+    const spans = this.spans;
+    if (!spans || index * 3 + 2 >= spans.length) return undefined;
+    const node = this.part(spans[index * 3]!, spans[index * 3 + 1]!);
+    if (!node || node.kind !== 'map') return undefined;
+    const k = findKey(node, 'email');
+    return k >= 0 && node.children![k]!.start === spans[index * 3 + 2] ? node : undefined;
   }
 }
 
@@ -530,10 +603,19 @@ function plainEntries(file: string, plain: PlainYaml): FileResult | undefined {
   const shape = plainShape(plain);
   if (!shape) return undefined;
   const text = plain.text;
-  const tree = new LazyTree(file, text);
-  const entries: Entry[] = [];
   const { users, defaults } = shape;
   const keys = plain.emailKeys;
+  let spans: Float64Array | undefined;
+  if (plain.items.length === users.length * 2) {
+    spans = new Float64Array(users.length * 3);
+    for (let i = 0; i < users.length; i++) {
+      spans[i * 3] = plain.items[i * 2]!;
+      spans[i * 3 + 1] = plain.items[i * 2 + 1]!;
+      spans[i * 3 + 2] = keys[i * 3]!;
+    }
+  }
+  const tree = new LazyTree(file, text, spans, plain.defaults);
+  const entries: Entry[] = [];
   for (let i = 0; i < users.length; i++) {
     const offset = keys[i * 3]!;
     const lineStart = keys[i * 3 + 2]!;

@@ -85,13 +85,15 @@ interface Context {
   /** Declared emails the org lacks whose users may not be created (`users.create: false`): waiting, never a manager to set. */
   waiting: Set<string>;
   /** user id → ids of the read queues the user belongs to. */
-  queuesOf: Map<string, Set<string>>;
+  queuesOf: Map<string, readonly string[]>;
   /** Queues whose membership was read: only those can show a removal. */
   queuesRead: Set<string>;
   /** user id → ids of the read queues the user is in through a member group. */
-  viaGroupOf: Map<string, Set<string>>;
-  /** queue id → its member groups (type GROUP), where the queue listing named them. */
-  memberGroupsOf: Map<string, Set<string>>;
+  viaGroupOf: Map<string, readonly string[]>;
+  /** queue id → its member groups (type GROUP), where the queue listing named them: each once, as listed. */
+  memberGroupsOf: Map<string, readonly string[]>;
+  /** The keys of `memberGroupsOf`, in its order. */
+  queuesWithGroups: readonly string[];
   errors: Issue[];
   warnings: Issue[];
   /** Undeclared managers already warned about (one warning per manager). */
@@ -324,26 +326,35 @@ function inheritedFor(context: Context, current: OrgUser | undefined, grants: Gr
  */
 function queuesThroughGroups(context: Context, current: OrgUser | undefined, wantedGroups: Named[] | undefined): Map<string, string | undefined> {
   const out = new Map<string, string | undefined>();
+  // Lists, not sets: a user is in a group or two, and this runs for every user who lists queues.
   // Stryker disable next-line ArrayDeclaration: an id that names no group and no queue changes nothing.
-  const before = new Set(current?.groupIds ?? []);
-  const after = wantedGroups ? new Set(wantedGroups.map((g) => g.id)) : before;
+  const before: readonly string[] = current?.groupIds ?? [];
+  const after: readonly string[] = wantedGroups ? wantedGroups.map((g) => g.id) : before;
   const groupName = (id: string) => namedById(context.names.groups, id).name;
   // Stryker disable next-line ArrayDeclaration: as above.
   for (const queueId of current ? (context.viaGroupOf.get(current.id) ?? []) : []) {
-    const groups = [...(context.memberGroupsOf.get(queueId) ?? new Set<string>())];
-    const explained = groups.filter((g) => before.has(g));
+    const groups = context.memberGroupsOf.get(queueId) ?? [];
+    const explained = groups.filter((g) => before.includes(g));
     if (explained.length === 0) {
       out.set(queueId, undefined);
       continue;
     }
-    const kept = explained.find((g) => after.has(g));
+    const kept = explained.find((g) => after.includes(g));
     if (kept !== undefined) out.set(queueId, groupName(kept));
   }
   // Queues given by a group the user will be in (one they move to from another member group of the queue, too).
-  for (const [queueId, groups] of context.memberGroupsOf) {
+  if (after.length === 0) return out;
+  // Plain loops over the queues (no entry, closure or copy per queue): 50,000 users × every queue.
+  const queues = context.queuesWithGroups;
+  for (let q = 0; q < queues.length; q++) {
+    const queueId = queues[q]!;
     if (out.has(queueId)) continue;
-    const giving = [...groups].find((g) => after.has(g));
-    if (giving !== undefined) out.set(queueId, groupName(giving));
+    const groups = context.memberGroupsOf.get(queueId)!;
+    for (let g = 0; g < groups.length; g++) {
+      if (!after.includes(groups[g]!)) continue;
+      out.set(queueId, groupName(groups[g]!));
+      break;
+    }
   }
   return out;
 }
@@ -770,6 +781,22 @@ export interface DiffOptions {
   showUnmanaged?: boolean;
 }
 
+/**
+ * user id → the queues (of `members`) the user is in, each once. Lists, not sets: a user is in a few
+ * queues, and a set for each of 50,000 users held megabytes through the whole diff.
+ */
+function queuesByUser(members: Record<string, readonly string[]>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [queueId, userIds] of Object.entries(members)) {
+    for (const userId of userIds) {
+      const list = out.get(userId);
+      if (!list) out.set(userId, [queueId]);
+      else if (!list.includes(queueId)) list.push(queueId);
+    }
+  }
+  return out;
+}
+
 /** Desired users against the org: the sorted changes, the counts, the warnings and the resolution errors. */
 export function diffUsers(desired: DesiredState, org: OrgState, config: ProvisionConfig, options: DiffOptions = {}): DiffResult {
   const warnings: Issue[] = [];
@@ -784,24 +811,11 @@ export function diffUsers(desired: DesiredState, org: OrgState, config: Provisio
     divisions: indexNames('division', org.lookups.divisions),
     locations: indexNames('location', org.lookups.locations),
   };
-  const queuesOf = new Map<string, Set<string>>();
-  for (const [queueId, members] of Object.entries(org.queueMembers)) {
-    for (const userId of members) {
-      const set = queuesOf.get(userId);
-      if (set) set.add(queueId);
-      else queuesOf.set(userId, new Set([queueId]));
-    }
-  }
-  const viaGroupOf = new Map<string, Set<string>>();
-  for (const [queueId, members] of Object.entries(org.queueGroupMembers ?? {})) {
-    for (const userId of members) {
-      const set = viaGroupOf.get(userId);
-      if (set) set.add(queueId);
-      else viaGroupOf.set(userId, new Set([queueId]));
-    }
-  }
-  const memberGroupsOf = new Map<string, Set<string>>();
-  for (const [queueId, groups] of Object.entries(org.queueMemberGroups ?? {})) memberGroupsOf.set(queueId, new Set(groups));
+  const queuesOf = queuesByUser(org.queueMembers);
+  const viaGroupOf = queuesByUser(org.queueGroupMembers ?? {});
+  // Lists rather than sets: every user's diff walks every queue's groups, and a list is walked without a copy.
+  const memberGroupsOf = new Map<string, readonly string[]>();
+  for (const [queueId, groups] of Object.entries(org.queueMemberGroups ?? {})) memberGroupsOf.set(queueId, [...new Set(groups)]);
   const context: Context = {
     org,
     region: config.phoneRegion,
@@ -817,6 +831,7 @@ export function diffUsers(desired: DesiredState, org: OrgState, config: Provisio
     queuesRead: new Set(Object.keys(org.queueMembers)),
     viaGroupOf,
     memberGroupsOf,
+    queuesWithGroups: [...memberGroupsOf.keys()],
     errors,
     warnings,
     managerNotes: new Set(),

@@ -183,6 +183,13 @@ describe('the plain path (js-yaml alone, positions found when asked) reads exact
     ['a byte order mark', '\ufeffusers:\n  - email: a@acme.com\n    name: A\n'],
     ['a user without email', 'users:\n  - email: a@acme.com\n    name: A\n  - name: B\n'],
     ['a password and a forbidden key', 'users:\n  - email: a@acme.com\n    name: A\n    Password: x\n    skills: {constructor: 1}\n'],
+    // Each user's positions come from its own item parsed apart: items of every shape, and what lies between them.
+    [
+      'users of every shape, defaults after them',
+      'users:\n  -   name: "A \\"q\\""\n      email: a@acme.com   # c\n      title: a long\n        plain title\n      department: >\n        folded\n        text\n      queues:\n        - Q1 # c\n        - "Q2"\n\n  # between users\n  -\n    email: c@acme.com\n    name: C\n    roles:\n      - role: Agent\n        divisions: [Home, "Other"]\n  - email: d@acme.com\n    name: D\n    skills:\n      "Q: x": 2\n    notes: |\n      kept\n\n\ndefaults:\n  division: Home   # c\n  skills: {Billing: 3}\n',
+    ],
+    ['users unindented, empty defaults', 'users:\n- email: g@acme.com\n  name: G\n  phones:\n    work: "+1 317 555 0100"\n- email: h@acme.com\n  name: H\n\ndefaults:\n\n'],
+    ['a flow list of users', 'users: [{email: e@acme.com, name: E, queues: [Q1]}, {name: F, email: f@acme.com}]\ndefaults: {title: T}\n'],
   ];
   const inputs: [string, string][] = [...files.filter((f) => f !== 'provision.yaml').map((f): [string, string] => [f, readFileSync(f, 'utf8')]), ...extra, ...more];
   for (const [name, text] of inputs) {
