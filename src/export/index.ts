@@ -10,6 +10,7 @@ import type { ConvertContext } from './users.js';
 import { DEFAULT_EXPORT_FIELDS, EXPORT_FIELDS, PER_USER_FIELDS } from './types.js';
 import type { ExportField, ExportFile, ExportNote, ExportOptions, ExportResult, ExportUser } from './types.js';
 import { renderYaml } from './yaml.js';
+import { MAX_FILE_BYTES } from '../desired/files.js';
 
 export * from './types.js';
 export { escapeCell } from './csv.js';
@@ -90,8 +91,16 @@ interface Group {
   users: OrgUser[];
 }
 
+/** A file to write: its name, its title line and the users it holds. */
+interface FileGroup {
+  name: string;
+  title: string;
+  shared: ExportOptions['splitBy'];
+  group: Group;
+}
+
 /** Users into files: one file, or one per division / department (users without one go to `no-…`). */
-function group(users: readonly OrgUser[], context: ConvertContext, options: ExportOptions): { name: string; title: string; shared: ExportOptions['splitBy']; group: Group }[] {
+function group(users: readonly OrgUser[], context: ConvertContext, options: ExportOptions): FileGroup[] {
   const ext = options.format === 'csv' ? 'csv' : 'yaml';
   if (options.splitBy === 'none') return [{ name: `users.${ext}`, title: 'Users', shared: 'none', group: { key: undefined, users: [...users] } }];
   const by = options.splitBy;
@@ -114,6 +123,18 @@ function group(users: readonly OrgUser[], context: ConvertContext, options: Expo
       const title = g.key === undefined ? `Users with no ${by}` : `Users of the ${by} "${g.key}"`;
       return { name: `${name}.${ext}`, title, shared: by, group: g };
     });
+}
+
+/** One file's users in `count` parts of (nearly) equal size, in order: `users.yaml` becomes `users-part-1.yaml`, `users-part-2.yaml`… */
+function parts(file: FileGroup, count: number): FileGroup[] {
+  const dot = file.name.lastIndexOf('.');
+  const size = Math.ceil(file.group.users.length / count);
+  const out: FileGroup[] = [];
+  for (let n = 0; n * size < file.group.users.length; n++) {
+    const users = file.group.users.slice(n * size, (n + 1) * size);
+    out.push({ ...file, name: `${file.name.slice(0, dot)}-part-${n + 1}${file.name.slice(dot)}`, title: `${file.title} (part ${n + 1})`, group: { key: file.group.key, users } });
+  }
+  return out;
 }
 
 /** The value every user of the file writes for `field` (as `convertUser` writes it), or undefined when they differ. */
@@ -144,7 +165,8 @@ export function exportOrg(org: OrgState, options: ExportOptions): ExportResult {
   const files: ExportFile[] = [];
   const adminMissing = new Map<string, number>();
 
-  for (const { name, title, shared, group: g } of group(selected, context, options)) {
+  /** One file's text, its users' lines and what to warn about them. */
+  const render = ({ name, title, shared, group: g }: FileGroup) => {
     // Users with notes, by their place in the file: their warnings point at their lines.
     const noted: { index: number; email: string; notes: ExportNote[] }[] = [];
     const converted = function* (): Generator<ExportUser> {
@@ -155,33 +177,43 @@ export function exportOrg(org: OrgState, options: ExportOptions): ExportResult {
         yield user;
       }
     };
-    let lines: number[];
-    let text: string;
-    let extra: ExportNote[][] = [];
     if (options.format === 'csv') {
       // CSV keeps the columns some user of the file fills: the file's users are all needed at once.
       const users = [...converted()];
-      const csv = renderCsv(users, options.csvDialect, homeName);
-      ({ text, lines } = csv);
-      extra = csv.notes;
+      const { text, lines, notes } = renderCsv(users, options.csvDialect, homeName);
+      return { name, text, lines, noted, extra: notes, g, users };
+    }
+    const defaults = {
+      division: shared === 'division' ? sameValue(context, g.users, 'division') : undefined,
+      department: shared === 'department' ? sameValue(context, g.users, 'department') : undefined,
+    };
+    const { text, lines } = renderYaml(converted(), { schemaRef: options.schemaRef, title: `${title}, exported from the org "${org.target.orgName}".`, defaults });
+    return { name, text, lines, noted, extra: [] as ExportNote[][], g, users: [] as ExportUser[] };
+  };
+
+  // A file over the users files' size limit would be refused by validate: its users go into as many parts as it takes.
+  const limit = options.maxFileBytes ?? MAX_FILE_BYTES;
+  for (const file of group(selected, context, options)) {
+    let rendered = [render(file)];
+    for (let count = 1; count < file.group.users.length; ) {
+      const bytes = rendered.map((r) => Buffer.byteLength(r.text));
+      if (Math.max(...bytes) <= limit) break;
+      count = Math.min(file.group.users.length, Math.max(count + 1, Math.ceil(bytes.reduce((a, b) => a + b, 0) / (limit * 0.9))));
+      rendered = parts(file, count).map(render);
+    }
+    for (const { name, text, lines, noted, extra, g, users } of rendered) {
       countAdminMissing(users, adminMissing);
-    } else {
-      const defaults = {
-        division: shared === 'division' ? sameValue(context, g.users, 'division') : undefined,
-        department: shared === 'department' ? sameValue(context, g.users, 'department') : undefined,
-      };
-      ({ text, lines } = renderYaml(converted(), { schemaRef: options.schemaRef, title: `${title}, exported from the org "${org.target.orgName}".`, defaults }));
-    }
-    const byIndex = new Map(noted.map((n) => [n.index, n]));
-    const extraAt = extra.flatMap((notes, index) => (notes.length > 0 ? [index] : []));
-    for (const index of [...new Set([...byIndex.keys(), ...extraAt])].sort((a, b) => a - b)) {
-      const own = byIndex.get(index);
-      const email = own?.email ?? g.users[index]!.email;
-      for (const n of [...(own?.notes ?? []), ...(extra[index] ?? [])]) {
-        warnings.push({ severity: 'warning', code: n.code, message: `${email}: ${n.message}`, file: name, line: lines[index] });
+      const byIndex = new Map(noted.map((n) => [n.index, n]));
+      const extraAt = extra.flatMap((notes, index) => (notes.length > 0 ? [index] : []));
+      for (const index of [...new Set([...byIndex.keys(), ...extraAt])].sort((a, b) => a - b)) {
+        const own = byIndex.get(index);
+        const email = own?.email ?? g.users[index]!.email;
+        for (const n of [...(own?.notes ?? []), ...(extra[index] ?? [])]) {
+          warnings.push({ severity: 'warning', code: n.code, message: `${email}: ${n.message}`, file: name, line: lines[index] });
+        }
       }
+      files.push({ name, text, users: g.users.length });
     }
-    files.push({ name, text, users: g.users.length });
   }
   if (options.format === 'csv') warnings.push(...dialectWarnings(adminMissing, options.csvDialect));
   return { files, warnings, users: selected.length };

@@ -31,6 +31,8 @@ export interface ExportOptions {
   csvDialect: CsvDialectName;
   /** Path written on YAML files' `$schema` line (relative to the output folder); no line when undefined. */
   schemaRef?: string;
+  /** The largest file to write, in bytes; the users files' limit (what validate accepts) when undefined. */
+  maxFileBytes?: number;
 }
 
 export const DEFAULT_EXPORT_OPTIONS: ExportOptions = {

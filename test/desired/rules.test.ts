@@ -6,7 +6,7 @@ import { parsePhone } from '../../src/desired/index.js';
 import { normal } from '../../src/desired/normalise.js';
 import { normalEmail } from '../../src/rules/identity.js';
 import { didYouMean } from '../../src/rules/names.js';
-import { duplicateEmails, managerIssues } from '../../src/desired/rules.js';
+import { duplicateEmails, formerEmailIssues, formerEmailsOf, managerIssues } from '../../src/desired/rules.js';
 
 const emails: [string, string][] = [
   ['  Nina.Berg@ACME.com ', 'nina.berg@acme.com'],
@@ -103,4 +103,51 @@ for (const [word, candidates, expected] of suggestions) {
 test('emails are normalised as everywhere else, whether or not they are already normal', () => {
   const emails = ['nina.berg@acme.com', ' Nina.Berg@Acme.com ', 'NINA@ACME.COM', 'tomás@acme.com', 'TOMA\u0301S@acme.com', 'İpek@acme.com', 'straße@acme.com', '\tnina@acme.com', 'a+b=c@acme.com', '', '@'];
   for (const email of emails) assert.equal(normal(email), normalEmail(email), JSON.stringify(email));
+});
+
+test('formerEmailIssues: a former email declared by another user, or claimed by two, is an error at the former email', () => {
+  const at = (line: number, column = 5) => ({ file: 'users/a.yaml', line, column });
+  const ana = { email: 'ana@acme.com', source: at(2), formers: [{ email: 'old.ana@acme.com', at: at(3, 20) }, { email: 'ana@acme.com', at: at(3, 40) }] };
+  const bo = { email: 'bo@acme.com', source: at(5), formers: [{ email: 'old.ana@acme.com', at: at(6, 20) }, { email: 'ana@acme.com', at: at(6, 40) }] };
+  const cy = { email: 'cy@acme.com', source: at(8), formers: [{ email: 'old.cy@acme.com', at: at(9, 20) }] };
+  const dee = { email: 'dee@acme.com', source: at(11), formers: undefined };
+  const declared = new Map([ana, bo, cy, dee].map((u) => [u.email, u.source]));
+  const issues = formerEmailIssues([ana, bo, cy, dee], declared, (u) => u.formers);
+  assert.deepEqual(issues, [
+    {
+      severity: 'error',
+      code: 'former-email-claimed',
+      message: 'old.ana@acme.com is a former email of both ana@acme.com (at users/a.yaml:3:20) and bo@acme.com.',
+      hint: 'The org user under a former email is one person: keep it in the formerEmails of one user.',
+      file: 'users/a.yaml',
+      line: 6,
+      column: 20,
+    },
+    {
+      severity: 'error',
+      code: 'former-email-declared',
+      message: 'formerEmails of bo@acme.com names ana@acme.com, which is declared as a user at users/a.yaml:2:5.',
+      hint: 'A former email is an address nobody in users/ has any more: remove it from formerEmails, or remove (or rename) the other user.',
+      file: 'users/a.yaml',
+      line: 6,
+      column: 40,
+    },
+  ]);
+  // A user's own email among their former ones is another rule's (former-email-self); nothing claimed twice here.
+  assert.deepEqual(formerEmailIssues([ana], declared, (u) => u.formers), []);
+  assert.deepEqual(formerEmailIssues([cy, dee], new Map(), (u) => u.formers), []);
+});
+
+test('formerEmailsOf: each former email at its own item, else at the list, else at the user', () => {
+  const source = { file: 'users/a.yaml', line: 2, column: 5 };
+  const base = { email: 'ana@acme.com', name: 'Ana', source } as unknown as DesiredUser;
+  assert.equal(formerEmailsOf({ ...base, at: {} }), undefined);
+  assert.equal(formerEmailsOf({ ...base, formerEmails: [], at: {} }), undefined);
+  const list = { file: 'users/a.yaml', line: 3, column: 18 };
+  const item = { file: 'users/a.yaml', line: 3, column: 19 };
+  assert.deepEqual(formerEmailsOf({ ...base, formerEmails: ['a@x.com', 'b@x.com'], at: { formerEmails: list, 'formerEmails/a@x.com': item } }), [
+    { email: 'a@x.com', at: item },
+    { email: 'b@x.com', at: list },
+  ]);
+  assert.deepEqual(formerEmailsOf({ ...base, formerEmails: ['b@x.com'], at: {} }), [{ email: 'b@x.com', at: source }]);
 });

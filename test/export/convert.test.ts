@@ -83,6 +83,24 @@ describe('export YAML', () => {
     await assertZeroChanges(result.files, richOrg(), 4);
   });
 
+  it('splits a file over the size limit into parts that fit, users in order, and each part plans back to zero changes', async () => {
+    for (const options of [yaml(), csv()]) {
+      const whole = exportOrg(richOrg(), options).files[0]!;
+      const limit = Math.ceil(Buffer.byteLength(whole.text) / 2);
+      const result = exportOrg(richOrg(), { ...options, maxFileBytes: limit });
+      const ext = options.format === 'csv' ? 'csv' : 'yaml';
+      assert.ok(result.files.length >= 2, result.files.map((f) => f.name).join());
+      assert.deepEqual(result.files.map((f) => f.name), result.files.map((_, n) => `users-part-${n + 1}.${ext}`));
+      for (const file of result.files) assert.ok(Buffer.byteLength(file.text) <= limit, `${file.name}: ${Buffer.byteLength(file.text)} > ${limit}`);
+      assert.equal(result.files.reduce((n, f) => n + f.users, 0), 4);
+      const emails = result.files.flatMap((f) => [...f.text.matchAll(/([a-z.]+@acme\.com)/g)].map((m) => m[1]!)).filter((e, i, all) => all.indexOf(e) === i);
+      assert.deepEqual(emails.slice(0, 2), ['grace.holloway@acme.com', 'nina.berg@acme.com']);
+      await assertZeroChanges(result.files, richOrg(), 4);
+    }
+    // A single user bigger than the limit is still written: there is nothing left to split.
+    assert.deepEqual(exportOrg(richOrg(), yaml({ maxFileBytes: 10 })).files.map((f) => f.users), [1, 1, 1, 1]);
+  });
+
   it('splits by department, users without one in no-department', async () => {
     const result = exportOrg(richOrg(), yaml({ splitBy: 'department' }));
     // Sorted by department in code-unit order ("-Support" < "@Sales" < "Customer Operations"), the rest last.
