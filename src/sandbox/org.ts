@@ -44,6 +44,38 @@ export interface ExtensionPoolRec extends NamedRec {
   divisionId: string;
 }
 
+/** A telephony site (TelephonyProvidersEdgeApi `Site`): where a phone is placed. */
+export interface SiteRec extends NamedRec {
+  version: number;
+}
+
+/** A line's base settings inside a phone base (`PhoneBase.lines`, `LineBase`): a phone's line uses the first one's id. */
+export interface LineBaseRec {
+  id: string;
+  name: string;
+}
+
+/** Phone base settings (TelephonyProvidersEdgeApi `PhoneBase`): the template a phone is made from. */
+export interface PhoneBaseRec extends NamedRec {
+  version: number;
+  /** `phoneMetaBase.id`, e.g. `inin_webrtc_softphone.json` for the WebRTC softphone. */
+  phoneMetaBaseId: string;
+  lines: LineBaseRec[];
+}
+
+/** A phone (TelephonyProvidersEdgeApi `Phone`) and, for a WebRTC phone, the station made for it. */
+export interface PhoneRec extends NamedRec {
+  version: number;
+  siteId: string;
+  phoneBaseId: string;
+  lineBaseId: string;
+  phoneMetaBaseId: string;
+  lines: { id: string; name: string; lineBaseId: string }[];
+  webRtcUserId?: string;
+  /** The WebRTC phone's station: its id, and when `GET /stations` starts to find it (epoch ms). */
+  station?: { id: string; visibleAt: number };
+}
+
 export interface QueueRec extends NamedRec {
   divisionId: string;
   /** Member user ids added one by one (`memberBy: user`), in the order they joined. */
@@ -221,6 +253,17 @@ export class SandboxOrg {
   readonly queues = new Collection<QueueRec>('queue');
   readonly groups = new Collection<GroupRec>('group');
   readonly extensionPools = new Collection<ExtensionPoolRec>('extension pool');
+  readonly sites = new Collection<SiteRec>('site');
+  readonly phoneBases = new Collection<PhoneBaseRec>('phone base');
+  readonly phones = new Collection<PhoneRec>('phone');
+  /** user id → the station id `PUT /users/{id}/station/defaultstation/{stationId}` set. */
+  readonly defaultStations = new Map<string, string>();
+  /**
+   * How long a new WebRTC phone's station stays out of `GET /stations` (ms); 0: at once. The real
+   * station is indexed asynchronously: Genesys's user-provisioning starting guide (module 4,
+   * "getStationByWebRtcUserId") retries the look-up 6 times a second apart for it.
+   */
+  stationLagMs = 0;
   /**
    * The org-wide utilization (`GET /api/v2/routing/utilization`), which users without settings of their own follow. The
    * SDK docs give no defaults; the sandbox's are one call, callback and email, and four chats and messages at once.
@@ -526,6 +569,7 @@ export function orgFromSeed(seed: SeedOrg, now = Date.now()): SandboxOrg {
   }
 
   extensionPoolsFromSeed(seed, org, stamp, div);
+  telephonyFromSeed(seed, org, stamp);
 
   // Users: two passes, so managers may be declared after the users they manage.
   const users = seed.users ?? [];
@@ -666,6 +710,34 @@ function extensionPoolsFromSeed(seed: SeedOrg, org: SandboxOrg, stamp: string, d
   });
 }
 
+/** The WebRTC softphone's meta base (the starting guide's `phoneMetaBase.id`; Terraform's phone base examples). */
+export const WEBRTC_META_BASE = 'inin_webrtc_softphone.json';
+
+/** Seeded sites and phone bases (a phone base gets one line base, named after it, unless it lists its lines). */
+function telephonyFromSeed(seed: SeedOrg, org: SandboxOrg, stamp: string): void {
+  const checkSite = new Set<string>();
+  for (const raw of seed.sites ?? []) {
+    const s = named(raw);
+    if (typeof s.name !== 'string' || s.name.trim() === '') throw new SeedError('a site without a name');
+    if (checkSite.has(s.name.toLowerCase())) throw new SeedError(`duplicate site name "${s.name}"`);
+    checkSite.add(s.name.toLowerCase());
+    org.sites.add({ id: s.id ?? stableId(`site:${org.id}:${s.name}`), name: s.name, description: s.description, version: 1, dateModified: stamp });
+  }
+  const checkBase = new Set<string>();
+  for (const raw of seed.phoneBases ?? []) {
+    const b = typeof raw === 'string' ? { name: raw } : raw;
+    if (typeof b.name !== 'string' || b.name.trim() === '') throw new SeedError('a phone base without a name');
+    if (checkBase.has(b.name.toLowerCase())) throw new SeedError(`duplicate phone base name "${b.name}"`);
+    checkBase.add(b.name.toLowerCase());
+    const id = b.id ?? stableId(`phonebase:${org.id}:${b.name}`);
+    const lines = (b.lines ?? [{ name: `${b.name}_1` }]).map((l, i) => {
+      const line = typeof l === 'string' ? { name: l } : l;
+      return { id: line.id ?? stableId(`linebase:${id}:${i}`), name: line.name };
+    });
+    org.phoneBases.add({ id, name: b.name, description: b.description, version: 1, phoneMetaBaseId: b.phoneMetaBase ?? WEBRTC_META_BASE, lines, dateModified: stamp });
+  }
+}
+
 // ---- org → seed (the persisted state) ------------------------------------------------------
 
 /** The org as a seed with every id and version, so a reload reproduces it exactly. */
@@ -695,6 +767,8 @@ export function seedFromOrg(org: SandboxOrg): SeedOrg {
       return out;
     }),
     extensionPools: org.extensionPools.sorted().map((p) => ({ id: p.id, name: p.name, startNumber: p.startNumber, endNumber: p.endNumber, division: p.divisionId })),
+    sites: org.sites.sorted().map((x) => ({ id: x.id, name: x.name, description: x.description })),
+    phoneBases: org.phoneBases.sorted().map((b) => ({ id: b.id, name: b.name, description: b.description, phoneMetaBase: b.phoneMetaBaseId, lines: b.lines.map((l) => ({ ...l })) })),
     users: org.listUsers('any').map((u): SeedUser => {
       const out: SeedUser = { id: u.id, version: u.version, email: u.email, name: u.name, state: u.state, division: u.divisionId };
       if (u.title !== undefined) out.title = u.title;

@@ -70,6 +70,18 @@ export interface SeedExtensionPool {
   division?: Ref;
 }
 
+/**
+ * Phone base settings (TelephonyProvidersEdgeApi `PhoneBase`): the WebRTC softphone's meta base
+ * unless `phoneMetaBase` names another, and its line bases (one, named `<name>_1`, when absent).
+ */
+export interface SeedPhoneBase {
+  id?: string;
+  name: string;
+  description?: string;
+  phoneMetaBase?: string;
+  lines?: (string | { id?: string; name: string })[];
+}
+
 /** A role grant: a role name (home division), or a role in a named division. */
 export type SeedGrant = Ref | { role: Ref; division?: Ref };
 
@@ -127,6 +139,9 @@ export interface SeedOrg {
   queues?: (SeedQueue | string)[];
   groups?: (SeedGroup | string)[];
   extensionPools?: SeedExtensionPool[];
+  /** Telephony sites (`GET /telephony/providers/edges/sites`). */
+  sites?: (SeedNamed | string)[];
+  phoneBases?: (SeedPhoneBase | string)[];
   users?: SeedUser[];
   /** OAuth clients (instead of the default one); clients with roles turn permission mode on. Not kept in the state file. */
   clients?: SeedClient[];
