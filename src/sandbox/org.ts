@@ -1,7 +1,7 @@
 // The sandbox's in-memory org: records, indexes kept in a stable order, search lag, and seed conversion both ways.
 import type { Models } from 'purecloud-platform-client-v2';
 import { freshId, stableId } from './ids.js';
-import type { SeedGrant, SeedGroup, SeedNamed, SeedOrg, SeedQueue, SeedUser, SeedUserLocation } from './types.js';
+import type { Ref, SeedGrant, SeedGroup, SeedNamed, SeedOrg, SeedQueue, SeedUser, SeedUserLocation } from './types.js';
 import { EMPLOYEE_TYPES, parseAddresses, PHONE_TYPES } from './contacts.js';
 
 export type UserState = 'active' | 'inactive' | 'deleted';
@@ -620,6 +620,7 @@ export function orgFromSeed(seed: SeedOrg, now = Date.now()): SandboxOrg {
     rec.managerId = manager.id;
   });
   org.finishBulk();
+  phonesFromSeed(seed, org, stamp);
   return org;
 }
 
@@ -738,6 +739,46 @@ function telephonyFromSeed(seed: SeedOrg, org: SandboxOrg, stamp: string): void 
   }
 }
 
+/** Seeded phones (by default one line on the phone base's first line base); a WebRTC phone's station is visible at once. */
+function phonesFromSeed(seed: SeedOrg, org: SandboxOrg, stamp: string): void {
+  (seed.phones ?? []).forEach((p, i) => {
+    const where: Where = () => `phone ${i + 1}${p?.name ? ` (${p.name})` : ''}`;
+    if (!p || typeof p.name !== 'string' || p.name.trim() === '') throw new SeedError(`${where()}: name is required`);
+    if (org.phones.byExactName(p.name)) throw new SeedError(`${where()}: duplicate phone name`);
+    const siteId = refId(org.sites, p.site, 'site', where);
+    const base = org.phoneBases.get(refId(org.phoneBases, p.phoneBase, 'phone base', where)) as PhoneBaseRec;
+    const lineBase = (ref: Ref | undefined) => {
+      const found = ref === undefined ? base.lines[0] : base.lines.find((l) => l.id === ref || l.name.toLowerCase() === String(ref).toLowerCase());
+      if (!found) throw new SeedError(`${where()}: ${ref === undefined ? `phone base "${base.name}" has no lines` : `"${ref}" is not a line of phone base "${base.name}"`}`);
+      return found;
+    };
+    const line = lineBase(p.lineBase);
+    const id = p.id ?? stableId(`phone:${org.id}:${p.name}`);
+    const lines = (p.lines ?? [{ name: line.name }]).map((l, n) => ({ id: l.id ?? stableId(`line:${id}:${n}`), name: l.name, lineBaseId: lineBase(l.lineBase ?? line.id).id }));
+    const user = p.webRtcUser === undefined ? undefined : (org.getUser(p.webRtcUser) ?? org.liveUserByEmail(p.webRtcUser));
+    if (p.webRtcUser !== undefined && !user) throw new SeedError(`${where()}: unknown webRtcUser "${p.webRtcUser}"`);
+    if ((base.phoneMetaBaseId === WEBRTC_META_BASE) !== (user !== undefined)) throw new SeedError(`${where()}: a phone has a webRtcUser exactly when its phone base is a WebRTC one`);
+    if (user && org.phones.sorted().some((x) => x.webRtcUserId === user.id)) throw new SeedError(`${where()}: ${user.email} already has a WebRTC phone`);
+    const station = user ? { id: p.stationId ?? stableId(`station:${id}`), visibleAt: 0 } : undefined;
+    org.phones.add({
+      id,
+      name: p.name,
+      version: p.version ?? 1,
+      dateModified: stamp,
+      siteId,
+      phoneBaseId: base.id,
+      lineBaseId: line.id,
+      phoneMetaBaseId: base.phoneMetaBaseId,
+      lines,
+      ...(user ? { webRtcUserId: user.id, station } : {}),
+    });
+    if (p.defaultStation) {
+      if (!user || !station) throw new SeedError(`${where()}: only a WebRTC phone's station can be a default station`);
+      org.defaultStations.set(user.id, station.id);
+    }
+  });
+}
+
 // ---- org → seed (the persisted state) ------------------------------------------------------
 
 /** The org as a seed with every id and version, so a reload reproduces it exactly. */
@@ -769,6 +810,17 @@ export function seedFromOrg(org: SandboxOrg): SeedOrg {
     extensionPools: org.extensionPools.sorted().map((p) => ({ id: p.id, name: p.name, startNumber: p.startNumber, endNumber: p.endNumber, division: p.divisionId })),
     sites: org.sites.sorted().map((x) => ({ id: x.id, name: x.name, description: x.description })),
     phoneBases: org.phoneBases.sorted().map((b) => ({ id: b.id, name: b.name, description: b.description, phoneMetaBase: b.phoneMetaBaseId, lines: b.lines.map((l) => ({ ...l })) })),
+    phones: org.phones.sorted().map((p) => ({
+      id: p.id,
+      version: p.version,
+      name: p.name,
+      site: p.siteId,
+      phoneBase: p.phoneBaseId,
+      ...(p.webRtcUserId === undefined ? {} : { webRtcUser: p.webRtcUserId }),
+      lineBase: p.lineBaseId,
+      lines: p.lines.map((l) => ({ id: l.id, name: l.name, lineBase: l.lineBaseId })),
+      ...(p.station ? { stationId: p.station.id, defaultStation: org.defaultStations.get(p.webRtcUserId ?? '') === p.station.id } : {}),
+    })),
     users: org.listUsers('any').map((u): SeedUser => {
       const out: SeedUser = { id: u.id, version: u.version, email: u.email, name: u.name, state: u.state, division: u.divisionId };
       if (u.title !== undefined) out.title = u.title;

@@ -181,3 +181,27 @@ test('seeded sites and phone bases survive the state round trip; the demo org ha
   assert.equal(demo.phoneBases.byExactName('WebRTC Base')?.phoneMetaBaseId, 'inin_webrtc_softphone.json');
   assert.throws(() => orgFromSeed({ sites: ['A', 'a'] }), /duplicate site name/);
 });
+
+test('phones and default stations survive the state round trip; a seeded phone needs a known site, phone base and user', async () => {
+  await withSandbox({ seed, stationLagMs: 60_000 }, async (sandbox) => {
+    const sdk = await sdkClientFor(sandbox);
+    const ana = sandbox.org.liveUserByEmail('ana@acme.com')!;
+    const { site, base, line } = await lookups(sdk);
+    const phone = await sdk.telephony.postTelephonyProvidersEdgesPhones(webRtcPhone(ana.id, site, base, line) as unknown as Models.Phone);
+    const stationId = sandbox.org.phones.get(phone.id as string)?.station?.id as string;
+    await sdk.users.putUserStationDefaultstationStationId(ana.id, stationId);
+    const again = orgFromSeed(seedFromOrg(sandbox.org));
+    const reloaded = again.phones.get(phone.id as string);
+    const original = sandbox.org.phones.get(phone.id as string);
+    assert.deepEqual({ ...reloaded, dateModified: '', station: undefined }, { ...original, dateModified: '', station: undefined });
+    assert.equal(reloaded?.station?.id, stationId);
+    assert.equal(reloaded?.station?.visibleAt, 0, 'a reloaded station is indexed');
+    assert.equal(again.defaultStations.get(ana.id), stationId);
+  });
+  const bad = (phones: SeedOrg['phones']) => () => orgFromSeed({ ...seed, phones });
+  assert.throws(bad([{ name: 'P', site: 'Nowhere', phoneBase: 'WebRTC Base', webRtcUser: 'ana@acme.com' }]), /unknown site/);
+  assert.throws(bad([{ name: 'P', site: 'Indianapolis', phoneBase: 'Nothing', webRtcUser: 'ana@acme.com' }]), /unknown phone base/);
+  assert.throws(bad([{ name: 'P', site: 'Indianapolis', phoneBase: 'WebRTC Base', webRtcUser: 'nobody@acme.com' }]), /unknown webRtcUser/);
+  assert.throws(bad([{ name: 'P', site: 'Indianapolis', phoneBase: 'WebRTC Base' }]), /webRtcUser exactly when/);
+  assert.equal(orgFromSeed({ ...seed, phones: [{ name: 'Desk 1', site: 'Raleigh', phoneBase: 'Desk Phones' }] }).phones.size, 1);
+});
