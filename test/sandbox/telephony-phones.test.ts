@@ -52,6 +52,10 @@ test('sites and phone bases are found by name; a phone base has its lines and th
     assert.equal(base.name, 'WebRTC Base');
     assert.equal(base.phoneMetaBase.id, 'inin_webrtc_softphone.json');
     assert.equal(line.name, 'WebRTC Base_1');
+    const bases = await sdk.telephony.getTelephonyProvidersEdgesPhonebasesettings({ name: 'WebRTC Base' });
+    assert.equal(bases.entities?.[0]?.lines, undefined, 'a listing has lines only with expand=lines');
+    const expanded = await sdk.telephony.getTelephonyProvidersEdgesPhonebasesettings({ name: 'WebRTC Base', expand: ['lines'] });
+    assert.equal(expanded.entities?.[0]?.lines[0]?.id, line.id);
     const all = await sdk.telephony.getTelephonyProvidersEdgesSites({ pageSize: 1 });
     assert.equal(all.total, 2);
     assert.equal(all.entities?.length, 1);
@@ -75,6 +79,10 @@ test('a WebRTC phone is created and listed by webRtcUserId; its station appears 
 
     const listed = await sdk.telephony.getTelephonyProvidersEdgesPhones({ webRtcUserId: ana.id });
     assert.deepEqual(listed.entities?.map((p) => p.id), [phone.id]);
+    assert.equal(listed.entities?.[0]?.webRtcUser, undefined, 'webRtcUser only when fields asks for it');
+    const withUser = await sdk.telephony.getTelephonyProvidersEdgesPhones({ fields: ['webRtcUser'], pageSize: 100 });
+    assert.equal(withUser.entities?.[0]?.webRtcUser?.id, ana.id);
+    assert.equal(await status(sdk.telephony.getTelephonyProvidersEdgesPhones({ fields: ['nonsense'] })), 400);
     assert.equal((await sdk.telephony.getTelephonyProvidersEdgesPhones({ webRtcUserId: 'someone-else' })).total, 0);
     assert.equal((await sdk.telephony.getTelephonyProvidersEdgesPhone(phone.id as string)).name, phone.name);
 

@@ -21,14 +21,34 @@ function renderPool(org: SandboxOrg, p: ExtensionPoolRec): Models.ExtensionPool 
 }
 
 const EDGES = '/api/v2/telephony/providers/edges';
+
+/**
+ * The `expand` or `fields` values asked for, each one of those the SDK docs list for the endpoint
+ * (TelephonyProvidersEdgeApi.md, the parameter's **Values**); any other is refused with a 400.
+ */
+function listed(ctx: Ctx, param: 'expand' | 'fields', allowed: readonly string[]): Set<string> {
+  const asked = queryList(ctx.query, param);
+  const unknown = asked.find((v) => !allowed.includes(v));
+  if (unknown !== undefined) throw badRequest(`${param} ${unknown} is not one of ${allowed.join(', ')}.`, { [param]: unknown });
+  return new Set(asked);
+}
+
+const SITE_EXPAND = ['edges', 'location', 'primarySites', 'secondarySites'];
+const PHONE_BASE_EXPAND = ['properties', 'lines'];
+const PHONE_EXPAND = ['properties', 'site', 'status', 'status.primaryEdgesStatus', 'status.secondaryEdgesStatus', 'phoneBaseSettings', 'lines'];
+const PHONE_FIELDS = ['webRtcUser', 'properties.*', 'lines.loggedInUser', 'lines.defaultForUser'];
 const ref = (id: string, name: string | undefined, path: string): Models.DomainEntityRef => ({ id, name, selfUri: `${EDGES}/${path}/${id}` });
 
 function renderSite(_org: SandboxOrg, s: SiteRec): Models.Site {
   return { id: s.id, name: s.name, description: s.description, version: s.version, dateModified: s.dateModified, state: 'active', managed: false, selfUri: `${EDGES}/sites/${s.id}` } as Models.Site;
 }
 
-/** `PhoneBase` with its `lines` (line base settings): `getTelephonyProvidersEdgesPhonebasesetting` answers them; the starting guide uses `lines[0].id`. */
-function renderPhoneBase(_org: SandboxOrg, b: PhoneBaseRec): Models.PhoneBase {
+/**
+ * `PhoneBase` with its `lines` (line base settings), which the starting guide reads (`lines[0].id`).
+ * The listing names `lines` among the values of `expand`, so the sandbox answers them in a listing
+ * only when `expand=lines` asks for them, and always in a read by id.
+ */
+function renderPhoneBase(_org: SandboxOrg, b: PhoneBaseRec, withLines = true): Models.PhoneBase {
   return {
     id: b.id,
     name: b.name,
@@ -37,12 +57,24 @@ function renderPhoneBase(_org: SandboxOrg, b: PhoneBaseRec): Models.PhoneBase {
     dateModified: b.dateModified,
     state: 'active',
     phoneMetaBase: { id: b.phoneMetaBaseId, name: b.phoneMetaBaseId === WEBRTC_META_BASE ? 'PureCloud WebRTC Phone' : b.phoneMetaBaseId },
-    lines: b.lines.map((l) => ({ id: l.id, name: l.name, state: 'active', selfUri: `${EDGES}/linebasesettings/${l.id}` })),
+    ...(withLines ? { lines: b.lines.map((l) => ({ id: l.id, name: l.name, state: 'active', selfUri: `${EDGES}/linebasesettings/${l.id}` })) } : {}),
     selfUri: `${EDGES}/phonebasesettings/${b.id}`,
-  };
+  } as Models.PhoneBase;
 }
 
-function renderPhone(org: SandboxOrg, p: PhoneRec): Models.Phone {
+const phoneBaseList = lookupList((org) => org.phoneBases.sorted(), (org, b) => renderPhoneBase(org, b, false), { maxPageSize: MAX_SMALL_LIST });
+const phoneBaseListWithLines = lookupList((org) => org.phoneBases.sorted(), (org, b) => renderPhoneBase(org, b, true), { maxPageSize: MAX_SMALL_LIST });
+
+/** `GET …/phonebasesettings` (`name` filter; `expand` properties or lines). */
+function listPhoneBases(ctx: Ctx): Answer {
+  return listed(ctx, 'expand', PHONE_BASE_EXPAND).has('lines') ? phoneBaseListWithLines(ctx) : phoneBaseList(ctx);
+}
+
+/**
+ * A phone. `webRtcUser` is among the values of the listing's `fields` ("Fields and properties to
+ * get"), so a listing carries it only when `fields=webRtcUser` asks; a read by id always does.
+ */
+function renderPhone(org: SandboxOrg, p: PhoneRec, withWebRtcUser = true): Models.Phone {
   const base = org.phoneBases.get(p.phoneBaseId);
   const lineName = (id: string) => base?.lines.find((l) => l.id === id)?.name;
   const user = p.webRtcUserId === undefined ? undefined : org.getUser(p.webRtcUserId);
@@ -57,7 +89,7 @@ function renderPhone(org: SandboxOrg, p: PhoneRec): Models.Phone {
     lineBaseSettings: ref(p.lineBaseId, lineName(p.lineBaseId), 'linebasesettings'),
     phoneMetaBase: { id: p.phoneMetaBaseId, name: p.phoneMetaBaseId === WEBRTC_META_BASE ? 'PureCloud WebRTC Phone' : p.phoneMetaBaseId },
     lines: p.lines.map((l) => ({ id: l.id, name: l.name, state: 'active', site: ref(p.siteId, undefined, 'sites'), lineBaseSettings: ref(l.lineBaseId, lineName(l.lineBaseId), 'linebasesettings'), selfUri: `${EDGES}/lines/${l.id}` })),
-    ...(p.webRtcUserId === undefined ? {} : { webRtcUser: { id: p.webRtcUserId, name: user?.name, selfUri: `/api/v2/users/${p.webRtcUserId}` } }),
+    ...(p.webRtcUserId === undefined || !withWebRtcUser ? {} : { webRtcUser: { id: p.webRtcUserId, name: user?.name, selfUri: `/api/v2/users/${p.webRtcUserId}` } }),
     selfUri: `${EDGES}/phones/${p.id}`,
   };
 }
@@ -173,6 +205,7 @@ function listPhones(ctx: Ctx): Answer {
   for (const unsupported of ['lines.loggedInUser.id', 'lines.defaultForUser.id', 'phone_hardwareId', 'lines.id', 'lines.name', 'status.operationalStatus', 'secondaryStatus.operationalStatus']) {
     if (query.has(unsupported)) throw badRequest(`The sandbox does not filter phones by ${unsupported}.`);
   }
+  listed(ctx, 'expand', PHONE_EXPAND);
   const sortBy = query.get('sortBy') ?? 'name';
   if (sortBy !== 'name' && sortBy !== 'id') throw badRequest(`The sandbox sorts phones by name or id, not ${sortBy}.`);
   const names = queryList(query, 'name').map((n) => nameFilter(n));
@@ -185,7 +218,8 @@ function listPhones(ctx: Ctx): Answer {
     .filter((p) => (names.length === 0 || names.some((m) => m(p.name))) && eq('site.id', p.siteId) && eq('webRtcUser.id', p.webRtcUserId) && eq('phoneBaseSettings.id', p.phoneBaseId));
   const sorted = sortBy === 'id' ? [...found].sort((a, b) => (a.id < b.id ? -1 : 1)) : found;
   const list = listing(sorted, paging(query, MAX_SMALL_LIST), ctx.path, query, (query.get('sortOrder') ?? '').toUpperCase() === 'DESC');
-  return ok({ ...list, entities: list.entities.map((p) => renderPhone(org, p)) });
+  const withWebRtcUser = listed(ctx, 'fields', PHONE_FIELDS).has('webRtcUser');
+  return ok({ ...list, entities: list.entities.map((p) => renderPhone(org, p, withWebRtcUser)) });
 }
 
 /** Sandbox sites are never managed (`Site.managed`): `managed=true` finds none. */
@@ -193,6 +227,7 @@ const siteList = lookupList((org, ctx) => (ctx.query.get('managed') === 'true' ?
 
 /** The site listing; its `location.id` filter is refused (sandbox sites have no location). */
 function listSites(ctx: Ctx): Answer {
+  listed(ctx, 'expand', SITE_EXPAND);
   if (ctx.query.has('location.id')) throw badRequest('The sandbox does not filter sites by location.id.');
   const managed = ctx.query.get('managed');
   if (managed !== null && managed !== 'true' && managed !== 'false') throw badRequest('managed must be true or false.');
@@ -209,8 +244,8 @@ export const telephonyEndpoints: Endpoint[] = [
   ['GET', `${EDGES}/extensionpools/{id}`, lookupGet((org, id) => org.extensionPools.get(id), renderPool, 'extension pool')],
   ['GET', `${EDGES}/sites`, listSites],
   ['GET', `${EDGES}/sites/{siteId}`, lookupGet((org, id) => org.sites.get(id), renderSite, 'site')],
-  ['GET', `${EDGES}/phonebasesettings`, lookupList((org) => org.phoneBases.sorted(), renderPhoneBase, { maxPageSize: MAX_SMALL_LIST })],
-  ['GET', `${EDGES}/phonebasesettings/{phoneBaseId}`, lookupGet((org, id) => org.phoneBases.get(id), renderPhoneBase, 'phone base settings')],
+  ['GET', `${EDGES}/phonebasesettings`, listPhoneBases],
+  ['GET', `${EDGES}/phonebasesettings/{phoneBaseId}`, lookupGet((org, id) => org.phoneBases.get(id), (org, b) => renderPhoneBase(org, b), 'phone base settings')],
   ['GET', `${EDGES}/phones`, listPhones],
   ['POST', `${EDGES}/phones`, postPhone],
   ['GET', `${EDGES}/phones/{phoneId}`, (ctx) => ok(renderPhone(ctx.org, phoneOf(ctx)))],
