@@ -33,8 +33,9 @@ function renderStation(org: SandboxOrg, p: StationPhone): Models.Station {
  * name, `name`, `userSelectable`, `webRtcUserId`, `id` comma-separated; the SDK's client also sends `lineAppearanceId`). It reads a search index that a
  * new WebRTC phone's station reaches only later: the user-provisioning starting guide (module 4,
  * getStationByWebRtcUserId) retries 6 times a second apart. A station shows here once
- * `SandboxOrg.stationLagMs` has passed on the sandbox clock. No maximum page size is documented; the
- * sandbox holds it to 100. `userSelectable` must be true or false (every WebRTC station is selectable).
+ * `SandboxOrg.stationLagMs` has passed on the sandbox clock; Terraform's phone resource too treats an
+ * empty answer as retryable (genesyscloud_telephony_providers_edges_phone_proxy.go, getStationOfUserFn,
+ * which asks 100 a page). No maximum page size is documented; the sandbox holds it to 100. `userSelectable` must be true or false (every WebRTC station is selectable).
  */
 function listStations(ctx: Ctx): Answer {
   const { org, query } = ctx;

@@ -197,7 +197,9 @@ function deletePhone(ctx: Ctx): Answer {
  * `GET …/phones` (TelephonyProvidersEdgeApi.md#getTelephonyProvidersEdgesPhones): default page 25,
  * filters `siteId`, `webRtcUserId`, `phoneBaseSettingsId` (sent as `site.id`, `webRtcUser.id` and
  * `phoneBaseSettings.id`: the SDK's generated client) and `name` (comma-separated, `*` wildcards).
- * The docs state no maximum page size; the sandbox holds phones to 100 a page, like the small listings.
+ * The docs state no maximum page size; the sandbox holds phones to 100 a page, as Terraform reads them
+ * (telephony_providers_edges_phone/genesyscloud_telephony_providers_edges_phone_proxy.go, getAllPhonesFn:
+ * 100 a page, sorted by id, `expand` lines and properties, `fields` webRtcUser).
  * Filters the sandbox does not emulate (hardware, statuses, lines) are refused rather than ignored.
  */
 function listPhones(ctx: Ctx): Answer {
