@@ -741,6 +741,7 @@ function telephonyFromSeed(seed: SeedOrg, org: SandboxOrg, stamp: string): void 
 
 /** Seeded phones (by default one line on the phone base's first line base); a WebRTC phone's station is visible at once. */
 function phonesFromSeed(seed: SeedOrg, org: SandboxOrg, stamp: string): void {
+  const withPhone = new Set<string>();
   (seed.phones ?? []).forEach((p, i) => {
     const where: Where = () => `phone ${i + 1}${p?.name ? ` (${p.name})` : ''}`;
     if (!p || typeof p.name !== 'string' || p.name.trim() === '') throw new SeedError(`${where()}: name is required`);
@@ -758,7 +759,8 @@ function phonesFromSeed(seed: SeedOrg, org: SandboxOrg, stamp: string): void {
     const user = p.webRtcUser === undefined ? undefined : (org.getUser(p.webRtcUser) ?? org.liveUserByEmail(p.webRtcUser));
     if (p.webRtcUser !== undefined && !user) throw new SeedError(`${where()}: unknown webRtcUser "${p.webRtcUser}"`);
     if ((base.phoneMetaBaseId === WEBRTC_META_BASE) !== (user !== undefined)) throw new SeedError(`${where()}: a phone has a webRtcUser exactly when its phone base is a WebRTC one`);
-    if (user && org.phones.sorted().some((x) => x.webRtcUserId === user.id)) throw new SeedError(`${where()}: ${user.email} already has a WebRTC phone`);
+    if (user && withPhone.has(user.id)) throw new SeedError(`${where()}: ${user.email} already has a WebRTC phone`);
+    if (user) withPhone.add(user.id);
     const station = user ? { id: p.stationId ?? stableId(`station:${id}`), visibleAt: 0 } : undefined;
     org.phones.add({
       id,

@@ -11,7 +11,8 @@ const hasStation = (p: PhoneRec): p is StationPhone => p.station !== undefined;
 
 /** The phone whose station this is, visible or not (a read by id does not wait for the index). */
 function phoneOfStation(org: SandboxOrg, stationId: string): StationPhone | undefined {
-  return org.phones.sorted().find((p): p is StationPhone => hasStation(p) && p.station.id === stationId);
+  for (const p of org.phones.byId.values()) if (hasStation(p) && p.station.id === stationId) return p;
+  return undefined;
 }
 
 function renderStation(org: SandboxOrg, p: StationPhone): Models.Station {

@@ -146,7 +146,7 @@ function phoneFields(ctx: Ctx, self: PhoneRec | undefined): Omit<PhoneRec, 'id' 
     if (metaBase !== WEBRTC_META_BASE) throw badRequest(`webRtcUser is only for WebRTC phones (phoneMetaBase ${WEBRTC_META_BASE}).`);
     if (!org.getUser(webRtcUserId) || org.getUser(webRtcUserId)?.state === 'deleted') throw badRequest(`The webRtcUser ${webRtcUserId} does not exist.`, { webRtcUserId });
     if (self && self.webRtcUserId !== webRtcUserId) throw badRequest("A phone's webRtcUser cannot change; delete the phone and create another.");
-    const other = org.phones.sorted().find((p) => p.webRtcUserId === webRtcUserId && p !== self);
+    const other = [...org.phones.byId.values()].find((p) => p.webRtcUserId === webRtcUserId && p !== self);
     if (other) throw badRequest(`The user ${webRtcUserId} already has a WebRTC phone (${other.id}).`, { webRtcUserId });
   }
   return { name, siteId, phoneBaseId: baseId, lineBaseId, phoneMetaBaseId: metaBase, lines, ...(webRtcUserId === undefined ? {} : { webRtcUserId }) };
