@@ -75,6 +75,7 @@ export function declareSandbox(program: Command): void {
     .option('--faults <spec>', 'inject faults, e.g. "5xx:0.05,429:0.02,drop:0.01,latency:20-80ms,editor:0.01@PATCH /api/v2/users/*"; "realism" adds the random behaviours of real orgs')
     .option('--rate <n>', 'requests per minute allowed per token', '300')
     .option('--search-lag <ms>', 'how long a change takes to become searchable', '0')
+    .option('--station-lag <ms>', "how long a new WebRTC phone's station takes to appear in GET /api/v2/stations", '0')
     .option('--random-seed <n>', 'seed of the fault dice (the same seed and requests replay the same faults)', '1')
     .option('--log', 'print every request on stderr')
     .option('--permissions', "permission mode: each client may do only what its role allows (the seed's clients, else an apply and a plan client holding what `provision permissions --all` lists)")

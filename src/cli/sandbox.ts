@@ -11,6 +11,7 @@ export interface SandboxFlags {
   faults?: string;
   rate?: string;
   searchLag?: string;
+  stationLag?: string;
   randomSeed?: string;
   log?: boolean;
   permissions?: boolean;
@@ -47,6 +48,7 @@ export async function runSandbox(opts: SandboxFlags): Promise<void> {
   const timeScale = number(opts.timeScale, '--time-scale', (n) => n > 0, 'Use a positive number, e.g. 60.');
   const rate = number(opts.rate, '--rate', (n) => Number.isInteger(n) && n > 0, 'Use a whole number of requests per minute, e.g. 300.');
   const searchLagMs = number(opts.searchLag, '--search-lag', (n) => n >= 0, 'Use milliseconds, e.g. 2000.');
+  const stationLagMs = number(opts.stationLag, '--station-lag', (n) => n >= 0, 'Use milliseconds, e.g. 3000.');
   const randomSeed = number(opts.randomSeed, '--random-seed', Number.isInteger, 'Use a whole number.');
   const sandbox = await import('../sandbox/index.js');
   let faults;
@@ -77,6 +79,7 @@ export async function runSandbox(opts: SandboxFlags): Promise<void> {
       timeScale,
       requestsPerMinute: rate,
       searchLagMs,
+      stationLagMs,
       faults,
       randomSeed,
       onRequest: opts.log ? (e) => log(`${e.method} ${e.path}${e.query ? `?${e.query}` : ''} → ${e.status || 'no answer'} ${e.ms} ms${e.fault ? ` [${e.fault}]` : ''}`) : undefined,

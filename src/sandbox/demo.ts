@@ -283,6 +283,9 @@ export async function demoSeed(usersDir?: string): Promise<SeedOrg> {
     groups: sorted(names.groups).map((name) => (name === 'Sales Team' && names.roles.has('employee') ? { name, roles: ['employee'] } : { name })),
     // Desk extensions 4000–4999: the example's extension-only lines lie in it, so they come back as pooled extensions.
     extensionPools: [{ name: 'Indianapolis HQ desks', startNumber: '4000', endNumber: '4999' }],
+    // The starting guide's SITENAME and PHONEBASE columns name a site and a WebRTC phone base: one of each.
+    sites: ['Indianapolis'],
+    phoneBases: [{ name: 'WebRTC Base' }],
     users: seedUsers,
   };
 }

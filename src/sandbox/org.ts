@@ -1,7 +1,7 @@
 // The sandbox's in-memory org: records, indexes kept in a stable order, search lag, and seed conversion both ways.
 import type { Models } from 'purecloud-platform-client-v2';
 import { freshId, stableId } from './ids.js';
-import type { SeedGrant, SeedGroup, SeedNamed, SeedOrg, SeedQueue, SeedUser, SeedUserLocation } from './types.js';
+import type { Ref, SeedGrant, SeedGroup, SeedNamed, SeedOrg, SeedQueue, SeedUser, SeedUserLocation } from './types.js';
 import { EMPLOYEE_TYPES, parseAddresses, PHONE_TYPES } from './contacts.js';
 
 export type UserState = 'active' | 'inactive' | 'deleted';
@@ -42,6 +42,38 @@ export interface ExtensionPoolRec extends NamedRec {
   startNumber: string;
   endNumber: string;
   divisionId: string;
+}
+
+/** A telephony site (TelephonyProvidersEdgeApi `Site`): where a phone is placed. */
+export interface SiteRec extends NamedRec {
+  version: number;
+}
+
+/** A line's base settings inside a phone base (`PhoneBase.lines`, `LineBase`): a phone's line uses the first one's id. */
+export interface LineBaseRec {
+  id: string;
+  name: string;
+}
+
+/** Phone base settings (TelephonyProvidersEdgeApi `PhoneBase`): the template a phone is made from. */
+export interface PhoneBaseRec extends NamedRec {
+  version: number;
+  /** `phoneMetaBase.id`, e.g. `inin_webrtc_softphone.json` for the WebRTC softphone. */
+  phoneMetaBaseId: string;
+  lines: LineBaseRec[];
+}
+
+/** A phone (TelephonyProvidersEdgeApi `Phone`) and, for a WebRTC phone, the station made for it. */
+export interface PhoneRec extends NamedRec {
+  version: number;
+  siteId: string;
+  phoneBaseId: string;
+  lineBaseId: string;
+  phoneMetaBaseId: string;
+  lines: { id: string; name: string; lineBaseId: string }[];
+  webRtcUserId?: string;
+  /** The WebRTC phone's station: its id, and when `GET /stations` starts to find it (epoch ms). */
+  station?: { id: string; visibleAt: number };
 }
 
 export interface QueueRec extends NamedRec {
@@ -221,6 +253,17 @@ export class SandboxOrg {
   readonly queues = new Collection<QueueRec>('queue');
   readonly groups = new Collection<GroupRec>('group');
   readonly extensionPools = new Collection<ExtensionPoolRec>('extension pool');
+  readonly sites = new Collection<SiteRec>('site');
+  readonly phoneBases = new Collection<PhoneBaseRec>('phone base');
+  readonly phones = new Collection<PhoneRec>('phone');
+  /** user id → the station id `PUT /users/{id}/station/defaultstation/{stationId}` set. */
+  readonly defaultStations = new Map<string, string>();
+  /**
+   * How long a new WebRTC phone's station stays out of `GET /stations` (ms); 0: at once. The real
+   * station is indexed asynchronously: Genesys's user-provisioning starting guide (module 4,
+   * "getStationByWebRtcUserId") retries the look-up 6 times a second apart for it.
+   */
+  stationLagMs = 0;
   /**
    * The org-wide utilization (`GET /api/v2/routing/utilization`), which users without settings of their own follow. The
    * SDK docs give no defaults; the sandbox's are one call, callback and email, and four chats and messages at once.
@@ -526,6 +569,7 @@ export function orgFromSeed(seed: SeedOrg, now = Date.now()): SandboxOrg {
   }
 
   extensionPoolsFromSeed(seed, org, stamp, div);
+  telephonyFromSeed(seed, org, stamp);
 
   // Users: two passes, so managers may be declared after the users they manage.
   const users = seed.users ?? [];
@@ -576,6 +620,7 @@ export function orgFromSeed(seed: SeedOrg, now = Date.now()): SandboxOrg {
     rec.managerId = manager.id;
   });
   org.finishBulk();
+  phonesFromSeed(seed, org, stamp);
   return org;
 }
 
@@ -666,6 +711,76 @@ function extensionPoolsFromSeed(seed: SeedOrg, org: SandboxOrg, stamp: string, d
   });
 }
 
+/** The WebRTC softphone's meta base (the starting guide's `phoneMetaBase.id`; Terraform's phone base examples). */
+export const WEBRTC_META_BASE = 'inin_webrtc_softphone.json';
+
+/** Seeded sites and phone bases (a phone base gets one line base, named after it, unless it lists its lines). */
+function telephonyFromSeed(seed: SeedOrg, org: SandboxOrg, stamp: string): void {
+  const checkSite = new Set<string>();
+  for (const raw of seed.sites ?? []) {
+    const s = named(raw);
+    if (typeof s.name !== 'string' || s.name.trim() === '') throw new SeedError('a site without a name');
+    if (checkSite.has(s.name.toLowerCase())) throw new SeedError(`duplicate site name "${s.name}"`);
+    checkSite.add(s.name.toLowerCase());
+    org.sites.add({ id: s.id ?? stableId(`site:${org.id}:${s.name}`), name: s.name, description: s.description, version: 1, dateModified: stamp });
+  }
+  const checkBase = new Set<string>();
+  for (const raw of seed.phoneBases ?? []) {
+    const b = typeof raw === 'string' ? { name: raw } : raw;
+    if (typeof b.name !== 'string' || b.name.trim() === '') throw new SeedError('a phone base without a name');
+    if (checkBase.has(b.name.toLowerCase())) throw new SeedError(`duplicate phone base name "${b.name}"`);
+    checkBase.add(b.name.toLowerCase());
+    const id = b.id ?? stableId(`phonebase:${org.id}:${b.name}`);
+    const lines = (b.lines ?? [{ name: `${b.name}_1` }]).map((l, i) => {
+      const line = typeof l === 'string' ? { name: l } : l;
+      return { id: line.id ?? stableId(`linebase:${id}:${i}`), name: line.name };
+    });
+    org.phoneBases.add({ id, name: b.name, description: b.description, version: 1, phoneMetaBaseId: b.phoneMetaBase ?? WEBRTC_META_BASE, lines, dateModified: stamp });
+  }
+}
+
+/** Seeded phones (by default one line on the phone base's first line base); a WebRTC phone's station is visible at once. */
+function phonesFromSeed(seed: SeedOrg, org: SandboxOrg, stamp: string): void {
+  const withPhone = new Set<string>();
+  (seed.phones ?? []).forEach((p, i) => {
+    const where: Where = () => `phone ${i + 1}${p?.name ? ` (${p.name})` : ''}`;
+    if (!p || typeof p.name !== 'string' || p.name.trim() === '') throw new SeedError(`${where()}: name is required`);
+    if (org.phones.byExactName(p.name)) throw new SeedError(`${where()}: duplicate phone name`);
+    const siteId = refId(org.sites, p.site, 'site', where);
+    const base = org.phoneBases.get(refId(org.phoneBases, p.phoneBase, 'phone base', where)) as PhoneBaseRec;
+    const lineBase = (ref: Ref | undefined) => {
+      const found = ref === undefined ? base.lines[0] : base.lines.find((l) => l.id === ref || l.name.toLowerCase() === String(ref).toLowerCase());
+      if (!found) throw new SeedError(`${where()}: ${ref === undefined ? `phone base "${base.name}" has no lines` : `"${ref}" is not a line of phone base "${base.name}"`}`);
+      return found;
+    };
+    const line = lineBase(p.lineBase);
+    const id = p.id ?? stableId(`phone:${org.id}:${p.name}`);
+    const lines = (p.lines ?? [{ name: line.name }]).map((l, n) => ({ id: l.id ?? stableId(`line:${id}:${n}`), name: l.name, lineBaseId: lineBase(l.lineBase ?? line.id).id }));
+    const user = p.webRtcUser === undefined ? undefined : (org.getUser(p.webRtcUser) ?? org.liveUserByEmail(p.webRtcUser));
+    if (p.webRtcUser !== undefined && !user) throw new SeedError(`${where()}: unknown webRtcUser "${p.webRtcUser}"`);
+    if ((base.phoneMetaBaseId === WEBRTC_META_BASE) !== (user !== undefined)) throw new SeedError(`${where()}: a phone has a webRtcUser exactly when its phone base is a WebRTC one`);
+    if (user && withPhone.has(user.id)) throw new SeedError(`${where()}: ${user.email} already has a WebRTC phone`);
+    if (user) withPhone.add(user.id);
+    const station = user ? { id: p.stationId ?? stableId(`station:${id}`), visibleAt: 0 } : undefined;
+    org.phones.add({
+      id,
+      name: p.name,
+      version: p.version ?? 1,
+      dateModified: stamp,
+      siteId,
+      phoneBaseId: base.id,
+      lineBaseId: line.id,
+      phoneMetaBaseId: base.phoneMetaBaseId,
+      lines,
+      ...(user ? { webRtcUserId: user.id, station } : {}),
+    });
+    if (p.defaultStation) {
+      if (!user || !station) throw new SeedError(`${where()}: only a WebRTC phone's station can be a default station`);
+      org.defaultStations.set(user.id, station.id);
+    }
+  });
+}
+
 // ---- org → seed (the persisted state) ------------------------------------------------------
 
 /** The org as a seed with every id and version, so a reload reproduces it exactly. */
@@ -695,6 +810,19 @@ export function seedFromOrg(org: SandboxOrg): SeedOrg {
       return out;
     }),
     extensionPools: org.extensionPools.sorted().map((p) => ({ id: p.id, name: p.name, startNumber: p.startNumber, endNumber: p.endNumber, division: p.divisionId })),
+    sites: org.sites.sorted().map((x) => ({ id: x.id, name: x.name, description: x.description })),
+    phoneBases: org.phoneBases.sorted().map((b) => ({ id: b.id, name: b.name, description: b.description, phoneMetaBase: b.phoneMetaBaseId, lines: b.lines.map((l) => ({ ...l })) })),
+    phones: org.phones.sorted().map((p) => ({
+      id: p.id,
+      version: p.version,
+      name: p.name,
+      site: p.siteId,
+      phoneBase: p.phoneBaseId,
+      ...(p.webRtcUserId === undefined ? {} : { webRtcUser: p.webRtcUserId }),
+      lineBase: p.lineBaseId,
+      lines: p.lines.map((l) => ({ id: l.id, name: l.name, lineBase: l.lineBaseId })),
+      ...(p.station ? { stationId: p.station.id, defaultStation: org.defaultStations.get(p.webRtcUserId ?? '') === p.station.id } : {}),
+    })),
     users: org.listUsers('any').map((u): SeedUser => {
       const out: SeedUser = { id: u.id, version: u.version, email: u.email, name: u.name, state: u.state, division: u.divisionId };
       if (u.title !== undefined) out.title = u.title;

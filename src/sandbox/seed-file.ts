@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { SeedError } from './org.js';
 import type { SeedOrg } from './types.js';
 
-const KEYS = new Set(['org', 'divisions', 'skills', 'languages', 'roles', 'locations', 'queues', 'groups', 'extensionPools', 'users', 'clients']);
+const KEYS = new Set(['org', 'divisions', 'skills', 'languages', 'roles', 'locations', 'queues', 'groups', 'extensionPools', 'sites', 'phoneBases', 'phones', 'users', 'clients']);
 
 export async function loadSeedFile(file: string): Promise<SeedOrg> {
   let text: string;

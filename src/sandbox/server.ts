@@ -31,6 +31,8 @@ export interface StartOptions {
   clock?: SandboxClock;
   requestsPerMinute?: number;
   searchLagMs?: number;
+  /** How long a new WebRTC phone's station stays out of `GET /api/v2/stations`, on the sandbox clock (see SandboxOrg.stationLagMs). */
+  stationLagMs?: number;
   faults?: string | FaultRule[];
   randomSeed?: number;
   clients?: SandboxClient[];
@@ -120,6 +122,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSa
   // Serialise every user once now, as a loaded org would be warm: no listing page then pays for it.
   for (const user of org.listUsers('any')) userJson(org, user, NO_EXPANSION);
   org.searchLagMs = options.searchLagMs ?? 0;
+  org.stationLagMs = options.stationLagMs ?? 0;
   const clients = options.clients && options.clients.length > 0 ? options.clients : options.seed?.clients && options.seed.clients.length > 0 ? options.seed.clients : [DEFAULT_CLIENT];
   const timeScale = options.timeScale && options.timeScale > 0 ? options.timeScale : 1;
   const limit = options.requestsPerMinute ?? 300;

@@ -70,6 +70,39 @@ export interface SeedExtensionPool {
   division?: Ref;
 }
 
+/**
+ * Phone base settings (TelephonyProvidersEdgeApi `PhoneBase`): the WebRTC softphone's meta base
+ * unless `phoneMetaBase` names another, and its line bases (one, named `<name>_1`, when absent).
+ */
+export interface SeedPhoneBase {
+  id?: string;
+  name: string;
+  description?: string;
+  phoneMetaBase?: string;
+  lines?: (string | { id?: string; name: string })[];
+}
+
+/**
+ * A phone (TelephonyProvidersEdgeApi `Phone`) by the names or ids of its site and phone base; a
+ * WebRTC phone names its user (`webRtcUser`: email or id) and has a station, visible at once.
+ */
+export interface SeedPhoneDevice {
+  id?: string;
+  version?: number;
+  name: string;
+  site: Ref;
+  phoneBase: Ref;
+  webRtcUser?: string;
+  /** The phone's line base (id or name of one of the phone base's lines); the first one when absent. */
+  lineBase?: Ref;
+  /** Its lines; one line on `lineBase`, named after it, when absent. */
+  lines?: { id?: string; name: string; lineBase?: Ref }[];
+  /** The WebRTC station's id. */
+  stationId?: string;
+  /** The station is its user's default station. */
+  defaultStation?: boolean;
+}
+
 /** A role grant: a role name (home division), or a role in a named division. */
 export type SeedGrant = Ref | { role: Ref; division?: Ref };
 
@@ -127,6 +160,11 @@ export interface SeedOrg {
   queues?: (SeedQueue | string)[];
   groups?: (SeedGroup | string)[];
   extensionPools?: SeedExtensionPool[];
+  /** Telephony sites (`GET /telephony/providers/edges/sites`). */
+  sites?: (SeedNamed | string)[];
+  phoneBases?: (SeedPhoneBase | string)[];
+  /** Phones, after the users (a WebRTC phone names its user). */
+  phones?: SeedPhoneDevice[];
   users?: SeedUser[];
   /** OAuth clients (instead of the default one); clients with roles turn permission mode on. Not kept in the state file. */
   clients?: SeedClient[];

@@ -6,6 +6,7 @@ import type { Handler } from './http.js';
 import { locationsEndpoints } from './locations.js';
 import { organizationEndpoints } from './organization.js';
 import { routingEndpoints } from './routing.js';
+import { stationsEndpoints } from './stations.js';
 import { telephonyEndpoints } from './telephony.js';
 import { usersEndpoints } from './users.js';
 import { voicemailEndpoints } from './voicemail.js';
@@ -19,7 +20,7 @@ interface Route {
   handler: Handler;
 }
 
-const routes: Route[] = [organizationEndpoints, usersEndpoints, authorizationEndpoints, routingEndpoints, groupsEndpoints, locationsEndpoints, telephonyEndpoints, voicemailEndpoints]
+const routes: Route[] = [organizationEndpoints, usersEndpoints, authorizationEndpoints, routingEndpoints, groupsEndpoints, locationsEndpoints, telephonyEndpoints, stationsEndpoints, voicemailEndpoints]
   .flat()
   .map(([method, template, handler]) => ({ method, template, handler, pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '([^/]+)')}$`) }));
 

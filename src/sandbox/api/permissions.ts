@@ -159,6 +159,8 @@ const GRANT_VIEW = ['authorization:grant:view'];
 const QUEUE_MEMBERS_VIEW = ['routing:queue:view', 'routing:queue:edit', 'routing:queue:readonly', 'routing:queueMember:manage'];
 const QUEUE_MEMBERS_EDIT = ['routing:queue:edit', 'routing:queueMember:manage'];
 const LANGUAGE_ASSIGN = ['routing:skill:assign', 'routing:language:assign'];
+const SITE_VIEW = ['telephony:plugin:all', 'telephony:sites:view'];
+const STATION_ASSIGN = ['telephony:plugin:all', 'telephony:phone:assign'];
 const GROUP_EDIT_NOTE =
   'The docs list no permission for group member changes; the sandbox asks for directory:group:edit (the client is not the group\'s owner).';
 
@@ -270,6 +272,26 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'GET /api/v2/telephony/providers/edges/extensionpools': { doc: 'TelephonyProvidersEdgeApi.md#getTelephonyProvidersEdgesExtensionpools', all: ['telephony:extensionPool:view'] },
   'GET /api/v2/telephony/providers/edges/extensionpools/{extensionPoolId}': { doc: 'TelephonyProvidersEdgeApi.md#getTelephonyProvidersEdgesExtensionpool', all: ['telephony:extensionPool:view'] },
   'GET /api/v2/telephony/providers/edges/extensions': { doc: 'TelephonyProvidersEdgeApi.md#getTelephonyProvidersEdgesExtensions', any: ['telephony:extensionPool:view'] },
+  'GET /api/v2/telephony/providers/edges/sites': {
+    doc: 'TelephonyProvidersEdgeApi.md#getTelephonyProvidersEdgesSites',
+    any: SITE_VIEW,
+    stricter: 'The docs list no permission for the site listing; the sandbox asks what getTelephonyProvidersEdgesSite (one site) asks.',
+  },
+  'GET /api/v2/telephony/providers/edges/sites/{siteId}': { doc: 'TelephonyProvidersEdgeApi.md#getTelephonyProvidersEdgesSite', any: SITE_VIEW },
+  'GET /api/v2/telephony/providers/edges/phonebasesettings': { doc: 'TelephonyProvidersEdgeApi.md#getTelephonyProvidersEdgesPhonebasesettings', any: ['telephony:plugin:all'] },
+  'GET /api/v2/telephony/providers/edges/phonebasesettings/{phoneBaseId}': { doc: 'TelephonyProvidersEdgeApi.md#getTelephonyProvidersEdgesPhonebasesetting', any: ['telephony:plugin:all'] },
+  'GET /api/v2/telephony/providers/edges/phones': { doc: 'TelephonyProvidersEdgeApi.md#getTelephonyProvidersEdgesPhones', any: ['telephony:plugin:all'] },
+  'POST /api/v2/telephony/providers/edges/phones': { doc: 'TelephonyProvidersEdgeApi.md#postTelephonyProvidersEdgesPhones', any: ['telephony:plugin:all'] },
+  'GET /api/v2/telephony/providers/edges/phones/{phoneId}': { doc: 'TelephonyProvidersEdgeApi.md#getTelephonyProvidersEdgesPhone', any: ['telephony:plugin:all'] },
+  'PUT /api/v2/telephony/providers/edges/phones/{phoneId}': { doc: 'TelephonyProvidersEdgeApi.md#putTelephonyProvidersEdgesPhone', any: ['telephony:plugin:all'] },
+  'DELETE /api/v2/telephony/providers/edges/phones/{phoneId}': { doc: 'TelephonyProvidersEdgeApi.md#deleteTelephonyProvidersEdgesPhone', any: ['telephony:plugin:all'] },
+
+  // StationsApi.md (both "Requires NO permissions") and a user's station (UsersApi.md)
+  'GET /api/v2/stations': { doc: 'StationsApi.md#getStations' },
+  'GET /api/v2/stations/{stationId}': { doc: 'StationsApi.md#getStation' },
+  'GET /api/v2/users/{userId}/station': { doc: 'UsersApi.md#getUserStation', any: ['telephony:otherStationAssociation:view'], scope: [userInDivision] },
+  'PUT /api/v2/users/{userId}/station/defaultstation/{stationId}': { doc: 'UsersApi.md#putUserStationDefaultstationStationId', any: STATION_ASSIGN, scope: [userInDivision] },
+  'DELETE /api/v2/users/{userId}/station/defaultstation': { doc: 'UsersApi.md#deleteUserStationDefaultstation', any: STATION_ASSIGN, scope: [userInDivision] },
 };
 
 /** `METHOD /path` with every path parameter written `{}`: route templates and docs paths compare equal whatever they call a parameter. */
