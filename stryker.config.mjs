@@ -23,7 +23,7 @@ function declarations(file, ...names) {
  */
 export const GROUPS = {
   safety: { mutate: ['src/plan/safety.ts'], tests: ['plan/safety', 'plan/safety-edges', 'plan/through-groups'] },
-  diff: { mutate: ['src/plan/diff.ts'], tests: ['plan/diff-actions', 'plan/diff-fields', 'plan/diff-edges', 'plan/resolve', 'plan/through-groups', 'plan/unknown'] },
+  diff: { mutate: ['src/plan/diff.ts'], tests: ['plan/diff-actions', 'plan/diff-fields', 'plan/diff-edges', 'plan/resolve', 'plan/through-groups', 'plan/unknown', 'plan/utilization', 'plan/email-change', 'plan/adopt-only'] },
   'saved-plan': { mutate: ['src/plan/checksum.ts', 'src/plan/recheck.ts', 'src/desired/plan-file.ts'], tests: ['plan/checksum', 'plan/recheck', 'plan/recheck-edges', 'desired/plan-file', 'desired/plan-file-edges'] },
   escaping: {
     mutate: ['src/render/escape.ts', ...declarations('src/export/csv.ts', 'FORMULA_START', 'escapeCell'), ...declarations('src/desired/csv-file.ts', 'QUOTED_START', 'unescapeCell')],
