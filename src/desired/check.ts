@@ -3,7 +3,8 @@ import type { DesiredUser, Issue, Source } from '../model/index.js';
 import { readCsvFile } from './csv-file.js';
 import type { Entry, FileResult } from './entry.js';
 import type { ReadFile } from './files.js';
-import { normal, normaliseEntry } from './normalise.js';
+import { normaliseEntry } from './normalise.js';
+import { normalEmail } from '../rules/identity.js';
 import type { PhoneCache } from './normalise.js';
 import type { Declared, FormerEmail } from './rules.js';
 import { pathOf, schemaIssues, validators } from './schema.js';
@@ -53,8 +54,8 @@ export function checkEntry(entry: Entry, phoneRegion: string | undefined, phoneC
   const issues: Issue[] = entry.issues.length > 0 ? [...entry.issues] : [];
   // Emails are compared normalised; normalising first keeps " Nina@Acme.com" from failing the format check.
   const value = entry.value;
-  if (typeof value.email === 'string') value.email = normal(value.email);
-  if (typeof value.manager === 'string') value.manager = normal(value.manager);
+  if (typeof value.email === 'string') value.email = normalEmail(value.email);
+  if (typeof value.manager === 'string') value.manager = normalEmail(value.manager);
   const validate = validators().user;
   let valid = value;
   if (!validate(value)) {
@@ -154,7 +155,7 @@ export function checkFile<U>(r: ReadFile, phoneRegion: string | undefined, phone
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i]!;
     check.entryCount++;
-    if (typeof entry.value.email === 'string') check.declared.push({ email: normal(entry.value.email), source: entry.source });
+    if (typeof entry.value.email === 'string') check.declared.push({ email: normalEmail(entry.value.email), source: entry.source });
     const checked = checkEntry(entryToCheck(read, entry), phoneRegion, phoneCache);
     for (const issue of checked.issues) issues.push(issue);
     if (checked.user && result.create !== undefined) checked.user.create = result.create;

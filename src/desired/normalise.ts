@@ -25,13 +25,6 @@ export function libphonenumber(): typeof Libphonenumber {
   return phoneLibrary;
 }
 
-/**
- * normalEmail, which skips its Unicode normalisation for an email that is already normal. The strings
- * parsed from a file with any non-ASCII character are two-byte strings, on which normalize() and
- * toLowerCase() take their slow paths, five times for every user.
- */
-export const normal = normalEmail;
-
 /** Printable ASCII (and blanks): a name in it is already in NFC. */
 const ASCII = /^[\t\n\r\x20-\x7e]*$/;
 
@@ -259,7 +252,7 @@ function otherEmails(entry: Entry, user: DesiredUser, map: Record<string, string
   for (const type of OTHER_EMAIL_TYPES) {
     if (map[type] === undefined) continue;
     const where = (): Source => entry.locate(['otherEmails', type]);
-    const address = normal(String(map[type]));
+    const address = normalEmail(String(map[type]));
     if (address === user.email) {
       issues.push(issueAt(where(), 'error', 'other-email-primary', `otherEmails.${type} is the user's own email (${address}).`, 'The primary email is `email`; list only other addresses under otherEmails.'));
       continue;
@@ -285,7 +278,7 @@ function formerEmails(entry: Entry, user: DesiredUser, list: unknown[], issues: 
   for (let index = 0; index < list.length; index++) {
     const raw = list[index];
     if (raw === null || (raw === undefined && !(index in list))) continue;
-    const address = normal(String(raw));
+    const address = normalEmail(String(raw));
     const where = (): Source => entry.locate(['formerEmails', index]);
     if (address === user.email) {
       issues.push(issueAt(where(), 'error', 'former-email-self', `formerEmails lists the user's own email (${address}).`, 'List only addresses the user had before `email`.'));
@@ -305,8 +298,6 @@ const LEVEL_FIELDS = ['skills', 'languages'] as const;
 const NAME_FIELDS = ['queues', 'groups', 'locations', 'profileSkills', 'certifications'] as const;
 const EMPLOYER_FIELDS = ['employeeId', 'employeeType', 'dateHire', 'officialName'] as const;
 
-
-
 /**
  * Builds the user from a schema-valid entry; issues (bad phones, duplicates) make it unusable.
  * Positions are found only for the issues; the user's own (`at`) are worked out when first asked for.
@@ -315,7 +306,7 @@ export function normaliseEntry(entry: Entry, phoneRegion: string | undefined, ph
   const v = entry.value;
   const issues: Issue[] = [];
   const at = lazyPositions(entry.positions ?? { locate: entry.locate, value: () => v });
-  const user: DesiredUser = { email: normal(String(v.email)), source: entry.source, at };
+  const user: DesiredUser = { email: normalEmail(String(v.email)), source: entry.source, at };
   // Left out, the name is not managed: fine for a user that exists, an error for one to create (the plan says).
   if (v.name !== undefined) user.name = trimmed(v.name);
   if (v.formerEmails !== undefined) user.formerEmails = formerEmails(entry, user, v.formerEmails as unknown[], issues);
@@ -323,7 +314,7 @@ export function normaliseEntry(entry: Entry, phoneRegion: string | undefined, ph
     if (v[field] === undefined) continue;
     user[field] = trimmed(v[field]);
   }
-  if (v.manager !== undefined) user.manager = normal(String(v.manager));
+  if (v.manager !== undefined) user.manager = normalEmail(String(v.manager));
   if (v.state !== undefined) user.state = v.state as UserState;
   if (v.phones !== undefined) {
     const phones: Phone[] = [];

@@ -3,7 +3,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DesiredUser, Phone, PhoneType } from '../../src/model/index.js';
 import { parsePhone } from '../../src/desired/index.js';
-import { normal } from '../../src/desired/normalise.js';
 import { normalEmail } from '../../src/rules/identity.js';
 import { didYouMean } from '../../src/rules/names.js';
 import { duplicateEmails, formerEmailIssues, formerEmailsOf, managerIssues } from '../../src/desired/rules.js';
@@ -102,7 +101,7 @@ for (const [word, candidates, expected] of suggestions) {
 
 test('emails are normalised as everywhere else, whether or not they are already normal', () => {
   const emails = ['nina.berg@acme.com', ' Nina.Berg@Acme.com ', 'NINA@ACME.COM', 'tomás@acme.com', 'TOMA\u0301S@acme.com', 'İpek@acme.com', 'straße@acme.com', '\tnina@acme.com', 'a+b=c@acme.com', '', '@'];
-  for (const email of emails) assert.equal(normal(email), normalEmail(email), JSON.stringify(email));
+  for (const email of emails) assert.equal(normalEmail(email), email.trim().normalize('NFC').toLowerCase(), JSON.stringify(email));
 });
 
 test('formerEmailIssues: a former email declared by another user, or claimed by two, is an error at the former email', () => {
