@@ -1,5 +1,5 @@
-// Benchmark: export and a no-op plan of a 50,000-user org, each a whole `provision` process measured on its own (peak RSS, CPU), the sandbox in this process.
-import { mkdtempSync, rmSync } from 'node:fs';
+// Benchmark: export and a no-op plan of a 50,000-user org, each a whole `provision` process measured on its own (peak RSS, CPU), the sandbox in this process, beside a bare process making the plan's GETs.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,9 @@ import { fmt, load, measureNode, median, runs } from './_measure.js';
 import type { Measured } from './_measure.js';
 
 const USERS = 50_000;
-const binary = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/provision.js');
+const here = path.dirname(fileURLToPath(import.meta.url));
+const binary = path.resolve(here, '../../bin/provision.js');
+const bareRead = path.join(here, '_bare-read.js');
 const MEMORY_MB = 400;
 const PLAN_CPU_MS = 5000;
 
@@ -27,6 +29,8 @@ export async function bench(): Promise<void> {
     const loads = [load()];
     const exports: Measured[] = [];
     const plans: Measured[] = [];
+    const bareReads: Measured[] = [];
+    let bareGets = 0;
     const callCounts: string[] = [];
     for (let round = 0; round < rounds; round++) {
       rmSync(path.join(dir, 'users'), { recursive: true, force: true });
@@ -44,6 +48,13 @@ export async function bench(): Promise<void> {
       const plan = JSON.parse(planned.stdout) as { changes: unknown[]; readCalls: number; summary: { unchanged: number } };
       if (plan.changes.length > 0) throw new Error(`the plan is not a no-op: ${plan.changes.length} changes`);
       plans.push(planned);
+      // The same GETs again from a process that only receives and parses them: what reading the org costs before provision does anything with it.
+      const gets = sandbox.requests.slice(planBefore).filter((r) => r.method === 'GET' && r.path.startsWith('/api/')).map((r) => (r.query ? `${r.path}?${r.query}` : r.path));
+      writeFileSync(path.join(dir, 'gets.json'), JSON.stringify(gets));
+      const bare = await measureNode([bareRead, sandbox.url, path.join(dir, 'gets.json')], { env });
+      if (bare.status !== 0) throw new Error(`the bare read failed: ${bare.stderr.slice(-1000)}`);
+      bareReads.push(bare);
+      bareGets = gets.length;
       callCounts.push(`export counted ${counted} / sandbox logged ${exportLogged}; plan counted ${plan.readCalls} / logged ${planLogged} (${fmt(plan.summary.unchanged)} unchanged)`);
     }
     loads.push(load());
@@ -53,6 +64,10 @@ export async function bench(): Promise<void> {
     console.log(`  export:      wall ${fmt(m(exports, 'wallMs'))} ms, CPU ${fmt(m(exports, 'cpuMs'))} ms, peak RSS ${fmt(m(exports, 'maxRssMb'))} MB (target < ${MEMORY_MB} MB): ${verdict(m(exports, 'maxRssMb') < MEMORY_MB)}`);
     console.log(
       `  no-op plan:  wall ${fmt(m(plans, 'wallMs'))} ms, CPU ${fmt(m(plans, 'cpuMs'))} ms (target < ${PLAN_CPU_MS} ms): ${verdict(m(plans, 'cpuMs') < PLAN_CPU_MS)}, peak RSS ${fmt(m(plans, 'maxRssMb'))} MB (target < ${MEMORY_MB} MB): ${verdict(m(plans, 'maxRssMb') < MEMORY_MB)}`,
+    );
+    console.log(
+      `  bare read:   CPU ${fmt(m(bareReads, 'cpuMs'))} ms, peak RSS ${fmt(m(bareReads, 'maxRssMb'))} MB: a plain node process making the plan's ${fmt(bareGets)} GETs (node:http, keep-alive, 6 at once) and parsing each answer, keeping nothing; ` +
+        `the plan's CPU is ${(m(plans, 'cpuMs') / m(bareReads, 'cpuMs')).toFixed(2)}× it`,
     );
     for (const line of new Set(callCounts)) console.log(`  calls: ${line}`);
   } finally {
