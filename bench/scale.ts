@@ -11,6 +11,7 @@ const USERS = 50_000;
 const here = path.dirname(fileURLToPath(import.meta.url));
 const binary = path.resolve(here, '../../bin/provision.js');
 const bareRead = path.join(here, '_bare-read.js');
+const bareYaml = path.join(here, '_bare-yaml.js');
 const MEMORY_MB = 400;
 const PLAN_CPU_MS = 5000;
 
@@ -30,6 +31,7 @@ export async function bench(): Promise<void> {
     const exports: Measured[] = [];
     const plans: Measured[] = [];
     const bareReads: Measured[] = [];
+    const bareLoads: Measured[] = [];
     let bareGets = 0;
     const callCounts: string[] = [];
     for (let round = 0; round < rounds; round++) {
@@ -54,6 +56,7 @@ export async function bench(): Promise<void> {
       const bare = await measureNode([bareRead, sandbox.url, path.join(dir, 'gets.json')], { env });
       if (bare.status !== 0) throw new Error(`the bare read failed: ${bare.stderr.slice(-1000)}`);
       bareReads.push(bare);
+      bareLoads.push(await measureNode([bareYaml, path.join(dir, 'users')]));
       bareGets = gets.length;
       callCounts.push(`export counted ${counted} / sandbox logged ${exportLogged}; plan counted ${plan.readCalls} / logged ${planLogged} (${fmt(plan.summary.unchanged)} unchanged)`);
     }
@@ -68,6 +71,11 @@ export async function bench(): Promise<void> {
     console.log(
       `  bare read:   CPU ${fmt(m(bareReads, 'cpuMs'))} ms, peak RSS ${fmt(m(bareReads, 'maxRssMb'))} MB: a plain node process making the plan's ${fmt(bareGets)} GETs (node:http, keep-alive, 6 at once) and parsing each answer, keeping nothing; ` +
         `the plan's CPU is ${(m(plans, 'cpuMs') / m(bareReads, 'cpuMs')).toFixed(2)}× it`,
+    );
+    const floor = m(bareReads, 'cpuMs') + m(bareLoads, 'cpuMs');
+    console.log(
+      `  bare load:   CPU ${fmt(m(bareLoads, 'cpuMs'))} ms: a plain node process loading users/ with js-yaml; with the bare read, ${fmt(floor)} ms of CPU that any plan spends before comparing anything ` +
+        `(the plan is ${(m(plans, 'cpuMs') / floor).toFixed(2)}× it; the ${fmt(PLAN_CPU_MS)} ms target is ${PLAN_CPU_MS < floor ? 'below it' : 'above it'})`,
     );
     for (const line of new Set(callCounts)) console.log(`  calls: ${line}`);
   } finally {
