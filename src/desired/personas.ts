@@ -229,7 +229,12 @@ function resolveIncludes(table: PersonaTable, issues: Issue[]): void {
         issues.push(...conflictIssues(table, conflict, parts, `The persona "${name}" includes both; set ${conflict.field} in "${name}" itself to choose.`));
         def.broken = true;
       }
-      def.resolved = overlay(bundle, ownBundle(name, def.fields));
+      // A persona adds to what it includes (sets united, the highest proficiency); a scalar of its own wins.
+      const own = ownBundle(name, def.fields);
+      const all = combine([bundle, own]);
+      const mine: Record<string, unknown> = {};
+      for (const c of all.conflicts) mine[c.field] = def.fields[c.field];
+      def.resolved = all.conflicts.length > 0 ? overlay(all.bundle, ownBundle(name, mine)) : all.bundle;
     }
     state.set(name, 'done');
   };
