@@ -247,6 +247,8 @@ interface Combined {
   conflicts: Conflict[];
   unknown: number[];
   broken: boolean;
+  /** Where each field came from, for users who set none of the fields (shared by them). */
+  from?: Record<string, string[]>;
 }
 
 const combinedCache = new WeakMap<PersonaTable, Map<string, Combined>>();
@@ -272,6 +274,13 @@ function combinedFor(table: PersonaTable, names: readonly string[]): Combined {
   found = { bundle, conflicts, unknown, broken };
   cache.set(key, found);
   return found;
+}
+
+/** Field → the personas that gave it, for the fields the user does not set. */
+function fromPersonasOf(bundle: Bundle, own: Record<string, unknown>): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const field in bundle.fields) if (!Object.hasOwn(own, field)) out[field] = bundle.by[field] ?? [];
+  return out;
 }
 
 /** A user with their personas applied: the entry to check, the problems of the references, and where each persona-given field came from. */
@@ -324,15 +333,19 @@ export function withPersonas(entry: Entry, table: PersonaTable | undefined): Wit
     if (Object.hasOwn(own, conflict.field)) continue;
     issues.push(...conflictIssues(table, conflict, [bundle], `A user takes both (first ${entry.source.file}:${entry.source.line}); set ${conflict.field} on the user, or make the personas agree.`));
   }
-  const merged: Record<string, unknown> = { ...value };
-  const fromPersonas: Record<string, string[]> = {};
-  for (const field of Object.keys(bundle.fields)) {
-    if (Object.hasOwn(own, field)) continue;
-    merged[field] = bundle.fields[field];
-    fromPersonas[field] = bundle.by[field] ?? [];
+  // The entry's value is this user's own copy (the readers build one per user): the personas' fields go straight in.
+  // (For CSV the value is the user's own too: what the user sets is found before anything is added.)
+  let overridden = false;
+  for (const field in bundle.fields) {
+    if (!Object.hasOwn(own, field)) continue;
+    overridden = true;
+    break;
   }
-  const fromKeys = Object.keys(fromPersonas);
-  if (fromKeys.length === 0) return { entry, issues, broken: combined.broken, names };
+  // Most users set none of their personas' fields: they share one account of where each field came from.
+  const fromPersonas = overridden ? fromPersonasOf(bundle, own) : (combined.from ??= fromPersonasOf(bundle, own));
+  const merged = value;
+  for (const field in fromPersonas) merged[field] = bundle.fields[field];
+  if (Object.keys(fromPersonas).length === 0) return { entry, issues, broken: combined.broken, names };
   const locate = (p: Path, key = false): Source => {
     if (p.length > 0 && Object.hasOwn(fromPersonas, String(p[0]))) {
       const origin = originOf(bundle, p);
@@ -342,6 +355,6 @@ export function withPersonas(entry: Entry, table: PersonaTable | undefined): Wit
     return entry.locate(p, key);
   };
   // Positions are then found in the merged value, which the user keeps (only users who take personas do).
-  const applied: Entry = { file: entry.file, source: entry.source, value: merged, own, issues: entry.issues, locate };
+  const applied: Entry = entry.own ? { file: entry.file, source: entry.source, value: merged, own: entry.own, issues: entry.issues, locate } : { file: entry.file, source: entry.source, value: merged, issues: entry.issues, locate };
   return { entry: applied, issues, broken: combined.broken, names, fromPersonas };
 }
