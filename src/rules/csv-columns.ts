@@ -77,8 +77,8 @@ export const PROVISION_COLUMNS: readonly CsvColumn[] = [
   employer('officialName'),
   { header: 'utilization', field: 'utilization', kind: 'utilization', written: true },
   ...VOICEMAIL_KEYS.map((key): CsvColumn => ({ header: `voicemail_${key}`, field: 'voicemail', kind: 'voicemail', key, written: true })),
-  // The personas a user takes: written by `export --personas` only (see export/personas.ts).
-  { header: 'persona', field: 'persona', kind: 'text', written: false },
+  // The personas a user takes; export writes `persona` when `--personas` gives one (a column no user fills is left out).
+  { header: 'persona', field: 'persona', kind: 'text', written: true },
   { header: 'personas', field: 'personas', kind: 'list', separator: ';', written: false },
 ];
 
