@@ -1,13 +1,13 @@
 // Personas end to end: the built binary plans and applies a persona's users against a sandbox over HTTP through the SDK, and a change to the persona is planned for each of them.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Plan } from '../../src/model/index.js';
-import { demoSeed, startSandbox } from '../../src/sandbox/index.js';
+import { demoSeed, generateOrg, startSandbox } from '../../src/sandbox/index.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const BIN = path.join(REPO, 'bin/provision.js');
@@ -98,6 +98,34 @@ describe('personas against a sandbox', () => {
       assert.equal(applied.status, 0, explain(applied));
       const after = await run(dir, ['plan', '--detailed-exitcode'], env);
       assert.equal(after.status, 0, explain(after));
+    } finally {
+      await sb.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('export --personas writes personas/ and users taking them, and the plan after it is zero changes', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'provision-personas-export-'));
+    cpSync(path.join(REPO, 'schemas'), path.join(dir, 'schemas'), { recursive: true });
+    // Teams: half the users share the first user's roles, skills, languages, queues and groups.
+    const seed = generateOrg({ users: 40, queues: 4, groups: 3, seed: 5 });
+    const users = seed.users ?? [];
+    users.forEach((u, i) => {
+      if (i % 2 === 0 && i > 0) Object.assign(u, { roles: users[0]!.roles, skills: users[0]!.skills, languages: users[0]!.languages, queues: users[0]!.queues, groups: users[0]!.groups });
+    });
+    const sb = await startSandbox({ port: 0, seed, clients: [{ id: 'personas-client', secret: SECRET }] });
+    const env = { GENESYS_ENVIRONMENT: sb.url, GENESYS_CLIENT_ID: 'personas-client', GENESYS_CLIENT_SECRET: SECRET };
+    try {
+      const exported = await run(dir, ['export', '--personas'], env);
+      assert.equal(exported.status, 0, explain(exported));
+      assert.match(exported.stdout, /^wrote {2}personas\/personas\.yaml {2}\d+ personas? \(taken by \d+ users\)$/m);
+      assert.match(readFileSync(path.join(dir, 'personas/personas.yaml'), 'utf8'), /^# yaml-language-server: \$schema=\.\.\/schemas\/personas\.schema\.json\n/);
+      assert.match(readFileSync(path.join(dir, 'users/users.yaml'), 'utf8'), /\n {4}persona: /);
+      const plan = await run(dir, ['plan', '--detailed-exitcode'], env);
+      assert.equal(plan.status, 0, explain(plan));
+      const refused = await run(dir, ['export', '--personas', '--format', 'csv', '--csv-dialect', 'genesys-admin', '--out', 'other'], env);
+      assert.equal(refused.status, 1, explain(refused));
+      assert.match(refused.stderr, /--personas cannot be used with --csv-dialect genesys-admin/);
     } finally {
       await sb.stop();
       rmSync(dir, { recursive: true, force: true });
