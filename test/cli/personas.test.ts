@@ -94,8 +94,12 @@ describe('personas against a sandbox', () => {
       assert.match(md.stdout, /# skills: from persona tier1 \(personas\/agents\.yaml:4\)/);
       assert.match(md.stdout, /persona tier1: skills \+ Chat 2 for 2 users · personas\/agents\.yaml:2/);
 
-      const applied = await run(dir, ['apply', '--auto-approve'], env);
+      // A saved plan carries the personas and passes the plan file's schema when it is applied.
+      const saved = await run(dir, ['plan', '--out', 'plan.json'], env);
+      assert.equal(saved.status, 0, explain(saved));
+      const applied = await run(dir, ['apply', 'plan.json', '--auto-approve'], env);
       assert.equal(applied.status, 0, explain(applied));
+      assert.equal(sb.org.liveUserByEmail('p.one@acme.com')?.skills.size, 3, 'Billing, Returns and Chat');
       const after = await run(dir, ['plan', '--detailed-exitcode'], env);
       assert.equal(after.status, 0, explain(after));
     } finally {
