@@ -79,6 +79,23 @@ describe('personas: users take them', () => {
     }
   });
 
+  test('a file\'s defaults may name a persona; a user\'s own references replace them', async () => {
+    const dir = workspace({
+      'personas/p.yaml': PERSONAS,
+      'users/a.yaml': 'defaults:\n  persona: tier1-support\nusers:\n  - email: a@acme.com\n  - email: b@acme.com\n    personas: [spanish]\n',
+    });
+    try {
+      const state = await loadDesired([], defaultConfig(dir), { cwd: dir });
+      assert.deepEqual(state.issues, []);
+      assert.deepEqual(state.users.map((u) => [u.email, u.personas, u.queues]), [
+        ['a@acme.com', ['tier1-support'], ['Support - Tier 1', 'Support - Callbacks']],
+        ['b@acme.com', ['spanish'], ['Support - Spanish']],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('a CSV column `personas` (`;`-separated) and `persona`', async () => {
     const dir = workspace({ 'personas/p.yaml': PERSONAS, 'users/u.csv': 'email,name,personas,persona\nx@acme.com,X,tier1-support;spanish,\ny@acme.com,Y,,senior\nz@acme.com,Z,tier1-suport,\n' });
     try {
