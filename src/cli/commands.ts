@@ -100,6 +100,7 @@ export function declareExport(program: Command): void {
     .option('--force', 'overwrite files that already exist')
     .option('--dry-run', 'list the files that would be written; write nothing')
     .option('--sandbox', 'export the local sandbox org instead of a Genesys Cloud org')
+    .option('--personas', 'propose personas: users sharing the same roles, skills, languages, queues and groups take one, written to personas/')
     .action(async (flags: ExportFlags) => {
       const { runExport } = await import('./export.js');
       await runExport(program, flags);

@@ -17,6 +17,7 @@ export interface ExportFlags {
   force?: boolean;
   dryRun?: boolean;
   sandbox?: boolean;
+  personas?: boolean;
 }
 
 
@@ -28,6 +29,8 @@ export interface PlannedFile {
   display: string;
   users: number;
   exists: boolean;
+  /** The personas file: how many personas it holds. */
+  personas?: number;
 }
 
 export interface ExportToFolderOptions {
@@ -38,6 +41,8 @@ export interface ExportToFolderOptions {
   dryRun: boolean;
   cwd?: string;
   progress?: (message: string) => void;
+  /** Where the personas file goes (absolute, or relative to `cwd`); by default `personas` next to `out`. */
+  personasDir?: string;
 }
 
 export interface ExportToFolderResult {
@@ -80,9 +85,12 @@ export async function exportToFolder(reader: OrgReader, run: ExportToFolderOptio
     }
   };
   const files: PlannedFile[] = [];
+  const personasDir = path.resolve(cwd, run.personasDir ?? path.join(path.dirname(outDir), 'personas'));
   for (const f of result.files) {
-    const absolute = path.join(outDir, f.name);
-    files.push({ path: absolute, display: shown(absolute), users: f.users, exists: await exists(absolute) });
+    const absolute = path.join(f.personas === undefined ? outDir : personasDir, f.name);
+    const planned: PlannedFile = { path: absolute, display: shown(absolute), users: f.users, exists: await exists(absolute) };
+    if (f.personas !== undefined) planned.personas = f.personas;
+    files.push(planned);
   }
   const byName = new Map(result.files.map((f, i) => [f.name, files[i]!.display]));
   const warnings = result.warnings.map((w) => (w.file === undefined ? w : { ...w, file: byName.get(w.file) ?? w.file }));
@@ -120,6 +128,7 @@ export async function exportToFolder(reader: OrgReader, run: ExportToFolderOptio
   }
 
   await mkdir(outDir, { recursive: true });
+  if (files.some((f) => f.personas !== undefined)) await mkdir(personasDir, { recursive: true });
   await writeAllOrNothing(
     result.files.map((f, i) => ({ target: files[i]!.path, text: f.text })),
     (reason, unrestored) =>
@@ -194,6 +203,12 @@ export async function runExport(program: Command, flags: ExportFlags): Promise<v
   const { loadConfig } = await import('../desired/index.js');
   const config = await loadConfig(globals.config, { required: program.getOptionValueSource('config') === 'cli' });
   const out = flags.out ?? config.usersDir;
+  if (flags.personas && flags.format === 'csv' && flags.csvDialect === 'genesys-admin') {
+    throw new ProvisionError('invalid-flags', '--personas cannot be used with --csv-dialect genesys-admin: the admin-UI CSV has no persona column.', { hint: 'Export personas as YAML, or with --csv-dialect canonical.' });
+  }
+  const { personasDirOf } = await import('../desired/personas.js');
+  const pathModule = await import('node:path');
+  const personasDir = flags.out === undefined ? personasDirOf(config) : pathModule.join(pathModule.dirname(pathModule.resolve(flags.out)), 'personas');
   const options: ExportOptions = {
     format: flags.format,
     splitBy: flags.splitBy,
@@ -204,12 +219,13 @@ export async function runExport(program: Command, flags: ExportFlags): Promise<v
     csvDialect: flags.csvDialect,
     schemaRef: await schemaRefFor(out),
   };
+  if (flags.personas) options.personas = { schemaRef: (await schemaRefFor(personasDir)).replace(/users\.schema\.json$/, 'personas.schema.json') };
 
   const session = await import('./session.js');
   const opened = await session.openTarget({ sandbox: flags.sandbox === true, config: globals.config, configRequired: program.getOptionValueSource('config') === 'cli', allowCustomEnvironment: globals.allowCustomEnvironment === true, log });
   let result: ExportToFolderResult;
   try {
-    result = await exportToFolder(opened.connection.reader, { out, options, force: flags.force === true, dryRun: flags.dryRun === true, progress: (m) => log(c.dim(m)) });
+    result = await exportToFolder(opened.connection.reader, { out, options, force: flags.force === true, dryRun: flags.dryRun === true, progress: (m) => log(c.dim(m)), personasDir });
   } finally {
     await opened.close();
   }
@@ -217,7 +233,8 @@ export async function runExport(program: Command, flags: ExportFlags): Promise<v
   const count = (n: number, what: string): string => `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`;
   const lines = result.files.map((f) => {
     const note = result.written ? '' : f.exists ? (flags.force ? '  (exists: would be overwritten)' : '  (exists: needs --force)') : '';
-    return `${result.written ? 'wrote' : 'would write'}  ${f.display}  ${count(f.users, 'user')}${note}`;
+    const what = f.personas === undefined ? count(f.users, 'user') : `${count(f.personas, 'persona')} (taken by ${count(f.users, 'user')})`;
+    return `${result.written ? 'wrote' : 'would write'}  ${f.display}  ${what}${note}`;
   });
   process.stdout.write(lines.length > 0 ? `${lines.join('\n')}\n` : '');
   const warned = result.warnings.length > 0 ? `, ${count(result.warnings.length, 'warning')}` : '';

@@ -1,5 +1,5 @@
 // Checks one users file on its own (parse, defaults, schema, normalisation of every user): the same code on the main thread and in a worker.
-import type { DesiredUser, Issue, Source } from '../model/index.js';
+import type { DesiredUser, Issue, PersonaTable, Source } from '../model/index.js';
 import { readCsvFile } from './csv-file.js';
 import type { Entry, FileResult } from './entry.js';
 import type { ReadFile } from './files.js';
@@ -10,6 +10,7 @@ import type { Declared, FormerEmail } from './rules.js';
 import { pathOf, schemaIssues, validators } from './schema.js';
 import type { ErrorObject } from 'ajv';
 import { readYamlFile } from './yaml-file.js';
+import { withPersonas } from './personas.js';
 
 export function hasError(issues: readonly Issue[]): boolean {
   for (const issue of issues) if (issue.severity === 'error') return true;
@@ -130,7 +131,7 @@ export interface FileCheck<U> {
  * Checks one file that was read. `member` decides what is kept of each user: the user itself (for
  * plan), or only what the rules across users need (for validate, and across threads).
  */
-export function checkFile<U>(r: ReadFile, phoneRegion: string | undefined, phoneCache: PhoneCache, member: (user: DesiredUser, entry: number) => U): FileCheck<U> {
+export function checkFile<U>(r: ReadFile, phoneRegion: string | undefined, phoneCache: PhoneCache, member: (user: DesiredUser, entry: number) => U, personas?: PersonaTable): FileCheck<U> {
   const check: FileCheck<U> = { issues: [], failed: false, entryCount: 0, declared: [], candidates: [] };
   const issues = check.issues;
   if (r.issue || r.text === undefined) {
@@ -156,10 +157,15 @@ export function checkFile<U>(r: ReadFile, phoneRegion: string | undefined, phone
     const entry = entries[i]!;
     check.entryCount++;
     if (typeof entry.value.email === 'string') check.declared.push({ email: normalEmail(entry.value.email), source: entry.source });
-    const checked = checkEntry(entryToCheck(read, entry), phoneRegion, phoneCache);
+    const applied = withPersonas(entryToCheck(read, entry), personas);
+    for (const issue of applied.issues) issues.push(issue);
+    const checked = checkEntry(applied.entry, phoneRegion, phoneCache);
     for (const issue of checked.issues) issues.push(issue);
     if (checked.user && result.create !== undefined) checked.user.create = result.create;
-    if (checked.user) check.candidates.push({ user: member(checked.user, i), source: entry.source, usable });
+    if (checked.user && applied.names) checked.user.personas = applied.names;
+    if (checked.user && applied.fromPersonas) checked.user.fromPersonas = applied.fromPersonas;
+    if (checked.user && applied.issues.length > 0 && hasError(applied.issues)) check.candidates.push({ user: member(checked.user, i), source: entry.source, usable: false });
+    else if (checked.user) check.candidates.push({ user: member(checked.user, i), source: entry.source, usable: usable && !applied.broken });
     else if (checked.partial) check.candidates.push({ user: member(checked.partial, i), source: entry.source, usable: false });
   }
   return check;

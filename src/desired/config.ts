@@ -32,6 +32,7 @@ type Raw = {
   apply?: Partial<ProvisionConfig['apply']>;
   users?: Partial<NonNullable<ProvisionConfig['users']>>;
   requestsPerMinute?: number;
+  personasDir?: string;
 };
 
 /**
@@ -87,5 +88,8 @@ export async function loadConfig(file: string, options: { required?: boolean } =
   config.scope.emailDomains = config.scope.emailDomains.map(normalDomain);
   if (raw.environment !== undefined) config.environment = raw.environment;
   if (raw.phoneRegion !== undefined) config.phoneRegion = raw.phoneRegion;
+  if (raw.personasDir !== undefined) config.personasDir = path.resolve(dir, raw.personasDir);
+  // Its `personas:` are read (with positions) and checked with the users files, every problem at once.
+  if ((value as { personas?: unknown }).personas !== undefined) config.configFile = absolute;
   return config;
 }

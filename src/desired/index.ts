@@ -10,6 +10,8 @@ import type { PhoneCache } from './normalise.js';
 import { duplicateEmails, formerEmailIssues, formerEmailsOf, managerGraphIssues } from './rules.js';
 import type { Declared, FormerEmail, ManagerNode } from './rules.js';
 import { checkFilesInThreads, managerPositions, workersFor } from './threads.js';
+import { loadPersonas } from './personas.js';
+import type { PersonaLoad } from './personas.js';
 
 export { loadConfig, defaultConfig } from './config.js';
 export { parsePhone } from './normalise.js';
@@ -40,14 +42,23 @@ interface Inputs {
   /** Where a problem of the whole input is reported: the one path given, if one. */
   where?: Source;
   total: number;
+  /** The personas the users may take, read before the users. */
+  personas: PersonaLoad;
 }
 
 async function findInputs(paths: string[], config: ProvisionConfig, cwd: string): Promise<Inputs> {
   const targets = paths.length > 0 ? paths : [config.usersDir];
   const { files, issues, failed } = await findFiles(targets, cwd, { prune: config.scope.prune });
   const where = targets.length === 1 ? { file: displayPath(path.resolve(cwd, targets[0]!), cwd), line: 0 } : undefined;
+  const personas = await loadPersonas(config, cwd);
   // Skipped or refused users files (hidden under prune, links out of the working directory) failed to load too.
-  return { files, issues: [...issues], failedFiles: [...failed], where, total: await inputBytes(files) };
+  return { files, issues: [...issues, ...personas.issues], failedFiles: [...failed, ...personas.failedFiles], where, total: await inputBytes(files), personas };
+}
+
+/** The personas files (and provision.yaml, when it holds personas) join the digest after the users files, only when personas are defined: a plan without them keeps its digest. */
+function digestPersonas(digest: ReturnType<typeof createDigest>, inputs: Inputs): void {
+  if (!inputs.personas.table) return;
+  for (const r of inputs.personas.read) digest.add(r);
 }
 
 /** Past the total size, no file is read at all. */
@@ -122,10 +133,12 @@ export async function loadDesired(paths: string[], config: ProvisionConfig, opti
   for (const file of inputs.files) {
     const r = await readUsersFile(file);
     digest.add(r);
-    checks.push(checkFile(r, config.phoneRegion, phoneCache, (user) => user));
+    checks.push(checkFile(r, config.phoneRegion, phoneCache, (user) => user, inputs.personas.table));
   }
+  digestPersonas(digest, inputs);
   const { state, users } = merge(inputs, checks, (u) => u.at.manager, formerEmailsOf);
-  return { users, ...state, digest: digest.hex() };
+  const table = inputs.personas.table;
+  return { users, ...state, digest: digest.hex(), ...(table ? { personas: table } : {}) };
 }
 
 /** What `validateDesired` finds: `DesiredState` with the number of valid users instead of the users. */
@@ -148,9 +161,10 @@ export async function validateDesired(paths: string[], config: ProvisionConfig, 
   const refused = refusal(inputs);
   if (refused) return { userCount: 0, ...refused };
   const workers = options.workers ?? workersFor(inputs.total, inputs.files.length);
-  const checked = await checkFilesInThreads(inputs.files, config.phoneRegion, { workers, main: options.mainThreadChecks });
+  const checked = await checkFilesInThreads(inputs.files, config.phoneRegion, { workers, main: options.mainThreadChecks, personas: inputs.personas.table });
   const digest = createDigest();
   checked.forEach((c, i) => digest.add({ file: inputs.files[i]!, bytes: c.bytes }));
+  digestPersonas(digest, inputs);
   const managerAt = managerPositions(inputs.files, checked, config.phoneRegion);
   const { state, users } = merge(
     inputs,

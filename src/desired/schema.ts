@@ -7,6 +7,7 @@ import { MEDIA_TYPES } from '../model/index.js';
 import type { Issue, Source } from '../model/index.js';
 import usersSchema from '../../schemas/users.schema.json' with { type: 'json' };
 import configSchema from '../../schemas/config.schema.json' with { type: 'json' };
+import personasSchema from '../../schemas/personas.schema.json' with { type: 'json' };
 import type { Path } from './entry.js';
 import { didYouMeanHint, issueAt } from './issues.js';
 
@@ -17,6 +18,7 @@ interface Validators {
   user: ValidateFunction;
   defaults: ValidateFunction;
   config: ValidateFunction;
+  personas: ValidateFunction;
 }
 
 let compiled: Validators | undefined;
@@ -29,6 +31,7 @@ export const VALIDATOR_REFS: Record<keyof Validators, string> = {
   user: `${USERS_SCHEMA_ID}#/$defs/user`,
   defaults: `${USERS_SCHEMA_ID}#/$defs/defaults`,
   config: CONFIG_SCHEMA_ID,
+  personas: personasSchema.$id,
 };
 
 /** An ajv with both schemas and the options every validator uses; `source` keeps the generated code for a standalone module. */
@@ -41,6 +44,7 @@ export function schemaAjv(source = false): Ajv2020 {
   addFormats(ajv);
   ajv.addSchema(usersSchema);
   ajv.addSchema(configSchema);
+  ajv.addSchema(personasSchema);
   return ajv;
 }
 
@@ -52,7 +56,7 @@ export function compileValidators(): Validators {
     if (!fn) throw new Error(`schema ${ref} missing`);
     return fn;
   };
-  return { user: get(VALIDATOR_REFS.user), defaults: get(VALIDATOR_REFS.defaults), config: get(VALIDATOR_REFS.config) };
+  return { user: get(VALIDATOR_REFS.user), defaults: get(VALIDATOR_REFS.defaults), config: get(VALIDATOR_REFS.config), personas: get(VALIDATOR_REFS.personas) };
 }
 
 /** Where the build writes the standalone validators (`scripts/validators.js`), next to this module. */

@@ -2,7 +2,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ResourceLimits } from 'node:worker_threads';
-import type { DesiredUser, Source } from '../model/index.js';
+import type { DesiredUser, PersonaTable, Source } from '../model/index.js';
 import { checkEntry, checkFile, entryToCheck, readEntries } from './check.js';
 import type { FileCheck, Member, ReadEntries } from './check.js';
 import { decodeUsersFile, readUsersFile } from './files.js';
@@ -26,6 +26,8 @@ export interface WorkerInput {
   phoneRegion: string | undefined;
   /** One Int32: the index of the next file to claim. */
   queue: SharedArrayBuffer;
+  /** The personas users may take: plain data, cloned into each worker. */
+  personas?: PersonaTable;
 }
 
 /** What a worker sends: one checked file with its bytes (for the digest and, if asked, positions), then `done`. */
@@ -72,6 +74,8 @@ export interface ThreadOptions {
   main?: boolean;
   /** Limits of each worker's heap (tests make a worker fail with them). */
   resourceLimits?: ResourceLimits;
+  /** The personas users may take. */
+  personas?: PersonaTable;
 }
 
 /** Starts one worker; resolves once it has sent everything it checked (or stopped early, whatever the reason). */
@@ -103,13 +107,13 @@ export async function checkFilesInThreads(files: readonly FoundFile[], phoneRegi
   const queue = new SharedArrayBuffer(4);
   const next = new Int32Array(queue);
   const results: (Checked | undefined)[] = new Array(files.length);
-  const input: WorkerInput = { files: [...files], phoneRegion, queue };
+  const input: WorkerInput = options.personas ? { files: [...files], phoneRegion, queue, personas: options.personas } : { files: [...files], phoneRegion, queue };
   const started: Promise<void>[] = [];
   for (let i = 0; i < options.workers; i++) started.push(startWorker(input, results, options.resourceLimits));
   const phoneCache: PhoneCache = new Map();
   const checkHere = async (index: number): Promise<void> => {
     const r = await readUsersFile(files[index]!);
-    results[index] = { check: checkFile(r, phoneRegion, phoneCache, member(index)), bytes: r.bytes };
+    results[index] = { check: checkFile(r, phoneRegion, phoneCache, member(index), options.personas), bytes: r.bytes };
   };
   while (options.main !== false || options.workers === 0) {
     const index = Atomics.add(next, 0, 1);

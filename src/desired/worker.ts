@@ -6,7 +6,7 @@ import type { PhoneCache } from './normalise.js';
 import { member } from './threads.js';
 import type { WorkerInput, WorkerMessage } from './threads.js';
 
-const { files, phoneRegion, queue } = workerData as WorkerInput;
+const { files, phoneRegion, queue, personas } = workerData as WorkerInput;
 const next = new Int32Array(queue);
 const phoneCache: PhoneCache = new Map();
 
@@ -14,7 +14,7 @@ for (;;) {
   const index = Atomics.add(next, 0, 1);
   if (index >= files.length) break;
   const r = await readUsersFile(files[index]!);
-  const message: WorkerMessage = { index, check: checkFile(r, phoneRegion, phoneCache, member(index)) };
+  const message: WorkerMessage = { index, check: checkFile(r, phoneRegion, phoneCache, member(index), personas) };
   const transfer: ArrayBuffer[] = [];
   if (r.bytes) {
     // The file's bytes go back for the inputs digest: moved, not copied, when the buffer is the file's alone.

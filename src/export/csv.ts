@@ -84,7 +84,7 @@ function cellOf(column: CsvColumn, homeName: string): (user: ExportUser) => Cell
   const separator = column.separator ?? ';';
   switch (column.kind) {
     case 'text': {
-      const field = column.field as 'email' | 'name' | 'title' | 'department' | 'division' | 'manager' | 'state';
+      const field = column.field as 'email' | 'name' | 'title' | 'department' | 'division' | 'manager' | 'state' | 'persona';
       return (u) => u[field];
     }
     case 'bool':

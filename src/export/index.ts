@@ -9,7 +9,9 @@ import { convertContext, convertUser, groupByOf, readWarnings } from './users.js
 import type { ConvertContext } from './users.js';
 import { DEFAULT_EXPORT_FIELDS, EXPORT_FIELDS, PER_USER_FIELDS } from './types.js';
 import type { ExportField, ExportFile, ExportNote, ExportOptions, ExportResult, ExportUser } from './types.js';
-import { renderYaml } from './yaml.js';
+import { renderPersonasYaml, renderYaml } from './yaml.js';
+import { proposePersonas, takePersona } from './personas.js';
+import type { ProposedPersona } from './personas.js';
 import { MAX_FILE_BYTES } from '../desired/files.js';
 
 export * from './types.js';
@@ -164,6 +166,8 @@ export function exportOrg(org: OrgState, options: ExportOptions): ExportResult {
   const homeName = org.lookups.divisions.find((d) => d.id === org.homeDivisionId)?.name.trim() ?? 'Home';
   const files: ExportFile[] = [];
   const adminMissing = new Map<string, number>();
+  // Personas need every user's bundle first: a pass that converts each user and keeps only the bundles.
+  const personas: ReadonlyMap<string, ProposedPersona> = options.personas ? proposePersonas(selected.map((u) => convertUser(context, u))) : new Map();
 
   /** One file's text, its users' lines and what to warn about them. */
   const render = ({ name, title, shared, group: g }: FileGroup) => {
@@ -172,7 +176,7 @@ export function exportOrg(org: OrgState, options: ExportOptions): ExportResult {
     const converted = function* (): Generator<ExportUser> {
       for (let index = 0; index < g.users.length; index++) {
         if (context.phoneCache.size > PHONE_CACHE_LIMIT) context.phoneCache.clear();
-        const user = convertUser(context, g.users[index]!);
+        const user = personas.size > 0 ? takePersona(convertUser(context, g.users[index]!), personas) : convertUser(context, g.users[index]!);
         if (user.notes.length > 0) noted.push({ index, email: user.email, notes: user.notes });
         yield user;
       }
@@ -216,5 +220,10 @@ export function exportOrg(org: OrgState, options: ExportOptions): ExportResult {
     }
   }
   if (options.format === 'csv') warnings.push(...dialectWarnings(adminMissing, options.csvDialect));
+  if (personas.size > 0) {
+    const list = [...personas.values()].sort((a, b) => compareStrings(a.name, b.name));
+    const text = renderPersonasYaml(list, { schemaRef: options.personas?.schemaRef, title: `Personas proposed by \`provision export --personas\` from the org "${org.target.orgName}": users sharing the same roles, skills, languages, queues and groups.` });
+    files.push({ name: 'personas.yaml', text, users: list.reduce((n, p) => n + p.users, 0), personas: list.length });
+  }
   return { files, warnings, users: selected.length };
 }

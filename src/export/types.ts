@@ -33,6 +33,8 @@ export interface ExportOptions {
   schemaRef?: string;
   /** The largest file to write, in bytes; the users files' limit (what validate accepts) when undefined. */
   maxFileBytes?: number;
+  /** Propose personas for users sharing the same roles, skills, languages, queues and groups (`--personas`); `schemaRef` is the personas file's `$schema` path. */
+  personas?: { schemaRef?: string };
 }
 
 export const DEFAULT_EXPORT_OPTIONS: ExportOptions = {
@@ -80,6 +82,8 @@ export interface ExportUser {
   employerInfo?: EmployerInfo;
   utilization?: Utilization;
   voicemail?: VoicemailPolicy;
+  /** The persona (proposed by `--personas`) that gives this user's roles, skills, languages, queues and groups. */
+  persona?: string;
   /** What this user's file is chosen by (taken from the org whatever `fields` keeps). */
   groupBy: { division: string | undefined; department: string | undefined };
   notes: ExportNote[];
@@ -90,6 +94,8 @@ export interface ExportFile {
   name: string;
   text: string;
   users: number;
+  /** Set on the personas file: it goes to the personas folder, and holds this many personas. */
+  personas?: number;
 }
 
 export interface ExportResult {

@@ -2,9 +2,10 @@
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Node } from 'yaml';
 import { MEDIA_TYPES } from '../model/index.js';
-import type { Phone, Utilization } from '../model/index.js';
+import type { Phone, RoleGrant, Utilization } from '../model/index.js';
 import { ORG_DEFAULT, VOICEMAIL_KEYS } from '../rules/utilization.js';
 import type { ExportUser, Level } from './types.js';
+import type { ProposedPersona } from './personas.js';
 
 type Value = string | number | boolean;
 
@@ -51,11 +52,19 @@ function phoneNode(phone: Phone): Node {
   );
 }
 
+function rolesNode(roles: readonly RoleGrant[]): YAMLSeq {
+  return seq(
+    roles.map((g) => (g.division === undefined ? scalar(g.role) : map([['role', scalar(g.role)], ['division', scalar(g.division)]]))),
+    false,
+  );
+}
+
 /** The user's map, keys in schema order; `omit` names a field the file's defaults already give. */
 function userNode(user: ExportUser, omit: ReadonlySet<string>): YAMLMap {
   const pairs: [string, Node | undefined][] = [
     ['email', scalar(user.email)],
     ['name', user.name === undefined ? undefined : scalar(user.name)],
+    ['persona', user.persona === undefined ? undefined : scalar(user.persona)],
   ];
   const text = (key: 'title' | 'department' | 'division' | 'manager' | 'state'): void => {
     const value = user[key];
@@ -68,10 +77,7 @@ function userNode(user: ExportUser, omit: ReadonlySet<string>): YAMLMap {
   text('state');
   if (user.phones) pairs.push(['phones', map(user.phones.map((p) => [p.type, phoneNode(p)]))]);
   if (user.otherEmails) pairs.push(['otherEmails', map(user.otherEmails.map((e) => [e.type, scalar(e.address)]))]);
-  if (user.roles) {
-    const grants = user.roles.map((g) => (g.division === undefined ? scalar(g.role) : map([['role', scalar(g.role)], ['division', scalar(g.division)]])));
-    pairs.push(['roles', seq(grants, false)]);
-  }
+  if (user.roles) pairs.push(['roles', rolesNode(user.roles)]);
   pairs.push(['skills', levels(user.skills)], ['languages', levels(user.languages)]);
   pairs.push(['queues', names(user.queues)], ['groups', names(user.groups)], ['locations', names(user.locations)]);
   if (user.acdAutoAnswer !== undefined) pairs.push(['acdAutoAnswer', scalar(user.acdAutoAnswer)]);
@@ -206,3 +212,28 @@ export function renderYaml(users: Iterable<ExportUser>, options: YamlFileOptions
 const CHUNK = 25;
 const USERS_LINE = 'users:\n';
 const USER_START = '  - email:';
+
+/** The personas file `export --personas` writes: one persona per shared bundle, by name. */
+export function renderPersonasYaml(personas: readonly ProposedPersona[], options: { schemaRef?: string; title: string }): string {
+  const doc = new Document();
+  const header = [options.schemaRef === undefined ? undefined : ` yaml-language-server: $schema=${options.schemaRef}`, ` ${commentLine(options.title)}`];
+  doc.commentBefore = header.filter((l) => l !== undefined).join('\n');
+  const items = personas.map((p, i) => {
+    const f = p.fields;
+    const node = map([
+      ['description', scalar(`${p.users} users with these roles, skills, languages, queues and groups in the org`)],
+      ['roles', f.roles ? rolesNode(f.roles) : undefined],
+      ['skills', levels(f.skills)],
+      ['languages', levels(f.languages)],
+      ['queues', names(f.queues)],
+      ['groups', names(f.groups)],
+    ]);
+    const pair = new Pair(scalar(p.name), node);
+    if (i > 0) (pair.key as Scalar).spaceBefore = true;
+    return pair;
+  });
+  const all = new YAMLMap();
+  all.items.push(...items);
+  doc.contents = map([['personas', all]]);
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false, indentSeq: true });
+}

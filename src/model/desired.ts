@@ -1,5 +1,6 @@
 // The desired state read from users/: normalised users with the source of every fact.
 import type { Issue, Source } from './issue.js';
+import type { PersonaTable } from './persona.js';
 
 export type UserState = 'active' | 'inactive';
 export type PhoneType = 'work' | 'work2' | 'work3' | 'work4' | 'home' | 'mobile' | 'other';
@@ -134,6 +135,10 @@ export interface DesiredUser {
    * setting; undefined follows the config's `users.create`.
    */
   create?: boolean;
+  /** The personas the user references (`persona:` / `personas:`), when any. */
+  personas?: string[];
+  /** Fields whose value a persona gave (the user does not set them) → the personas that gave it. */
+  fromPersonas?: Record<string, string[]>;
   /** Where the user starts (the `email` key for YAML, the row for CSV). */
   source: Source;
   /**
@@ -153,4 +158,6 @@ export interface DesiredState {
   issues: Issue[];
   /** sha256 over the files' names and bytes: ties a plan to its inputs. */
   digest: string;
+  /** The personas defined, when any: what the plan names as the source of a value. */
+  personas?: PersonaTable;
 }

@@ -1,6 +1,7 @@
 // The Plan: plain, serialisable, deterministically sorted data; the contract between plan and apply.
 import type { EmployerInfo, Issue, OtherEmail, Phone, Source, Utilization, VoicemailPolicy } from './index.js';
 import type { Named, OrgTarget, UtilizationKept } from './org.js';
+import type { PersonaOrigin, PersonaSummary } from './persona.js';
 
 export type Action = 'create' | 'update' | 'restore' | 'deactivate';
 
@@ -34,7 +35,7 @@ export interface ManagerRef {
   id?: string;
 }
 
-export type FieldChange =
+export type FieldChange = (
   /** `email` changes the primary email of an existing user found by a former email or employee id (never a create). */
   | { field: 'name' | 'title' | 'department' | 'state' | 'email'; kind: 'text'; before: string | null; after: string | null }
   | { field: 'acdAutoAnswer'; kind: 'bool'; before: boolean | null; after: boolean }
@@ -65,7 +66,11 @@ export type FieldChange =
       /** Grants of the same role and division (or all divisions) the user also holds through a group, for the reviewer. */
       inherited?: InheritedGrantRef[];
     }
-  | { field: 'skills' | 'languages'; kind: 'levels'; add: Level[]; change: LevelChange[]; remove: Level[] };
+  | { field: 'skills' | 'languages'; kind: 'levels'; add: Level[]; change: LevelChange[]; remove: Level[] }
+) & {
+  /** The personas that gave the field's value (the user does not set it), where each writes it; absent otherwise. */
+  personas?: PersonaOrigin[];
+};
 
 export type FieldName = FieldChange['field'];
 
@@ -159,6 +164,8 @@ export interface Plan {
   readCalls: number;
   /** Of `readCalls`, the per-user reads (utilization, voicemail policy); present when some were made. */
   perUserCalls?: number;
+  /** What each persona changes, for how many users; present only when personas give changed values. */
+  personas?: PersonaSummary[];
   /** sha256 (hex) of the canonical JSON of every other field. */
   checksum: string;
 }

@@ -7,6 +7,7 @@ import { diffUsers } from './diff.js';
 import { foldName } from '../rules/names.js';
 import { compareStrings } from '../rules/order.js';
 import { checkSafety } from './safety.js';
+import { attributePersonas } from './personas.js';
 
 export { planChecksum, verifyChecksum, canonicalJson } from './checksum.js';
 export { checkSafety, SAFETY_RULES, PERCENT_FLOOR } from './safety.js';
@@ -87,6 +88,7 @@ const MANAGED_BY_READ: readonly ManagedByRead[] = [...EXPANDED_FIELDS, 'manager'
 export function buildPlan(input: { desired: DesiredState; org: OrgState; config: ProvisionConfig; allowUnsafe?: boolean; showUnmanaged?: boolean }): { plan: Plan; errors: Issue[] } {
   const { desired, org, config } = input;
   const result = diffUsers(desired, org, config, { showUnmanaged: input.showUnmanaged === true });
+  const personas = attributePersonas(result.changes, desired.users, desired.personas);
   const safety = checkSafety(result.changes, { desired, org, config, managedCount: result.managedCount }, input.allowUnsafe === true);
   const unsealed: Omit<Plan, 'checksum'> = {
     formatVersion: 1,
@@ -103,6 +105,7 @@ export function buildPlan(input: { desired: DesiredState; org: OrgState; config:
     readCalls: org.apiCalls,
     // Only when some were made: a plan without them reads (and checksums) as before.
     ...(org.perUserCalls ? { perUserCalls: org.perUserCalls } : {}),
+    ...(personas.length > 0 ? { personas } : {}),
   };
   return { plan: { ...unsealed, checksum: planChecksum(unsealed) }, errors: result.errors };
 }

@@ -2,7 +2,7 @@
 import type { Action, Change, Issue, Plan, SafetyVerdict, Violation } from '../model/index.js';
 import { md, mdWithUrls, visible } from './escape.js';
 import { fieldLine, type Style } from './fields.js';
-import { count, isEmpty, readFooter, summaryLine, UNDECLARED_TITLE, UNMANAGED_TITLE, WAITING_TITLE, waitingHint } from './summary.js';
+import { count, isEmpty, personaLine, personaNote, readFooter, summaryLine, UNDECLARED_TITLE, UNMANAGED_TITLE, WAITING_TITLE, waitingHint } from './summary.js';
 import type { ListedUser } from './summary.js';
 
 /** The hidden first line a workflow finds its earlier comment by (to edit it rather than add another). */
@@ -80,6 +80,9 @@ export function diffLines(change: Change): string[] {
       const mark = tagged ? item[1] : change.action === 'create' ? '+' : '~';
       lines.push(`${mark} ${line.label}: ${tagged ? item.slice(2) : item}`);
     }
+    // A context line (no +/-/~): where the value came from.
+    const from = personaNote(field);
+    if (from) lines.push(`# ${line.label}: ${code(from)}`);
   }
   return lines;
 }
@@ -175,6 +178,13 @@ function usersSection(title: string, users: readonly ListedUser[] | undefined, h
   return details(`${title} (${count(users.length)})`, lines.join('\n'), users.length <= OPEN_ALL_UP_TO);
 }
 
+/** What each persona changes, one line each, linked to where it is defined. */
+function personasSection(plan: Plan, sourceUrl?: string): string | undefined {
+  if (!plan.personas || plan.personas.length === 0) return undefined;
+  const lines = plan.personas.map((p) => `- ${md(personaLine(p))} · ${sourceRef(p.file, p.line, sourceUrl)}`);
+  return details(`Personas (${count(plan.personas.length)})`, lines.join('\n'), true);
+}
+
 function warningLine(issue: Issue, sourceUrl?: string): string {
   const where = issue.file ? `${sourceRef(issue.file, issue.line, sourceUrl, issue.column)} ` : '';
   const hint = issue.hint ? ` — ${md(issue.hint)}` : '';
@@ -229,6 +239,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   ].join('\n');
   const banners = [safetyBanner(plan.safety), deactivationBanner(plan)].filter((b) => b !== undefined);
   const warnings = warningsSection(plan.warnings, options.sourceUrl);
+  const personas = personasSection(plan, options.sourceUrl);
   const unchangedUsers = [
     usersSection(WAITING_TITLE, plan.waiting, waitingHint((s) => `\`${s}\``), options.sourceUrl),
     usersSection(UNDECLARED_TITLE, plan.undeclared, 'Declare them in `users/` (with `state: inactive` to offboard them), or turn `scope.prune` on to deactivate users left out.'),
@@ -251,7 +262,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
     const hidden = total - [...shown.values()].reduce((a, b) => a + b, 0);
     const sections = groups.map((g) => groupSection(g, shown.get(g.action) ?? 0, openAll || g.action === 'deactivate'));
     const cut = hidden > 0 ? truncationNote(hidden, total, options.fullPlanNote) : undefined;
-    return `${[head, ...banners, summaryTable(plan), cut, ...sections, ...unchangedUsers, warnings, footer, last].filter((p) => p !== undefined).join('\n\n')}\n`;
+    return `${[head, ...banners, summaryTable(plan), personas, cut, ...sections, ...unchangedUsers, warnings, footer, last].filter((p) => p !== undefined).join('\n\n')}\n`;
   };
 
   const all = new Map(groups.map((g) => [g.action, g.blocks.length]));

@@ -1,5 +1,5 @@
 // The one-line plan summary every renderer ends with, and the read footer.
-import type { Plan, Source, Summary } from '../model/index.js';
+import type { FieldChange, Plan, PersonaSummary, Source, Summary } from '../model/index.js';
 
 /** 1234567 → "1,234,567": the same on every machine, whatever its locale. */
 export function count(n: number): string {
@@ -49,4 +49,17 @@ export function summaryLine(plan: Plan): string {
 export function readFooter(plan: Plan): string {
   const perUser = plan.perUserCalls ? ` (${count(plan.perUserCalls)} per-user read${plan.perUserCalls === 1 ? '' : 's'}: utilization, voicemail)` : '';
   return `read: ${count(plan.readCalls)} API call${plan.readCalls === 1 ? '' : 's'}${perUser}`;
+}
+
+/** `from persona tier1-support (personas/support.yaml:5)`: where a changed field's value came from, or undefined when no persona gave it. */
+export function personaNote(field: FieldChange): string | undefined {
+  if (!field.personas || field.personas.length === 0) return undefined;
+  const names = field.personas.map((p) => `${p.persona} (${p.file}:${p.line})`);
+  return `from persona${names.length === 1 ? '' : 's'} ${names.join(', ')}`;
+}
+
+/** `persona tier1-support: skills + Returns 3 for 212 users, queues + Support - Callbacks for 212 users`: one line per persona. */
+export function personaLine(summary: PersonaSummary): string {
+  const changes = summary.changes.map((c) => `${c.field} ${c.change} for ${count(c.users)} user${c.users === 1 ? '' : 's'}`);
+  return `persona ${summary.persona}: ${changes.join(', ')}`;
 }

@@ -4,7 +4,7 @@ import type { Action, Change, Issue, Plan, SafetyVerdict } from '../model/index.
 import { displayWidth as width, padEnd as pad } from '../rules/width.js';
 import { quoted, visible } from './escape.js';
 import { fieldLine, type Style, type WordPart } from './fields.js';
-import { count, readFooter, summaryLine, UNDECLARED_TITLE, UNMANAGED_TITLE, WAITING_TITLE, waitingHint } from './summary.js';
+import { count, personaLine, personaNote, readFooter, summaryLine, UNDECLARED_TITLE, UNMANAGED_TITLE, WAITING_TITLE, waitingHint } from './summary.js';
 import type { ListedUser } from './summary.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -93,9 +93,12 @@ function renderChange(change: Change, actionWidth: number, leftWidth: number, st
   const fields = change.fields.map((f) => fieldLine(f, style, change.action));
   const labelWidth = Math.max(0, ...fields.map((f) => width(f.label) + 1));
   const lines = [header.trimEnd()];
-  for (const field of fields) {
-    lines.push(...wrapItems(`${FIELD_INDENT}${pad(`${field.label}:`, labelWidth)}  `, field.items));
-  }
+  fields.forEach((field, i) => {
+    const prefix = `${FIELD_INDENT}${pad(`${field.label}:`, labelWidth)}  `;
+    lines.push(...wrapItems(prefix, field.items));
+    const from = personaNote(change.fields[i]!);
+    if (from) lines.push(`${' '.repeat(width(prefix))}${c.dim(visible(from))}`);
+  });
   return lines;
 }
 
@@ -120,6 +123,12 @@ function renderUsers(title: string, users: readonly ListedUser[] | undefined, hi
   }
   if (hint) lines.push(c.dim(hint));
   return lines;
+}
+
+/** One line per persona whose values the plan changes, with where it is defined. */
+function renderPersonas(plan: Plan, c: Colors): string[] {
+  if (!plan.personas || plan.personas.length === 0) return [];
+  return [c.bold('Personas:'), ...plan.personas.map((p) => `  ${visible(personaLine(p))}  ${c.dim(visible(`${p.file}:${p.line}`))}`)];
 }
 
 function renderWarnings(warnings: Issue[], c: Colors): string[] {
@@ -165,6 +174,7 @@ export function renderText(plan: Plan, color = false): string {
   sections.push(renderUsers(WAITING_TITLE, plan.waiting, waitingHint(), c));
   sections.push(renderUsers(UNDECLARED_TITLE, plan.undeclared, 'Declare them in users/ (with state: inactive to offboard them), or turn scope.prune on to deactivate users left out.', c));
   sections.push(renderUsers(UNMANAGED_TITLE, plan.unmanaged, undefined, c));
+  sections.push(renderPersonas(plan, c));
   sections.push(renderWarnings(plan.warnings, c));
   sections.push(renderSafety(plan.safety, c));
   sections.push([c.dim(readFooter(plan)), c.bold(summaryLine(plan))]);

@@ -25,7 +25,7 @@ export interface CsvColumn {
   /** The header; the reader matches it without regard to case. */
   header: string;
   /** The users-file field the column fills (undefined for an ignored column). */
-  field?: 'email' | 'formerEmails' | UserField;
+  field?: 'email' | 'formerEmails' | 'persona' | 'personas' | UserField;
   kind: CsvCellKind;
   /** The phone type, other-email type, employer-info part or voicemail-policy key. */
   key?: PhoneType | OtherEmailType | keyof EmployerInfo | keyof VoicemailPolicy;
@@ -77,6 +77,9 @@ export const PROVISION_COLUMNS: readonly CsvColumn[] = [
   employer('officialName'),
   { header: 'utilization', field: 'utilization', kind: 'utilization', written: true },
   ...VOICEMAIL_KEYS.map((key): CsvColumn => ({ header: `voicemail_${key}`, field: 'voicemail', kind: 'voicemail', key, written: true })),
+  // The personas a user takes; export writes `persona` when `--personas` gives one (a column no user fills is left out).
+  { header: 'persona', field: 'persona', kind: 'text', written: true },
+  { header: 'personas', field: 'personas', kind: 'list', separator: ';', written: false },
 ];
 
 /**

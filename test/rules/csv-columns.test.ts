@@ -41,6 +41,7 @@ const FULL: ExportUser = {
   employerInfo: { employeeId: 'E1042', employeeType: 'Full-time', dateHire: '2021-06-01', officialName: 'Nina A. Berg' },
   utilization: { call: { maximumCapacity: 1, interruptableMediaTypes: [], includeNonAcd: false }, chat: { maximumCapacity: 3, interruptableMediaTypes: ['call', 'email'], includeNonAcd: true } },
   voicemail: { enabled: true, alertTimeoutSeconds: 20, sendEmailNotifications: false },
+  persona: 'tier1-support',
   groupBy: { division: 'Support', department: 'Customer Support' },
   notes: [],
 };
@@ -68,6 +69,7 @@ const FULL_READ = {
   employerInfo: { employeeId: 'E1042', employeeType: 'Full-time', dateHire: '2021-06-01', officialName: 'Nina A. Berg' },
   utilization: { call: { maximumCapacity: 1 }, chat: { maximumCapacity: 3, interruptableMediaTypes: ['call', 'email'], includeNonAcd: true } },
   voicemail: { enabled: true, alertTimeoutSeconds: 20, sendEmailNotifications: false },
+  persona: 'tier1-support',
 };
 
 function header(text: string): string[] {
