@@ -6,6 +6,8 @@ import { ProvisionError } from '../model/index.js';
 import { colorsFor, formatIssue, log } from './output.js';
 
 export interface ExportFlags {
+  /** The org of provision.yaml's `orgs:` to export. */
+  org?: string;
   out?: string;
   format: ExportOptions['format'];
   splitBy: ExportOptions['splitBy'];
@@ -191,8 +193,9 @@ export async function runExport(program: Command, flags: ExportFlags): Promise<v
   const { parseFields } = await import('../export/index.js');
   // Flags are checked before any network call.
   const fields: ExportField[] | undefined = flags.fields === undefined ? undefined : parseFields(flags.fields);
-  const { loadConfig } = await import('../desired/index.js');
-  const config = await loadConfig(globals.config, { required: program.getOptionValueSource('config') === 'cli' });
+  const { loadOrgConfig } = await import('./orgs.js');
+  const config = await loadOrgConfig(program, flags.org);
+  // An org of `orgs:` exports to its own folder (the last it lists), never over the shared one.
   const out = flags.out ?? config.usersDir;
   const options: ExportOptions = {
     format: flags.format,
@@ -206,7 +209,7 @@ export async function runExport(program: Command, flags: ExportFlags): Promise<v
   };
 
   const session = await import('./session.js');
-  const opened = await session.openTarget({ sandbox: flags.sandbox === true, config: globals.config, configRequired: program.getOptionValueSource('config') === 'cli', allowCustomEnvironment: globals.allowCustomEnvironment === true, log });
+  const opened = await session.openTarget({ sandbox: flags.sandbox === true, config: globals.config, loaded: config, allowCustomEnvironment: globals.allowCustomEnvironment === true, log });
   let result: ExportToFolderResult;
   try {
     result = await exportToFolder(opened.connection.reader, { out, options, force: flags.force === true, dryRun: flags.dryRun === true, progress: (m) => log(c.dim(m)) });

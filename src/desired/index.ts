@@ -12,6 +12,7 @@ import type { Declared, FormerEmail, ManagerNode } from './rules.js';
 import { checkFilesInThreads, managerPositions, workersFor } from './threads.js';
 
 export { loadConfig, defaultConfig } from './config.js';
+export { allOrgs, orgNames, selectOrg } from './orgs.js';
 export { parsePhone } from './normalise.js';
 export { MAX_FILE_BYTES, MAX_INPUT_BYTES } from './files.js';
 export { detectDialect } from './csv-file.js';
@@ -43,7 +44,7 @@ interface Inputs {
 }
 
 async function findInputs(paths: string[], config: ProvisionConfig, cwd: string): Promise<Inputs> {
-  const targets = paths.length > 0 ? paths : [config.usersDir];
+  const targets = paths.length > 0 ? paths : (config.usersDirs ?? [config.usersDir]);
   const { files, issues, failed } = await findFiles(targets, cwd, { prune: config.scope.prune });
   const where = targets.length === 1 ? { file: displayPath(path.resolve(cwd, targets[0]!), cwd), line: 0 } : undefined;
   // Skipped or refused users files (hidden under prune, links out of the working directory) failed to load too.

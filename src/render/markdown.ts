@@ -224,7 +224,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   const head = [
     PLAN_MARKER,
     ...(options.header ? [options.header, ''] : []),
-    `### provision plan for ${md(target.orgName)}`,
+    plan.org !== undefined ? `### provision plan for org ${md(plan.org)}: ${md(target.orgName)}` : `### provision plan for ${md(target.orgName)}`,
     `Genesys Cloud org ${md(target.orgId)} · ${md(target.environment)}`,
   ].join('\n');
   const banners = [safetyBanner(plan.safety), deactivationBanner(plan)].filter((b) => b !== undefined);

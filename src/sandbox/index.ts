@@ -39,11 +39,13 @@ export const DEMO_STATE_FILE = '.provision/sandbox-org.json';
  * The in-process sandbox behind `--sandbox`: the demo org on first use, then the org as the last
  * run left it (so plan, apply, plan converges across commands). Delete the state file to start over.
  */
-export async function startDemoSandbox(options: StartOptions & { usersDir?: string } = {}): Promise<RunningSandbox> {
+export async function startDemoSandbox(options: StartOptions & { usersDir?: string; org?: string } = {}): Promise<RunningSandbox> {
   const { existsSync, mkdirSync } = await import('node:fs');
   const { dirname } = await import('node:path');
   const statePath = options.statePath ?? DEMO_STATE_FILE;
   mkdirSync(dirname(statePath), { recursive: true });
-  const seed = options.seed ?? (existsSync(statePath) ? undefined : await demoSeed(options.usersDir));
+  let seed = options.seed ?? (existsSync(statePath) ? undefined : await demoSeed(options.usersDir));
+  // An org of provision.yaml's `orgs:` gets a demo org of its own name, and so of its own id.
+  if (seed && options.org !== undefined) seed = { ...seed, org: { ...seed.org, name: `Acme Support (sandbox ${options.org})`, domain: `acme-${options.org}` } };
   return startSandbox({ ...options, statePath, seed });
 }

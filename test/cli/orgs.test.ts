@@ -1,0 +1,213 @@
+// Several orgs from one repository, end to end: two sandbox orgs planned and applied through the built binary and the SDK.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Plan } from '../../src/model/index.js';
+import { startSandbox } from '../../src/sandbox/index.js';
+import type { RunningSandbox, SeedOrg } from '../../src/sandbox/index.js';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const BIN = path.join(REPO, 'bin/provision.js');
+
+interface Run {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  const clean: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '' };
+  for (const name of Object.keys(clean)) if (name.startsWith('GENESYS') || name.startsWith('PROVISION')) delete clean[name];
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { cwd, env: { ...clean, ...env }, encoding: 'utf8' }, (error, stdout, stderr) => {
+      resolve({ status: error && typeof error.code === 'number' ? error.code : error ? 1 : 0, stdout, stderr });
+    });
+  });
+}
+
+const explain = (r: Run): string => `exit ${r.status}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
+
+/** Both orgs know Billing and "Support"; only test has the queue "Beta Queue" (a pilot not yet in production). */
+function seed(name: string, queues: string[]): SeedOrg {
+  return {
+    org: { name },
+    divisions: [{ name: 'Home', home: true }],
+    skills: ['Billing'],
+    roles: ['employee'],
+    queues,
+    users: [
+      { email: 'ana@acme.com', name: 'Ana', title: 'Agent' },
+      // In scope (acme.com) and declared nowhere: pruned only where the org's own scope says so.
+      { email: 'old@acme.com', name: 'Old Agent' },
+    ],
+  };
+}
+
+const CONFIG = (testUrl: string, prodUrl: string): string => `# two orgs
+usersDir: users/shared
+scope:
+  emailDomains: [acme.com]
+safety:
+  maxDeactivations: 5
+orgs:
+  test:
+    environment: ${testUrl}
+    credentials: { clientId: TEST_ID, clientSecret: TEST_SECRET }
+    usersDir: [users/shared, users/test]
+    scope:
+      prune: true
+  prod:
+    environment: ${prodUrl}
+    credentials: { clientId: PROD_ID, clientSecret: PROD_SECRET }
+    usersDir: [users/shared, users/prod]
+    safety:
+      maxDeactivations: 0
+`;
+
+const SHARED = `users:
+  - email: ana@acme.com
+    name: Ana
+    title: Senior Agent
+    skills: { Billing: 3 }
+    queues: [Support]
+`;
+
+describe('several orgs from one repository', () => {
+  let dir: string;
+  let testOrg: RunningSandbox;
+  let prodOrg: RunningSandbox;
+  let env: NodeJS.ProcessEnv;
+
+  before(async () => {
+    testOrg = await startSandbox({ seed: seed('Acme Test', ['Support', 'Beta Queue']), clients: [{ id: 'test-client', secret: 'test-secret' }] });
+    prodOrg = await startSandbox({ seed: seed('Acme Production', ['Support']), clients: [{ id: 'prod-client', secret: 'prod-secret' }] });
+    dir = mkdtempSync(path.join(tmpdir(), 'provision-orgs-'));
+    for (const sub of ['users/shared', 'users/test', 'users/prod']) mkdirSync(path.join(dir, sub), { recursive: true });
+    writeFileSync(path.join(dir, 'provision.yaml'), CONFIG(testOrg.url, prodOrg.url));
+    writeFileSync(path.join(dir, 'users/shared/agents.yaml'), SHARED);
+    writeFileSync(path.join(dir, 'users/test/pilot.yaml'), 'users:\n  - email: tess@acme.com\n    name: Tess\n    queues: [Beta Queue]\n');
+    writeFileSync(path.join(dir, 'users/prod/leads.yaml'), 'users:\n  - email: pete@acme.com\n    name: Pete\n    queues: [Support]\n');
+    env = { TEST_ID: 'test-client', TEST_SECRET: 'test-secret', PROD_ID: 'prod-client', PROD_SECRET: 'prod-secret' };
+  });
+
+  after(async () => {
+    await testOrg.stop();
+    await prodOrg.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('asks which org when several are named, and suggests the closest name for an unknown one', async () => {
+    const none = await run(dir, ['plan'], env);
+    assert.equal(none.status, 1, explain(none));
+    assert.match(none.stderr, /org-required .*2 orgs \(test, prod\).*--all/);
+    const typo = await run(dir, ['plan', '--org', 'prd'], env);
+    assert.equal(typo.status, 1, explain(typo));
+    assert.match(typo.stderr, /unknown-org .*no org "prd"\. Did you mean "prod"\?/);
+    assert.equal(testOrg.requests.length + prodOrg.requests.length, 0, 'no call before the org is known');
+  });
+
+  it('validates each org with its own folders, a section each', async () => {
+    const r = await run(dir, ['validate', '--all'], env);
+    assert.equal(r.status, 0, explain(r));
+    assert.match(r.stdout, /=== org test ===\n[^=]*2 valid users in 2 files/);
+    assert.match(r.stdout, /=== org prod ===\n[^=]*2 valid users in 2 files/);
+  });
+
+  it('plans each org with its own scope and safety: test prunes, prod is blocked by its own threshold only when it would deactivate', async () => {
+    const t = await run(dir, ['plan', '--org', 'test', '--format', 'json'], env);
+    assert.equal(t.status, 0, explain(t));
+    const plan = JSON.parse(t.stdout) as Plan;
+    assert.equal(plan.org, 'test');
+    assert.equal(plan.target.orgName, 'Acme Test');
+    assert.deepEqual(
+      plan.changes.map((c) => `${c.action} ${c.email}`),
+      ['create tess@acme.com', 'update ana@acme.com', 'deactivate old@acme.com'],
+    );
+    const p = await run(dir, ['plan', '--org', 'prod'], env);
+    assert.equal(p.status, 0, explain(p));
+    assert.match(p.stdout, /provision will make these changes to org prod, "Acme Production"/);
+    assert.match(p.stdout, /Plan for org prod: 1 to create, 1 to update, 0 to restore, 0 to deactivate\. 0 unchanged, 1 not declared/);
+    assert.doesNotMatch(p.stdout, /old@acme\.com.*deactivate/);
+  });
+
+  it('plans every org at once, each through its own client; a name one org lacks is an error for that org only, at file:line', async () => {
+    writeFileSync(path.join(dir, 'users/shared/agents.yaml'), SHARED.replace('queues: [Support]', 'queues: [Support, Beta Queue]'));
+    try {
+      const before = { test: testOrg.requests.length, prod: prodOrg.requests.length };
+      const r = await run(dir, ['plan', '--all'], env);
+      assert.equal(r.status, 1, explain(r));
+      assert.match(r.stdout, /=== org test ===\n\nprovision will make these changes to org test, "Acme Test"/);
+      assert.match(r.stdout, /=== org prod ===\n\nNo plan was made for org prod/);
+      assert.match(r.stderr, /users\/shared\/agents\.yaml:6:\d+ error unknown-queue/);
+      assert.match(r.stderr, /unresolved-references {2}org prod: 1 reference in users\/ do not match org prod \("Acme Production"\)/);
+      assert.ok(testOrg.requests.length > before.test && prodOrg.requests.length > before.prod, 'each org read through its own server');
+      const tokens = new Set(testOrg.requests.slice(before.test).map((e) => e.path));
+      assert.ok(tokens.has('/oauth/token'));
+    } finally {
+      writeFileSync(path.join(dir, 'users/shared/agents.yaml'), SHARED);
+    }
+  });
+
+  it('saves a plan that names its org, refuses it for another org, applies it to its own and converges', async () => {
+    const saved = await run(dir, ['plan', '--org', 'prod', '--out', 'prod.json', '--detailed-exitcode'], env);
+    assert.equal(saved.status, 2, explain(saved));
+    assert.equal((JSON.parse(readFileSync(path.join(dir, 'prod.json'), 'utf8')) as Plan).org, 'prod');
+
+    const writesBefore = testOrg.requests.filter((e) => e.method !== 'GET').length;
+    const refused = await run(dir, ['apply', 'prod.json', '--org', 'test', '--auto-approve'], env);
+    assert.equal(refused.status, 1, explain(refused));
+    assert.match(refused.stderr, /plan-org-mismatch {2}prod\.json was made for org prod, not org test: nothing was applied\./);
+    assert.match(refused.stderr, /hint: Apply it with --org prod/);
+    assert.equal(testOrg.requests.filter((e) => e.method !== 'GET').length, writesBefore, 'nothing sent to test');
+
+    const journal = path.join(dir, 'prod.jsonl');
+    const applied = await run(dir, ['apply', 'prod.json', '--auto-approve', '--journal', journal], env);
+    assert.equal(applied.status, 0, explain(applied));
+    assert.match(applied.stdout, /Apply complete \(org prod\): 1 created, 1 updated/);
+    assert.match(applied.stderr, /Applying \d+ operations to org prod/);
+    const lines = readFileSync(journal, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { org: string });
+    assert.ok(lines.length > 0 && lines.every((l) => l.org === 'prod'));
+    assert.ok(prodOrg.org.listUsers('any').some((u) => u.email === 'pete@acme.com'));
+    assert.ok(!testOrg.org.listUsers('any').some((u) => u.email === 'pete@acme.com'), 'the test org never sees prod-only users');
+
+    const again = await run(dir, ['plan', '--org', 'prod', '--detailed-exitcode'], env);
+    assert.equal(again.status, 0, explain(again));
+    assert.match(again.stdout, /No changes\. The org prod matches users\//);
+  });
+
+  it('applies the test org with its own scope (prune) and leaves prod alone', async () => {
+    const applied = await run(dir, ['apply', '--org', 'test', '--auto-approve'], env);
+    assert.equal(applied.status, 0, explain(applied));
+    assert.match(applied.stdout, /Apply complete \(org test\): 1 created, 1 updated, 0 restored, 1 deactivated/);
+    assert.equal(testOrg.org.listUsers('any').find((u) => u.email === 'old@acme.com')?.state, 'inactive');
+    assert.equal(prodOrg.org.listUsers('any').find((u) => u.email === 'old@acme.com')?.state, 'active');
+  });
+
+  it("refuses credentials that reach another org than the one's orgId", async () => {
+    const config = readFileSync(path.join(dir, 'provision.yaml'), 'utf8');
+    try {
+      writeFileSync(path.join(dir, 'provision.yaml'), config.replace('  prod:\n', `  prod:\n    orgId: ${prodOrg.org.id}\n`));
+      // The test org's client in prod's variables: the job of one org given another org's secrets.
+      const r = await run(dir, ['plan', '--org', 'prod'], { ...env, PROD_ID: 'test-client', PROD_SECRET: 'test-secret' });
+      assert.equal(r.status, 1, explain(r));
+      assert.match(r.stderr, /401|invalid_client|bad\.credentials|authentication/i);
+      const moved = config.replace('  prod:\n', `  prod:\n    orgId: ${prodOrg.org.id}\n`).replace(`environment: ${prodOrg.url}`, `environment: ${testOrg.url}`);
+      writeFileSync(path.join(dir, 'provision.yaml'), moved);
+      const wrong = await run(dir, ['plan', '--org', 'prod'], { ...env, PROD_ID: 'test-client', PROD_SECRET: 'test-secret' });
+      assert.equal(wrong.status, 1, explain(wrong));
+      assert.match(wrong.stderr, /org-id-mismatch {2}The credentials of org prod reach "Acme Test"/);
+    } finally {
+      writeFileSync(path.join(dir, 'provision.yaml'), config);
+    }
+  });
+
+  it('names the missing variables of an org', async () => {
+    const r = await run(dir, ['plan', '--org', 'test'], { PROD_ID: 'x' });
+    assert.equal(r.status, 1, explain(r));
+    assert.match(r.stderr, /missing-credentials {2}TEST_ID, TEST_SECRET are not set for org "test"\./);
+  });
+});
