@@ -136,6 +136,7 @@ export function declareInit(program: Command): void {
     .option('--branch <name>', 'the default branch, whose pushes are applied', 'main')
     .option('--force', 'overwrite files that already exist')
     .option('--action <owner/name@ref>', 'the provision action the workflows use (default: the release of this version)')
+    .option('--org <name...>', 'several orgs, in promotion order (--org test --org prod): an orgs: section, a folder per org and workflows with a job per org')
     .action(async (flags: InitFlags) => {
       const { runInit } = await import('./init.js');
       await runInit(program, flags);

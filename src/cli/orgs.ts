@@ -66,7 +66,7 @@ function logFailure(org: string | undefined, error: unknown, noColor: boolean): 
   const c = colorsFor(process.stderr, process.env, noColor);
   if (!(error instanceof ProvisionError)) throw error;
   for (const issue of error.issues) log(formatIssue(issue, c));
-  log(`${c.red('error')} ${c.bold(error.code)}  org ${org}: ${error.message}`);
+  log(`${c.red('error')} ${c.bold(error.code)}  ${org !== undefined ? `org ${org}: ` : ''}${error.message}`);
   if (error.hint) log(`    ${c.dim(`hint: ${error.hint}`)}`);
 }
 
@@ -143,7 +143,7 @@ export async function runPlanAll(program: Command, flags: PlanFlags): Promise<vo
       if (r.out) log(`Saved the plan of org ${r.org} to ${r.out}: apply it as reviewed with \`provision apply ${r.out}\`.`);
       codes.push(planExitCode(r.plan, flags.detailedExitcode === true));
     } else {
-      if (printed) process.stdout.write(`No plan was made for org ${r.org}: see the errors on stderr.\n\n`);
+      if (printed) process.stdout.write(`No plan was made${r.org !== undefined ? ` for org ${r.org}` : ''}: see the errors on stderr.\n\n`);
       if (flags.format === 'github' && r.error instanceof ProvisionError && r.error.issues.length > 0) {
         const { renderIssuesGithub } = await import('../render/issues.js');
         process.stdout.write(renderIssuesGithub(r.error.issues));
