@@ -83,6 +83,7 @@ export function declareSandbox(program: Command): void {
     .option('--station-lag <ms>', "how long a new WebRTC phone's station takes to appear in GET /api/v2/stations", '0')
     .option('--random-seed <n>', 'seed of the fault dice (the same seed and requests replay the same faults)', '1')
     .option('--log', 'print every request on stderr')
+    .option('--orgs <names>', 'several orgs, e.g. test,prod: each its own org (id, name, OAuth client, data) at its own URL, as orgs in different regions are; prints the variables of each')
     .option('--permissions', "permission mode: each client may do only what its role allows (the seed's clients, else an apply and a plan client holding what `provision permissions --all` lists)")
     .action(async (flags: SandboxFlags) => {
       const { runSandbox } = await import('./sandbox.js');
