@@ -85,6 +85,7 @@ export async function runInit(program: Command, flags: InitFlags): Promise<void>
       permissions: renderText(buildReport(managedFields(desired.users), 'users', desired.users.length)),
       example,
       requiredCheck: orgs.length > 0 ? orgs.map((org) => `${REQUIRED_CHECK} (${org})`).join('", "') : REQUIRED_CHECK,
+      ...(orgs.length > 0 ? { orgs } : {}),
     }),
   );
 }
