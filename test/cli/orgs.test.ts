@@ -152,6 +152,41 @@ describe('several orgs from one repository', () => {
     }
   });
 
+  it('plan --all writes a file per org with {org}, prints JSON per org, and refuses an --out without {org} before any call', async () => {
+    const calls = testOrg.requests.length + prodOrg.requests.length;
+    const refused = await run(dir, ['plan', '--all', '--out', 'plan.json'], env);
+    assert.equal(refused.status, 1, explain(refused));
+    assert.match(refused.stderr, /output-needs-org .*--out plan\.json/);
+    assert.equal(testOrg.requests.length + prodOrg.requests.length, calls, 'no call made');
+
+    mkdirSync(path.join(dir, 'plans'), { recursive: true });
+    const r = await run(dir, ['plan', '--all', '--format', 'json', '--detailed-exitcode', '--out', 'plans/{org}.json', '--markdown-file', 'plans/{org}.md'], env);
+    assert.equal(r.status, 2, explain(r));
+    const printed = JSON.parse(r.stdout) as { orgs: { org: string; plan: Plan }[] };
+    assert.deepEqual(printed.orgs.map((o) => [o.org, o.plan.org]), [['test', 'test'], ['prod', 'prod']]);
+    for (const org of ['test', 'prod']) {
+      assert.deepEqual(JSON.parse(readFileSync(path.join(dir, `plans/${org}.json`), 'utf8')), printed.orgs.find((o) => o.org === org)!.plan);
+      assert.match(readFileSync(path.join(dir, `plans/${org}.md`), 'utf8'), new RegExp(`### provision plan for org ${org}: `));
+    }
+  });
+
+  it('export, permissions and review paths take the org; validate of given paths needs none', async () => {
+    const exported = await run(dir, ['export', '--org', 'test', '--dry-run'], env);
+    assert.equal(exported.status, 0, explain(exported));
+    assert.match(exported.stdout, /would write {2}users\/test\//, 'into the org\'s own folder');
+    const permissions = await run(dir, ['permissions', '--org', 'prod', '--format', 'json'], env);
+    assert.equal(permissions.status, 0, explain(permissions));
+    assert.equal((JSON.parse(permissions.stdout) as { users: number }).users, 2);
+    const unknown = await run(dir, ['permissions', '--org', 'qa'], env);
+    assert.match(unknown.stderr, /unknown-org/);
+    const paths = await run(dir, ['review', 'paths'], env);
+    assert.equal(paths.stdout, 'provision.yaml\nusers/shared\nusers/test\nusers/prod\n');
+    const testPaths = await run(dir, ['review', 'paths'], { ...env, PROVISION_ORG: 'test' });
+    assert.equal(testPaths.stdout, 'provision.yaml\nusers/shared\nusers/test\n');
+    const given = await run(dir, ['validate', 'users/shared/agents.yaml'], env);
+    assert.equal(given.status, 0, explain(given));
+  });
+
   it('saves a plan that names its org, refuses it for another org, applies it to its own and converges', async () => {
     const saved = await run(dir, ['plan', '--org', 'prod', '--out', 'prod.json', '--detailed-exitcode'], env);
     assert.equal(saved.status, 2, explain(saved));
