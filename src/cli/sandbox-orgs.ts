@@ -1,12 +1,8 @@
-// `provision sandbox --orgs test,prod`: several emulated orgs at once, each its own server, org id, name, OAuth client and data.
+// `provision sandbox --orgs test,prod`: several emulated orgs behind one URL, as orgs of one region share its host, each with its own org id, name, OAuth client and data.
 //
-// Why one server per org: a Genesys Cloud org lives in one region, reached at that region's API host (the SDK's
-// `PureCloudRegionHosts`, src/purecloud-platform-client-v2/PureCloudRegionHosts.js of
-// MyPureCloud/platform-client-sdk-javascript), and an OAuth client belongs to one org: its token reads that org
-// alone (`GET /api/v2/organizations/me`, build/docs/OrganizationApi.md, names it). Orgs of one region share the
-// host and differ by client; provision treats both cases alike (an org is its environment plus its client), so
-// distinct URLs stand for both and keep every org's data, tokens and rate limit apart by construction: a token
-// or client of one org is unknown to the other's server (401), as another org's token is to a real org.
+// Orgs of one Genesys Cloud region share the API host and differ by OAuth client (a client, and every token
+// granted to it, belongs to one org: see src/sandbox/multi.ts for the sources); orgs in different regions are
+// at different hosts: run one `provision sandbox --orgs …` per region for those.
 import { ProvisionError } from '../model/index.js';
 import type { FaultRule, SandboxClient, SeedOrg } from '../sandbox/index.js';
 import { log } from './output.js';
@@ -49,46 +45,45 @@ export async function runOrgSandboxes(opts: SandboxFlags, seed: SeedOrg, shared:
     throw new ProvisionError('invalid-option', `--state ${opts.state} with several orgs: each org's state would overwrite the last.`, { hint: 'Put {org} in the name, e.g. --state .provision/{org}.json.' });
   }
   const sandbox = await import('../sandbox/index.js');
-  const running: Awaited<ReturnType<typeof sandbox.startSandbox>>[] = [];
+  const roles = shared.clients?.[0]?.roles;
+  let running: Awaited<ReturnType<typeof sandbox.startSandboxOrgs>>;
   try {
-    for (const [i, org] of names.entries()) {
-      // Fixed, public test credentials, distinct per org: one org's client is refused by the other.
-      const roles = shared.clients?.[0]?.roles;
-      const client: SandboxClient = { id: `${org}-client`, secret: `${org}-sandbox-secret`, ...(roles ? { roles } : {}) };
-      running.push(
-        await sandbox.startSandbox({
-          seed: { ...seed, clients: undefined, org: { ...seed.org, id: undefined, name: `${seed.org?.name ?? 'Sandbox'} (${org})`, domain: `${seed.org?.domain ?? 'sandbox'}-${org}` } },
-          clients: [client],
-          permissions: roles ? true : undefined,
-          port: shared.port === undefined || shared.port === 0 ? 0 : shared.port + i,
-          host: opts.host,
-          statePath: opts.state?.replaceAll('{org}', org),
-          timeScale: shared.timeScale,
-          requestsPerMinute: shared.requestsPerMinute,
-          searchLagMs: shared.searchLagMs,
-          stationLagMs: shared.stationLagMs,
-          faults: shared.faults,
-          randomSeed: shared.randomSeed,
-          onRequest: opts.log ? (e) => log(`[${org}] ${e.method} ${e.path}${e.query ? `?${e.query}` : ''} → ${e.status || 'no answer'} ${e.ms} ms${e.fault ? ` [${e.fault}]` : ''}`) : undefined,
-        }),
-      );
-    }
+    running = await sandbox.startSandboxOrgs(
+      names.map((org) => ({
+        name: org,
+        // Its own id (derived from its name), name and domain; fixed, public test credentials distinct per org.
+        seed: { ...seed, clients: undefined, org: { ...seed.org, id: undefined, name: `${seed.org?.name ?? 'Sandbox'} (${org})`, domain: `${seed.org?.domain ?? 'sandbox'}-${org}` } },
+        clients: [{ id: `${org}-client`, secret: `${org}-sandbox-secret`, ...(roles ? { roles } : {}) }],
+        statePath: opts.state?.replaceAll('{org}', org),
+        onRequest: opts.log ? (e) => log(`[${org}] ${e.method} ${e.path}${e.query ? `?${e.query}` : ''} → ${e.status || 'no answer'} ${e.ms} ms${e.fault ? ` [${e.fault}]` : ''}`) : undefined,
+      })),
+      {
+        port: shared.port,
+        host: opts.host,
+        permissions: roles ? true : undefined,
+        timeScale: shared.timeScale,
+        requestsPerMinute: shared.requestsPerMinute,
+        searchLagMs: shared.searchLagMs,
+        stationLagMs: shared.stationLagMs,
+        faults: shared.faults,
+        randomSeed: shared.randomSeed,
+      },
+    );
   } catch (error) {
-    await Promise.all(running.map((r) => r.stop()));
     const err = error as NodeJS.ErrnoException;
-    if (err.code === 'EADDRINUSE') throw new ProvisionError('port-in-use', `Port ${shared.port} or one after it is already in use.`, { hint: 'Pick another --port, or 0 for free ones.' });
+    if (err.code === 'EADDRINUSE') throw new ProvisionError('port-in-use', `Port ${shared.port} is already in use.`, { hint: 'Pick another --port, or 0 for a free one.' });
+    if (err.name === 'SeedError' || err instanceof SyntaxError) throw new ProvisionError('invalid-seed', err.message, { hint: 'Fix the seed (or delete a corrupt --state file).' });
     throw error;
   }
-  const snippet = ['orgs:'];
-  for (const [i, org] of names.entries()) {
-    const r = running[i]!;
-    const v = orgVariables(org);
-    log(`Sandbox org ${org}: "${r.org.name}" (id ${r.org.id}, ${r.org.listUsers('any').length} users) at ${r.url}`);
-    snippet.push(`  ${org}:`, `    credentials: { clientId: ${v.clientId}, clientSecret: ${v.clientSecret}, environment: ${v.environment} }`);
-    process.stdout.write(`export ${v.environment}=${r.url}\nexport ${v.clientId}=${r.clients[0]?.id ?? ''}\nexport ${v.clientSecret}=${r.clients[0]?.secret ?? ''}\n`);
+  const snippet = [`environment: ${running.url}`, 'orgs:'];
+  for (const org of running.orgs) {
+    const v = orgVariables(org.name);
+    log(`Sandbox org ${org.name}: "${org.org.name}" (id ${org.org.id}, ${org.org.listUsers('any').length} users), client ${org.clients[0]?.id ?? ''}`);
+    snippet.push(`  ${org.name}:`, `    credentials: { clientId: ${v.clientId}, clientSecret: ${v.clientSecret} }`);
+    process.stdout.write(`export ${v.clientId}=${org.clients[0]?.id ?? ''}\nexport ${v.clientSecret}=${org.clients[0]?.secret ?? ''}\n`);
   }
-  log(`Point provision.yaml's orgs at them (Ctrl-C stops the sandboxes):\n${snippet.join('\n')}`);
+  log(`Every org at ${running.url}, each reached by its own client. In provision.yaml (Ctrl-C stops the sandbox):\n${snippet.join('\n')}`);
   await untilStopped();
-  await Promise.all(running.map((r) => r.stop()));
-  log(`Sandboxes stopped after ${running.reduce((n, r) => n + r.requests.length, 0)} requests.`);
+  await running.stop();
+  log(`Sandbox stopped after ${running.orgs.reduce((n, r) => n + r.requests.length, 0)} requests.`);
 }

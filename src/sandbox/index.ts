@@ -1,17 +1,25 @@
 // The Genesys Cloud sandbox: a local emulator of the API that provision uses, for tests, demos and benchmarks.
 import type { RunningSandbox, StartOptions } from './server.js';
 import type { SeedOrg } from './types.js';
+import type { RunningOrgs, startOrgs as StartOrgs } from './multi.js';
 
 export type { SandboxClient, StartOptions, RunningSandbox } from './server.js';
 export type { SandboxOrg, UserRec, GroupRec, QueueRec } from './org.js';
 export type { ClientRole } from './permissions.js';
 export type { SeedOrg, SeedUser, FaultRule, FaultKind, ScriptedFault, RequestLogEntry, RoutePattern } from './types.js';
+export type { OrgOptions, RunningOrgs } from './multi.js';
 export { generateOrg } from './generate.js';
 
 /** Starts the sandbox (the server module is loaded on first use, so importing this file stays cheap). */
 export async function startSandbox(options: StartOptions = {}): Promise<RunningSandbox> {
   const { startServer } = await import('./server.js');
   return startServer(options);
+}
+
+/** Several orgs behind one base URL, each reached by its own OAuth clients (see multi.ts). */
+export async function startSandboxOrgs(...args: Parameters<typeof StartOrgs>): Promise<RunningOrgs> {
+  const { startOrgs } = await import('./multi.js');
+  return startOrgs(...args);
 }
 
 /** The demo org matching the example users/ folder (a small generated org when there is none). */

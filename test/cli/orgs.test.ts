@@ -1,4 +1,4 @@
-// Several orgs from one repository, end to end: two sandbox orgs planned and applied through the built binary and the SDK.
+// Several orgs from one repository, end to end: two sandbox orgs of one region (one URL, a client each) planned and applied through the built binary and the SDK.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,8 +7,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Plan } from '../../src/model/index.js';
-import { startSandbox } from '../../src/sandbox/index.js';
-import type { RunningSandbox, SeedOrg } from '../../src/sandbox/index.js';
+import { startSandboxOrgs } from '../../src/sandbox/index.js';
+import type { RunningOrgs, RunningSandbox, SeedOrg } from '../../src/sandbox/index.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const BIN = path.join(REPO, 'bin/provision.js');
@@ -47,7 +47,8 @@ function seed(name: string, queues: string[]): SeedOrg {
   };
 }
 
-const CONFIG = (testUrl: string, prodUrl: string): string => `# two orgs
+const CONFIG = (url: string): string => `# two orgs of one region: the same environment, a client each
+environment: ${url}
 usersDir: users/shared
 scope:
   emailDomains: [acme.com]
@@ -55,13 +56,11 @@ safety:
   maxDeactivations: 5
 orgs:
   test:
-    environment: ${testUrl}
     credentials: { clientId: TEST_ID, clientSecret: TEST_SECRET }
     usersDir: [users/shared, users/test]
     scope:
       prune: true
   prod:
-    environment: ${prodUrl}
     credentials: { clientId: PROD_ID, clientSecret: PROD_SECRET }
     usersDir: [users/shared, users/prod]
     safety:
@@ -78,16 +77,21 @@ const SHARED = `users:
 
 describe('several orgs from one repository', () => {
   let dir: string;
+  let region: RunningOrgs;
   let testOrg: RunningSandbox;
   let prodOrg: RunningSandbox;
   let env: NodeJS.ProcessEnv;
 
   before(async () => {
-    testOrg = await startSandbox({ seed: seed('Acme Test', ['Support', 'Beta Queue']), clients: [{ id: 'test-client', secret: 'test-secret' }] });
-    prodOrg = await startSandbox({ seed: seed('Acme Production', ['Support']), clients: [{ id: 'prod-client', secret: 'prod-secret' }] });
+    region = await startSandboxOrgs([
+      { name: 'test', seed: seed('Acme Test', ['Support', 'Beta Queue']), clients: [{ id: 'test-client', secret: 'test-secret' }] },
+      { name: 'prod', seed: seed('Acme Production', ['Support']), clients: [{ id: 'prod-client', secret: 'prod-secret' }] },
+    ]);
+    testOrg = region.orgs[0]!;
+    prodOrg = region.orgs[1]!;
     dir = mkdtempSync(path.join(tmpdir(), 'provision-orgs-'));
     for (const sub of ['users/shared', 'users/test', 'users/prod']) mkdirSync(path.join(dir, sub), { recursive: true });
-    writeFileSync(path.join(dir, 'provision.yaml'), CONFIG(testOrg.url, prodOrg.url));
+    writeFileSync(path.join(dir, 'provision.yaml'), CONFIG(region.url));
     writeFileSync(path.join(dir, 'users/shared/agents.yaml'), SHARED);
     writeFileSync(path.join(dir, 'users/test/pilot.yaml'), 'users:\n  - email: tess@acme.com\n    name: Tess\n    queues: [Beta Queue]\n');
     writeFileSync(path.join(dir, 'users/prod/leads.yaml'), 'users:\n  - email: pete@acme.com\n    name: Pete\n    queues: [Support]\n');
@@ -95,8 +99,7 @@ describe('several orgs from one repository', () => {
   });
 
   after(async () => {
-    await testOrg.stop();
-    await prodOrg.stop();
+    await region.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -144,7 +147,7 @@ describe('several orgs from one repository', () => {
       assert.match(r.stdout, /=== org prod ===\n\nNo plan was made for org prod/);
       assert.match(r.stderr, /users\/shared\/agents\.yaml:6:\d+ error unknown-queue/);
       assert.match(r.stderr, /unresolved-references {2}org prod: 1 reference in users\/ do not match org prod \("Acme Production"\)/);
-      assert.ok(testOrg.requests.length > before.test && prodOrg.requests.length > before.prod, 'each org read through its own server');
+      assert.ok(testOrg.requests.length > before.test && prodOrg.requests.length > before.prod, 'each org read, through its own client');
       const tokens = new Set(testOrg.requests.slice(before.test).map((e) => e.path));
       assert.ok(tokens.has('/oauth/token'));
     } finally {
@@ -226,18 +229,36 @@ describe('several orgs from one repository', () => {
     const config = readFileSync(path.join(dir, 'provision.yaml'), 'utf8');
     try {
       writeFileSync(path.join(dir, 'provision.yaml'), config.replace('  prod:\n', `  prod:\n    orgId: ${prodOrg.org.id}\n`));
-      // The test org's client in prod's variables: the job of one org given another org's secrets.
-      const r = await run(dir, ['plan', '--org', 'prod'], { ...env, PROD_ID: 'test-client', PROD_SECRET: 'test-secret' });
-      assert.equal(r.status, 1, explain(r));
-      assert.match(r.stderr, /401|invalid_client|bad\.credentials|authentication/i);
-      const moved = config.replace('  prod:\n', `  prod:\n    orgId: ${prodOrg.org.id}\n`).replace(`environment: ${prodOrg.url}`, `environment: ${testOrg.url}`);
-      writeFileSync(path.join(dir, 'provision.yaml'), moved);
-      const wrong = await run(dir, ['plan', '--org', 'prod'], { ...env, PROD_ID: 'test-client', PROD_SECRET: 'test-secret' });
+      // The test org's client in prod's variables (the job of one org given another org's secrets): same host, other org.
+      const written = (): string => `${prodOrg.requests.length} ${testOrg.org.listUsers('any').map((u) => `${u.email}:${u.version}:${u.state}`).join(',')}`;
+      const writes = written();
+      const wrong = await run(dir, ['apply', '--org', 'prod', '--auto-approve'], { ...env, PROD_ID: 'test-client', PROD_SECRET: 'test-secret' });
       assert.equal(wrong.status, 1, explain(wrong));
       assert.match(wrong.stderr, /org-id-mismatch {2}The credentials of org prod reach "Acme Test"/);
+      assert.equal(written(), writes, 'nothing written anywhere, nothing asked of prod');
+      const right = await run(dir, ['plan', '--org', 'prod'], env);
+      assert.equal(right.status, 0, explain(right));
     } finally {
       writeFileSync(path.join(dir, 'provision.yaml'), config);
     }
+  });
+
+  it("one org's token never reaches the other's data, though both share the URL", async () => {
+    const token = async (id: string, secret: string): Promise<string> => {
+      const answer = await fetch(`${region.url}/oauth/token`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' });
+      return ((await answer.json()) as { access_token: string }).access_token;
+    };
+    const get = async (path: string, bearer: string) => fetch(`${region.url}${path}`, { headers: { authorization: `Bearer ${bearer}` } });
+    const testToken = await token('test-client', 'test-secret');
+    const me = (await (await get('/api/v2/organizations/me', testToken)).json()) as { id: string };
+    assert.equal(me.id, testOrg.org.id);
+    const listed = (await (await get('/api/v2/users?pageSize=100', testToken)).json()) as { entities: { email: string }[] };
+    assert.ok(!listed.entities.some((u) => u.email === 'pete@acme.com'), "prod's users are not listed to test's token");
+    const prodUser = prodOrg.org.listUsers('any').find((u) => u.email === 'pete@acme.com')!;
+    assert.equal((await get(`/api/v2/users/${prodUser.id}`, testToken)).status, 404, "a prod user's id is unknown to test's token");
+    assert.equal((await get('/api/v2/organizations/me', 'forged')).status, 401);
+    const unknown = await fetch(`${region.url}/oauth/token`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from('nobody:x').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' });
+    assert.equal(unknown.status, 401);
   });
 
   it('names the missing variables of an org', async () => {
