@@ -114,7 +114,7 @@ export async function runPlanAll(program: Command, flags: PlanFlags): Promise<vo
         }
         return { org: config.org, plan: planned.plan, out };
       } catch (error) {
-        await reportFailure(error, { ...flags, markdownFile }, markdownOptions);
+        await reportFailure(error, { ...flags, markdownFile, org: config.org }, markdownOptions);
         return { org: config.org, error };
       }
     }),

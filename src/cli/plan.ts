@@ -46,7 +46,8 @@ export async function reportFailure(error: unknown, flags: PlanFlags, options: {
   }
   if (flags.markdownFile) {
     const { renderFailureMarkdown } = await import('../render/markdown.js');
-    await writeOutput(flags.markdownFile, renderFailureMarkdown(error.message, error.issues, { ...options, hint: error.hint }));
+    // With several orgs each has its own comment: the failure says whose it is.
+    await writeOutput(flags.markdownFile, renderFailureMarkdown(error.message, error.issues, { ...options, hint: error.hint, ...(flags.org !== undefined ? { org: flags.org } : {}) }));
   }
 }
 

@@ -141,8 +141,10 @@ describe('several orgs from one repository', () => {
     writeFileSync(path.join(dir, 'users/shared/agents.yaml'), SHARED.replace('queues: [Support]', 'queues: [Support, Beta Queue]'));
     try {
       const before = { test: testOrg.requests.length, prod: prodOrg.requests.length };
-      const r = await run(dir, ['plan', '--all'], env);
+      const r = await run(dir, ['plan', '--all', '--markdown-file', 'comment-{org}.md'], env);
       assert.equal(r.status, 1, explain(r));
+      assert.match(readFileSync(path.join(dir, 'comment-prod.md'), 'utf8'), /### provision plan for org prod: no plan was made\n\n1 reference in users\/ do not match org prod/);
+      assert.match(readFileSync(path.join(dir, 'comment-test.md'), 'utf8'), /### provision plan for org test: Acme Test/);
       assert.match(r.stdout, /=== org test ===\n\nprovision will make these changes to org test, "Acme Test"/);
       assert.match(r.stdout, /=== org prod ===\n\nNo plan was made for org prod/);
       assert.match(r.stderr, /users\/shared\/agents\.yaml:6:\d+ error unknown-queue/);
