@@ -10,8 +10,9 @@ export interface Journal {
 
 /** The fields a journal line carries, in a fixed order; nothing else (no headers, no tokens) can slip in. */
 export function journalLine(record: OperationRecord): string {
-  const { time, email, operation, outcome, status, code, contextId, message } = record;
-  return `${JSON.stringify({ time, email, operation, outcome, status, code, contextId, message })}\n`;
+  const { org, time, email, operation, outcome, status, code, contextId, message } = record;
+  // `org` is undefined (and so left out) unless provision.yaml names orgs: single-org lines read as before.
+  return `${JSON.stringify({ org, time, email, operation, outcome, status, code, contextId, message })}\n`;
 }
 
 const reasonOf = (error: unknown): string => (error instanceof Error && 'code' in error ? String((error as NodeJS.ErrnoException).code) : 'unknown');

@@ -14,6 +14,8 @@ export interface ApplyFlags {
   sandbox?: boolean;
   allowUnsafe?: boolean;
   concurrency?: string;
+  /** The org of provision.yaml's `orgs:` to apply to; a saved plan's own org by default. */
+  org?: string;
 }
 
 
@@ -80,17 +82,22 @@ export async function runApply(program: Command, planFile: string | undefined, f
   const session = await import('./session.js');
   const configRequired = program.getOptionValueSource('config') === 'cli';
   const { renderPlan, summaryLine } = await import('../render/index.js');
-  const { loadConfig } = await import('../desired/index.js');
-  const config = await loadConfig(globals.config, { required: configRequired });
+  const { loadConfig, selectOrg } = await import('../desired/index.js');
+  const loaded = await loadConfig(globals.config, { required: configRequired });
+  // A saved plan names its org: it goes there unless --org says otherwise (and then checkPlanOrg refuses it).
+  const saved = planFile !== undefined ? await readSavedPlan(planFile) : undefined;
+  const config = selectOrg(loaded, flags.org ?? (loaded.orgs ? saved?.org : undefined));
   const concurrency = parseConcurrency(flags.concurrency, config.apply.concurrency);
 
   let plan: Plan;
   let opened: Opened;
-  if (planFile !== undefined) {
-    plan = await readSavedPlan(planFile);
-    opened = await session.openTarget({ sandbox: flags.sandbox === true, config: globals.config, configRequired, allowCustomEnvironment, log });
+  if (saved !== undefined) {
+    const { checkPlanOrg } = await import('./orgs.js');
+    checkPlanOrg(saved, config, planFile!);
+    plan = saved;
+    opened = await session.openTarget({ sandbox: flags.sandbox === true, config: globals.config, loaded: config, allowCustomEnvironment, log });
   } else {
-    const made = await session.makePlan({ sandbox: flags.sandbox === true, config: globals.config, configRequired, allowCustomEnvironment, noColor: globals.color === false, allowUnsafe: flags.allowUnsafe === true, log });
+    const made = await session.makePlan({ sandbox: flags.sandbox === true, config: globals.config, loaded: config, allowCustomEnvironment, noColor: globals.color === false, allowUnsafe: flags.allowUnsafe === true, log });
     plan = made.plan;
     opened = made;
   }
@@ -119,7 +126,8 @@ export async function runApply(program: Command, planFile: string | undefined, f
           hint: 'Review the plan above, then run `provision apply --auto-approve` (CI) or run it in a terminal to be asked.',
         });
       }
-      const yes = await confirm(`\n${c.bold('Apply these changes?')} Only 'yes' is accepted: `);
+      const question = config.org !== undefined ? `Apply ${plan.changes.length} change${plan.changes.length === 1 ? '' : 's'} to org ${config.org}?` : 'Apply these changes?';
+      const yes = await confirm(`\n${c.bold(question)} Only 'yes' is accepted: `);
       if (!yes) {
         log('Apply cancelled; nothing was written.');
         process.exitCode = EXIT.error;
@@ -144,12 +152,12 @@ export async function runApply(program: Command, planFile: string | undefined, f
       log('\nStopping: no new operations will start; waiting for those in flight (Ctrl-C again to exit at once).');
     };
     process.on('SIGINT', abortHandler);
-    log(`Applying ${expectedOperations(plan)} operations, ${concurrency} at a time…`);
+    log(`Applying ${expectedOperations(plan)} operations${config.org !== undefined ? ` to org ${config.org}` : ''}, ${concurrency} at a time…`);
     let report;
     try {
       report = await applyPlan(plan, connection.writer, {
         concurrency,
-        journal: journal ? (record) => journal.write(record) : undefined,
+        journal: journal ? (record) => journal.write(config.org !== undefined ? { ...record, org: config.org } : record) : undefined,
         progress: (event) => progress.update(event),
         signal: controller.signal,
         rateLimited: () => connection.stats().rateLimited,
@@ -164,7 +172,7 @@ export async function runApply(program: Command, planFile: string | undefined, f
       process.stdout.write(`${line}\n`);
     };
     const seconds = (report.elapsedMs / 1000).toFixed(1);
-    out(`${report.journalError ? 'Apply stopped' : report.interrupted ? 'Apply interrupted' : 'Apply complete'}: ${report.created} created, ${report.updated} updated, ${report.restored} restored, ${report.deactivated} deactivated, ${report.failed} failed.`);
+    out(`${report.journalError ? 'Apply stopped' : report.interrupted ? 'Apply interrupted' : 'Apply complete'}${config.org !== undefined ? ` (org ${config.org})` : ''}: ${report.created} created, ${report.updated} updated, ${report.restored} restored, ${report.deactivated} deactivated, ${report.failed} failed.`);
     out(`  ${report.apiCalls} API calls in ${seconds} s, ${report.rateLimited} rate-limited answers waited out.`);
     if (report.alreadyDone > 0) out(`  ${report.alreadyDone} of these users were already as planned (an earlier run, or someone in the org, made the changes): nothing was written for them.`);
     if (report.problems.length > 0) {
@@ -189,7 +197,7 @@ export async function runApply(program: Command, planFile: string | undefined, f
 
     let failed = report.failed > 0 || report.interrupted;
     if (flags.verify && !report.interrupted) {
-      const again = await session.makePlan({ sandbox: flags.sandbox === true, config: globals.config, configRequired, allowCustomEnvironment, noColor: globals.color === false, allowUnsafe: true, log });
+      const again = await session.makePlan({ sandbox: flags.sandbox === true, config: globals.config, loaded: config, allowCustomEnvironment, noColor: globals.color === false, allowUnsafe: true, log });
       try {
         if (isEmptyPlan(again.plan)) out('Verified: planning again finds no changes.');
         else {
@@ -223,6 +231,8 @@ async function checkSavedPlan(
   allowUnsafe: boolean,
 ): Promise<{ plan: Plan; liveUserIds: Set<string> }> {
   const target = await opened.connection.target();
+  const { checkOrgId } = await import('./orgs.js');
+  checkOrgId(config, target);
   const { isLocalUrl } = await import('../genesys/settings.js');
   const { planTargetMismatch, recheckSavedPlan, savedPlanReadRequest } = await import('../plan/index.js');
   const mismatch = planTargetMismatch(plan.target, target, isLocalUrl);

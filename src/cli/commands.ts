@@ -20,6 +20,8 @@ export function declareValidate(program: Command): void {
     .description('check the users files offline: syntax, schema, duplicates, managers, phones (exit 0 valid, 1 invalid)')
     .argument('[paths...]', 'users files or folders (default: usersDir from the config)')
     .addOption(program.createOption('--format <format>', 'output format').choices(['human', 'json', 'github']).default('human'))
+    .addOption(program.createOption('--org <name>', "the org of provision.yaml's `orgs:` to work on (required when it names several)").env('PROVISION_ORG'))
+    .option('--all', "check every org of provision.yaml's `orgs:`, a section each")
     .action(async (paths: string[], flags: ValidateFlags) => {
       const { runValidate } = await import('./validate.js');
       await runValidate(program, paths, flags);
@@ -40,6 +42,8 @@ export function declarePlan(program: Command): void {
     .option('--comment-header <markdown>', 'with --markdown-file: a line to put first, counted in the comment size limit')
     .option('--full-plan <markdown>', 'with --markdown-file: where the whole plan is when the comment is cut (links allowed)')
     .option('--source-url <url>', 'with --markdown-file: make file:line references links, under this URL (e.g. https://github.com/o/r/blob/<sha>/)')
+    .addOption(program.createOption('--org <name>', "the org of provision.yaml's `orgs:` to work on (required when it names several)").env('PROVISION_ORG'))
+    .option('--all', "plan every org of provision.yaml's `orgs:` at once, a section each (--out and --markdown-file then hold {org})")
     .action(async (flags: PlanFlags) => {
       const { runPlan } = await import('./plan.js');
       await runPlan(program, flags);
@@ -57,6 +61,7 @@ export function declareApply(program: Command): void {
     .option('--sandbox', 'apply to the local sandbox instead of a Genesys Cloud org')
     .option('--allow-unsafe', 'apply a plan that breaks a safety threshold')
     .option('--concurrency <n>', 'operations in flight at once (default: apply.concurrency in provision.yaml)')
+    .addOption(program.createOption('--org <name>', "the org of provision.yaml's `orgs:` to apply to (a saved plan: its own org by default, and no other)").env('PROVISION_ORG'))
     .action(async (planFile: string | undefined, flags: ApplyFlags) => {
       const { runApply } = await import('./apply.js');
       await runApply(program, planFile, flags);
@@ -78,6 +83,7 @@ export function declareSandbox(program: Command): void {
     .option('--station-lag <ms>', "how long a new WebRTC phone's station takes to appear in GET /api/v2/stations", '0')
     .option('--random-seed <n>', 'seed of the fault dice (the same seed and requests replay the same faults)', '1')
     .option('--log', 'print every request on stderr')
+    .option('--orgs <names>', 'several orgs, e.g. test,prod: each its own org (id, name, OAuth client, data) at its own URL, as orgs in different regions are; prints the variables of each')
     .option('--permissions', "permission mode: each client may do only what its role allows (the seed's clients, else an apply and a plan client holding what `provision permissions --all` lists)")
     .action(async (flags: SandboxFlags) => {
       const { runSandbox } = await import('./sandbox.js');
@@ -101,6 +107,7 @@ export function declareExport(program: Command): void {
     .option('--dry-run', 'list the files that would be written; write nothing')
     .option('--sandbox', 'export the local sandbox org instead of a Genesys Cloud org')
     .option('--personas', 'propose personas: users sharing the same roles, skills, languages, queues and groups take one, written to personas/')
+    .addOption(program.createOption('--org <name>', "the org of provision.yaml's `orgs:` to work on (required when it names several)").env('PROVISION_ORG'))
     .action(async (flags: ExportFlags) => {
       const { runExport } = await import('./export.js');
       await runExport(program, flags);
@@ -113,6 +120,7 @@ export function declarePermissions(program: Command): void {
     .description('print the Genesys Cloud permissions the plan (read-only), apply and export OAuth clients need for the fields users/ manages')
     .option('--format <format>', 'text or json', 'text')
     .option('--all', 'list the permissions for every field provision can manage, not only those users/ uses')
+    .addOption(program.createOption('--org <name>', "the org of provision.yaml's `orgs:` to work on (required when it names several)").env('PROVISION_ORG'))
     .action(async (flags: PermissionsFlags, command: Command) => {
       const { runPermissions } = await import('./permissions.js');
       await runPermissions(command, flags);
@@ -130,6 +138,7 @@ export function declareInit(program: Command): void {
     .option('--branch <name>', 'the default branch, whose pushes are applied', 'main')
     .option('--force', 'overwrite files that already exist')
     .option('--action <owner/name@ref>', 'the provision action the workflows use (default: the release of this version)')
+    .option('--org <name...>', 'several orgs, in promotion order (--org test --org prod): an orgs: section, a folder per org and workflows with a job per org')
     .action(async (flags: InitFlags) => {
       const { runInit } = await import('./init.js');
       await runInit(program, flags);
@@ -142,9 +151,10 @@ export function declareReview(program: Command): void {
   review
     .command('paths')
     .description('print the paths whose changes need a plan: the config file and the users folder, one per line')
-    .action(async () => {
+    .addOption(program.createOption('--org <name>', "only this org's folders (default: every org's)").env('PROVISION_ORG'))
+    .action(async (flags: { org?: string }) => {
       const { runReviewPaths } = await import('./review.js');
-      await runReviewPaths(program);
+      await runReviewPaths(program, flags);
     });
 
   review

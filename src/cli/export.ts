@@ -6,6 +6,8 @@ import { ProvisionError } from '../model/index.js';
 import { colorsFor, formatIssue, log } from './output.js';
 
 export interface ExportFlags {
+  /** The org of provision.yaml's `orgs:` to export. */
+  org?: string;
   out?: string;
   format: ExportOptions['format'];
   splitBy: ExportOptions['splitBy'];
@@ -200,8 +202,9 @@ export async function runExport(program: Command, flags: ExportFlags): Promise<v
   const { parseFields } = await import('../export/index.js');
   // Flags are checked before any network call.
   const fields: ExportField[] | undefined = flags.fields === undefined ? undefined : parseFields(flags.fields);
-  const { loadConfig } = await import('../desired/index.js');
-  const config = await loadConfig(globals.config, { required: program.getOptionValueSource('config') === 'cli' });
+  const { loadOrgConfig } = await import('./orgs.js');
+  const config = await loadOrgConfig(program, flags.org);
+  // An org of `orgs:` exports to its own folder (the last it lists), never over the shared one.
   const out = flags.out ?? config.usersDir;
   if (flags.personas && flags.format === 'csv' && flags.csvDialect === 'genesys-admin') {
     throw new ProvisionError('invalid-flags', '--personas cannot be used with --csv-dialect genesys-admin: the admin-UI CSV has no persona column.', { hint: 'Export personas as YAML, or with --csv-dialect canonical.' });
@@ -222,7 +225,7 @@ export async function runExport(program: Command, flags: ExportFlags): Promise<v
   if (flags.personas) options.personas = { schemaRef: (await schemaRefFor(personasDir)).replace(/users\.schema\.json$/, 'personas.schema.json') };
 
   const session = await import('./session.js');
-  const opened = await session.openTarget({ sandbox: flags.sandbox === true, config: globals.config, configRequired: program.getOptionValueSource('config') === 'cli', allowCustomEnvironment: globals.allowCustomEnvironment === true, log });
+  const opened = await session.openTarget({ sandbox: flags.sandbox === true, config: globals.config, loaded: config, allowCustomEnvironment: globals.allowCustomEnvironment === true, log });
   let result: ExportToFolderResult;
   try {
     result = await exportToFolder(opened.connection.reader, { out, options, force: flags.force === true, dryRun: flags.dryRun === true, progress: (m) => log(c.dim(m)), personasDir });

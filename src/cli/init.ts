@@ -12,6 +12,8 @@ export interface InitFlags {
   force?: boolean;
   action?: string;
   branch: string;
+  /** --org, repeated: several orgs in promotion order. */
+  org?: string[];
 }
 
 /** The status check the plan workflow reports: its job's name, what branch protection requires. */
@@ -40,10 +42,16 @@ export async function runInit(program: Command, flags: InitFlags): Promise<void>
   if (!ACTION_REF.test(action)) throw badOption('invalid-action', `--action "${action}" is not owner/name@ref.`, 'For example genesys-provision/provision@v1.2.3, or a fork of it pinned to a commit.');
 
   if (!/^[\w./-]+$/.test(flags.branch) || flags.branch.startsWith('-')) throw badOption('invalid-branch', `--branch "${flags.branch}" is not a branch name.`, 'For example main or master.');
+  const orgs = flags.org ?? [];
+  for (const org of orgs) {
+    if (!/^[a-z0-9][a-z0-9_-]{0,39}$/.test(org)) throw badOption('invalid-org', `--org "${org}" is not an org name.`, 'Use lower-case letters, digits, - and _ (up to 40), e.g. test or eu-prod: it names a GitHub environment and secrets.');
+  }
+  if (orgs.length > 0 && flags.fromOrg) throw badOption('from-org-with-orgs', '--from-org exports one org; with several orgs, init first, then export each.', 'Run `provision init --org …`, then `provision export --org NAME` for each org (it writes to orgs/NAME/).');
+  if (new Set(orgs).size !== orgs.length) throw badOption('invalid-org', `--org names an org twice (${orgs.join(', ')}).`, 'Give each org once, in the order changes are promoted (test first).');
   const existingUsers = existingUsersFiles(cwd, usersDir);
   const example = !flags.fromOrg && existingUsers.length === 0;
   const { root } = packageRoot();
-  const files = planInit(cwd, { usersDir, environment: flags.environment, action, branch: flags.branch, example }, path.join(root, 'templates'), schemaFolder(cwd, root, PACKAGE_NAME));
+  const files = planInit(cwd, { usersDir, environment: flags.environment, action, branch: flags.branch, example, ...(orgs.length > 0 ? { orgs } : {}) }, path.join(root, 'templates'), schemaFolder(cwd, root, PACKAGE_NAME));
 
   // --from-org: read the org first (nothing written), so every file the export would write is checked too.
   let exported: Awaited<ReturnType<typeof exportUsers>> | undefined;
@@ -76,7 +84,8 @@ export async function runInit(program: Command, flags: InitFlags): Promise<void>
       environment: flags.environment,
       permissions: renderText(buildReport(managedFields(desired.users), 'users', desired.users.length)),
       example,
-      requiredCheck: REQUIRED_CHECK,
+      requiredCheck: orgs.length > 0 ? orgs.map((org) => `${REQUIRED_CHECK} (${org})`).join('", "') : REQUIRED_CHECK,
+      ...(orgs.length > 0 ? { orgs } : {}),
     }),
   );
 }

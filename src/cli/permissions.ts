@@ -14,6 +14,8 @@ export type FieldsSource = 'users' | 'all';
 export interface PermissionsFlags {
   format: string;
   all?: boolean;
+  /** The org of provision.yaml's `orgs:` whose users folders say which fields are managed. */
+  org?: string;
 }
 
 export interface PermissionsReport {
@@ -124,9 +126,9 @@ export function renderJson(report: PermissionsReport): string {
 }
 
 /** The valid users of users/, read the way `validate` reads them (no SDK, no network), and whether the config prunes. */
-async function readUsers(configPath: string): Promise<{ users: DesiredUser[]; prune: boolean }> {
-  const { loadConfig, loadDesired } = await import('../desired/index.js');
-  const config = await loadConfig(configPath);
+async function readUsers(configPath: string, org: string | undefined): Promise<{ users: DesiredUser[]; prune: boolean }> {
+  const { loadConfig, loadDesired, selectOrg } = await import('../desired/index.js');
+  const config = selectOrg(await loadConfig(configPath), org);
   const state = await loadDesired([], config);
   const errors = state.issues.filter((issue) => issue.severity === 'error').length;
   if (errors > 0) log(`note: users/ has ${errors} error${errors === 1 ? '' : 's'} (run provision validate); these permissions cover the valid users only.`);
@@ -138,7 +140,7 @@ export async function runPermissions(command: Command, options: PermissionsFlags
     throw new ProvisionError('bad-format', `Unknown format "${options.format}".`, { hint: 'Use --format text or --format json.' });
   }
   const { config } = command.optsWithGlobals<{ config: string }>();
-  const read = options.all ? undefined : await readUsers(config);
+  const read = options.all ? undefined : await readUsers(config, options.org);
   const report = read ? buildReport(managedFields(read.users, { prune: read.prune }), 'users', read.users.length) : buildReport([...MANAGED_FIELDS], 'all', 0);
   process.stdout.write(options.format === 'json' ? renderJson(report) : renderText(report));
 }

@@ -17,10 +17,14 @@ export interface PlanFlags {
   sandbox?: boolean;
   allowUnsafe?: boolean;
   showUnmanaged?: boolean;
+  /** The org of provision.yaml's `orgs:` to plan. */
+  org?: string;
+  /** Plan every org (see runPlanAll). */
+  all?: boolean;
 }
 
 /** Writes the whole file or nothing: a reader never sees half a plan, and a failed write leaves the old file. */
-async function writeOutput(file: string, text: string): Promise<void> {
+export async function writeOutput(file: string, text: string): Promise<void> {
   const { writeWhole } = await import('../rules/write-file.js');
   try {
     await writeWhole(file, text);
@@ -34,7 +38,7 @@ async function writeOutput(file: string, text: string): Promise<void> {
  * A plan that could not be made still explains itself where a reviewer looks: the problems (names the
  * org does not know, with their did-you-mean) as annotations on the lines, and in the Markdown file.
  */
-async function reportFailure(error: unknown, flags: PlanFlags, options: { header?: string; sourceUrl?: string }): Promise<void> {
+export async function reportFailure(error: unknown, flags: PlanFlags, options: { header?: string; sourceUrl?: string }): Promise<void> {
   if (!(error instanceof ProvisionError)) return;
   if (flags.format === 'github' && error.issues.length > 0) {
     const { renderIssuesGithub } = await import('../render/issues.js');
@@ -42,7 +46,8 @@ async function reportFailure(error: unknown, flags: PlanFlags, options: { header
   }
   if (flags.markdownFile) {
     const { renderFailureMarkdown } = await import('../render/markdown.js');
-    await writeOutput(flags.markdownFile, renderFailureMarkdown(error.message, error.issues, { ...options, hint: error.hint }));
+    // With several orgs each has its own comment: the failure says whose it is.
+    await writeOutput(flags.markdownFile, renderFailureMarkdown(error.message, error.issues, { ...options, hint: error.hint, ...(flags.org !== undefined ? { org: flags.org } : {}) }));
   }
 }
 
@@ -54,13 +59,20 @@ export function planExitCode(plan: Plan, detailed: boolean): number {
 }
 
 export async function runPlan(program: Command, flags: PlanFlags): Promise<void> {
+  if (flags.all) {
+    const { runPlanAll } = await import('./orgs.js');
+    return runPlanAll(program, flags);
+  }
   const globals = program.opts<{ config: string; color?: boolean; allowCustomEnvironment?: boolean }>();
   const { makePlan } = await import('./session.js');
   const { renderPlan } = await import('../render/index.js');
   const markdownOptions = { header: flags.commentHeader, sourceUrl: flags.sourceUrl };
+  const { loadOrgConfig } = await import('./orgs.js');
   let planned: Awaited<ReturnType<typeof makePlan>>;
   try {
+    const loaded = await loadOrgConfig(program, flags.org, { allowAll: true });
     planned = await makePlan({
+      loaded,
       sandbox: flags.sandbox === true,
       config: globals.config,
       configRequired: program.getOptionValueSource('config') === 'cli',
@@ -90,6 +102,6 @@ export async function runPlan(program: Command, flags: PlanFlags): Promise<void>
     const { renderIssuesGithub } = await import('../render/issues.js');
     process.stdout.write(renderIssuesGithub(plan.warnings));
   }
-  if (flags.out) log(`Saved the plan to ${flags.out}: apply it as reviewed with \`provision apply ${flags.out}\`.`);
+  if (flags.out) log(`Saved the plan${plan.org !== undefined ? ` of org ${plan.org}` : ''} to ${flags.out}: apply it as reviewed with \`provision apply ${flags.out}\`.`);
   process.exitCode = planExitCode(plan, flags.detailedExitcode === true);
 }

@@ -60,13 +60,16 @@ async function writeText(file: string, text: string): Promise<void> {
 }
 
 /** `review paths`: the config file and the users folder, one per line. */
-export async function runReviewPaths(program: Command): Promise<void> {
+export async function runReviewPaths(program: Command, flags: { org?: string } = {}): Promise<void> {
   const globals = program.opts<{ config: string }>();
   const path = await import('node:path');
-  const { loadConfig } = await import('../desired/index.js');
-  const config = await loadConfig(globals.config, { required: program.getOptionValueSource('config') === 'cli' });
+  const { allOrgs, loadConfig, orgNames, selectOrg } = await import('../desired/index.js');
+  const loaded = await loadConfig(globals.config, { required: program.getOptionValueSource('config') === 'cli' });
+  // An org's folders, the shared one included (a change to either needs that org's plan); every org's without --org.
+  const configs = flags.org === undefined && orgNames(loaded).length > 1 ? allOrgs(loaded) : [selectOrg(loaded, flags.org)];
   const rel = (p: string): string => path.relative(process.cwd(), path.resolve(p)).split(path.sep).join('/') || '.';
-  process.stdout.write(`${rel(globals.config)}\n${rel(config.usersDir)}\n`);
+  const paths = [...new Set([globals.config, ...configs.flatMap((c) => c.usersDirs ?? [c.usersDir])].map(rel))];
+  process.stdout.write(`${paths.join('\n')}\n`);
 }
 
 /** `review record`: the review record that ties a saved plan to its pull request and commits. */

@@ -15,6 +15,8 @@ export interface SandboxFlags {
   randomSeed?: string;
   log?: boolean;
   permissions?: boolean;
+  /** `--orgs test,prod`: one org per name, each its own server (see runOrgSandboxes). */
+  orgs?: string;
 }
 
 /** The plan client `--permissions` adds beside the default (apply) client; fixed, public test credentials. */
@@ -65,6 +67,10 @@ export async function runSandbox(opts: SandboxFlags): Promise<void> {
   } catch (error) {
     throw new ProvisionError('invalid-seed', (error as Error).message, { hint: 'See the seed file format in the README (divisions, skills, languages, roles, locations, queues, groups, users).' });
   }
+  if (opts.orgs !== undefined) {
+    const { runOrgSandboxes } = await import('./sandbox-orgs.js');
+    return runOrgSandboxes(opts, seed, { port, timeScale, requestsPerMinute: rate, searchLagMs, stationLagMs, faults, randomSeed, clients: opts.permissions ? await leastPrivilegeClients() : undefined });
+  }
   const seedClients = seed.clients !== undefined && seed.clients.length > 0;
   const clients = opts.permissions && !seedClients ? await leastPrivilegeClients() : undefined;
   let running;
@@ -106,7 +112,14 @@ export async function runSandbox(opts: SandboxFlags): Promise<void> {
   log('Point provision at it (Ctrl-C stops the sandbox):');
   // The sandbox's client secret is a fixed, public test value: printing it here is the point.
   process.stdout.write(`export GENESYS_ENVIRONMENT=${running.url}\nexport GENESYS_CLIENT_ID=${client?.id ?? ''}\nexport GENESYS_CLIENT_SECRET=${client?.secret ?? ''}\n`);
-  await new Promise<void>((resolve) => {
+  await untilStopped();
+  await running.stop();
+  log(`Sandbox stopped after ${running.requests.length} requests.`);
+}
+
+/** Resolves when the process is asked to stop (Ctrl-C, SIGTERM). */
+export function untilStopped(): Promise<void> {
+  return new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
@@ -115,6 +128,4 @@ export async function runSandbox(opts: SandboxFlags): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  await running.stop();
-  log(`Sandbox stopped after ${running.requests.length} requests.`);
 }

@@ -15,6 +15,10 @@ export interface OpenOptions {
   noColor?: boolean;
   /** --allow-custom-environment: the credentials may go to an `http://host:port` that is not loopback (never in CI). */
   allowCustomEnvironment?: boolean;
+  /** --org: the org of provision.yaml's `orgs:` to work on (see selectOrg). */
+  org?: string;
+  /** The settings already loaded (and the org selected) by the caller, e.g. each org of `plan --all`. */
+  loaded?: ProvisionConfig;
   log: (line: string) => void;
 }
 
@@ -31,26 +35,31 @@ export interface Planned extends Opened {
 }
 
 async function loadConfigOf(options: OpenOptions): Promise<ProvisionConfig> {
-  const { loadConfig } = await import('../desired/index.js');
-  return loadConfig(options.config, { required: options.configRequired === true });
+  if (options.loaded) return options.loaded;
+  const { loadConfig, selectOrg } = await import('../desired/index.js');
+  return selectOrg(await loadConfig(options.config, { required: options.configRequired === true }), options.org);
 }
 
 /** Connects to the org the options name; the SDK is loaded only here. */
 async function connectTo(config: ProvisionConfig, options: OpenOptions): Promise<Opened> {
   // Missing credentials are reported before the SDK is loaded.
   const { describeEnvironment, settingsFromEnv } = await import('../genesys/settings.js');
-  const settings = options.sandbox ? undefined : { ...settingsFromEnv(process.env, config.environment, { allowCustomEnvironment: options.allowCustomEnvironment === true }), requestsPerMinute: config.requestsPerMinute };
+  const names = config.org !== undefined && config.credentials ? { org: config.org, ...config.credentials } : undefined;
+  const settings = options.sandbox ? undefined : { ...settingsFromEnv(process.env, config.environment, { allowCustomEnvironment: options.allowCustomEnvironment === true }, names), requestsPerMinute: config.requestsPerMinute };
   const { connect } = await import('../genesys/index.js');
   const retryLog = (line: string): void => options.log(`  ${line}`);
   if (settings) {
-    options.log(`Connecting to ${describeEnvironment(settings.environment)}…`);
+    options.log(`Connecting to ${config.org !== undefined ? `org ${config.org} in ` : ''}${describeEnvironment(settings.environment)}…`);
     const connection = await connect(settings, { log: retryLog });
     return { connection, config, close: async () => undefined };
   }
-  const { DEMO_STATE_FILE, startDemoSandbox } = await import('../sandbox/index.js');
+  const { DEMO_STATE_FILE: SINGLE_STATE_FILE, startDemoSandbox } = await import('../sandbox/index.js');
+  const { demoStateFile } = await import('./orgs.js');
+  // Each org has its own demo org (its own id, name and state file), as each real org is separate.
+  const DEMO_STATE_FILE = config.org !== undefined ? demoStateFile(config.org) : SINGLE_STATE_FILE;
   let sandbox: Awaited<ReturnType<typeof startDemoSandbox>>;
   try {
-    sandbox = await startDemoSandbox({ port: 0, host: '127.0.0.1', usersDir: config.usersDir });
+    sandbox = await startDemoSandbox({ port: 0, host: '127.0.0.1', usersDir: config.usersDirs?.[0] ?? config.usersDir, ...(config.org !== undefined ? { statePath: DEMO_STATE_FILE, org: config.org } : {}) });
   } catch (error) {
     const err = error as Error;
     if (err.name !== 'SeedError' && !(err instanceof SyntaxError)) throw error;
@@ -107,9 +116,12 @@ export async function makePlan(options: OpenOptions & { allowUnsafe: boolean; sh
   const opened = await connectTo(config, options);
   try {
     const org = await opened.connection.reader.readOrg(readRequestFor(desired, config), (message) => options.log(c.dim(`  reading ${message}…`)));
+    const { checkOrgId } = await import('./orgs.js');
+    checkOrgId(config, org.target);
     const { plan, errors } = buildPlan({ desired, org, config, allowUnsafe: options.allowUnsafe, showUnmanaged: options.showUnmanaged === true });
     if (errors.length > 0) {
-      throw new ProvisionError('unresolved-references', `${plural(errors.length, 'reference')} in users/ do not match the org "${org.target.orgName}": no plan was made.`, {
+      const which = config.org !== undefined ? `org ${config.org} ("${org.target.orgName}")` : `the org "${org.target.orgName}"`;
+      throw new ProvisionError('unresolved-references', `${plural(errors.length, 'reference')} in users/ do not match ${which}: no plan was made.`, {
         issues: errors,
         hint: 'Fix the names in users/ (or create what is missing in the org first), then plan again.',
       });

@@ -6,6 +6,8 @@ import { ProvisionError } from '../model/index.js';
 import { DEFAULT_REQUESTS_PER_MINUTE, DEFAULT_USERS_DIR, defaultApply, defaultSafety, defaultScope } from '../rules/defaults.js';
 import { normalDomain, normalEmail } from '../rules/identity.js';
 import { displayPath } from './files.js';
+import { resolveOrgs } from './orgs.js';
+import type { RawOrg } from './orgs.js';
 import { issueAt } from './issues.js';
 import { libphonenumber } from './normalise.js';
 import { schemaIssues, validators } from './schema.js';
@@ -33,6 +35,7 @@ type Raw = {
   users?: Partial<NonNullable<ProvisionConfig['users']>>;
   requestsPerMinute?: number;
   personasDir?: string;
+  orgs?: Record<string, RawOrg>;
 };
 
 /**
@@ -63,9 +66,10 @@ export async function loadConfig(file: string, options: { required?: boolean } =
   if (parsed.failed) fail();
   const value = parsed.value ?? {};
   // Emails are compared normalised; normalising first keeps " Boss@Acme.com" from failing the format check.
-  const protectedUsers = (value as Raw).safety?.protectedUsers;
-  if (Array.isArray(protectedUsers)) {
-    (value as { safety: Raw['safety'] }).safety!.protectedUsers = protectedUsers.map((e: unknown) => (typeof e === 'string' ? normalEmail(e) : e)) as string[];
+  const orgValues = (value as Raw).orgs !== null && typeof (value as Raw).orgs === 'object' ? Object.values((value as Raw).orgs ?? {}) : [];
+  for (const holder of [value as Raw, ...orgValues]) {
+    const protectedUsers = holder?.safety?.protectedUsers;
+    if (Array.isArray(protectedUsers)) holder.safety!.protectedUsers = protectedUsers.map((e: unknown) => (typeof e === 'string' ? normalEmail(e) : e)) as string[];
   }
   const validate = validators().config;
   if (!validate(value)) issues.push(...schemaIssues(validate.errors ?? [], parsed.locate));
@@ -91,5 +95,11 @@ export async function loadConfig(file: string, options: { required?: boolean } =
   if (raw.personasDir !== undefined) config.personasDir = path.resolve(dir, raw.personasDir);
   // Its `personas:` are read (with positions) and checked with the users files, every problem at once.
   if ((value as { personas?: unknown }).personas !== undefined) config.configFile = absolute;
+  if (raw.orgs !== undefined) {
+    const resolved = resolveOrgs(raw.orgs, config, dir, parsed.locate, (code) => libphonenumber().isSupportedCountry(code));
+    issues.push(...resolved.issues);
+    if (issues.length > 0) fail();
+    config.orgs = resolved.orgs;
+  }
   return config;
 }

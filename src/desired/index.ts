@@ -14,6 +14,7 @@ import { loadPersonas } from './personas.js';
 import type { PersonaLoad } from './personas.js';
 
 export { loadConfig, defaultConfig } from './config.js';
+export { allOrgs, orgNames, selectOrg } from './orgs.js';
 export { parsePhone } from './normalise.js';
 export { MAX_FILE_BYTES, MAX_INPUT_BYTES } from './files.js';
 export { detectDialect } from './csv-file.js';
@@ -47,7 +48,7 @@ interface Inputs {
 }
 
 async function findInputs(paths: string[], config: ProvisionConfig, cwd: string): Promise<Inputs> {
-  const targets = paths.length > 0 ? paths : [config.usersDir];
+  const targets = paths.length > 0 ? paths : (config.usersDirs ?? [config.usersDir]);
   const { files, issues, failed } = await findFiles(targets, cwd, { prune: config.scope.prune });
   const where = targets.length === 1 ? { file: displayPath(path.resolve(cwd, targets[0]!), cwd), line: 0 } : undefined;
   const personas = await loadPersonas(config, cwd);

@@ -136,7 +136,8 @@ function pick(env: NodeJS.ProcessEnv, names: string[]): { name: string; value: s
  * Reads credentials and the environment. `GENESYS_*` names win over Terraform's
  * `GENESYSCLOUD_*` names; the environment variable wins over provision.yaml's `environment`.
  */
-export function settingsFromEnv(env: NodeJS.ProcessEnv, configEnvironment?: string, policy: EnvironmentPolicy = {}): GenesysSettings {
+export function settingsFromEnv(env: NodeJS.ProcessEnv, configEnvironment?: string, policy: EnvironmentPolicy = {}, names?: OrgVariables): GenesysSettings {
+  if (names) return orgSettingsFromEnv(env, configEnvironment, policy, names);
   const id = pick(env, ['GENESYS_CLIENT_ID', 'GENESYSCLOUD_OAUTHCLIENT_ID']);
   const secret = pick(env, ['GENESYS_CLIENT_SECRET', 'GENESYSCLOUD_OAUTHCLIENT_SECRET']);
   const fromEnv = pick(env, ['GENESYS_ENVIRONMENT', 'GENESYSCLOUD_REGION']);
@@ -165,6 +166,33 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv, configEnvironment?: stri
     clientSecret: secret.value,
   };
   return settings;
+}
+
+/** The variables of one org of provision.yaml's `orgs:` (its `credentials:`, GENESYS_* by default). */
+export interface OrgVariables {
+  /** The org's name, for messages. */
+  org: string;
+  clientId: string;
+  clientSecret: string;
+  environment?: string;
+}
+
+/**
+ * An org of `orgs:` reads exactly the variables it names (no Terraform aliases: a second org's client must never
+ * be picked up by falling back to another name); its variable for the environment wins over its `environment`.
+ */
+function orgSettingsFromEnv(env: NodeJS.ProcessEnv, configEnvironment: string | undefined, policy: EnvironmentPolicy, names: OrgVariables): GenesysSettings {
+  const id = pick(env, [names.clientId]);
+  const secret = pick(env, [names.clientSecret]);
+  const fromEnv = names.environment ? pick(env, [names.environment]) : undefined;
+  const environment = fromEnv ?? (configEnvironment?.trim() ? { name: `environment of org "${names.org}" in provision.yaml`, value: configEnvironment.trim() } : undefined);
+  const missing = [...(id ? [] : [names.clientId]), ...(secret ? [] : [names.clientSecret]), ...(environment ? [] : [names.environment ?? 'environment'])];
+  if (!id || !secret || !environment) {
+    throw new ProvisionError('missing-credentials', `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set for org "${names.org}".`, {
+      hint: `Set them to an OAuth client-credentials client of org "${names.org}" (the names come from its \`credentials:\` in provision.yaml), and its \`environment:\`. Or try the local sandbox with --sandbox.`,
+    });
+  }
+  return { environment: resolveEnvironment(environment.value, environment.name, env, policy), clientId: id.value, clientSecret: secret.value };
 }
 
 /** A short description for messages: `mypurecloud.ie`, `sandbox http://127.0.0.1:1234` or `custom server http://…`. */

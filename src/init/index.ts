@@ -26,6 +26,8 @@ export interface InitSettings {
   branch: string;
   /** Write users/example.yaml (not with --from-org, which exports the org there instead). */
   example: boolean;
+  /** `--org`: several orgs, in promotion order; absent or empty, the one org (and the single-org files). */
+  orgs?: string[];
 }
 
 /** What every provision repository keeps out of git: dependencies and the local sandbox org. */
@@ -106,10 +108,14 @@ export function planInit(cwd: string, settings: InitSettings, templatesDir: stri
     CONFIG_SCHEMA: relativeRef(cwd, path.join(schemas, 'config.schema.json')),
     USERS_SCHEMA: relativeRef(path.join(cwd, settings.usersDir), path.join(schemas, 'users.schema.json')),
   };
-  const files: Omit<InitFile, 'exists'>[] = [{ path: 'provision.yaml', content: fillTemplate(read('provision.yaml'), values), kind: 'create' }];
+  const orgsSection = settings.orgs && settings.orgs.length > 0 ? fillTemplate(read('workflows-orgs/orgs.yaml'), { ...values, ORGS_CONFIG: orgsConfig(settings) }) : '';
+  const files: Omit<InitFile, 'exists'>[] = [{ path: 'provision.yaml', content: fillTemplate(read('provision.yaml'), values) + orgsSection, kind: 'create' }];
   if (settings.example) files.push({ path: `${settings.usersDir}/example.yaml`, content: fillTemplate(read('users/example.yaml'), values), kind: 'create' });
-  for (const workflow of WORKFLOW_FILES) {
-    files.push({ path: `.github/workflows/${workflow}`, content: fillTemplate(read(`workflows/${workflow}`), values), kind: 'create' });
+  if (settings.orgs && settings.orgs.length > 0) files.push(...orgFiles(cwd, schemas, settings, values, read));
+  else {
+    for (const workflow of WORKFLOW_FILES) {
+      files.push({ path: `.github/workflows/${workflow}`, content: fillTemplate(read(`workflows/${workflow}`), values), kind: 'create' });
+    }
   }
   const gitignore = path.join(cwd, '.gitignore');
   const current = existsSync(gitignore) ? readFileSync(gitignore, 'utf8') : '';
@@ -119,6 +125,45 @@ export function planInit(cwd: string, settings: InitSettings, templatesDir: stri
     files.push({ path: '.gitignore', content: `${lead}# provision: dependencies and the local sandbox org\n${missing.join('\n')}\n`, kind: 'append' });
   }
   return files.map((file) => ({ ...file, exists: existsSync(path.join(cwd, file.path)) }));
+}
+
+/** The suffix of an org's repository secrets: GENESYS_PLAN_CLIENT_ID_EU_PROD for org eu-prod (secret names take A-Z, 0-9 and _). */
+export function secretKey(org: string): string {
+  return org.toUpperCase().replace(/-/g, '_');
+}
+
+/** The orgs: entries of provision.yaml: each org in the region given, reading the shared folder and its own. */
+function orgsConfig(settings: InitSettings): string {
+  return (settings.orgs ?? []).map((org) => `  ${org}:\n    environment: ${settings.environment}\n    usersDir: [${settings.usersDir}, orgs/${org}]`).join('\n');
+}
+
+/**
+ * With several orgs: the orgs: section appended to provision.yaml, each org's own folder, and the workflows
+ * of templates/workflows-orgs/ (a matrix leg per org for plan and drift, a plan and an apply job per org for
+ * apply, each apply after the org before it).
+ */
+function orgFiles(cwd: string, schemas: string, settings: InitSettings, values: Record<string, string>, read: (name: string) => string): Omit<InitFile, 'exists'>[] {
+  const orgs = settings.orgs ?? [];
+  const matrix = orgs.map((org) => `          - org: ${org}\n            key: ${secretKey(org)}`).join('\n');
+  const options = orgs.map((org) => `          - ${org}`).join('\n');
+  const jobs = orgs
+    .map((org, i) => {
+      const previous = orgs[i - 1];
+      const after = previous === undefined ? '' : ` && (needs.apply-${previous}.result == 'success' || needs.apply-${previous}.result == 'skipped')`;
+      const needs = previous === undefined ? `plan-${org}` : `plan-${org}, apply-${previous}`;
+      return fillTemplate(read('workflows-orgs/apply-jobs.yml'), { ...values, ORG: org, PLAN_ID: `GENESYS_PLAN_CLIENT_ID_${secretKey(org)}`, PLAN_SECRET: `GENESYS_PLAN_CLIENT_SECRET_${secretKey(org)}`, NEEDS: needs, AFTER: after });
+    })
+    .join('\n');
+  const all = { ...values, ORGS_MATRIX: matrix, ORGS_OPTIONS: options, JOBS: jobs.trimEnd() };
+  const files: Omit<InitFile, 'exists'>[] = [];
+  for (const workflow of WORKFLOW_FILES) {
+    files.push({ path: `.github/workflows/${workflow}`, content: fillTemplate(read(`workflows-orgs/${workflow}`), all), kind: 'create' });
+  }
+  for (const org of orgs) {
+    const schema = relativeRef(path.join(cwd, 'orgs', org), path.join(schemas, 'users.schema.json'));
+    files.push({ path: `orgs/${org}/${org}.yaml`, content: fillTemplate(read('workflows-orgs/org-users.yaml'), { ...values, ORG: org, USERS_SCHEMA: schema }), kind: 'create' });
+  }
+  return files;
 }
 
 /** The files a `create` would overwrite. */

@@ -9,6 +9,32 @@ export interface NextStepsInput {
   example: boolean;
   /** The name of the plan workflow's job: the status check to require. */
   requiredCheck: string;
+  /** `init --org`: the orgs, in promotion order. */
+  orgs?: string[];
+}
+
+/** Steps 3 to 6 for several orgs: a plan client per org as repository secrets, an environment per org, a check per org. */
+function orgSteps(orgs: string[], requiredCheck: string): string[] {
+  const key = (org: string): string => org.toUpperCase().replace(/-/g, '_');
+  const [first] = orgs;
+  return [
+    '3. Create the two clients in each org. In the repository settings (Settings > Secrets and variables >',
+    "   Actions), add each org's plan client as the secrets",
+    ...orgs.map((org) => `   GENESYS_PLAN_CLIENT_ID_${key(org)} and GENESYS_PLAN_CLIENT_SECRET_${key(org)} (org ${org})`),
+    "   Each org's region is its `environment:` in provision.yaml.",
+    '',
+    `4. Create an environment per org (Settings > Environments) named ${orgs.map((o) => `"${o}"`).join(', ')}, with`,
+    "   deployments limited to the default branch and the org's apply client as the secrets",
+    '   GENESYS_APPLY_CLIENT_ID and GENESYS_APPLY_CLIENT_SECRET. Give the later orgs required reviewers',
+    `   (and a wait timer, to soak in ${first} first): each org is applied after the one before it.`,
+    '',
+    '5. Protect the default branch (Settings > Rules or Branches): require a pull request with a review',
+    `   and the status checks "${requiredCheck}". Add a CODEOWNERS file (see the README).`,
+    '',
+    "6. Commit and push. Pull requests that change the users files now get a plan per org as comments;",
+    '   merging applies exactly those plans, org after org, after each environment\'s approval.',
+    '',
+  ];
 }
 
 const indent = (text: string, by: string): string =>
@@ -19,8 +45,9 @@ const indent = (text: string, by: string): string =>
     .join('\n');
 
 export function renderNextSteps(input: NextStepsInput): string {
+  const from = input.orgs && input.orgs.length > 0 ? '`npx provision export --org NAME` for each org\n   (it writes to orgs/NAME/)' : '`npx provision init --from-org --force`\n   with GENESYS_* set';
   const first = input.example
-    ? `Replace ${input.usersDir}/example.yaml with your users (or run \`npx provision init --from-org --force\`\n   with GENESYS_* set to start from the org's users), then \`npx provision validate\`.`
+    ? `Replace ${input.usersDir}/example.yaml with your users (or run ${from} to start from the org's users), then \`npx provision validate\`.`
     : `Review the users exported to ${input.usersDir}/ and \`npx provision validate\` them.`;
   return [
     'Next steps',
@@ -36,6 +63,13 @@ export function renderNextSteps(input: NextStepsInput): string {
     '',
     indent(input.permissions, '   '),
     '',
+    ...(input.orgs && input.orgs.length > 0 ? orgSteps(input.orgs, input.requiredCheck) : singleSteps(input)),
+  ].join('\n');
+}
+
+/** Steps 3 to 6 for the one org. */
+function singleSteps(input: NextStepsInput): string[] {
+  return [
     '3. In the repository settings (Settings > Secrets and variables > Actions), add the secrets',
     '   GENESYS_PLAN_CLIENT_ID and GENESYS_PLAN_CLIENT_SECRET (the plan client), and the variable',
     `   GENESYS_ENVIRONMENT = ${input.environment}`,
@@ -51,5 +85,5 @@ export function renderNextSteps(input: NextStepsInput): string {
     '6. Commit and push. Pull requests that change the users files now get a plan as a comment; merging',
     '   applies exactly that plan, after the production environment\'s approval.',
     '',
-  ].join('\n');
+  ];
 }

@@ -99,6 +99,8 @@ export type Outcome = 'ok' | 'already-done' | 'failed' | 'skipped' | 'conflict';
 
 /** One line of the journal and of the report. */
 export interface OperationRecord {
+  /** The org of provision.yaml's `orgs:` the operation went to; absent when it names none. */
+  org?: string;
   time: string;
   email: string;
   operation: string;

@@ -52,4 +52,25 @@ export interface ProvisionConfig {
   personasDir?: string;
   /** The config file read, when one was: its `personas:` are read with the users files. */
   configFile?: string;
+  /** The orgs provision.yaml names under `orgs:`, each with the top-level settings it inherits resolved; absent when it names none. */
+  orgs?: Record<string, OrgConfig>;
+  /** The org this run works on (`--org`); set only when provision.yaml names orgs. */
+  org?: string;
+  /** The selected org's users folders (a shared one and its own, say), absolute; `usersDir` is the last (its own). */
+  usersDirs?: string[];
+  /** Names of the environment variables holding the selected org's credentials; GENESYS_* when absent. */
+  credentials?: CredentialNames;
+  /** The Genesys Cloud org id the selected org's credentials must reach (a guard against a client of another org). */
+  orgId?: string;
 }
+
+/** Environment variables that hold an org's OAuth client and, optionally, its environment. */
+export interface CredentialNames {
+  clientId: string;
+  clientSecret: string;
+  /** Wins over the org's `environment`, as GENESYS_ENVIRONMENT does for a single org. */
+  environment?: string;
+}
+
+/** One org of `orgs:`: the whole settings of a run on it, with `org` and `usersDirs` always set. */
+export type OrgConfig = Omit<ProvisionConfig, 'orgs'> & { org: string; usersDirs: string[] };

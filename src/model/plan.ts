@@ -146,6 +146,8 @@ export interface SafetyVerdict {
 
 export interface Plan {
   formatVersion: 1;
+  /** The org of provision.yaml's `orgs:` the plan was made for; absent when it names none. Apply refuses it for another org. */
+  org?: string;
   target: OrgTarget;
   /** `DesiredState.digest`. */
   inputsDigest: string;

@@ -92,6 +92,8 @@ export function buildPlan(input: { desired: DesiredState; org: OrgState; config:
   const safety = checkSafety(result.changes, { desired, org, config, managedCount: result.managedCount }, input.allowUnsafe === true);
   const unsealed: Omit<Plan, 'checksum'> = {
     formatVersion: 1,
+    // Only when provision.yaml names orgs: a plan of the one org reads (and checksums) as before.
+    ...(config.org !== undefined ? { org: config.org } : {}),
     target: { environment: org.target.environment, orgId: org.target.orgId, orgName: org.target.orgName },
     inputsDigest: desired.digest,
     changes: result.changes,

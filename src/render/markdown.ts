@@ -234,7 +234,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   const head = [
     PLAN_MARKER,
     ...(options.header ? [options.header, ''] : []),
-    `### provision plan for ${md(target.orgName)}`,
+    plan.org !== undefined ? `### provision plan for org ${md(plan.org)}: ${md(target.orgName)}` : `### provision plan for ${md(target.orgName)}`,
     `Genesys Cloud org ${md(target.orgId)} · ${md(target.environment)}`,
   ].join('\n');
   const banners = [safetyBanner(plan.safety), deactivationBanner(plan)].filter((b) => b !== undefined);
@@ -303,9 +303,10 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
  * A plan that could not be made, for the same comment: what stopped it and every problem at its
  * `file:line` (a name the org does not know comes with its did-you-mean), never "see the run log".
  */
-export function renderFailureMarkdown(message: string, issues: readonly Issue[], options: { header?: string; sourceUrl?: string; hint?: string; maxLength?: number } = {}): string {
+export function renderFailureMarkdown(message: string, issues: readonly Issue[], options: { header?: string; sourceUrl?: string; hint?: string; maxLength?: number; org?: string } = {}): string {
   const maxLength = options.maxLength ?? DEFAULT_MARKDOWN_MAX_LENGTH;
-  const head = [PLAN_MARKER, ...(options.header ? [options.header, ''] : []), '### provision plan: no plan was made', '', md(message)].join('\n');
+  const title = options.org !== undefined ? `### provision plan for org ${md(options.org)}: no plan was made` : '### provision plan: no plan was made';
+  const head = [PLAN_MARKER, ...(options.header ? [options.header, ''] : []), title, '', md(message)].join('\n');
   const hint = options.hint ? `${md(options.hint)}` : undefined;
   const lines = issues.map((issue) => warningLine(issue, options.sourceUrl));
   const assemble = (n: number): string => {

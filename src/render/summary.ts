@@ -38,8 +38,9 @@ export function summaryLine(plan: Plan): string {
   const waiting = s.waiting ? `${count(s.waiting)} waiting (not in the org, creating is off), ` : '';
   const undeclared = s.undeclared ? `${count(s.undeclared)} not declared (stay active: prune is off), ` : '';
   const rest = `${count(s.unchanged)} unchanged, ${waiting}${undeclared}${count(s.unmanaged)} unmanaged.`;
-  if (isEmpty(s)) return `No changes. The org matches users/. ${rest}`;
-  return `Plan: ${count(s.create)} to create, ${count(s.update)} to update, ${count(s.restore)} to restore, ${count(s.deactivate)} to deactivate. ${rest}`;
+  // With several orgs, the line names its org: a log or a comment of one org is never read as another's.
+  if (isEmpty(s)) return `No changes. The org${plan.org !== undefined ? ` ${plan.org}` : ''} matches users/. ${rest}`;
+  return `Plan${plan.org !== undefined ? ` for org ${plan.org}` : ''}: ${count(s.create)} to create, ${count(s.update)} to update, ${count(s.restore)} to restore, ${count(s.deactivate)} to deactivate. ${rest}`;
 }
 
 /**

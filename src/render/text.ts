@@ -166,7 +166,7 @@ export function renderText(plan: Plan, color = false): string {
   if (plan.changes.length > 0) {
     const actionWidth = Math.max(...plan.changes.map((ch) => ch.action.length));
     const leftWidth = Math.min(MAX_ALIGN, Math.max(...plan.changes.map((ch) => width(headerLeft(ch, actionWidth, c)))));
-    const target = `${quoted(plan.target.orgName)} (${visible(plan.target.environment)})`;
+    const target = `${plan.org !== undefined ? `org ${visible(plan.org)}, ` : ''}${quoted(plan.target.orgName)} (${visible(plan.target.environment)})`;
     const lines = [`provision will make these changes to ${target}:`, ''];
     for (const change of plan.changes) lines.push(...renderChange(change, actionWidth, leftWidth, style, c));
     sections.push(lines);

@@ -250,6 +250,9 @@ class Parser {
       }
       case 'startsWith':
         return stringify(args[0]).toLowerCase().startsWith(stringify(args[1]).toLowerCase());
+      case 'format':
+        // GitHub's format(): {N} is the Nth argument after the pattern; {{ and }} are literal braces.
+        return stringify(args[0]).replace(/\{\{|\}\}|\{(\d+)\}/g, (m, i?: string) => (i === undefined ? m[0]! : stringify(args[Number(i) + 1])));
       default:
         throw new Error(`function ${name}() is not supported by the test evaluator`);
     }

@@ -127,6 +127,8 @@ export interface JobContext {
   needs?: Record<string, JobResult>;
   /** The workflow's name (github.workflow). */
   workflowName?: string;
+  /** This leg's values of the job's matrix (`matrix.org`, …). */
+  matrix?: Record<string, Value>;
 }
 
 /** Parses the GITHUB_OUTPUT / GITHUB_ENV file format: `k=v` lines and `k<<DELIM` heredocs. */
@@ -364,7 +366,7 @@ export async function runJob(workflow: Workflow, jobId: string, ctx: JobContext)
   const needs: Record<string, Value> = {};
   for (const [id, result] of Object.entries(ctx.needs ?? {})) needs[id] = { outputs: result.outputs, result: result.skipped ? 'skipped' : result.success ? 'success' : 'failure' };
   const scope: ExpressionScope = {
-    contexts: { github, secrets: ctx.secrets, vars: ctx.vars, steps: {}, env: {}, matrix: {}, needs, inputs: ctx.inputs ?? {}, runner: { os: 'Linux', temp: ctx.runnerTemp } },
+    contexts: { github, secrets: ctx.secrets, vars: ctx.vars, steps: {}, env: {}, matrix: ctx.matrix ?? {}, needs, inputs: ctx.inputs ?? {}, runner: { os: 'Linux', temp: ctx.runnerTemp } },
     failed: false,
     workspace: ctx.workspace,
   };
