@@ -147,4 +147,30 @@ describe('the workflows init writes for two orgs, run against two sandbox orgs',
     const issues = (readGhState(ghState).issues ?? []).filter((i) => i.state === 'open').map((i) => i.title);
     assert.deepEqual(issues, ['Drift: org prod differs from the users files']);
   });
+
+  test("a run by hand approves one org's plan by its checksum: only that org is planned and applied, the org before it skipped", async () => {
+    // The drift the previous test left in prod (a title changed by hand) is undone by approving prod's plan.
+    const head = git('rev-parse', 'HEAD');
+    const wf = loadWorkflow(join(workspace, '.github/workflows/provision-apply.yml'));
+    const dispatch = (checksum: string): JobContext => context('workflow_dispatch', { inputs: { org: 'prod', 'plan-checksum': checksum }, ref: 'refs/heads/main' }, head, { inputs: { org: 'prod', 'plan-checksum': checksum } });
+    const refused = await runJob(wf, 'plan-prod', dispatch('0'.repeat(64)));
+    assert.equal(refused.outputs.verdict, 'refused', explain(refused));
+    const checksum = refused.steps.find((st) => st.id === 'provision')?.outputs.checksum ?? '';
+    assert.match(checksum, /^[0-9a-f]{64}$/);
+    const ctx = dispatch(checksum);
+    const skipped = await runJob(wf, 'plan-test', ctx);
+    assert.ok(skipped.skipped, 'the test org is not planned when prod is approved');
+    const applyTest = await runJob(wf, 'apply-test', { ...ctx, needs: { 'plan-test': skipped } });
+    assert.ok(applyTest.skipped);
+    const plan = await runJob(wf, 'plan-prod', ctx);
+    assert.equal(plan.outputs.verdict, 'apply', explain(plan));
+    const apply = await runJob(wf, 'apply-prod', {
+      ...ctx,
+      runnerTemp: `${ctx.runnerTemp}-apply`,
+      secrets: { GENESYS_APPLY_CLIENT_ID: clients.prod.apply.id, GENESYS_APPLY_CLIENT_SECRET: clients.prod.apply.secret },
+      needs: { 'plan-prod': plan, 'apply-test': applyTest },
+    });
+    assert.ok(apply.success && !apply.skipped, explain(apply));
+    assert.ok(!users('prod').some((u) => u.title === 'Changed by hand'), 'the change by hand is undone');
+  });
 });
