@@ -260,6 +260,14 @@ const utilizationSetter: Setter = (b, cell, index) => {
   }
 };
 
+/** One part of `webrtcPhone` (the site or the phone base, by name); `-` in either column: no phone (`webrtcPhone: false`). */
+function webrtcPhoneSetter(key: string): Setter {
+  return (b, cell, index) => {
+    if (isNone(cell)) return b.set(['webrtcPhone'], false, index);
+    b.set(['webrtcPhone', key], cell.trim(), index, cell.length - cell.trimStart().length);
+  };
+}
+
 function voicemailSetter(key: string): Setter {
   return (b, cell, index) => {
     if (isNone(cell)) {
@@ -324,6 +332,8 @@ function setterOf(column: CsvColumn): Setter | undefined {
       return utilizationSetter;
     case 'voicemail':
       return voicemailSetter(column.key as string);
+    case 'webrtc-phone':
+      return webrtcPhoneSetter(column.key as string);
     case 'single':
       return singleSetter(field, none);
     case 'ignored':
