@@ -264,7 +264,10 @@ const utilizationSetter: Setter = (b, cell, index) => {
 function webrtcPhoneSetter(key: string): Setter {
   return (b, cell, index) => {
     if (isNone(cell)) return b.set(['webrtcPhone'], false, index);
-    b.set(['webrtcPhone', key], cell.trim(), index, cell.length - cell.trimStart().length);
+    const offset = cell.length - cell.trimStart().length;
+    b.set(['webrtcPhone', key], cell.trim(), index, offset);
+    // The phone as a whole is where its site is written: problems with the pair point there.
+    if (key === 'site') b.mark(['webrtcPhone'], index, offset);
   };
 }
 
