@@ -28,6 +28,8 @@ export interface CallBreakdown {
   queueCalls: number;
   /** Utilization (PUT or DELETE) and voicemail policy (PATCH): one call each per user, no batch exists. */
   userSettings: number;
+  /** WebRTC phones: a create, PUT or DELETE, then for a default station one look-up and one PUT. */
+  phones: number;
   total: number;
 }
 
@@ -48,6 +50,21 @@ export function batchesAutoAnswer(created: boolean, profile: readonly FieldChang
   return created && profile.length === 1 && profile[0]?.field === 'acdAutoAnswer';
 }
 
+/** Whether a phone change writes the phone: a create, a PUT (another site or phone base) or a DELETE. */
+export function phoneWrite(f: Extract<FieldChange, { kind: 'webrtcPhone' }>): boolean {
+  return f.after === null || f.before === null || f.before.site.id !== f.after.site.id || f.before.phoneBase.id !== f.after.phoneBase.id;
+}
+
+/** Whether a phone change sets the default station (after the phone is in place). */
+export function phoneStation(f: Extract<FieldChange, { kind: 'webrtcPhone' }>): boolean {
+  return f.station && f.after !== null;
+}
+
+/** A phone's calls: its write, and for the default station a look-up (`GET /stations?webRtcUserId=`) and a PUT. */
+export function phoneCalls(f: Extract<FieldChange, { kind: 'webrtcPhone' }>): number {
+  return (phoneWrite(f) ? 1 : 0) + (phoneStation(f) ? 2 : 0);
+}
+
 const ceil = (n: number, size: number): number => Math.ceil(n / size);
 
 /**
@@ -59,7 +76,7 @@ const ceil = (n: number, size: number): number => Math.ceil(n / size);
  * only profile field after the create is `acdAutoAnswer` get it 50 users a call.
  */
 export function minimumCalls(plan: Plan, homeDivisionId?: string): CallBreakdown {
-  const out: CallBreakdown = { creates: 0, stateChanges: 0, patches: 0, roles: 0, skills: 0, languages: 0, divisionMoves: 0, groupCalls: 0, queueCalls: 0, userSettings: 0, total: 0 };
+  const out: CallBreakdown = { creates: 0, stateChanges: 0, patches: 0, roles: 0, skills: 0, languages: 0, divisionMoves: 0, groupCalls: 0, queueCalls: 0, userSettings: 0, phones: 0, total: 0 };
   const groups = new Map<string, { add: number; remove: number }>();
   const queues = new Map<string, { add: number; remove: number }>();
   const divisions = new Map<string, number>();
@@ -87,7 +104,7 @@ export function minimumCalls(plan: Plan, homeDivisionId?: string): CallBreakdown
   for (const { add, remove } of groups.values()) out.groupCalls += (add > 0 ? 1 + ceil(add, LIMITS.groupAdd) : 0) + ceil(remove, LIMITS.groupRemove);
   for (const { add, remove } of queues.values()) out.queueCalls += ceil(add, LIMITS.queue) + ceil(remove, LIMITS.queue);
   for (const n of divisions.values()) out.divisionMoves += ceil(n, LIMITS.divisionMove);
-  out.total = out.creates + out.stateChanges + out.patches + out.roles + out.skills + out.languages + out.divisionMoves + out.groupCalls + out.queueCalls + out.userSettings;
+  out.total = out.creates + out.stateChanges + out.patches + out.roles + out.skills + out.languages + out.divisionMoves + out.groupCalls + out.queueCalls + out.userSettings + out.phones;
   return out;
 }
 
@@ -121,6 +138,9 @@ function countField(
     case 'utilization':
     case 'voicemail':
       out.userSettings += 1;
+      return;
+    case 'webrtcPhone':
+      out.phones += phoneCalls(f);
       return;
     case 'set':
       if (f.field === 'groups' || f.field === 'queues') {

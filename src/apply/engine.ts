@@ -3,6 +3,7 @@ import type { OrgWriter, Plan } from '../model/index.js';
 import { create, restore } from './create.js';
 import { changeState, patch } from './locking.js';
 import { PHASES } from './phases.js';
+import { phone, station } from './phones.js';
 import type { PhaseEnv, Step } from './phases.js';
 import { runPool } from './pool.js';
 import { expectedOperations, Halted, Recorder } from './report.js';
@@ -74,6 +75,10 @@ function execute(ctx: Ctx, step: Step): Promise<unknown> {
       return queueMembers(ctx, step.queue, step.op, step.runs);
     case 'move-division':
       return moveDivision(ctx, step.division, step.runs);
+    case 'phone':
+      return phone(ctx, step.run, step.change);
+    case 'station':
+      return station(ctx, step.run);
   }
 }
 

@@ -259,6 +259,7 @@ export function fieldStatus(f: FieldChange, current: OrgUser, manager: ManagerRe
     }
     case 'utilization':
     case 'voicemail':
+    case 'webrtcPhone':
       // Written by calls of their own with no version to lock on (PUT, DELETE, PATCH): never in the user's PATCH.
       return 'pending';
     case 'levels':

@@ -2,6 +2,7 @@
 import type { FieldChange, GrantRef, Level, Named } from '../model/index.js';
 import { batchesAutoAnswer, batchesHomeGrants, LIMITS } from './calls.js';
 import { PROFILE_FIELDS } from './fields.js';
+import { phasePhones, phaseStations } from './phones.js';
 import { chunk } from './pool.js';
 import { fieldByKind, isLive } from './run.js';
 import type { Run } from './run.js';
@@ -18,7 +19,9 @@ export type Step =
   | { kind: 'remove-level'; run: Run; field: 'skills' | 'languages'; item: Level }
   | { kind: 'group-members'; group: Named; add: Run[]; remove: Run[] }
   | { kind: 'queue-members'; queue: Named; op: 'add' | 'remove'; runs: Run[] }
-  | { kind: 'move-division'; division: Named; runs: Run[] };
+  | { kind: 'move-division'; division: Named; runs: Run[] }
+  | { kind: 'phone'; run: Run; change: Extract<FieldChange, { kind: 'webrtcPhone' }> }
+  | { kind: 'station'; run: Run };
 
 /**
  * A user whose grants to add are all in the home division, and who loses none: each of its roles goes in that role's
@@ -36,7 +39,7 @@ export interface PhaseEnv {
   homeDivisionId?: string;
 }
 
-export type PhaseName = 'first' | 'users' | 'queues' | 'divisions' | 'final state';
+export type PhaseName = 'first' | 'users' | 'queues' | 'divisions' | 'phones' | 'stations' | 'final state';
 
 /**
  * The phases in order. Each is built when its turn comes, from the runs as the phases before left them (the ids creates
@@ -47,6 +50,10 @@ export const PHASES: ReadonlyArray<{ name: PhaseName; build: (runs: readonly Run
   { name: 'users', build: phaseUsers },
   { name: 'queues', build: phaseQueues },
   { name: 'divisions', build: phaseDivisions },
+  // WebRTC phones, then their stations as default stations (src/apply/phones.ts); before the final state, so that a
+  // leaver's phone is deleted while they are still active.
+  { name: 'phones', build: phasePhones },
+  { name: 'stations', build: phaseStations },
   { name: 'final state', build: phaseFinalState },
 ];
 

@@ -1,7 +1,7 @@
 // Apply's records: one per operation, to the report, the progress and the journal (whose failure stops apply), then the summary.
 import { ApiError, ProvisionError } from '../model/index.js';
 import type { ApplyReport, OperationRecord, Outcome, Plan } from '../model/index.js';
-import { LIMITS } from './calls.js';
+import { LIMITS, phoneStation, phoneWrite } from './calls.js';
 import { CREATE_FIELDS, PROFILE_FIELDS } from './fields.js';
 import type { ApplyOptions, Run } from './run.js';
 
@@ -204,6 +204,8 @@ export function expectedOperations(plan: Plan): number {
       if (f.kind === 'levels') n += Math.ceil((f.add.length + f.change.length) / LIMITS.skills) + f.remove.length;
       if (f.kind === 'set' && (f.field === 'groups' || f.field === 'queues')) n += f.add.length + f.remove.length;
       if (f.kind === 'utilization' || f.kind === 'voicemail') n += 1;
+      // One record per phone write, one for the default station.
+      if (f.kind === 'webrtcPhone') n += (phoneWrite(f) ? 1 : 0) + (phoneStation(f) ? 1 : 0);
     }
   }
   return n;

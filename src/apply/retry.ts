@@ -15,7 +15,7 @@ export type Trouble = 'conflict' | 'unknown';
  * the write was built (someone else saved the object), so the write is judged again against the new one at once.
  * `search`: the search index lags behind writes, so a user just written may not be found yet.
  */
-export type Wait = Trouble | 'moved' | 'search';
+export type Wait = Trouble | 'moved' | 'search' | 'station';
 
 export interface Backoff {
   /** Retries after the first try. */
@@ -25,7 +25,7 @@ export interface Backoff {
 }
 
 /** A back-off per trouble; `moved` and `search`, when left out, are those of `DEFAULT_RETRY_POLICY`. */
-export type RetryPolicy = Record<Trouble, Backoff> & Partial<Record<'moved' | 'search', Backoff>>;
+export type RetryPolicy = Record<Trouble, Backoff> & Partial<Record<'moved' | 'search' | 'station', Backoff>>;
 
 /**
  * Conflicts: Genesys's Terraform provider, `util.RetryWhen` in `genesyscloud/util/util_retries.go`: 10 tries,
@@ -39,6 +39,9 @@ export const DEFAULT_RETRY_POLICY: Required<RetryPolicy> = {
   unknown: { retries: 3, delayMs: (n) => 250 * 2 ** n },
   moved: { retries: 4, delayMs: () => 0 },
   search: { retries: 4, delayMs: () => 1000 },
+  // A new WebRTC phone's station reaches GET /api/v2/stations later: the starting guide looks 6 times a second apart;
+  // here 250 ms doubling to 2 s, 9 looks in about 12 s.
+  station: { retries: 8, delayMs: (n) => Math.min(250 * 2 ** n, 2000) },
 };
 
 /** A 409, or the 400 Genesys sometimes answers for a stale version ("does not match the current version"). */
@@ -134,7 +137,7 @@ export class Retrier {
 
 /** The tries one operation has spent, per kind of wait, against the policy's budgets. */
 export class Tries {
-  private readonly seen: Record<Wait, number> = { conflict: 0, unknown: 0, moved: 0, search: 0 };
+  private readonly seen: Record<Wait, number> = { conflict: 0, unknown: 0, moved: 0, search: 0, station: 0 };
 
   constructor(private readonly retrier: Retrier) {}
 

@@ -48,6 +48,8 @@ export interface Run {
   conflicted: boolean;
   /** Operations of this user that made a change (not found already made). */
   wrote: number;
+  /** The user's WebRTC phone exists as planned (created, updated or found): its station may become the default. */
+  phoneReady?: boolean;
   /** The user's create, restore or deactivate went through (written now, or found already made). */
   primaryDone: boolean;
 }

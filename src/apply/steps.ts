@@ -136,23 +136,24 @@ export async function voicemail(ctx: Ctx, run: Run, change: Extract<FieldChange,
  * One sub-resource call for one user, retried when its outcome is unknown or when the org refuses it with a version
  * error (it does while the user is being patched); a 404 on a removal means it is already gone.
  */
-async function step(ctx: Ctx, run: Run, operation: string, call: () => Promise<void>, how: { message?: string; removal?: boolean; classify?: Classify } = {}): Promise<void> {
+export async function step(ctx: Ctx, run: Run, operation: string, call: () => Promise<void>, how: { message?: string; removal?: boolean; classify?: Classify } = {}): Promise<boolean> {
   try {
     await ctx.retrier.run(call, SUB_RESOURCE, how.classify ?? subResourceTrouble);
   } catch (error) {
     // A 404 is about the user or about the item: only a user that is still there makes a removal "done".
     if (await deletedSincePlan(ctx, run, error)) {
       ctx.recorder.gone(run, operation, error);
-      return;
+      return false;
     }
     if (how.removal && isNotFound(error)) {
       ctx.recorder.record(run, operation, 'already-done', undefined, 'already removed');
-      return;
+      return true;
     }
     ctx.recorder.record(run, operation, 'failed', error);
-    return;
+    return false;
   }
   ctx.recorder.record(run, operation, 'ok', undefined, how.message);
+  return true;
 }
 
 /** Users joining a group: one version read, then adds of up to 50 carrying the version, re-read when refused. */

@@ -260,6 +260,17 @@ const utilizationSetter: Setter = (b, cell, index) => {
   }
 };
 
+/** One part of `webrtcPhone` (the site or the phone base, by name); `-` in either column: no phone (`webrtcPhone: false`). */
+function webrtcPhoneSetter(key: string): Setter {
+  return (b, cell, index) => {
+    if (isNone(cell)) return b.set(['webrtcPhone'], false, index);
+    const offset = cell.length - cell.trimStart().length;
+    b.set(['webrtcPhone', key], cell.trim(), index, offset);
+    // The phone as a whole is where its site is written: problems with the pair point there.
+    if (key === 'site') b.mark(['webrtcPhone'], index, offset);
+  };
+}
+
 function voicemailSetter(key: string): Setter {
   return (b, cell, index) => {
     if (isNone(cell)) {
@@ -324,6 +335,8 @@ function setterOf(column: CsvColumn): Setter | undefined {
       return utilizationSetter;
     case 'voicemail':
       return voicemailSetter(column.key as string);
+    case 'webrtc-phone':
+      return webrtcPhoneSetter(column.key as string);
     case 'single':
       return singleSetter(field, none);
     case 'ignored':

@@ -2,11 +2,12 @@
 import { createRequire } from 'node:module';
 import type * as Libphonenumber from 'libphonenumber-js';
 import type { CountryCode } from 'libphonenumber-js';
-import type { DesiredUser, EmployerInfo, Issue, OtherEmail, OtherEmailType, Phone, PhoneType, RoleGrant, Source, UserState, VoicemailPolicy } from '../model/index.js';
+import type { DesiredUser, EmployerInfo, Issue, OtherEmail, OtherEmailType, Phone, PhoneType, RoleGrant, Source, UserState, VoicemailPolicy, WebrtcPhone } from '../model/index.js';
 import { normalEmail } from '../rules/identity.js';
 import { foldName } from '../rules/names.js';
 import { OTHER_EMAIL_TYPES, PHONE_TYPES } from '../rules/phones.js';
 import { normalUtilization, VOICEMAIL_KEYS } from '../rules/utilization.js';
+import { webrtcPhoneOf } from './webrtc-phone.js';
 import type { MediaInput } from '../rules/utilization.js';
 import type { Entry } from './entry.js';
 import { issueAt } from './issues.js';
@@ -359,5 +360,6 @@ export function normaliseEntry(entry: Entry, phoneRegion: string | undefined, ph
     for (const key of VOICEMAIL_KEYS) if (policy[key] !== undefined) out[key] = policy[key];
     user.voicemail = out as VoicemailPolicy;
   }
+  if (v.webrtcPhone !== undefined) user.webrtcPhone = webrtcPhoneOf(entry, v.state, v.webrtcPhone as WebrtcPhone | false, issues);
   return { user, issues };
 }

@@ -44,7 +44,7 @@ function reasonOf(error: ErrorObject): string {
     case 'additionalProperties':
       return `${pointer(error.instancePath, String(error.params.additionalProperty))} is not a member this object may have.`;
     case 'discriminator': {
-      const kinds = ['text', 'bool', 'ref', 'manager', 'phones', 'otherEmails', 'employerInfo', 'utilization', 'voicemail', 'set', 'strings', 'grants', 'levels'];
+      const kinds = ['text', 'bool', 'ref', 'manager', 'phones', 'otherEmails', 'employerInfo', 'utilization', 'voicemail', 'webrtcPhone', 'set', 'strings', 'grants', 'levels'];
       return `${pointer(error.instancePath, 'kind')} must be one of ${kinds.join(', ')}; it is ${shown(error.params.tagValue)}.`;
     }
     case 'const':

@@ -113,6 +113,10 @@ export function positionsOf(value: Record<string, unknown>, locate: Locate): Rec
   if (value.employerInfo !== undefined) at.employerInfo = locate(['employerInfo']);
   if (value.utilization !== undefined) at.utilization = locate(['utilization']);
   if (value.voicemail !== undefined) at.voicemail = locate(['voicemail']);
+  if (value.webrtcPhone !== undefined) {
+    at.webrtcPhone = locate(['webrtcPhone']);
+    if (isMap(value.webrtcPhone)) for (const key of ['site', 'phoneBase']) if (value.webrtcPhone[key] !== undefined) at[`webrtcPhone/${key}`] = locate(['webrtcPhone', key]);
+  }
   return at;
 }
 

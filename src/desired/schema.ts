@@ -135,6 +135,9 @@ function utilizationIssue(error: ErrorObject, path: string[], field: string, loc
       return issueAt(locate(path), 'error', 'unknown-media-type', `${field} names the unknown media type "${name}".`, didYouMeanHint(name, MEDIA_TYPES) ?? MEDIA_HINT);
     }
   }
+  if (top === 'webrtcPhone' && path.length === 1 && (error.keyword === 'not' || error.keyword === 'type')) {
+    return issueAt(locate(path), 'error', 'webrtc-phone-value', `webrtcPhone must be { site, phoneBase } or false; it is ${describe(error.data)}.`, 'Write e.g. `webrtcPhone: { site: Indianapolis, phoneBase: WebRTC Base }`, or `webrtcPhone: false` for no phone.');
+  }
   if (top === 'voicemail' && media === 'alertTimeoutSeconds' && (error.keyword === 'minimum' || error.keyword === 'maximum' || error.keyword === 'type')) {
     return issueAt(locate(path), 'error', 'voicemail-timeout-range', `voicemail.alertTimeoutSeconds is ${describe(error.data)}; it must be a whole number of seconds from 1 to 3600.`, 'Give the seconds the phone rings before voicemail answers, e.g. `alertTimeoutSeconds: 20`.');
   }

@@ -1,7 +1,7 @@
 // Writes ExportUsers as CSV (provision's columns or Genesys's admin-UI bulk format), spreadsheet-safe.
 import { stringify } from 'csv-stringify/sync';
 import { QUOTED_START } from '../desired/csv-file.js';
-import type { EmployerInfo, Issue, RoleGrant, VoicemailPolicy } from '../model/index.js';
+import type { EmployerInfo, Issue, RoleGrant, VoicemailPolicy, WebrtcPhone } from '../model/index.js';
 import { USER_FIELDS } from '../model/index.js';
 import { CSV_COLUMNS, GENESYS_ADMIN_COLUMNS, NONE } from '../rules/csv-columns.js';
 import type { CsvColumn, CsvDialect } from '../rules/csv-columns.js';
@@ -128,6 +128,10 @@ function cellOf(column: CsvColumn, homeName: string): (user: ExportUser) => Cell
     case 'voicemail': {
       const key = column.key as keyof VoicemailPolicy;
       return (u) => (u.voicemail?.[key] === undefined ? undefined : String(u.voicemail[key]));
+    }
+    case 'webrtc-phone': {
+      const key = column.key as keyof WebrtcPhone;
+      return (u) => u.webrtcPhone?.[key];
     }
     case 'single': {
       const field = column.field as 'locations';

@@ -29,6 +29,8 @@ export function exportReadRequest(fields?: readonly ExportField[], state: Export
   if (state !== 'active') request.inactive = 'all';
   const perUser = PER_USER_FIELDS.filter((f) => wanted.has(f));
   if (perUser.length > 0) request.perUserAll = perUser;
+  // Every phone, no site or phone base looked up by name: the phones listing names both.
+  if (wanted.has('webrtcPhone')) request.webrtcPhones = { sites: [], phoneBases: [] };
   return request;
 }
 

@@ -1,6 +1,6 @@
 // The export's plain data: options, one user as the users/ files express them, and the files produced.
 import { USER_FIELDS } from '../model/index.js';
-import type { EmployerInfo, Issue, OtherEmail, Phone, RoleGrant, UserField, Utilization, VoicemailPolicy } from '../model/index.js';
+import type { EmployerInfo, Issue, OtherEmail, Phone, RoleGrant, UserField, Utilization, VoicemailPolicy, WebrtcPhone } from '../model/index.js';
 
 export type ExportFormat = 'yaml' | 'csv';
 export type SplitBy = 'none' | 'division' | 'department';
@@ -15,8 +15,11 @@ export const EXPORT_FIELDS: readonly ExportField[] = USER_FIELDS;
 /** Fields no listing carries: reading them costs one call per user, so they are exported only when `--fields` names them. */
 export const PER_USER_FIELDS = ['utilization', 'voicemail'] as const satisfies readonly ExportField[];
 
-/** What an export writes without `--fields`: every field but the per-user ones. */
-export const DEFAULT_EXPORT_FIELDS: readonly ExportField[] = EXPORT_FIELDS.filter((f) => !(PER_USER_FIELDS as readonly string[]).includes(f));
+/** Fields read from listings of their own (the org's phones, 100 a page): exported only when `--fields` names them. */
+export const LISTED_FIELDS = ['webrtcPhone'] as const satisfies readonly ExportField[];
+
+/** What an export writes without `--fields`: every field but the per-user and separately listed ones. */
+export const DEFAULT_EXPORT_FIELDS: readonly ExportField[] = EXPORT_FIELDS.filter((f) => !(PER_USER_FIELDS as readonly string[]).includes(f) && !(LISTED_FIELDS as readonly string[]).includes(f));
 
 export interface ExportOptions {
   format: ExportFormat;
@@ -84,6 +87,8 @@ export interface ExportUser {
   voicemail?: VoicemailPolicy;
   /** The persona (proposed by `--personas`) that gives this user's roles, skills, languages, queues and groups. */
   persona?: string;
+  /** The WebRTC phone's site and phone base (never `false`: a user without a phone leaves the field unmanaged). */
+  webrtcPhone?: WebrtcPhone;
   /** What this user's file is chosen by (taken from the org whatever `fields` keeps). */
   groupBy: { division: string | undefined; department: string | undefined };
   notes: ExportNote[];

@@ -313,6 +313,8 @@ export function convertUser(context: ConvertContext, user: OrgUser): ExportUser 
   if (has('employerInfo') && !unknown(user, 'employerInfo', notes)) out.employerInfo = employerInfo(user.employerInfo, notes);
   if (has('utilization') && user.utilization !== undefined) out.utilization = exportedUtilization(user.utilization, context.org.utilizationDefault);
   if (has('voicemail') && user.voicemail !== undefined && Object.keys(user.voicemail).length > 0) out.voicemail = { ...user.voicemail };
+  // An inactive user's phone is left out: users files refuse a phone on an inactive user (webrtc-phone-inactive).
+  if (has('webrtcPhone') && user.webrtcPhone && user.state === 'active') out.webrtcPhone = { site: user.webrtcPhone.site.name, phoneBase: user.webrtcPhone.phoneBase.name };
 
   const others = (context.shared.get(user.email) ?? []).filter((u) => u.id !== user.id);
   if (others.length > 0) {

@@ -96,6 +96,7 @@ function userNode(user: ExportUser, omit: ReadonlySet<string>): YAMLMap {
   }
   if (user.utilization !== undefined) pairs.push(['utilization', utilizationNode(user.utilization)]);
   if (user.voicemail !== undefined) pairs.push(['voicemail', map(VOICEMAIL_KEYS.map((key) => [key, user.voicemail?.[key] === undefined ? undefined : scalar(user.voicemail[key])]), true)]);
+  if (user.webrtcPhone !== undefined) pairs.push(['webrtcPhone', map([['site', scalar(user.webrtcPhone.site)], ['phoneBase', scalar(user.webrtcPhone.phoneBase)]], true)]);
   return map(pairs);
 }
 

@@ -12,6 +12,7 @@ export interface Apis {
   organization: platformClient.OrganizationApi;
   telephony: platformClient.TelephonyProvidersEdgeApi;
   voicemail: platformClient.VoicemailApi;
+  stations: platformClient.StationsApi;
 }
 
 export function apisFor(client: platformClient.ApiClientClass): Apis {
@@ -24,6 +25,7 @@ export function apisFor(client: platformClient.ApiClientClass): Apis {
     organization: new platformClient.OrganizationApi(client),
     telephony: new platformClient.TelephonyProvidersEdgeApi(client),
     voicemail: new platformClient.VoicemailApi(client),
+    stations: new platformClient.StationsApi(client),
   };
 }
 

@@ -8,6 +8,7 @@ import type { NewUser, UserPatch } from '../model/apply.js';
 import { normalEmail } from '../rules/identity.js';
 import { OTHER_EMAIL_TYPES, PHONE_TYPES } from '../rules/phones.js';
 import { normalMediaMap } from '../rules/utilization.js';
+import { defaultStationOf } from './phones.js';
 
 type SdkUser = platformClient.Models.User;
 type SdkContact = platformClient.Models.Contact;
@@ -230,6 +231,8 @@ export function orgUserOf(user: SdkUser, intern: Intern = asIs): OrgUser {
     const info = employerInfoOf(user.employerInfo, intern);
     if (info) out.employerInfo = info;
   } else unknown.push('employerInfo');
+  const station = defaultStationOf(user);
+  if (station !== undefined) out.defaultStation = station;
   const roles = user.authorization?.roles;
   if (roles) out.roleIds = ids(roles);
   else unknown.push('roles');

@@ -106,6 +106,21 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: 'GET', path: '/api/v2/routing/utilization', purpose: "read the org's utilization, which media types a user's answer merely copies", roles: READERS, fields: ['utilization'], doc: 'RoutingApi.md#getRoutingUtilization', requires: 'any', permissions: ['routing:utilization:manage', 'routing:utilization:view'], grant: 'routing:utilization:view' },
   { method: 'GET', path: '/api/v2/routing/users/{userId}/utilization', purpose: "read a user's utilization (one call per user that manages it: no listing has it)", roles: READERS, fields: ['utilization'], doc: 'RoutingApi.md#getRoutingUserUtilization', requires: 'any', permissions: ['routing:utilization:manage', 'routing:utilization:view'], grant: 'routing:utilization:view' },
   { method: 'GET', path: '/api/v2/voicemail/userpolicies/{userId}', purpose: "read a user's voicemail policy (one call per user that manages it: no listing has it)", roles: READERS, fields: ['voicemail'], doc: 'VoicemailApi.md#getVoicemailUserpolicy', requires: 'any', permissions: ['telephony:plugin:all', 'voicemail:userPolicy:viewOther'], grant: 'voicemail:userPolicy:viewOther' },
+  { method: 'GET', path: '/api/v2/telephony/providers/edges/phones', purpose: "read the org's WebRTC phones, 100 a page, matched to users by webRtcUser (and a user's phone after a create of unknown outcome)", roles: READERS, fields: ['webrtcPhone'], doc: 'TelephonyProvidersEdgeApi.md#getTelephonyProvidersEdgesPhones', requires: 'any', permissions: ['telephony:plugin:all'], grant: 'telephony:plugin:all' },
+  {
+    method: 'GET',
+    path: '/api/v2/telephony/providers/edges/sites',
+    purpose: 'find the sites users files name, by name',
+    roles: READERS,
+    fields: ['webrtcPhone'],
+    doc: 'TelephonyProvidersEdgeApi.md#getTelephonyProvidersEdgesSites',
+    requires: 'none',
+    permissions: [],
+    grant: 'telephony:sites:view',
+    note: 'The API reference lists no permission for the listing; reading one site (getTelephonyProvidersEdgesSite) asks for telephony:plugin:all or telephony:sites:view, so grant the narrower one.',
+  },
+  { method: 'GET', path: '/api/v2/telephony/providers/edges/phonebasesettings', purpose: 'find the phone base settings users files name, by name, with their lines', roles: READERS, fields: ['webrtcPhone'], doc: 'TelephonyProvidersEdgeApi.md#getTelephonyProvidersEdgesPhonebasesettings', requires: 'any', permissions: ['telephony:plugin:all'], grant: 'telephony:plugin:all' },
+  { method: 'GET', path: '/api/v2/users/{userId}/station', purpose: "read the default station of a user with a phone where the users listing's expand=station left it out", roles: READERS, fields: ['webrtcPhone'], doc: 'UsersApi.md#getUserStation', requires: 'any', permissions: ['telephony:otherStationAssociation:view'], grant: 'telephony:otherStationAssociation:view' },
   { method: 'POST', path: '/api/v2/users', purpose: 'create the users declared in users/ that the org lacks', roles: WRITER, fields: 'always', doc: 'UsersApi.md#postUsers', requires: 'any', permissions: ['directory:user:add'], grant: 'directory:user:add' },
   {
     method: 'PATCH',
@@ -191,6 +206,11 @@ export const ENDPOINTS: readonly Endpoint[] = [
   },
   { method: 'DELETE', path: '/api/v2/groups/{groupId}/members', purpose: 'remove members from a group', roles: WRITER, fields: ['groups'], doc: 'GroupsApi.md#deleteGroupMembers', requires: 'none', permissions: [], grant: 'directory:group:edit', note: GROUP_MEMBERS_NOTE },
   { method: 'POST', path: '/api/v2/routing/queues/{queueId}/members', purpose: 'add members to a queue, or remove them (?delete=true)', roles: WRITER, fields: ['queues'], doc: 'RoutingApi.md#postRoutingQueueMembers', requires: 'any', permissions: QUEUE_MEMBER_WRITE, grant: 'routing:queueMember:manage' },
+  { method: 'POST', path: '/api/v2/telephony/providers/edges/phones', purpose: "create a user's WebRTC phone", roles: WRITER, fields: ['webrtcPhone'], doc: 'TelephonyProvidersEdgeApi.md#postTelephonyProvidersEdgesPhones', requires: 'any', permissions: ['telephony:plugin:all'], grant: 'telephony:plugin:all' },
+  { method: 'PUT', path: '/api/v2/telephony/providers/edges/phones/{phoneId}', purpose: "move a user's WebRTC phone to another site or phone base", roles: WRITER, fields: ['webrtcPhone'], doc: 'TelephonyProvidersEdgeApi.md#putTelephonyProvidersEdgesPhone', requires: 'any', permissions: ['telephony:plugin:all'], grant: 'telephony:plugin:all' },
+  { method: 'DELETE', path: '/api/v2/telephony/providers/edges/phones/{phoneId}', purpose: "delete a user's WebRTC phone (webrtcPhone: false)", roles: WRITER, fields: ['webrtcPhone'], doc: 'TelephonyProvidersEdgeApi.md#deleteTelephonyProvidersEdgesPhone', requires: 'any', permissions: ['telephony:plugin:all'], grant: 'telephony:plugin:all' },
+  { method: 'GET', path: '/api/v2/stations', purpose: "find a new phone's station by its webRtcUserId", roles: WRITER, fields: ['webrtcPhone'], doc: 'StationsApi.md#getStations', requires: 'none', permissions: [] },
+  { method: 'PUT', path: '/api/v2/users/{userId}/station/defaultstation/{stationId}', purpose: "make the phone's station the user's default station", roles: WRITER, fields: ['webrtcPhone'], doc: 'UsersApi.md#putUserStationDefaultstationStationId', requires: 'any', permissions: ['telephony:plugin:all', 'telephony:phone:assign'], grant: 'telephony:phone:assign' },
 ];
 
 /** One permission to grant, with the calls that need it. */

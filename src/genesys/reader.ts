@@ -11,6 +11,7 @@ import { callScope } from './http.js';
 import { EXPAND, EXPAND_OF, fillUnknown, interner, isUnknown, levelsOf, markKnown, needsRegion, orgUserOf, orgUtilizationOf, phoneInRegion, voicemailPolicyOf, type Intern } from './normalize.js';
 import { normalMediaMap } from '../rules/utilization.js';
 import { allPages, limiter } from './paging.js';
+import { readWebrtcPhones, STATION_EXPAND } from './phones.js';
 
 /**
  * Page sizes per listing: the largest each accepts. The SDK docs give a maximum for queue members
@@ -176,7 +177,7 @@ export class GenesysReader implements OrgReader {
     };
     const warnings: Issue[] = [];
     const activeUsers = allPages(
-      (pageNumber) => this.guard('list active users', () => apis.users.getUsers({ pageSize: PAGE_SIZE.users, pageNumber, state: 'active', expand: EXPAND })).then((page) => this.asOrgUsers(page)),
+      (pageNumber) => this.guard('list active users', () => apis.users.getUsers({ pageSize: PAGE_SIZE.users, pageNumber, state: 'active', expand: request.webrtcPhones ? [...EXPAND, STATION_EXPAND] : EXPAND })).then((page) => this.asOrgUsers(page)),
       run,
       counted('active'),
     );
@@ -217,6 +218,8 @@ export class GenesysReader implements OrgReader {
 
     const perUser = await this.perUserSettings(request.inactive === 'all' ? described : [...users.values()].filter((u) => u.state !== 'deleted'), request, run, progress);
 
+    const webrtcPhones = request.webrtcPhones ? await readWebrtcPhones(apis, (what, task) => this.guard(what, task), run, users, request.webrtcPhones) : undefined;
+
     const lookups: OrgLookups = {
       skills: named(skills),
       languages: named(languages),
@@ -241,6 +244,7 @@ export class GenesysReader implements OrgReader {
       queueGroupMembers: membership.viaGroup,
       queueMemberGroups: membership.memberGroups,
       ...(extensionPools ? { extensionPools } : {}),
+      ...(webrtcPhones ? { webrtcPhones } : {}),
       ...(perUser.utilizationDefault ? { utilizationDefault: perUser.utilizationDefault } : {}),
       apiCalls: 0,
       ...(perUser.calls > 0 ? { perUserCalls: perUser.calls } : {}),

@@ -1,6 +1,6 @@
 // The write port over the SDK: one method per Genesys write that apply drives; every failure is an ApiError.
 import type platformClient from 'purecloud-platform-client-v2';
-import type { IdLevel, NewUser, OrgWriter, UserPatch } from '../model/apply.js';
+import type { IdLevel, NewUser, OrgWriter, UserPatch, WebrtcPhoneSpec } from '../model/apply.js';
 import type { MediaType, MediaUtilization, UserState, VoicemailPolicy } from '../model/desired.js';
 import type { ExpandedField, OrgRoleGrant, OrgUser, UtilizationKept } from '../model/org.js';
 import { ApiError } from '../model/errors.js';
@@ -8,6 +8,7 @@ import { normalEmail, userForEmail } from '../rules/identity.js';
 import { guarded, type Apis } from './apis.js';
 import type { Redactor } from './errors.js';
 import { callScope } from './http.js';
+import { findPhone, findStation, phoneBody } from './phones.js';
 import { createBody, utilizationBody, EXPAND, EXPAND_OF, fillUnknown, isUnknown, levelsOf, markKnown, needsRegion, orgUserOf, phoneInRegion, updateBody } from './normalize.js';
 import { allPages } from './paging.js';
 
@@ -210,6 +211,34 @@ export class GenesysWriter implements OrgWriter {
   /** "Delete the user's max utilization settings and revert to the organization-wide default" (RoutingApi.md deleteRoutingUserUtilization). */
   async resetUtilization(userId: string): Promise<void> {
     await this.call('reset utilization', () => this.apis.routing.deleteRoutingUserUtilization(userId));
+  }
+
+  /** The starting guide's createWebRTCPhone (TelephonyProvidersEdgeApi.md postTelephonyProvidersEdgesPhones). */
+  async createWebrtcPhone(userId: string, spec: WebrtcPhoneSpec): Promise<{ id: string; version: number }> {
+    const phone = await this.call('create phone', () => this.apis.telephony.postTelephonyProvidersEdgesPhones(phoneBody(userId, spec)));
+    return { id: phone.id ?? '', version: phone.version ?? 1 };
+  }
+
+  findWebrtcPhone(userId: string): Promise<{ id: string; version: number; name: string } | undefined> {
+    return this.call('find phone', () => findPhone(this.apis, userId));
+  }
+
+  /** The whole phone at its version (putTelephonyProvidersEdgesPhone); a stale version is refused like any versioned write. */
+  async updateWebrtcPhone(userId: string, phone: { id: string; version: number; name: string }, spec: WebrtcPhoneSpec): Promise<number> {
+    const updated = await this.call('update phone', () => this.apis.telephony.putTelephonyProvidersEdgesPhone(phone.id, phoneBody(userId, { ...spec, name: phone.name }, phone.version)));
+    return updated.version ?? phone.version + 1;
+  }
+
+  async deleteWebrtcPhone(phoneId: string): Promise<void> {
+    await this.call('delete phone', () => this.apis.telephony.deleteTelephonyProvidersEdgesPhone(phoneId));
+  }
+
+  findStation(userId: string): Promise<string | undefined> {
+    return this.call('find station', () => findStation(this.apis, userId));
+  }
+
+  async setDefaultStation(userId: string, stationId: string): Promise<void> {
+    await this.call('set default station', () => this.apis.users.putUserStationDefaultstationStationId(userId, stationId));
   }
 
   async setVoicemailPolicy(userId: string, policy: VoicemailPolicy): Promise<void> {

@@ -91,8 +91,28 @@ export interface OrgWriter {
   resetUtilization(userId: string): Promise<void>;
   /** Sets the policy's keys given (PATCH /api/v2/voicemail/userpolicies/{userId}). */
   setVoicemailPolicy(userId: string, policy: VoicemailPolicy): Promise<void>;
+  /** Creates the user's WebRTC phone (POST /api/v2/telephony/providers/edges/phones, one line); returns it. */
+  createWebrtcPhone(userId: string, phone: WebrtcPhoneSpec): Promise<{ id: string; version: number }>;
+  /** The user's WebRTC phone (GET …/phones?webRtcUser.id=), to tell whether a create of unknown outcome went through. */
+  findWebrtcPhone(userId: string): Promise<{ id: string; version: number; name: string } | undefined>;
+  /** Replaces the phone's site and phone base (PUT …/phones/{phoneId} at `version`); returns the new version. */
+  updateWebrtcPhone(userId: string, phone: { id: string; version: number; name: string }, spec: WebrtcPhoneSpec): Promise<number>;
+  deleteWebrtcPhone(phoneId: string): Promise<void>;
+  /** The station of the user's WebRTC phone (GET /api/v2/stations?webRtcUserId=); undefined until Genesys has indexed it. */
+  findStation(userId: string): Promise<string | undefined>;
+  /** PUT /api/v2/users/{userId}/station/defaultstation/{stationId}. */
+  setDefaultStation(userId: string, stationId: string): Promise<void>;
   /** Calls made so far through this writer. */
   apiCalls(): number;
+}
+
+/** What a WebRTC phone is made of: its unique name, site, phone base settings, the first line's base settings and the meta base. */
+export interface WebrtcPhoneSpec {
+  name: string;
+  siteId: string;
+  phoneBaseId: string;
+  lineBaseId: string;
+  phoneMetaBaseId: string;
 }
 
 export type Outcome = 'ok' | 'already-done' | 'failed' | 'skipped' | 'conflict';

@@ -69,6 +69,15 @@ export interface VoicemailPolicy {
   sendEmailNotifications?: boolean;
 }
 
+/**
+ * A user's WebRTC phone as users files name it: the site and the phone base settings, by name (the user-provisioning
+ * starting guide's `SITENAME` and `PHONEBASE`).
+ */
+export interface WebrtcPhone {
+  site: string;
+  phoneBase: string;
+}
+
 /** The fields a user may manage besides the identity key `email`, in the schema's order. */
 export const USER_FIELDS = [
   'name',
@@ -91,6 +100,7 @@ export const USER_FIELDS = [
   'employerInfo',
   'utilization',
   'voicemail',
+  'webrtcPhone',
 ] as const;
 
 export type UserField = (typeof USER_FIELDS)[number];
@@ -130,6 +140,8 @@ export interface DesiredUser {
   employerInfo?: EmployerInfo;
   utilization?: Utilization;
   voicemail?: VoicemailPolicy;
+  /** The user's WebRTC phone and default station; `false`: none (an existing one is deleted). */
+  webrtcPhone?: WebrtcPhone | false;
   /**
    * Whether the plan may create (or restore) this user when the org lacks them: the file's `create:`
    * setting; undefined follows the config's `users.create`.

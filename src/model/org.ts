@@ -67,6 +67,13 @@ export interface OrgUser {
   utilization?: OrgUtilization;
   /** Read only for users whose voicemail policy is managed (one call each). */
   voicemail?: VoicemailPolicy;
+  /**
+   * The default station as `expand=station` of the users listing showed it (UsersApi.md getUsers): `null` when the
+   * expansion came without one; undefined when it was not asked for or Genesys dropped it (best effort).
+   */
+  defaultStation?: { id: string; webrtc: boolean } | null;
+  /** The user's WebRTC phone (matched by its `webRtcUser`), when phones were read; undefined: none or not read (see `OrgState.webrtcPhones`). */
+  webrtcPhone?: OrgWebrtcPhone;
   /** ISO time of the soft delete, for deleted users. */
   dateDeleted?: string;
   /**
@@ -87,6 +94,34 @@ export interface UtilizationKept {
  * every media type the answer holds, and what a PUT must carry back.
  */
 export type OrgUtilization = 'org-default' | { media: Partial<Record<MediaType, MediaUtilization>>; kept?: UtilizationKept };
+
+/** A WebRTC phone as the phones listing shows it, with whether it is its user's default station. */
+export interface OrgWebrtcPhone {
+  id: string;
+  version: number;
+  /** Unique in the org; a PUT sends it back. */
+  name: string;
+  site: Named;
+  phoneBase: Named;
+  /** The user's default station is a WebRTC station (theirs: a WebRTC station serves only its own user). */
+  defaultStation: boolean;
+}
+
+/** Phone base settings found by name: what a WebRTC phone made from them needs (its first line's base settings, its meta base). */
+export interface PhoneBaseRef extends Named {
+  /** The id of `lines[0]`, undefined when the phone base has no line. */
+  lineBaseId?: string;
+  phoneMetaBaseId: string;
+}
+
+/** What a read of WebRTC phones found: the sites and phone bases the users files name (by name), and how it went. */
+export interface OrgWebrtcPhones {
+  /** Sites found for the names asked (a name may match several, or none). */
+  sites: Named[];
+  phoneBases: PhoneBaseRef[];
+  /** Phones read in all. */
+  phones: number;
+}
 
 export interface OrgLookups {
   skills: Named[];
@@ -131,6 +166,8 @@ export interface OrgState {
   extensionPools?: ExtensionRange[];
   /** The org-wide utilization (`GET /api/v2/routing/utilization`), read when some user manages `utilization`. */
   utilizationDefault?: Partial<Record<MediaType, MediaUtilization>>;
+  /** Set when the org's WebRTC phones were read (`ReadRequest.webrtcPhones`): users without `webrtcPhone` have none. */
+  webrtcPhones?: OrgWebrtcPhones;
   /** API calls the read took. */
   apiCalls: number;
   /** Of `apiCalls`, the per-user reads of values the API does not list (utilization, voicemail policy). */
@@ -175,6 +212,11 @@ export interface ReadRequest {
   perUser?: Partial<Record<'utilization' | 'voicemail', string[]>>;
   /** Fields read for every user read (an export that writes them). */
   perUserAll?: Array<'utilization' | 'voicemail'>;
+  /**
+   * Read the org's WebRTC phones (and the default stations of their users), and find these sites and phone bases by
+   * name: some declared user manages `webrtcPhone`, or an export writes it (empty name lists then).
+   */
+  webrtcPhones?: { sites: string[]; phoneBases: string[] };
   /**
    * Which inactive users to read. `declared` (the default): those declared or named as managers, and
    * the managers of declared users; Genesys lists at most 10,000 inactive users, and the plan needs no

@@ -56,6 +56,11 @@ export type FieldChange = (
   | { field: 'utilization'; kind: 'utilization'; before: Utilization | null; after: Utilization; kept?: UtilizationKept }
   /** The voicemail policy's managed keys (PATCH sends `after`); `before` holds the org's values of those keys. */
   | { field: 'voicemail'; kind: 'voicemail'; before: VoicemailPolicy | null; after: VoicemailPolicy }
+  /**
+   * The WebRTC phone (null: none) and its default station. `phone` is the existing phone (a PUT carries its version, a
+   * DELETE its id); `station`: apply makes the phone's station the user's default (after creating or changing it).
+   */
+  | { field: 'webrtcPhone'; kind: 'webrtcPhone'; before: WebrtcPhoneRef | null; after: WebrtcPhoneRef | null; phone?: { id: string; version: number; name: string }; station: boolean }
   | { field: 'queues' | 'groups' | 'locations'; kind: 'set'; add: Named[]; remove: Named[] }
   | { field: 'profileSkills' | 'certifications'; kind: 'strings'; add: string[]; remove: string[] }
   | {
@@ -73,6 +78,14 @@ export type FieldChange = (
 };
 
 export type FieldName = FieldChange['field'];
+
+/** A WebRTC phone's site and phone base; `after` also carries what a create or PUT sends (the first line's base settings, the meta base). */
+export interface WebrtcPhoneRef {
+  site: Named;
+  phoneBase: Named;
+  lineBaseId?: string;
+  phoneMetaBaseId?: string;
+}
 
 /**
  * One user's change. `fields` lists every field to set: for a create, every managed field

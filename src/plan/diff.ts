@@ -26,6 +26,7 @@ import type {
 import { compareClaims, domainOf, normalDomain, normalEmail } from '../rules/identity.js';
 import { foldName, nearestKey } from '../rules/names.js';
 import { compareStrings } from '../rules/order.js';
+import { indexPhones, webrtcPhoneChange, type PhoneIndexes } from './phones.js';
 import { ORG_DEFAULT, ownSettings, sameUtilization, VOICEMAIL_KEYS } from '../rules/utilization.js';
 import { indexNames, issueAt, namedById, resolveName } from './names.js';
 import type { NameIndex } from './names.js';
@@ -101,6 +102,8 @@ interface Context {
   managerSuggestions: Map<string, string | undefined>;
   managerCandidates?: string[];
   rolesNotRead: boolean;
+  /** Sites and phone bases, when the org's WebRTC phones were read. */
+  phones?: PhoneIndexes;
 }
 
 const ACTION_ORDER: Record<Change['action'], number> = { create: 0, restore: 1, update: 2, deactivate: 3 };
@@ -518,6 +521,9 @@ function diffFields(context: Context, user: DesiredUser, current: OrgUser | unde
 
   push(utilizationChange(context, user, current));
   push(voicemailChange(context, user, current));
+  const phone = webrtcPhoneChange(context.phones, user, current, context, (item) => where(user, 'webrtcPhone', item));
+  if (phone === null) ok = false;
+  else push(phone);
 
   if (user.roles !== undefined) {
     const wanted = resolveGrants(context, user, user.roles);
@@ -838,6 +844,8 @@ export function diffUsers(desired: DesiredState, org: OrgState, config: Provisio
     managerSuggestions: new Map(),
     rolesNotRead: false,
   };
+  const phones = indexPhones(org);
+  if (phones) context.phones = phones;
 
   const changes: Change[] = [];
   const summary: Summary = { create: 0, update: 0, restore: 0, deactivate: 0, unchanged: 0, unmanaged: 0 };
@@ -964,6 +972,7 @@ const FIELD_ORDER: FieldChange['field'][] = [
   'employerInfo',
   'utilization',
   'voicemail',
+  'webrtcPhone',
   'roles',
   'skills',
   'languages',

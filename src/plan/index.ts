@@ -8,6 +8,7 @@ import { foldName } from '../rules/names.js';
 import { compareStrings } from '../rules/order.js';
 import { checkSafety } from './safety.js';
 import { attributePersonas } from './personas.js';
+import { webrtcPhoneNames } from './phones.js';
 
 export { planChecksum, verifyChecksum, canonicalJson } from './checksum.js';
 export { checkSafety, SAFETY_RULES, PERCENT_FLOOR } from './safety.js';
@@ -72,6 +73,9 @@ export function readRequestFor(desired: DesiredState, config: ProvisionConfig): 
   };
   if (wildcardGrants) request.wildcardGrants = true;
   if (extensionPools) request.extensionPools = true;
+  // Phones and default stations come from listings: read only when some declared user names `webrtcPhone`.
+  const phones = webrtcPhoneNames(desired.users);
+  if (phones) request.webrtcPhones = phones;
   // No listing holds these: each costs one call per user, so only the users whose file names the field are read.
   if (perUser.utilization.length > 0 || perUser.voicemail.length > 0) request.perUser = { utilization: perUser.utilization.sort(compareStrings), voicemail: perUser.voicemail.sort(compareStrings) };
   return request;

@@ -2,7 +2,7 @@
 import type { Issue, Named, Source } from '../model/index.js';
 import { foldName, nearestKey } from '../rules/names.js';
 
-export type LookupKind = 'skill' | 'language' | 'queue' | 'group' | 'role' | 'division' | 'location';
+export type LookupKind = 'skill' | 'language' | 'queue' | 'group' | 'role' | 'division' | 'location' | 'site' | 'phone-base';
 
 /** The look-up list of one kind, indexed by folded name and by id. */
 export interface NameIndex {
@@ -24,7 +24,12 @@ const LABEL: Record<LookupKind, string> = {
   role: 'Role',
   division: 'Division',
   location: 'Location',
+  site: 'Site',
+  'phone-base': 'Phone base settings',
 };
+
+/** The kind in a sentence, where it is not the kind's own name. */
+const NOUN: Partial<Record<LookupKind, string>> = { 'phone-base': 'phone base setting' };
 
 export function indexNames(kind: LookupKind, list: readonly Named[]): NameIndex {
   const byKey = new Map<string, Named[]>();
@@ -69,8 +74,8 @@ export function resolveName(index: NameIndex, name: string, where: () => Source 
     errors.push({
       severity: 'error',
       code: 'ambiguous-name',
-      message: `${label} "${name}" matches ${found.length} ${index.kind === 'division' ? 'divisions' : `${index.kind}s`} in the org (ids ${ids.join(', ')}).`,
-      hint: `Names are matched case-insensitively; rename one of them in Genesys Cloud so that each ${index.kind} name is unique.`,
+      message: `${label} "${name}" matches ${found.length} ${NOUN[index.kind] ?? index.kind}s in the org (ids ${ids.join(', ')}).`,
+      hint: `Names are matched case-insensitively; rename one of them in Genesys Cloud so that each ${NOUN[index.kind] ?? index.kind} name is unique.`,
       ...issueAt(where()),
     });
     return undefined;
@@ -81,7 +86,7 @@ export function resolveName(index: NameIndex, name: string, where: () => Source 
     severity: 'error',
     code: `unknown-${index.kind}`,
     message: `${label} "${name}" does not exist in the org.${original === undefined ? '' : ` Did you mean "${original}"?`}`,
-    hint: `Fix the name (matched case-insensitively) or create the ${index.kind} in Genesys Cloud first.`,
+    hint: `Fix the name (matched case-insensitively) or create the ${NOUN[index.kind] ?? index.kind} in Genesys Cloud first.`,
     ...issueAt(where()),
   });
   return undefined;

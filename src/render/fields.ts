@@ -1,6 +1,6 @@
 // What each field change says (before → after, + added, - removed), shared by the text and markdown renderers.
 import { diffWords } from 'diff';
-import type { Action, EmployerInfo, FieldChange, GrantRef, OtherEmail, Phone, Utilization, VoicemailPolicy } from '../model/index.js';
+import type { Action, EmployerInfo, FieldChange, GrantRef, OtherEmail, Phone, Utilization, VoicemailPolicy, WebrtcPhoneRef } from '../model/index.js';
 import { phoneKey } from '../rules/phones.js';
 import { ORG_DEFAULT, utilizationCell, VOICEMAIL_KEYS } from '../rules/utilization.js';
 
@@ -154,6 +154,24 @@ function grantItems(change: Extract<FieldChange, { kind: 'grants' }>, style: Sty
   return setItems(change.add.map((g) => grantText(g, style) + through(g, 'also held')), change.remove.map((g) => grantText(g, style) + through(g, 'still held')), style);
 }
 
+/**
+ * A WebRTC phone: `+ phone (site "Indianapolis", phone base "WebRTC Base")`, a site or phone base `"A" → "B"`, `- phone (…)`,
+ * and `+ default station` when apply makes the phone's station the user's default.
+ */
+function webrtcPhoneItems(change: Extract<FieldChange, { kind: 'webrtcPhone' }>, style: Style): string[] {
+  const { before, after } = change;
+  const whole = (r: WebrtcPhoneRef): string => `phone (site ${style.quote(r.site.name)}, phone base ${style.quote(r.phoneBase.name)})`;
+  if (after === null) return before === null ? [] : [style.removed(whole(before))];
+  const items: string[] = [];
+  if (before === null) items.push(style.added(whole(after)));
+  else {
+    if (before.site.id !== after.site.id) items.push(style.changed(`site ${style.quote(before.site.name)}${style.arrow}${style.quote(after.site.name)}`));
+    if (before.phoneBase.id !== after.phoneBase.id) items.push(style.changed(`phone base ${style.quote(before.phoneBase.name)}${style.arrow}${style.quote(after.phoneBase.name)}`));
+  }
+  if (change.station) items.push(style.added('default station'));
+  return items;
+}
+
 /** Adds, then changes, then removes: the order a reader scans a set diff in. */
 function setItems(add: string[], remove: string[], style: Style): string[] {
   return [...add.map((a) => style.added(a)), ...remove.map((r) => style.removed(r))];
@@ -187,6 +205,8 @@ function fieldItems(change: FieldChange, style: Style, action: Action): string[]
       return [scalar(change.before, change.after, (v) => utilizationText(v), style, action)];
     case 'voicemail':
       return voicemailItems(change.before, change.after, style, action);
+    case 'webrtcPhone':
+      return webrtcPhoneItems(change, style);
     case 'set':
       return setItems(change.add.map((n) => style.text(n.name)), change.remove.map((n) => style.text(n.name)), style);
     case 'strings':

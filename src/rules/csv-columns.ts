@@ -1,5 +1,5 @@
 // The CSV layouts' columns, one table per layout, read and written side by side: the users-file reader and `provision export` both build on these rows.
-import type { EmployerInfo, OtherEmailType, PhoneType, UserField, VoicemailPolicy } from '../model/index.js';
+import type { EmployerInfo, OtherEmailType, PhoneType, UserField, VoicemailPolicy, WebrtcPhone } from '../model/index.js';
 import { OTHER_EMAIL_TYPES, PHONE_TYPES } from './phones.js';
 import { VOICEMAIL_KEYS } from './utilization.js';
 
@@ -19,7 +19,7 @@ export type CsvDialect = 'provision' | 'genesys' | 'starting-guide';
  * - `voicemail`: the voicemail-policy key `key` (true/false, or seconds);
  * - `single`: a list field holding one name; `ignored`: read, warned about, and left out.
  */
-export type CsvCellKind = 'text' | 'bool' | 'list' | 'levels' | 'roles' | 'roles-divisions' | 'phone' | 'phone-number' | 'phone-extension' | 'other-email' | 'employer' | 'utilization' | 'voicemail' | 'single' | 'ignored';
+export type CsvCellKind = 'text' | 'bool' | 'list' | 'levels' | 'roles' | 'roles-divisions' | 'phone' | 'phone-number' | 'phone-extension' | 'other-email' | 'employer' | 'utilization' | 'voicemail' | 'webrtc-phone' | 'single' | 'ignored';
 
 export interface CsvColumn {
   /** The header; the reader matches it without regard to case. */
@@ -28,7 +28,7 @@ export interface CsvColumn {
   field?: 'email' | 'formerEmails' | 'persona' | 'personas' | UserField;
   kind: CsvCellKind;
   /** The phone type, other-email type, employer-info part or voicemail-policy key. */
-  key?: PhoneType | OtherEmailType | keyof EmployerInfo | keyof VoicemailPolicy;
+  key?: PhoneType | OtherEmailType | keyof EmployerInfo | keyof VoicemailPolicy | keyof WebrtcPhone;
   /** Between the items of a `list` or `levels` cell. */
   separator?: ',' | ';';
   /** A cell of just `-` means *none* (an explicit empty list or map). */
@@ -39,6 +39,9 @@ export interface CsvColumn {
 
 /** A cell holding only this means "none" in the columns marked `none`. */
 export const NONE = '-';
+
+/** The parts of `webrtcPhone`, one CSV column each (`webrtcPhone_site`, `webrtcPhone_phoneBase`; `-` in either: no phone). */
+export const WEBRTC_PHONE_KEYS = ['site', 'phoneBase'] as const;
 
 const text = (field: 'email' | 'name' | 'title' | 'department' | 'division' | 'manager' | 'state', header: string = field): CsvColumn => ({ header, field, kind: 'text', written: true });
 const list = (field: 'queues' | 'groups' | 'locations' | 'profileSkills' | 'certifications', separator: ',' | ';'): CsvColumn => ({ header: field, field, kind: 'list', separator, none: true, written: true });
@@ -77,6 +80,7 @@ export const PROVISION_COLUMNS: readonly CsvColumn[] = [
   employer('officialName'),
   { header: 'utilization', field: 'utilization', kind: 'utilization', written: true },
   ...VOICEMAIL_KEYS.map((key): CsvColumn => ({ header: `voicemail_${key}`, field: 'voicemail', kind: 'voicemail', key, written: true })),
+  ...WEBRTC_PHONE_KEYS.map((key): CsvColumn => ({ header: `webrtcPhone_${key}`, field: 'webrtcPhone', kind: 'webrtc-phone', key, written: true })),
   // The personas a user takes; export writes `persona` when `--personas` gives one (a column no user fills is left out).
   { header: 'persona', field: 'persona', kind: 'text', written: true },
   { header: 'personas', field: 'personas', kind: 'list', separator: ';', written: false },
@@ -105,16 +109,16 @@ export const GENESYS_ADMIN_COLUMNS: readonly CsvColumn[] = [
 
 /**
  * The Genesys "user provisioning" developer starting guide's CSV (its headers are upper-case:
- * `NAME,EMAIL,GROUP,ROLE,SITENAME,PHONEBASE`): one group and one role per row; sites and phone
- * bases are not provision's to manage. Read only.
+ * `NAME,EMAIL,GROUP,ROLE,SITENAME,PHONEBASE`): one group and one role per row; `SITENAME` and
+ * `PHONEBASE` give the user a WebRTC phone, as the guide does. Read only.
  */
 export const STARTING_GUIDE_COLUMNS: readonly CsvColumn[] = [
   { ...text('name'), written: false },
   { ...text('email'), written: false },
   { header: 'group', field: 'groups', kind: 'single', written: false },
   { header: 'role', field: 'roles', kind: 'single', written: false },
-  { header: 'sitename', kind: 'ignored', written: false },
-  { header: 'phonebase', kind: 'ignored', written: false },
+  { header: 'sitename', field: 'webrtcPhone', kind: 'webrtc-phone', key: 'site', written: false },
+  { header: 'phonebase', field: 'webrtcPhone', kind: 'webrtc-phone', key: 'phoneBase', written: false },
 ];
 
 export const CSV_COLUMNS: Readonly<Record<CsvDialect, readonly CsvColumn[]>> = {

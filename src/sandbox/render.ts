@@ -2,7 +2,7 @@
 import type { Models } from 'purecloud-platform-client-v2';
 import { renderContact } from './contacts.js';
 import { HttpError } from './errors.js';
-import type { DivisionRec, GroupRec, QueueRec, RoleRec, SandboxOrg, UserRec } from './org.js';
+import type { DivisionRec, GroupRec, PhoneRec, QueueRec, RoleRec, SandboxOrg, UserRec } from './org.js';
 import { groupGrantsOf, queueMembership } from './through-groups.js';
 
 export const USER_EXPANDS = ['skills', 'languages', 'groups', 'locations', 'authorization', 'profileSkills', 'certifications', 'employerInfo'] as const;
@@ -169,7 +169,31 @@ export function renderExpansions(org: SandboxOrg, u: UserRec, expand: Set<string
   if (expand.has('certifications')) out.certifications = [...(u.certifications ?? [])];
   // Every expansion asked for is sent, empty when empty, so that a missing one can only mean it was dropped.
   if (expand.has('employerInfo')) out.employerInfo = { ...(u.employerInfo ?? {}) };
+  if (expand.has('station')) (out as { station?: Models.UserStations }).station = renderUserStations(org, u.id);
   return out;
+}
+
+/** Station id → its phone, rebuilt once per org revision: a listing of 10,000 users must not scan every phone per user. */
+const stationIndex = new WeakMap<SandboxOrg, { revision: number; phones: Map<string, PhoneRec> }>();
+
+/**
+ * `expand=station` of a user (UsersApi.md getUsers/getUser, **Values** of `expand`: station), shaped as
+ * `GET /api/v2/users/{userId}/station` answers (`UserStations`): the default station, which with nobody logged in
+ * is also the effective one; `{}` when the user has none (sent empty, so that a missing one means it was dropped).
+ */
+export function renderUserStations(org: SandboxOrg, userId: string): Models.UserStations {
+  const stationId = org.defaultStations.get(userId);
+  if (stationId === undefined) return {};
+  let index = stationIndex.get(org);
+  if (!index || index.revision !== org.revision) {
+    index = { revision: org.revision, phones: new Map() };
+    for (const p of org.phones.byId.values()) if (p.station) index.phones.set(p.station.id, p);
+    stationIndex.set(org, index);
+  }
+  const phone = index.phones.get(stationId);
+  if (!phone) return {};
+  const station: Models.UserStation = { id: stationId, name: phone.name, type: 'inin_webrtc_softphone', defaultUser: { id: userId, selfUri: `/api/v2/users/${userId}` } as Models.User };
+  return { defaultStation: station, effectiveStation: station };
 }
 
 interface CachedUser {

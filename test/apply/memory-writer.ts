@@ -1,6 +1,6 @@
 // An in-memory OrgWriter that records every call, for unit tests of apply's ordering, batching and locking rules.
 import { ApiError } from '../../src/model/index.js';
-import type { IdLevel, MediaType, MediaUtilization, NewUser, OrgRoleGrant, OrgUser, OrgWriter, UserPatch, UserState, UtilizationKept, VoicemailPolicy } from '../../src/model/index.js';
+import type { IdLevel, MediaType, MediaUtilization, NewUser, OrgRoleGrant, OrgUser, OrgWriter, UserPatch, UserState, UtilizationKept, VoicemailPolicy, WebrtcPhoneSpec } from '../../src/model/index.js';
 
 export interface Call {
   method: keyof OrgWriter;
@@ -226,6 +226,52 @@ export class MemoryWriter implements OrgWriter {
     return this.run('setVoicemailPolicy', [userId, policy], () => {
       const user = this.user(userId);
       user.voicemail = { ...user.voicemail, ...policy };
+    });
+  }
+
+  /** WebRTC phones by user id, with the station each brought (visible at once here). */
+  readonly phones = new Map<string, { id: string; version: number; name: string; spec: WebrtcPhoneSpec; stationId: string }>();
+  readonly defaultStations = new Map<string, string>();
+
+  createWebrtcPhone(userId: string, spec: WebrtcPhoneSpec): Promise<{ id: string; version: number }> {
+    return this.run('createWebrtcPhone', [userId, spec], () => {
+      this.user(userId);
+      const id = `phone-${userId}`;
+      this.phones.set(userId, { id, version: 1, name: spec.name, spec, stationId: `station-${userId}` });
+      return { id, version: 1 };
+    });
+  }
+
+  findWebrtcPhone(userId: string): Promise<{ id: string; version: number; name: string } | undefined> {
+    return this.run('findWebrtcPhone', [userId], () => {
+      const phone = this.phones.get(userId);
+      return phone ? { id: phone.id, version: phone.version, name: phone.name } : undefined;
+    });
+  }
+
+  updateWebrtcPhone(userId: string, phone: { id: string; version: number; name: string }, spec: WebrtcPhoneSpec): Promise<number> {
+    return this.run('updateWebrtcPhone', [userId, phone, spec], () => {
+      const held = this.phones.get(userId);
+      if (!held) throw new Error('no phone');
+      held.spec = spec;
+      held.version += 1;
+      return held.version;
+    });
+  }
+
+  deleteWebrtcPhone(phoneId: string): Promise<void> {
+    return this.run('deleteWebrtcPhone', [phoneId], () => {
+      for (const [userId, phone] of this.phones) if (phone.id === phoneId) this.phones.delete(userId);
+    });
+  }
+
+  findStation(userId: string): Promise<string | undefined> {
+    return this.run('findStation', [userId], () => this.phones.get(userId)?.stationId);
+  }
+
+  setDefaultStation(userId: string, stationId: string): Promise<void> {
+    return this.run('setDefaultStation', [userId, stationId], () => {
+      this.defaultStations.set(userId, stationId);
     });
   }
 

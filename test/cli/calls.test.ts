@@ -45,9 +45,10 @@ describe('printed call counts against the sandbox log', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'provision-calls-'));
     for (const entry of ['provision.yaml', 'users', 'schemas']) cpSync(path.join(REPO, entry), path.join(dir, entry), { recursive: true });
     sb = await startSandbox({ port: 0, seed: await demoSeed(path.join(dir, 'users')), clients: [{ id: 'calls-client', secret: 'calls-secret-41d7' }] });
-    // New agents as the starting guide lists them: no division, so each create needs the home division.
-    const rows = Array.from({ length: 12 }, (_, i) => `new.agent${i}@acme.com,New Agent ${i}`);
-    writeFileSync(path.join(dir, 'users/new-agents.csv'), `email,name\n${rows.join('\n')}\n`);
+    // New agents as the starting guide lists them: no division, so each create needs the home division; with a
+    // WebRTC phone each, so the phone listing, the site and phone base look-ups and the phone writes are counted too.
+    const rows = Array.from({ length: 12 }, (_, i) => `new.agent${i}@acme.com,New Agent ${i},Indianapolis,WebRTC Base`);
+    writeFileSync(path.join(dir, 'users/new-agents.csv'), `email,name,webrtcPhone_site,webrtcPhone_phoneBase\n${rows.join('\n')}\n`);
   });
   after(async () => {
     await sb.stop();
@@ -68,6 +69,8 @@ describe('printed call counts against the sandbox log', () => {
     assert.equal(recheck + writes, r.logged.length, explain(r));
     assert.equal(r.logged.filter((q) => q.path === '/api/v2/organizations/me').length, 1, explain(r));
     assert.equal(r.logged.filter((q) => q.path === '/api/v2/authorization/divisions/home').length, 0, 'the reader knows the home division');
+    assert.equal(r.logged.filter((q) => q.method === 'POST' && q.path === '/api/v2/telephony/providers/edges/phones').length, 12, 'one phone per new agent');
+    assert.equal(r.logged.filter((q) => q.method === 'PUT' && q.path.includes('/station/defaultstation/')).length, 12, 'one default station per new agent');
   });
 
   it('apply: the plan read and the writes are every request', async () => {
@@ -82,5 +85,9 @@ describe('printed call counts against the sandbox log', () => {
     const r = await run(['export', '--out', 'exported']);
     assert.equal(r.status, 0, explain(r));
     assert.equal(counted(r.output, /\[([\d,]+) API calls?\]/), r.logged.length, explain(r));
+    const phones = await run(['export', '--out', 'exported-phones', '--fields', 'webrtcPhone']);
+    assert.equal(phones.status, 0, explain(phones));
+    assert.equal(counted(phones.output, /\[([\d,]+) API calls?\]/), phones.logged.length, explain(phones));
+    assert.ok(phones.logged.some((q) => q.path === '/api/v2/telephony/providers/edges/phones'), 'the phones were read');
   });
 });

@@ -35,8 +35,9 @@ test('every permission is a domain:entity:action name (or admin) the API referen
 
 test('the plan client is read-only whatever the fields', () => {
   const plan = permissionsFor('plan', MANAGED_FIELDS);
-  // `voicemail:userPolicy:viewOther` is how VoicemailApi.md names the view of other users' policies.
-  for (const need of plan.permissions) assert.match(need.permission, /:(view|readonly|viewOther)$/, need.permission);
+  // `voicemail:userPolicy:viewOther` is how VoicemailApi.md names the view of other users' policies; the phones and
+  // phone base listings list telephony:plugin:all alone (TelephonyProvidersEdgeApi.md), so a plan of webrtcPhone needs it.
+  for (const need of plan.permissions) assert.match(need.permission, /:(view|readonly|viewOther)$|^telephony:plugin:all$/, need.permission);
   for (const endpoint of [...plan.permissions.flatMap((need) => need.endpoints), ...plan.unrestricted]) {
     assert.ok(endpoint.method === 'GET' || endpoint.path.endsWith('/search'), `${endpoint.method} ${endpoint.path} is not a read`);
   }
@@ -90,7 +91,7 @@ test('export reads every field with the plan client\'s kind of permissions: view
   const exportNeeds = permissionsFor('export', MANAGED_FIELDS);
   assert.deepEqual(
     exportNeeds.permissions.map((need) => need.permission),
-    ['authorization:grant:view', 'authorization:role:view', 'directory:user:view', 'directory:userProfile:view', 'routing:queue:view', 'routing:skill:view', 'routing:utilization:view', 'voicemail:userPolicy:viewOther'],
+    ['authorization:grant:view', 'authorization:role:view', 'directory:user:view', 'directory:userProfile:view', 'routing:queue:view', 'routing:skill:view', 'routing:utilization:view', 'telephony:otherStationAssociation:view', 'telephony:plugin:all', 'telephony:sites:view'],
   );
   assert.ok(exportNeeds.permissions.flatMap((need) => need.endpoints).every((endpoint) => endpoint.method === 'GET'));
   // The plan client also checks extension-only lines against the extension pools; export has nothing to check.

@@ -48,15 +48,10 @@ test('Genesys admin-UI bulk CSV: extension, manager, location, roles per divisio
   assert.equal(ola.queues, undefined);
 });
 
-test('the starting guide CSV: NAME/EMAIL/GROUP/ROLE, with site and phone base ignored (warned)', async () => {
+test('the starting guide CSV: NAME/EMAIL/GROUP/ROLE, with SITENAME and PHONEBASE as the WebRTC phone', async () => {
   const state = await loadDesired(['test/fixtures/csv/starting-guide.csv'], config);
-  assert.deepEqual(
-    state.issues.map((i) => [i.code, i.severity, i.column]),
-    [
-      ['unsupported-column', 'warning', 23],
-      ['unsupported-column', 'warning', 32],
-    ],
-  );
+  assert.deepEqual(state.issues, []);
+  assert.deepEqual(state.users[0]?.webrtcPhone, { site: 'Indianapolis', phoneBase: 'WebRTC Base' });
   assert.deepEqual(state.users[0]?.groups, ['Support Team']);
   assert.deepEqual(state.users[0]?.roles, [{ role: 'employee' }]);
 });

@@ -78,6 +78,11 @@ const cases: Case[] = [
   { fixture: 'duplicate-former-email.yaml', code: 'duplicate-former-email', line: 6, column: 9 },
   { fixture: 'former-email-declared', code: 'former-email-declared', file: `${DIR}/former-email-declared/a.yaml`, line: 6, column: 9 },
   { fixture: 'former-email-claimed', code: 'former-email-claimed', file: `${DIR}/former-email-claimed/b.csv`, line: 2, column: 51 },
+  { fixture: 'webrtc-phone-inactive.yaml', code: 'webrtc-phone-inactive', line: 5, column: 18 },
+  { fixture: 'webrtc-phone-inactive.csv', code: 'webrtc-phone-inactive', line: 2, column: 39 },
+  { fixture: 'webrtc-phone-value.yaml', code: 'webrtc-phone-value', line: 4, column: 18 },
+  { fixture: 'webrtc-phone-missing-base.yaml', code: 'missing-field', line: 4, column: 18 },
+  { fixture: 'webrtc-phone-missing-base.csv', code: 'missing-field', line: 2, column: 52 },
 ];
 
 for (const c of cases) {

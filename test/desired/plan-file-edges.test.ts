@@ -66,7 +66,7 @@ describe('parseSavedPlan: how problems are listed', () => {
       (plan.changes[0]!.fields[0] as unknown as Record<string, unknown>).kind = value;
       return messages(refusal(JSON.stringify(plan)).issues);
     };
-    const all = 'text, bool, ref, manager, phones, otherEmails, employerInfo, utilization, voicemail, set, strings, grants, levels';
+    const all = 'text, bool, ref, manager, phones, otherEmails, employerInfo, utilization, voicemail, webrtcPhone, set, strings, grants, levels';
     assert.deepEqual(kind('k'.repeat(38)), [`/changes/0/fields/0/kind must be one of ${all}; it is "${'k'.repeat(38)}".`]);
     assert.deepEqual(kind('k'.repeat(39)), [`/changes/0/fields/0/kind must be one of ${all}; it is "${'k'.repeat(39)}….`]);
   });

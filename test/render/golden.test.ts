@@ -3,9 +3,9 @@ import { test } from 'node:test';
 import { renderPlan, type PlanFormat } from '../../src/render/index.js';
 import type { Plan } from '../../src/model/index.js';
 import { assertGolden } from './golden.js';
-import { blockedPlan, emptyPlan, fullPlan, leaversPlan, overriddenPlan } from './plans.js';
+import { blockedPlan, emptyPlan, fullPlan, leaversPlan, overriddenPlan, phonesPlan } from './plans.js';
 
-const plans: Record<string, Plan> = { full: fullPlan, blocked: blockedPlan, overridden: overriddenPlan, empty: emptyPlan, leavers: leaversPlan };
+const plans: Record<string, Plan> = { full: fullPlan, blocked: blockedPlan, overridden: overriddenPlan, empty: emptyPlan, leavers: leaversPlan, phones: phonesPlan };
 const formats: Record<PlanFormat, string> = { text: 'txt', markdown: 'md', json: 'json' };
 
 for (const [name, plan] of Object.entries(plans)) {

@@ -280,3 +280,52 @@ export const leaversPlan: Plan = buildPlan({
   config: config({ scope: { divisions: ['Support'], prune: false } }),
   showUnmanaged: true,
 }).plan;
+
+const indy = { id: 'site-indy', name: 'Indianapolis' };
+const raleigh = { id: 'site-ral', name: 'Raleigh' };
+const webrtc = { id: 'base-webrtc', name: 'WebRTC Base' };
+const spare = { id: 'base-spare', name: 'WebRTC Spare' };
+const newPhone = { site: indy, phoneBase: webrtc, lineBaseId: 'line-1', phoneMetaBaseId: 'inin_webrtc_softphone.json' };
+const existing = { id: 'phone-1', version: 4, name: 'WebRTC ana.silva@acme.com' };
+
+/** WebRTC phones: a new agent's phone and station, a move to another site and phone base, a station only, a leaver's phone removed. */
+export const phonesPlan = plan([
+  {
+    action: 'create',
+    email: 'nina.berg@acme.com',
+    name: 'Nina Berg',
+    source: { file: 'users/guide.csv', line: 2, column: 1 },
+    fields: [
+      { field: 'name', kind: 'text', before: null, after: 'Nina Berg' },
+      { field: 'webrtcPhone', kind: 'webrtcPhone', before: null, after: newPhone, station: true },
+    ],
+  },
+  {
+    action: 'update',
+    email: 'ana.silva@acme.com',
+    name: 'Ana Silva',
+    id: 'u-ana',
+    version: 7,
+    source: { file: 'users/support.yaml', line: 12, column: 5 },
+    fields: [{ field: 'webrtcPhone', kind: 'webrtcPhone', before: { site: indy, phoneBase: webrtc }, after: { ...newPhone, site: raleigh, phoneBase: spare, lineBaseId: 'line-2' }, phone: existing, station: false }],
+  },
+  {
+    action: 'update',
+    email: 'kim.sato@acme.com',
+    name: 'Kim Sato',
+    id: 'u-kim',
+    version: 2,
+    source: { file: 'users/support.yaml', line: 20, column: 5 },
+    fields: [{ field: 'webrtcPhone', kind: 'webrtcPhone', before: { site: indy, phoneBase: webrtc }, after: newPhone, phone: { ...existing, id: 'phone-2', name: 'WebRTC kim.sato@acme.com' }, station: true }],
+  },
+  {
+    action: 'deactivate',
+    email: 'old.agent@acme.com',
+    name: 'Old Agent',
+    id: 'u-old',
+    version: 9,
+    reason: 'declared',
+    source: { file: 'users/support.yaml', line: 30, column: 5 },
+    fields: [{ field: 'webrtcPhone', kind: 'webrtcPhone', before: { site: indy, phoneBase: webrtc }, after: null, phone: { ...existing, id: 'phone-3', name: 'WebRTC old.agent@acme.com' }, station: false }],
+  },
+]);

@@ -41,6 +41,7 @@ const FULL: ExportUser = {
   employerInfo: { employeeId: 'E1042', employeeType: 'Full-time', dateHire: '2021-06-01', officialName: 'Nina A. Berg' },
   utilization: { call: { maximumCapacity: 1, interruptableMediaTypes: [], includeNonAcd: false }, chat: { maximumCapacity: 3, interruptableMediaTypes: ['call', 'email'], includeNonAcd: true } },
   voicemail: { enabled: true, alertTimeoutSeconds: 20, sendEmailNotifications: false },
+  webrtcPhone: { site: 'Indianapolis', phoneBase: 'WebRTC Base' },
   persona: 'tier1-support',
   groupBy: { division: 'Support', department: 'Customer Support' },
   notes: [],
@@ -69,6 +70,7 @@ const FULL_READ = {
   employerInfo: { employeeId: 'E1042', employeeType: 'Full-time', dateHire: '2021-06-01', officialName: 'Nina A. Berg' },
   utilization: { call: { maximumCapacity: 1 }, chat: { maximumCapacity: 3, interruptableMediaTypes: ['call', 'email'], includeNonAcd: true } },
   voicemail: { enabled: true, alertTimeoutSeconds: 20, sendEmailNotifications: false },
+  webrtcPhone: { site: 'Indianapolis', phoneBase: 'WebRTC Base' },
   persona: 'tier1-support',
 };
 
@@ -93,7 +95,7 @@ test('formerEmails is read (";"-separated) but never written: the org keeps no f
 });
 
 test('genesys-admin export writes the header Genesys documents, and reads back as the fields it wrote', () => {
-  const user: ExportUser = { ...FULL, phones: [FULL.phones![0]!], employerInfo: undefined, utilization: undefined, voicemail: undefined, groupBy: FULL.groupBy, notes: [] };
+  const user: ExportUser = { ...FULL, phones: [FULL.phones![0]!], employerInfo: undefined, utilization: undefined, voicemail: undefined, webrtcPhone: undefined, groupBy: FULL.groupBy, notes: [] };
   const csv = renderCsv([user], 'genesys-admin', 'Home');
   // Genesys's help page "Add people with .csv file import": "The data in the .csv file must be in the following order".
   assert.equal(csv.text.split('\n')[0], 'name,email,phone_work,extension,title,department,email_manager,location_work,roles_divisions,queues,division,skills');
@@ -137,11 +139,11 @@ for (const [dialect, columns] of Object.entries(CSV_COLUMNS) as [CsvDialect, rea
   });
 }
 
-test('the starting guide\'s ignored columns are read, warned about, and left out', () => {
-  assert.deepEqual(STARTING_GUIDE_COLUMNS.filter((c) => c.kind === 'ignored').map((c) => c.header), ['sitename', 'phonebase']);
-  const read = readCsvFile('guide.csv', 'NAME,EMAIL,SITENAME,PHONEBASE\nA,a@acme.com,Indy,+1317\n');
-  assert.deepEqual(read.issues.map((i) => [i.code, i.column]), [['unsupported-column', 12], ['unsupported-column', 21]]);
-  assert.deepEqual(read.entries[0]?.value, { name: 'A', email: 'a@acme.com' });
+test('the starting guide\'s SITENAME and PHONEBASE are the user\'s WebRTC phone', () => {
+  assert.deepEqual(STARTING_GUIDE_COLUMNS.filter((c) => c.kind === 'webrtc-phone').map((c) => [c.header, c.key]), [['sitename', 'site'], ['phonebase', 'phoneBase']]);
+  const read = readCsvFile('guide.csv', 'NAME,EMAIL,SITENAME,PHONEBASE\nA,a@acme.com,Indy, WebRTC Base\n');
+  assert.deepEqual(read.issues, []);
+  assert.deepEqual(read.entries[0]?.value, { name: 'A', email: 'a@acme.com', webrtcPhone: { site: 'Indy', phoneBase: 'WebRTC Base' } });
 });
 
 /** A header and a row that give `column` the cell `-`, in its layout. */
@@ -154,9 +156,14 @@ function noneRow(dialect: CsvDialect, column: CsvColumn): string {
 for (const [dialect, columns] of Object.entries(CSV_COLUMNS) as [CsvDialect, readonly CsvColumn[]][]) {
   for (const column of columns) {
     if (column.field === undefined || column.field === 'email' || column.field === 'name' || column.header === 'email_manager' || column.header === 'role') continue;
-    test(`${dialect} ${column.header}: "-" ${column.none ? 'means none' : 'is not none'}`, () => {
+    test(`${dialect} ${column.header}: "-" ${column.none || column.kind === 'webrtc-phone' ? 'means none' : 'is not none'}`, () => {
       const read = readCsvFile('x.csv', noneRow(dialect, column));
       const value = read.entries[0]?.value[column.field as string];
+      // No phone is `webrtcPhone: false`, not an empty value.
+      if (column.kind === 'webrtc-phone') {
+        assert.deepEqual([read.entries[0]?.issues, value], [[], false]);
+        return;
+      }
       if (column.none) {
         assert.deepEqual(read.entries[0]?.issues, []);
         assert.ok(Array.isArray(value) ? value.length === 0 : typeof value === 'object' && value !== null && Object.keys(value).length === 0, JSON.stringify(value));

@@ -213,3 +213,25 @@ test('phones and default stations survive the state round trip; a seeded phone n
   assert.throws(bad([{ name: 'P', site: 'Indianapolis', phoneBase: 'WebRTC Base' }]), /webRtcUser exactly when/);
   assert.equal(orgFromSeed({ ...seed, phones: [{ name: 'Desk 1', site: 'Raleigh', phoneBase: 'Desk Phones' }] }).phones.size, 1);
 });
+
+test('expand=station on the users listing and a user read carries the default station (UsersApi.md getUsers, **Values** of expand), {} when there is none', async () => {
+  await withSandbox({ seed }, async (sandbox) => {
+    const sdk = await sdkClientFor(sandbox);
+    const stations = new platformClient.StationsApi(sdk.client);
+    const ana = sandbox.org.liveUserByEmail('ana@acme.com')!;
+    const bo = sandbox.org.liveUserByEmail('bo@acme.com')!;
+    const { site, base, line } = await lookups(sdk);
+    await sdk.telephony.postTelephonyProvidersEdgesPhones(webRtcPhone(ana.id, site, base, line) as unknown as Models.Phone);
+    const station = (await stations.getStations({ webRtcUserId: ana.id })).entities?.[0] as Models.Station;
+    await sdk.users.putUserStationDefaultstationStationId(ana.id, station.id as string);
+    const listed = await sdk.users.getUsers({ expand: ['station'], pageSize: 100 });
+    const stationOf = (id: string) => (listed.entities?.find((u) => u.id === id) as { station?: Models.UserStations } | undefined)?.station;
+    assert.equal(stationOf(ana.id)?.defaultStation?.id, station.id);
+    assert.equal(stationOf(ana.id)?.defaultStation?.type, 'inin_webrtc_softphone');
+    assert.deepEqual(stationOf(bo.id), {});
+    const plain = await sdk.users.getUsers({ pageSize: 100 });
+    assert.equal((plain.entities?.[0] as { station?: unknown }).station, undefined, 'only when expand asks for it');
+    const one = (await sdk.users.getUser(ana.id, { expand: ['station'] })) as { station?: Models.UserStations };
+    assert.equal(one.station?.defaultStation?.id, station.id);
+  });
+});
