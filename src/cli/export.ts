@@ -210,8 +210,8 @@ export async function runExport(program: Command, flags: ExportFlags): Promise<v
     throw new ProvisionError('invalid-flags', '--personas cannot be used with --csv-dialect genesys-admin: the admin-UI CSV has no persona column.', { hint: 'Export personas as YAML, or with --csv-dialect canonical.' });
   }
   const { personasDirOf } = await import('../desired/personas.js');
-  const pathModule = await import('node:path');
-  const personasDir = flags.out === undefined ? personasDirOf(config) : pathModule.join(pathModule.dirname(pathModule.resolve(flags.out)), 'personas');
+  // Where the plan reads personas from, wherever the users go: the round trip must find them.
+  const personasDir = personasDirOf(config);
   const options: ExportOptions = {
     format: flags.format,
     splitBy: flags.splitBy,

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Issue, ProvisionConfig } from '../model/index.js';
 import { ProvisionError } from '../model/index.js';
-import { DEFAULT_REQUESTS_PER_MINUTE, DEFAULT_USERS_DIR, defaultApply, defaultSafety, defaultScope } from '../rules/defaults.js';
+import { DEFAULT_PERSONAS_DIR, DEFAULT_REQUESTS_PER_MINUTE, DEFAULT_USERS_DIR, defaultApply, defaultSafety, defaultScope } from '../rules/defaults.js';
 import { normalDomain, normalEmail } from '../rules/identity.js';
 import { displayPath } from './files.js';
 import { resolveOrgs } from './orgs.js';
@@ -17,6 +17,7 @@ import { readYamlValue } from './yaml-file.js';
 export function defaultConfig(configDir: string): ProvisionConfig {
   return {
     usersDir: path.resolve(configDir, DEFAULT_USERS_DIR),
+    personasDir: path.resolve(configDir, DEFAULT_PERSONAS_DIR),
     scope: defaultScope(),
     safety: defaultSafety(),
     apply: defaultApply(),
@@ -82,6 +83,7 @@ export async function loadConfig(file: string, options: { required?: boolean } =
   const defaults = defaultConfig(dir);
   const config: ProvisionConfig = {
     usersDir: raw.usersDir !== undefined ? path.resolve(dir, raw.usersDir) : defaults.usersDir,
+    personasDir: raw.personasDir !== undefined ? path.resolve(dir, raw.personasDir) : defaults.personasDir,
     scope: { ...defaults.scope, ...raw.scope },
     safety: { ...defaults.safety, ...raw.safety },
     apply: { ...defaults.apply, ...raw.apply },
@@ -92,7 +94,6 @@ export async function loadConfig(file: string, options: { required?: boolean } =
   config.scope.emailDomains = config.scope.emailDomains.map(normalDomain);
   if (raw.environment !== undefined) config.environment = raw.environment;
   if (raw.phoneRegion !== undefined) config.phoneRegion = raw.phoneRegion;
-  if (raw.personasDir !== undefined) config.personasDir = path.resolve(dir, raw.personasDir);
   // Its `personas:` are read (with positions) and checked with the users files, every problem at once.
   if ((value as { personas?: unknown }).personas !== undefined) config.configFile = absolute;
   if (raw.orgs !== undefined) {

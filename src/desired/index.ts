@@ -10,7 +10,7 @@ import type { PhoneCache } from './normalise.js';
 import { duplicateEmails, formerEmailIssues, formerEmailsOf, managerGraphIssues } from './rules.js';
 import type { Declared, FormerEmail, ManagerNode } from './rules.js';
 import { checkFilesInThreads, managerPositions, workersFor } from './threads.js';
-import { loadPersonas } from './personas.js';
+import { loadPersonas, personasDirOf } from './personas.js';
 import type { PersonaLoad } from './personas.js';
 
 export { loadConfig, defaultConfig } from './config.js';
@@ -49,7 +49,11 @@ interface Inputs {
 
 async function findInputs(paths: string[], config: ProvisionConfig, cwd: string): Promise<Inputs> {
   const targets = paths.length > 0 ? paths : (config.usersDirs ?? [config.usersDir]);
-  const { files, issues, failed } = await findFiles(targets, cwd, { prune: config.scope.prune });
+  const found = await findFiles(targets, cwd, { prune: config.scope.prune });
+  const { issues, failed } = found;
+  // A personas folder kept inside the users folder holds personas, not users.
+  const personasDir = personasDirOf(config) + path.sep;
+  const files = found.files.filter((f) => !f.absolute.startsWith(personasDir));
   const where = targets.length === 1 ? { file: displayPath(path.resolve(cwd, targets[0]!), cwd), line: 0 } : undefined;
   const personas = await loadPersonas(config, cwd);
   // Skipped or refused users files (hidden under prune, links out of the working directory) failed to load too.

@@ -12,7 +12,7 @@ import { didYouMeanHint, issueAt } from './issues.js';
 import { pathOf, schemaIssues, validators } from './schema.js';
 import { readYamlValue } from './yaml-file.js';
 
-/** The folder personas files are read from: the config's `personasDir`, else `personas` next to the users folder. */
+/** The folder personas files are read from: the config's `personasDir` (`personas` beside provision.yaml unless set), else `personas` next to the users folder. */
 export function personasDirOf(config: ProvisionConfig): string {
   return config.personasDir ?? path.join(path.dirname(config.usersDir), 'personas');
 }

@@ -48,7 +48,7 @@ export interface ProvisionConfig {
   users?: UsersConfig;
   /** Requests per minute the OAuth client may make (learned from the API's headers when they say otherwise). */
   requestsPerMinute: number;
-  /** The folder of personas files (default `personas` next to the users folder). */
+  /** The folder of personas files (default `personas` beside provision.yaml). */
   personasDir?: string;
   /** The config file read, when one was: its `personas:` are read with the users files. */
   configFile?: string;

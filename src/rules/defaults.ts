@@ -3,6 +3,8 @@ import type { ApplyConfig, SafetyConfig, ScopeConfig } from '../model/index.js';
 
 /** `usersDir`: the folder of the users files, relative to the config file. */
 export const DEFAULT_USERS_DIR = 'users';
+/** Personas files' folder, beside provision.yaml. */
+export const DEFAULT_PERSONAS_DIR = 'personas';
 
 /** `requestsPerMinute`: Genesys Cloud's limit for one OAuth client unless it was raised. */
 export const DEFAULT_REQUESTS_PER_MINUTE = 300;

@@ -22,6 +22,7 @@ test('a missing config gives every default', withDir(async (dir) => {
   const config = await loadConfig(path.join(dir, 'provision.yaml'));
   assert.deepEqual(config, {
     usersDir: path.join(dir, 'users'),
+    personasDir: path.join(dir, 'personas'),
     scope: { divisions: [], emailDomains: [], prune: false },
     safety: { maxDeactivations: 10, maxDeactivationPercent: 10, protectedUsers: [], adminRoles: ['Master Admin', 'admin'] },
     apply: { concurrency: 8 },

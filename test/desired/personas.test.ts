@@ -130,6 +130,31 @@ describe('personas: users take them', () => {
   });
 });
 
+describe('personas: where their files are', () => {
+  test('beside provision.yaml by default, whatever usersDir is; a personasDir inside the users folder is read as personas, not users', async () => {
+    const dir = workspace({
+      'provision.yaml': 'usersDir: team/users\n',
+      'personas/p.yaml': PERSONAS,
+      'team/users/a.yaml': 'users:\n  - email: n@acme.com\n    persona: spanish\n',
+    });
+    try {
+      const beside = await loadDesired([], await loadConfig(path.join(dir, 'provision.yaml')), { cwd: dir });
+      assert.deepEqual(beside.issues, []);
+      assert.deepEqual(Object.keys(beside.users[0]!.languages ?? {}), ['Spanish']);
+
+      mkdirSync(path.join(dir, 'team/users/personas'));
+      writeFileSync(path.join(dir, 'team/users/personas/p.yaml'), PERSONAS);
+      writeFileSync(path.join(dir, 'provision.yaml'), 'usersDir: team/users\npersonasDir: team/users/personas\n');
+      rmSync(path.join(dir, 'personas'), { recursive: true });
+      const inside = await loadDesired([], await loadConfig(path.join(dir, 'provision.yaml')), { cwd: dir });
+      assert.deepEqual(inside.issues, []);
+      assert.deepEqual(inside.users.map((u) => [u.email, Object.keys(u.languages ?? {})]), [['n@acme.com', ['Spanish']]]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('personas: every problem at once, at file:line:column', () => {
   const files = {
     'personas/a.yaml': [
