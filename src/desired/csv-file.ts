@@ -260,10 +260,15 @@ const utilizationSetter: Setter = (b, cell, index) => {
   }
 };
 
-/** One part of `webrtcPhone` (the site or the phone base, by name); `-` in either column: no phone (`webrtcPhone: false`). */
+/** One part of `webrtcPhone` (the site or the phone base, by name); `-` (in one column or both, the other empty): no phone (`webrtcPhone: false`). */
 function webrtcPhoneSetter(key: string): Setter {
   return (b, cell, index) => {
-    if (isNone(cell)) return b.set(['webrtcPhone'], false, index);
+    const mixed = (): void => b.error(index, 'webrtc-phone-none', `"${NONE}" (no phone) and a site or phone base are both given for webrtcPhone.`, `Write "${NONE}" in both webrtcPhone columns for no phone, or name both the site and the phone base.`);
+    if (isNone(cell)) {
+      if (typeof b.value.webrtcPhone === 'object') return mixed();
+      return b.set(['webrtcPhone'], false, index);
+    }
+    if (b.value.webrtcPhone === false) return mixed();
     const offset = cell.length - cell.trimStart().length;
     b.set(['webrtcPhone', key], cell.trim(), index, offset);
     // The phone as a whole is where its site is written: problems with the pair point there.

@@ -36,7 +36,8 @@ export function defaultStationOf(user: platformClient.Models.User): OrgUser['def
  * `fields=webRtcUser` (a listing carries `webRtcUser` only when asked, TelephonyProvidersEdgeApi.md
  * getTelephonyProvidersEdgesPhones, **fields**), as Terraform's getAllPhonesFn reads them. Sites and phone bases
  * are looked up once per name the users files give (`?name=`, phone bases with `expand=lines` for their first
- * line). A user with a phone whose default station the users listing did not show (the expansion is best effort)
+ * line). A user with a phone whose default station the users listing did not show (the expansion is best effort, and
+ * inactive users are read without it)
  * is asked for it alone (`GET /api/v2/users/{userId}/station`, UsersApi.md getUserStation).
  */
 export async function readWebrtcPhones(apis: Apis, guard: Guard, run: Run, users: ReadonlyMap<string, OrgUser>, names: { sites: string[]; phoneBases: string[] }): Promise<OrgWebrtcPhones> {
@@ -64,7 +65,7 @@ export async function readWebrtcPhones(apis: Apis, guard: Guard, run: Run, users
       phoneBase: { id: phone.phoneBaseSettings?.id ?? '', name: phone.phoneBaseSettings?.name ?? '' },
       defaultStation: user.defaultStation?.webrtc === true,
     };
-    if (user.defaultStation === undefined && user.state === 'active') asked.push(user);
+    if (user.defaultStation === undefined && user.state !== 'deleted') asked.push(user);
   }
   await Promise.all(
     asked.map((user) =>

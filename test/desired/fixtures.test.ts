@@ -82,6 +82,7 @@ const cases: Case[] = [
   { fixture: 'webrtc-phone-inactive.csv', code: 'webrtc-phone-inactive', line: 2, column: 39 },
   { fixture: 'webrtc-phone-value.yaml', code: 'webrtc-phone-value', line: 4, column: 18 },
   { fixture: 'webrtc-phone-missing-base.yaml', code: 'missing-field', line: 4, column: 18 },
+  { fixture: 'webrtc-phone-none.csv', code: 'webrtc-phone-none', line: 2, column: 32 },
   { fixture: 'webrtc-phone-missing-base.csv', code: 'missing-field', line: 2, column: 52 },
 ];
 

@@ -33,7 +33,7 @@ describe('parseSavedPlan', () => {
 
   it('every field kind of the model appears in the golden plans (so the schema is checked against each)', () => {
     const kinds = new Set(goldens.flatMap((f) => (JSON.parse(readFileSync(path.join(GOLDEN, f), 'utf8')) as Plan).changes.flatMap((c) => c.fields.map((x) => x.kind))));
-    assert.deepEqual([...kinds].sort(), ['bool', 'employerInfo', 'grants', 'levels', 'manager', 'otherEmails', 'phones', 'ref', 'set', 'strings', 'text']);
+    assert.deepEqual([...kinds].sort(), ['bool', 'employerInfo', 'grants', 'levels', 'manager', 'otherEmails', 'phones', 'ref', 'set', 'strings', 'text', 'webrtcPhone']);
   });
 
   const cases: Array<{ name: string; edit: (plan: Plan & Record<string, unknown>) => unknown; says: RegExp }> = [
