@@ -20,6 +20,7 @@ export const PERSONA_FIELDS = [
   'certifications',
   'utilization',
   'voicemail',
+  'webrtcPhone',
 ] as const;
 
 export type PersonaField = (typeof PERSONA_FIELDS)[number];

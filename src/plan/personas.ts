@@ -3,7 +3,7 @@ import type { Change, DesiredUser, FieldChange, PersonaDef, PersonaOrigin, Perso
 import { foldName } from '../rules/names.js';
 import { compareStrings } from '../rules/order.js';
 
-const FIELD_ORDER = ['title', 'department', 'division', 'acdAutoAnswer', 'utilization', 'voicemail', 'roles', 'skills', 'languages', 'queues', 'groups', 'locations', 'profileSkills', 'certifications'];
+const FIELD_ORDER = ['title', 'department', 'division', 'acdAutoAnswer', 'utilization', 'voicemail', 'webrtcPhone', 'roles', 'skills', 'languages', 'queues', 'groups', 'locations', 'profileSkills', 'certifications'];
 
 /** Where a persona writes `field` (the persona's name when it is not found). */
 function fieldSource(def: PersonaDef, field: string): Source {

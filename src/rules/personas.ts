@@ -7,7 +7,7 @@ const NAME_LISTS = new Set(['queues', 'groups', 'locations', 'profileSkills', 'c
 /** Fields holding name → proficiency: united, the highest proficiency wins. */
 const LEVEL_MAPS = new Set(['skills', 'languages']);
 
-/** A scalar field (text, bool, division, utilization, voicemail) two personas set to different values. */
+/** A scalar field (text, bool, division, utilization, voicemail, webrtcPhone) two personas set to different values. */
 export interface Conflict {
   field: string;
   a: Origin;

@@ -130,6 +130,38 @@ describe('personas: users take them', () => {
   });
 });
 
+describe('personas: a WebRTC phone', () => {
+  test('a persona gives its users a phone as a whole value; two that differ conflict unless the user sets one', async () => {
+    const dir = workspace({
+      'personas/p.yaml': 'personas:\n  indy:\n    webrtcPhone: { site: Indianapolis, phoneBase: WebRTC Base }\n  raleigh:\n    webrtcPhone: { site: Raleigh, phoneBase: WebRTC Base }\n',
+      'users/a.yaml': [
+        'users:',
+        '  - email: a@acme.com',
+        '    persona: indy',
+        '  - email: b@acme.com',
+        '    personas: [indy, raleigh]',
+        '  - email: c@acme.com',
+        '    personas: [indy, raleigh]',
+        '    webrtcPhone: false',
+        '',
+      ].join('\n'),
+    });
+    try {
+      const state = await loadDesired([], defaultConfig(dir), { cwd: dir });
+      assert.deepEqual(state.issues.map((i) => [i.file, i.line, i.code]), [
+        ['personas/p.yaml', 3, 'persona-conflict'],
+        ['personas/p.yaml', 5, 'persona-conflict'],
+      ]);
+      assert.deepEqual(state.users.map((u) => [u.email, u.webrtcPhone]), [
+        ['a@acme.com', { site: 'Indianapolis', phoneBase: 'WebRTC Base' }],
+        ['c@acme.com', false],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('personas: where their files are', () => {
   test('beside provision.yaml by default, whatever usersDir is; a personasDir inside the users folder is read as personas, not users', async () => {
     const dir = workspace({
