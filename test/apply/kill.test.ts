@@ -1,13 +1,10 @@
 // Apply killed with SIGKILL after a random number of writes (several seeds), then run again: the org converges, no duplicates.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { minimumCalls } from '../../src/apply/index.js';
 import type { DesiredUser, Plan } from '../../src/model/index.js';
@@ -15,9 +12,10 @@ import { generateOrg, startSandbox } from '../../src/sandbox/index.js';
 import type { RunningSandbox, SeedOrg, SeedUser } from '../../src/sandbox/index.js';
 import { prng } from '../../src/sandbox/ids.js';
 import { assertNoDuplicates, splitGenerated } from './harness.js';
+import type { ChildProcess } from 'node:child_process';
+import { launch } from '../support/launch.js';
+import type { Run } from '../support/launch.js';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const BIN = path.join(REPO, 'bin/provision.js');
 const CLIENT = { id: 'kill-client', secret: 'kill-secret-5b1e0c77d2' };
 const USERS = 60;
 const RUNS = 5;
@@ -80,30 +78,7 @@ function workspace(desired: DesiredUser[], concurrency = CONCURRENCY): string {
   return dir;
 }
 
-interface Run {
-  status: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
 const explain = (what: string, r: Run): string => `${what}: exit ${r.status ?? r.signal}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
-
-/** Starts the real binary asynchronously (the sandbox answers from this process). */
-function launch(cwd: string, args: string[], url: string): { child: ChildProcess; done: Promise<Run> } {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '' };
-  for (const name of Object.keys(env)) if (name.startsWith('GENESYS')) delete env[name];
-  Object.assign(env, { GENESYS_ENVIRONMENT: url, GENESYS_CLIENT_ID: CLIENT.id, GENESYS_CLIENT_SECRET: CLIENT.secret });
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const out = { stdout: '', stderr: '' };
-  child.stdout?.on('data', (chunk: Buffer) => (out.stdout += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (out.stderr += chunk.toString()));
-  const done = new Promise<Run>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (status, signal) => resolve({ status, signal, ...out }));
-  });
-  return { child, done };
-}
 
 /** A request that changes the org (token requests and searches do not). */
 const isWrite = (method: string, route: string): boolean => method !== 'GET' && route !== '/oauth/token' && route !== '/api/v2/users/search';
@@ -219,7 +194,7 @@ async function killAndRerun(t: TestContext, seed: number, k: number, faults?: st
   const runs: Array<[string, Run]> = [];
   try {
     // The plan the killed apply starts from: it sizes the kill, and shows the org starts out of date.
-    const planned = await launch(dir, ['plan', '--detailed-exitcode', '--format', 'json'], sb.url).done;
+    const planned = await launch(dir, ['plan', '--detailed-exitcode', '--format', 'json'], sb.url, CLIENT).done;
     runs.push(['plan', planned]);
     assert.equal(planned.status, 2, explain('the first plan', planned));
     const plan = JSON.parse(planned.stdout) as Plan;
@@ -231,7 +206,7 @@ async function killAndRerun(t: TestContext, seed: number, k: number, faults?: st
     killAt = killPoint(k, random(), firstPhaseWrites(plan), total);
     assert.equal(writes, 0, 'planning writes nothing');
 
-    const first = launch(dir, ['apply', '--auto-approve', '--journal', 'journal.jsonl'], sb.url);
+    const first = launch(dir, ['apply', '--auto-approve', '--journal', 'journal.jsonl'], sb.url, CLIENT);
     victim = first.child;
     const killed = await first.done;
     runs.push(['killed apply', killed]);
@@ -241,14 +216,14 @@ async function killAndRerun(t: TestContext, seed: number, k: number, faults?: st
     const before = journalRecords(path.join(dir, 'journal.jsonl')).length;
     t.diagnostic(`${where} (first phase: ${firstPhaseWrites(plan)}); ${sb.requests.filter((r) => isWrite(r.method, r.path)).length} writes reached the org`);
 
-    const second = await launch(dir, ['apply', '--auto-approve', '--journal', 'journal.jsonl'], sb.url).done;
+    const second = await launch(dir, ['apply', '--auto-approve', '--journal', 'journal.jsonl'], sb.url, CLIENT).done;
     runs.push(['second apply', second]);
     assert.equal(second.status, 0, explain(`the apply after a kill after write ${killAt}`, second));
     const journal = journalRecords(path.join(dir, 'journal.jsonl'));
     assert.ok(journal.length > before, 'the second apply appends to the journal');
     assert.deepEqual(journal.slice(before).filter((r) => !['ok', 'already-done'].includes(r.outcome)), [], 'the second apply met no failure or conflict');
 
-    const check = await launch(dir, ['plan', '--detailed-exitcode'], sb.url).done;
+    const check = await launch(dir, ['plan', '--detailed-exitcode'], sb.url, CLIENT).done;
     runs.push(['plan after', check]);
     assert.equal(check.status, 0, explain(`no changes left after a kill after write ${killAt}`, check));
 
@@ -326,7 +301,7 @@ describe('apply killed with SIGKILL between role batches, then run again', () =>
     });
     const runs: Array<[string, Run]> = [];
     try {
-      const first = launch(dir, ['apply', '--auto-approve'], sb.url);
+      const first = launch(dir, ['apply', '--auto-approve'], sb.url, CLIENT);
       victim = first.child;
       const killed = await first.done;
       runs.push(['killed apply', killed]);
@@ -336,11 +311,11 @@ describe('apply killed with SIGKILL between role batches, then run again', () =>
       const half = holders();
       assert.ok(half >= 100 && half < USERS, `the kill left users without the role (${half} of ${USERS} hold it)`);
 
-      const second = await launch(dir, ['apply', '--auto-approve'], sb.url).done;
+      const second = await launch(dir, ['apply', '--auto-approve'], sb.url, CLIENT).done;
       runs.push(['second apply', second]);
       assert.equal(second.status, 0, explain('the apply after the kill', second));
       assert.match(second.stdout, /0 failed/);
-      const check = await launch(dir, ['plan', '--detailed-exitcode'], sb.url).done;
+      const check = await launch(dir, ['plan', '--detailed-exitcode'], sb.url, CLIENT).done;
       assert.equal(check.status, 0, explain('no changes left after the kill', check));
       assert.equal(holders(), USERS);
       const agent = sb.org.roles.byExactName('Agent')?.id;

@@ -1,41 +1,17 @@
 // Apply killed with SIGKILL between the phones and their stations, then run again: no user gets a second phone, every user ends with one phone and a default station.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { startSandbox } from '../../src/sandbox/index.js';
+import type { ChildProcess } from 'node:child_process';
+import { launch } from '../support/launch.js';
+import type { Run } from '../support/launch.js';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const BIN = path.join(REPO, 'bin/provision.js');
 const CLIENT = { id: 'phone-kill-client', secret: 'phone-kill-secret-7c2a' };
 const USERS = 20;
 const KILL_AFTER = 8;
-
-interface Run {
-  status: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function launch(cwd: string, args: string[], url: string): { child: ChildProcess; done: Promise<Run> } {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '' };
-  for (const name of Object.keys(env)) if (name.startsWith('GENESYS')) delete env[name];
-  Object.assign(env, { GENESYS_ENVIRONMENT: url, GENESYS_CLIENT_ID: CLIENT.id, GENESYS_CLIENT_SECRET: CLIENT.secret });
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const out = { stdout: '', stderr: '' };
-  child.stdout?.on('data', (chunk: Buffer) => (out.stdout += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (out.stderr += chunk.toString()));
-  const done = new Promise<Run>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (status, signal) => resolve({ status, signal, ...out }));
-  });
-  return { child, done };
-}
 
 const explain = (r: Run): string => `exit ${r.status} ${r.signal ?? ''}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
 const PHONES = '/api/v2/telephony/providers/edges/phones';
@@ -60,7 +36,7 @@ test('SIGKILL after some phones and before their stations: the re-run makes no s
     },
   });
   try {
-    const first = launch(dir, ['apply', '--auto-approve'], sb.url);
+    const first = launch(dir, ['apply', '--auto-approve'], sb.url, CLIENT);
     victim = first.child;
     const killed = await first.done;
     assert.equal(killed.signal, 'SIGKILL', explain(killed));
@@ -69,13 +45,13 @@ test('SIGKILL after some phones and before their stations: the re-run makes no s
     assert.ok(phonesAfterKill >= KILL_AFTER && phonesAfterKill < USERS, `${phonesAfterKill} phones after the kill`);
     assert.equal(org.defaultStations.size, 0, 'the kill came before any station');
 
-    const plan = await launch(dir, ['plan', '--format', 'json'], sb.url).done;
+    const plan = await launch(dir, ['plan', '--format', 'json'], sb.url, CLIENT).done;
     assert.equal(plan.status, 0, explain(plan));
     const stationOnly = (JSON.parse(plan.stdout) as { changes: Array<{ fields: Array<{ kind: string; before: unknown }> }> }).changes.filter((c) => c.fields.some((f) => f.kind === 'webrtcPhone' && f.before !== null));
     assert.equal(stationOnly.length, phonesAfterKill, 'the users with a phone only need their station');
 
     const before = sb.requests.length;
-    const again = await launch(dir, ['apply', '--auto-approve'], sb.url).done;
+    const again = await launch(dir, ['apply', '--auto-approve'], sb.url, CLIENT).done;
     assert.equal(again.status, 0, explain(again));
     const created = sb.requests.slice(before).filter((r) => r.method === 'POST' && r.path === PHONES).length;
     assert.equal(created, USERS - phonesAfterKill, 'phones only for the users that had none');
@@ -87,7 +63,7 @@ test('SIGKILL after some phones and before their stations: the re-run makes no s
       const phone = [...org.phones.byId.values()].find((p) => p.webRtcUserId === user.id);
       assert.equal(org.defaultStations.get(user.id), phone?.station?.id, `${email}'s default station is its phone's`);
     }
-    const check = await launch(dir, ['plan', '--detailed-exitcode'], sb.url).done;
+    const check = await launch(dir, ['plan', '--detailed-exitcode'], sb.url, CLIENT).done;
     assert.equal(check.status, 0, explain(check));
   } finally {
     await sb.stop();
