@@ -74,6 +74,9 @@ export function resolveOrgs(
     const phoneRegion = org.phoneRegion ?? top.phoneRegion;
     if (phoneRegion !== undefined) resolved.phoneRegion = phoneRegion;
     if (org.orgId !== undefined) resolved.orgId = org.orgId;
+    // Personas are one table for every org: the top level's folder, and provision.yaml's own `personas:`.
+    if (top.personasDir !== undefined) resolved.personasDir = top.personasDir;
+    if (top.configFile !== undefined) resolved.configFile = top.configFile;
     orgs[name] = resolved;
   }
   return { orgs, issues };

@@ -187,6 +187,30 @@ describe('personas: where their files are', () => {
   });
 });
 
+describe('personas: shared by every org', () => {
+  test('each org of orgs: takes the personas beside provision.yaml and those under its personas:', async () => {
+    const dir = workspace({
+      'provision.yaml': 'personas:\n  night:\n    acdAutoAnswer: true\norgs:\n  test:\n    usersDir: [users, orgs/test]\n  prod:\n    usersDir: orgs/prod\n',
+      'personas/p.yaml': PERSONAS,
+      'users/a.yaml': 'users:\n  - email: a@acme.com\n    personas: [spanish, night]\n',
+      'orgs/test/t.yaml': 'users: []\n',
+      'orgs/prod/p.yaml': 'users:\n  - email: p@acme.com\n    persona: spanish\n',
+    });
+    try {
+      const config = await loadConfig(path.join(dir, 'provision.yaml'));
+      for (const [org, email] of [['test', 'a@acme.com'], ['prod', 'p@acme.com']] as const) {
+        const state = await loadDesired([], config.orgs![org]!, { cwd: dir });
+        assert.deepEqual(state.issues, [], org);
+        assert.deepEqual(state.users.map((u) => [u.email, Object.keys(u.languages ?? {})]), [[email, ['Spanish']]], org);
+      }
+      const test = await loadDesired([], config.orgs!.test!, { cwd: dir });
+      assert.equal(test.users[0]!.acdAutoAnswer, true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('personas: every problem at once, at file:line:column', () => {
   const files = {
     'personas/a.yaml': [
