@@ -29,6 +29,7 @@ interface Declared {
   profileSkills?: string[];
   certifications?: string[];
   employerInfo?: SeedUser['employerInfo'];
+  webrtcPhone?: { site: string; phoneBase: string };
 }
 
 type Raw = Record<string, unknown>;
@@ -105,7 +106,16 @@ async function declared(raw: Raw): Promise<Declared | undefined> {
     profileSkills: Array.isArray(raw.profileSkills) ? list(raw.profileSkills) : undefined,
     certifications: Array.isArray(raw.certifications) ? list(raw.certifications) : undefined,
     employerInfo: employer,
+    webrtcPhone: phoneNames(raw.webrtcPhone),
   };
+}
+
+/** The site and phone base a `webrtcPhone` names, when it names both. */
+function phoneNames(value: unknown): { site: string; phoneBase: string } | undefined {
+  const v = typeof value === 'object' && value !== null ? (value as Raw) : {};
+  const site = text(v.site);
+  const phoneBase = text(v.phoneBase);
+  return site && phoneBase ? { site, phoneBase } : undefined;
 }
 
 async function readYaml(file: string): Promise<Raw[]> {
@@ -117,6 +127,9 @@ async function readYaml(file: string): Promise<Raw[]> {
 }
 
 /** provision's own CSV columns: lists `;`-separated, levels `Name:3`, roles `Role@Division`, phones `phone_<type>`. */
+/** The starting guide's upper-case columns and what each fills. */
+const STARTING_GUIDE: Record<string, string> = { NAME: 'name', EMAIL: 'email', GROUP: 'groups', ROLE: 'roles', SITENAME: 'site', PHONEBASE: 'phoneBase' };
+
 async function readCsv(file: string): Promise<Raw[]> {
   const { parse } = await import('csv-parse/sync');
   const rows = parse(await readFile(file, 'utf8'), { columns: true, bom: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
@@ -126,9 +139,16 @@ async function readCsv(file: string): Promise<Raw[]> {
     const out: Raw = {};
     const phones: Raw = {};
     const employer: Raw = {};
+    const webrtcPhone: Raw = {};
     for (const [column, value] of Object.entries(row)) {
       if (value === '') continue;
-      if (column.startsWith('phone_')) phones[column.slice(6)] = value;
+      // The starting guide's CSV: NAME, EMAIL, one GROUP and one ROLE a row, and SITENAME and PHONEBASE for the WebRTC phone.
+      const guide = STARTING_GUIDE[column.toUpperCase()];
+      if (guide === 'name' || guide === 'email') out[guide] = value;
+      else if (guide === 'groups' || guide === 'roles') out[guide] = [value];
+      else if (guide === 'site' || column === 'webrtcPhone_site') webrtcPhone.site = value;
+      else if (guide === 'phoneBase' || column === 'webrtcPhone_phoneBase') webrtcPhone.phoneBase = value;
+      else if (column.startsWith('phone_')) phones[column.slice(6)] = value;
       else if (column.toLowerCase().startsWith('otheremail_')) out.otherEmails = { ...(out.otherEmails as Raw | undefined), [column.slice(11).toLowerCase()]: value };
       else if (['skills', 'languages'].includes(column)) out[column] = levelsOf(value);
       else if (['queues', 'groups', 'locations', 'profileSkills', 'certifications'].includes(column)) out[column] = items(value);
@@ -139,6 +159,7 @@ async function readCsv(file: string): Promise<Raw[]> {
     }
     if (Object.keys(phones).length > 0) out.phones = phones;
     if (Object.keys(employer).length > 0) out.employerInfo = employer;
+    if (Object.keys(webrtcPhone).length > 0) out.webrtcPhone = webrtcPhone;
     return out;
   });
 }
@@ -164,6 +185,32 @@ const EXTRA = {
   groups: ['Book Club'],
 };
 
+/** The personas defined beside the users folder (its `personas/` files and provision.yaml's `personas:`), read as users for the names they hold. */
+async function personaBundles(dir: string): Promise<Declared[]> {
+  const { parse } = await import('yaml');
+  const folder = join(dir, 'personas');
+  const files = existsSync(folder) ? (await readdir(folder)).filter((f) => /\.ya?ml$/i.test(f)).sort().map((f) => join(folder, f)) : [];
+  if (existsSync(join(dir, 'provision.yaml'))) files.push(join(dir, 'provision.yaml'));
+  const docs: unknown[] = [];
+  for (const file of files) {
+    try {
+      docs.push(parse(await readFile(file, 'utf8')));
+    } catch {
+      // A file that does not parse is the plan's to report, at its line; the demo org just lacks its names.
+    }
+  }
+  const bundles: Declared[] = [];
+  for (const doc of docs) {
+    const personas = (doc as Raw | null)?.personas;
+    if (typeof personas !== 'object' || personas === null) continue;
+    for (const [name, fields] of Object.entries(personas as Raw)) {
+      const bundle = await declared({ ...(fields as Raw), email: `${name}@personas`, name });
+      if (bundle) bundles.push(bundle);
+    }
+  }
+  return bundles;
+}
+
 /**
  * The demo org for the example users/ folder. Declared users are sorted by email; then, by
  * position: every 7th from the 3rd is missing (to be created), every 7th from the 5th is out of
@@ -186,8 +233,14 @@ export async function demoSeed(usersDir?: string): Promise<SeedOrg> {
   const users = [...byEmail.values()].sort((a, b) => (a.email < b.email ? -1 : 1));
   if (users.length === 0) return generateOrg({ users: 25, queues: 5, groups: 4, seed: 7 });
 
-  const names = { divisions: new Set<string>(['Home']), skills: new Set<string>(), languages: new Set<string>(), roles: new Set<string>(), locations: new Set<string>(), queues: new Set<string>(), groups: new Set<string>() };
-  for (const u of users) {
+  const names = { divisions: new Set<string>(['Home']), skills: new Set<string>(), languages: new Set<string>(), roles: new Set<string>(), locations: new Set<string>(), queues: new Set<string>(), groups: new Set<string>(), sites: new Set<string>(['Indianapolis']), phoneBases: new Set<string>(['WebRTC Base']) };
+  // What the personas name exists in the org too (personas/ and provision.yaml's personas: beside the users folder, their default place).
+  const named = [...users, ...(await personaBundles(dirname(resolve(dir))))];
+  for (const u of named) {
+    if (u.webrtcPhone) {
+      names.sites.add(u.webrtcPhone.site);
+      names.phoneBases.add(u.webrtcPhone.phoneBase);
+    }
     if (u.division) names.divisions.add(u.division);
     for (const g of u.roles) {
       names.roles.add(g.role);
@@ -283,9 +336,9 @@ export async function demoSeed(usersDir?: string): Promise<SeedOrg> {
     groups: sorted(names.groups).map((name) => (name === 'Sales Team' && names.roles.has('employee') ? { name, roles: ['employee'] } : { name })),
     // Desk extensions 4000–4999: the example's extension-only lines lie in it, so they come back as pooled extensions.
     extensionPools: [{ name: 'Indianapolis HQ desks', startNumber: '4000', endNumber: '4999' }],
-    // The starting guide's SITENAME and PHONEBASE columns name a site and a WebRTC phone base: one of each.
-    sites: ['Indianapolis'],
-    phoneBases: [{ name: 'WebRTC Base' }],
+    // The starting guide's SITENAME and PHONEBASE columns name a site and a WebRTC phone base: those users files name, and one of each besides.
+    sites: sorted(names.sites),
+    phoneBases: sorted(names.phoneBases).map((name) => ({ name })),
     users: seedUsers,
   };
 }
