@@ -1,29 +1,15 @@
 // Personas: named bundles of user fields defined once and referenced by users, and what the plan says of them.
+import { USER_FIELDS } from './desired.js';
+import type { UserField } from './desired.js';
 import type { Source } from './issue.js';
 
-/**
- * The fields a persona may set: what several users share. Identity and personal fields (email, name,
- * formerEmails, state, manager, phones, otherEmails, employerInfo) stay the user's own.
- */
-export const PERSONA_FIELDS = [
-  'title',
-  'department',
-  'division',
-  'roles',
-  'skills',
-  'languages',
-  'queues',
-  'groups',
-  'locations',
-  'acdAutoAnswer',
-  'profileSkills',
-  'certifications',
-  'utilization',
-  'voicemail',
-  'webrtcPhone',
-] as const;
+/** Identity and personal fields: each user's own, never a persona's (`formerEmails` is no managed field either). */
+const PERSONAL_FIELDS = ['name', 'manager', 'state', 'phones', 'otherEmails', 'employerInfo'] as const;
 
-export type PersonaField = (typeof PERSONA_FIELDS)[number];
+export type PersonaField = Exclude<UserField, (typeof PERSONAL_FIELDS)[number]>;
+
+/** The fields a persona may set: what several users share, in the schema's order. */
+export const PERSONA_FIELDS: readonly PersonaField[] = USER_FIELDS.filter((f): f is PersonaField => !(PERSONAL_FIELDS as readonly string[]).includes(f));
 
 /** A path inside a persona or a user, e.g. `['skills', 'Billing']` or `['roles', 2, 'division']`. */
 export type PersonaPath = readonly (string | number)[];
