@@ -11,8 +11,13 @@ import { issueAt } from './issues.js';
 export function webrtcPhoneOf(entry: Entry, state: unknown, value: WebrtcPhone | false, issues: Issue[]): WebrtcPhone | false {
   if (value === false) return false;
   if (state === 'inactive') {
+    const at = entry.locate(['webrtcPhone']);
+    // A phone a persona gives (its position is in the persona's file) is reported at the user's own `state:`, naming them.
+    const fromPersona = at.file !== entry.source.file;
     issues.push(
-      issueAt(entry.locate(['webrtcPhone']), 'error', 'webrtc-phone-inactive', 'An inactive user cannot have a WebRTC phone: nobody can log in to it.', 'Write `webrtcPhone: false` to delete the phone of a user who left, or leave the field out to keep it.'),
+      fromPersona
+        ? issueAt(entry.locate(['state']), 'error', 'webrtc-phone-inactive', `${String(entry.value.email)} is inactive, and a persona they take gives them a WebRTC phone (${at.file}:${at.line}): nobody can log in to it.`, 'Write `webrtcPhone: false` on the user to delete the phone of someone who left.')
+        : issueAt(at, 'error', 'webrtc-phone-inactive', 'An inactive user cannot have a WebRTC phone: nobody can log in to it.', 'Write `webrtcPhone: false` to delete the phone of a user who left, or leave the field out to keep it.'),
     );
   }
   return { site: value.site.trim(), phoneBase: value.phoneBase.trim() };

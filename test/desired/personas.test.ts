@@ -156,6 +156,12 @@ describe('personas: a WebRTC phone', () => {
         ['a@acme.com', { site: 'Indianapolis', phoneBase: 'WebRTC Base' }],
         ['c@acme.com', false],
       ]);
+
+      // An inactive user whose persona gives a phone: the error is at the user's own state, naming the persona's line.
+      writeFileSync(path.join(dir, 'users/a.yaml'), 'users:\n  - email: a@acme.com\n    state: inactive\n    persona: indy\n');
+      const leaver = await loadDesired([], defaultConfig(dir), { cwd: dir });
+      assert.deepEqual(leaver.issues.map((i) => [i.file, i.line, i.column, i.code]), [['users/a.yaml', 3, 12, 'webrtc-phone-inactive']]);
+      assert.match(leaver.issues[0]!.message, /a@acme\.com is inactive, and a persona they take gives them a WebRTC phone \(personas\/p\.yaml:3\)/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
