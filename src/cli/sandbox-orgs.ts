@@ -73,6 +73,7 @@ export async function runOrgSandboxes(opts: SandboxFlags, seed: SeedOrg, shared:
     const err = error as NodeJS.ErrnoException;
     if (err.code === 'EADDRINUSE') throw new ProvisionError('port-in-use', `Port ${shared.port} is already in use.`, { hint: 'Pick another --port, or 0 for a free one.' });
     if (err.name === 'SeedError' || err instanceof SyntaxError) throw new ProvisionError('invalid-seed', err.message, { hint: 'Fix the seed (or delete a corrupt --state file).' });
+    if (err.name === 'StateSaveError') throw (await import('./session.js')).unsaved(err, opts.state ?? '');
     throw error;
   }
   const snippet = [`environment: ${running.url}`, 'orgs:'];
@@ -84,6 +85,10 @@ export async function runOrgSandboxes(opts: SandboxFlags, seed: SeedOrg, shared:
   }
   log(`Every org at ${running.url}, each reached by its own client. In provision.yaml (Ctrl-C stops the sandbox):\n${snippet.join('\n')}`);
   await untilStopped();
-  await running.stop();
+  try {
+    await running.stop();
+  } catch (error) {
+    throw (error as Error).name === 'StateSaveError' ? (await import('./session.js')).unsaved(error as Error, opts.state ?? '') : error;
+  }
   log(`Sandbox stopped after ${running.orgs.reduce((n, r) => n + r.requests.length, 0)} requests.`);
 }

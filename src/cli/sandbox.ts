@@ -94,6 +94,7 @@ export async function runSandbox(opts: SandboxFlags): Promise<void> {
     const err = error as NodeJS.ErrnoException;
     if (err.code === 'EADDRINUSE') throw new ProvisionError('port-in-use', `Port ${port} is already in use.`, { hint: 'Pick another --port, or 0 for a free one.' });
     if (err.name === 'SeedError' || err instanceof SyntaxError) throw new ProvisionError('invalid-seed', err.message, { hint: 'Fix the seed (or delete a corrupt --state file).' });
+    if (err.name === 'StateSaveError') throw (await import('./session.js')).unsaved(err, opts.state ?? '');
     throw error;
   }
   const client = running.clients[0];
@@ -113,7 +114,11 @@ export async function runSandbox(opts: SandboxFlags): Promise<void> {
   // The sandbox's client secret is a fixed, public test value: printing it here is the point.
   process.stdout.write(`export GENESYS_ENVIRONMENT=${running.url}\nexport GENESYS_CLIENT_ID=${client?.id ?? ''}\nexport GENESYS_CLIENT_SECRET=${client?.secret ?? ''}\n`);
   await untilStopped();
-  await running.stop();
+  try {
+    await running.stop();
+  } catch (error) {
+    throw (error as Error).name === 'StateSaveError' ? (await import('./session.js')).unsaved(error as Error, opts.state ?? '') : error;
+  }
   log(`Sandbox stopped after ${running.requests.length} requests.`);
 }
 

@@ -62,6 +62,7 @@ async function connectTo(config: ProvisionConfig, options: OpenOptions): Promise
     sandbox = await startDemoSandbox({ port: 0, host: '127.0.0.1', usersDir: config.usersDirs?.[0] ?? config.usersDir, ...(config.org !== undefined ? { statePath: DEMO_STATE_FILE, org: config.org } : {}) });
   } catch (error) {
     const err = error as Error;
+    if (err.name === 'StateSaveError') throw unsaved(err, DEMO_STATE_FILE);
     if (err.name !== 'SeedError' && !(err instanceof SyntaxError)) throw error;
     throw new ProvisionError('sandbox-state-invalid', `The sandbox org in ${DEMO_STATE_FILE} cannot be loaded: ${err.message}.`, {
       hint: `Delete ${DEMO_STATE_FILE} to start again from the demo org.`,
@@ -75,11 +76,25 @@ async function connectTo(config: ProvisionConfig, options: OpenOptions): Promise
       { environment: sandbox.url, clientId: client.id, clientSecret: client.secret, requestsPerMinute: config.requestsPerMinute },
       { log: retryLog },
     );
-    return { connection, config, close: () => sandbox.stop() };
+    return {
+      connection,
+      config,
+      close: () =>
+        sandbox.stop().catch((error: Error) => {
+          throw error.name === 'StateSaveError' ? unsaved(error, DEMO_STATE_FILE) : error;
+        }),
+    };
   } catch (error) {
     await sandbox.stop();
     throw error;
   }
+}
+
+/** The sandbox's state file could not be written: the user's folder, not a bug. */
+export function unsaved(error: Error, statePath: string): ProvisionError {
+  return new ProvisionError('sandbox-state-unwritable', `${error.message.charAt(0).toUpperCase()}${error.message.slice(1)}.`, {
+    hint: `Make ${statePath} writable (its folder must be a folder, with room on the disk), or pick another file.`,
+  });
 }
 
 /** Reaches the org without planning (export, and apply of a saved plan). */

@@ -51,7 +51,12 @@ export async function startDemoSandbox(options: StartOptions & { usersDir?: stri
   const { existsSync, mkdirSync } = await import('node:fs');
   const { dirname } = await import('node:path');
   const statePath = options.statePath ?? DEMO_STATE_FILE;
-  mkdirSync(dirname(statePath), { recursive: true });
+  try {
+    mkdirSync(dirname(statePath), { recursive: true });
+  } catch (error) {
+    const { StateSaveError } = await import('./persistence.js');
+    throw new StateSaveError(statePath, error);
+  }
   let seed = options.seed ?? (existsSync(statePath) ? undefined : await demoSeed(options.usersDir));
   // An org of provision.yaml's `orgs:` gets a demo org of its own name, and so of its own id.
   if (seed && options.org !== undefined) seed = { ...seed, org: { ...seed.org, name: `Acme Support (sandbox ${options.org})`, domain: `acme-${options.org}` } };

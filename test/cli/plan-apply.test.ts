@@ -308,6 +308,16 @@ describe('plan before any network call', () => {
       assert.match(r.stderr, /hint: Delete \.provision\/sandbox-org\.json/);
     }));
 
+  it('a sandbox state file that cannot be written is a clear error, not a crash or a bug report', () =>
+    inWorkspace(async (dir) => {
+      writeFileSync(path.join(dir, '.provision'), '');
+      const r = await run(dir, ['plan', '--sandbox']);
+      assert.equal(r.status, 1, explain(r));
+      assert.match(r.stderr, /error sandbox-state-unwritable {2}The sandbox org cannot be saved to \.provision\/sandbox-org\.json \(EEXIST\)\./);
+      assert.match(r.stderr, /hint: Make \.provision\/sandbox-org\.json writable/);
+      assert.doesNotMatch(r.stderr, /bug|at .*\.js:\d+/);
+    }));
+
   it('--sandbox keeps its org between runs: plan, apply, plan converges', () =>
     inWorkspace(async (dir) => {
       const first = await run(dir, ['plan', '--sandbox', '--detailed-exitcode']);
